@@ -1,0 +1,25 @@
+"""parley: a sourced, queryable record of peace and ceasefire negotiations, read from the news.
+
+The one-call API::
+
+    import parley
+    records = parley.extract(text, published="2025-04-18", outlet="outlet:reuters")
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from parley.records import Records
+
+__version__ = "0.1.0"
+__all__ = ["extract", "__version__"]
+
+
+def extract(text: str, published: str | None = None, outlet: str | None = None) -> Records:
+    """Read one article's text and return its negotiation records (loads the pipeline once)."""
+    from parley.extract import default_extractor
+    from parley.records import Article
+
+    return default_extractor().extract(Article(text=text, source="<text>", published=published, outlet=outlet))

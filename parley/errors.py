@@ -1,0 +1,72 @@
+"""parley's errors, each with a stable code (like spaCy's E001...), so users can look them up."""
+
+from __future__ import annotations
+
+
+class ParleyError(Exception):
+    """Base class: ``code`` is stable across versions, ``message`` says what is wrong."""
+
+    code = "P000"
+
+    def __init__(self, message: str, *, source: str | None = None) -> None:
+        self.message = message
+        self.source = source
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        return f"{where}{self.message} [{self.code}]"
+
+
+class InputError(ParleyError):
+    """An input that cannot be read as an article (empty, binary, bad encoding, too large...)."""
+
+    code = "P100"
+
+
+class NotEnglishWarning(ParleyError):
+    """The text does not look like English; records are still extracted but will be poor."""
+
+    code = "P101"
+
+
+class FetchError(ParleyError):
+    """A URL could not be fetched (unreachable, HTTP error, too large, timed out)."""
+
+    code = "P200"
+
+
+class BlockedAddressError(FetchError):
+    """A URL resolves to a private, loopback, link-local or metadata address (SSRF guard)."""
+
+    code = "P201"
+
+
+class FeedError(ParleyError):
+    """A feed or batch file that cannot be parsed."""
+
+    code = "P202"
+
+
+class ModelError(ParleyError):
+    """The spaCy pipeline named in the settings cannot be loaded."""
+
+    code = "P300"
+
+
+class ActorDataError(ParleyError):
+    """An actor registry file that is malformed."""
+
+    code = "P301"
+
+
+class StoreError(ParleyError):
+    """The database cannot be opened or migrated."""
+
+    code = "P400"
+
+
+class NotFoundError(ParleyError):
+    """An id (article, fact, actor) that is not in the store."""
+
+    code = "P404"
