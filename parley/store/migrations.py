@@ -1,0 +1,169 @@
+"""The schema, as numbered migrations applied in order and recorded in ``schema_migrations``.
+
+A migration is a list of statements; ``{id}`` stands for the dialect's auto-numbered key column.
+Full-text search is the one part written twice (FTS5 tables for SQLite, ``tsvector`` columns for
+PostgreSQL). Never edit a migration that has shipped: add the next number.
+"""
+
+from __future__ import annotations
+
+from parley.store.dialect import Dialect
+
+_TABLES = [
+    # A negotiation process: the articles about one conflict's talks. ``parties``/``issues`` are
+    # JSON objects {id: number of records naming it}, used to assign new articles to a process.
+    """CREATE TABLE processes (
+        id {id},
+        name TEXT NOT NULL UNIQUE,
+        parties TEXT NOT NULL DEFAULT '{{}}',
+        issues TEXT NOT NULL DEFAULT '{{}}',
+        created_at TEXT NOT NULL
+    )""",
+    # One row per stored article, with its full text so that record spans can be shown.
+    # ``seen`` is the date it counts from (publication date, else the day it was ingested);
+    # ``duplicate_of`` links a near-duplicate (the same wire story on another site) to the first.
+    """CREATE TABLE articles (
+        id {id},
+        key TEXT NOT NULL,
+        content_hash TEXT NOT NULL UNIQUE,
+        source TEXT,
+        url TEXT,
+        outlet TEXT,
+        title TEXT,
+        published TEXT,
+        seen TEXT NOT NULL,
+        text TEXT NOT NULL,
+        duplicate_of BIGINT REFERENCES articles(id),
+        process_id BIGINT REFERENCES processes(id),
+        record_count INTEGER NOT NULL DEFAULT 0,
+        ingested_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX articles_process_seen ON articles (process_id, seen)",
+    "CREATE INDEX articles_duplicate_of ON articles (duplicate_of)",
+    "CREATE INDEX articles_key ON articles (key)",
+    # Locality-sensitive hash bands of each article's shingles: articles sharing a band are
+    # near-duplicate candidates (see parley.flow).
+    """CREATE TABLE article_bands (
+        band TEXT NOT NULL,
+        article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        PRIMARY KEY (band, article_id)
+    )""",
+    """CREATE TABLE statements (
+        id {id},
+        article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        speaker TEXT NOT NULL,
+        party TEXT,
+        via TEXT NOT NULL,
+        direct INTEGER NOT NULL,
+        hedged INTEGER NOT NULL,
+        span_start INTEGER NOT NULL,
+        span_end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        UNIQUE (article_id, idx)
+    )""",
+    # Records other than statements, as extracted: key fields as columns, the whole record as JSON.
+    # ``party`` is the record's actor (party, proposer, actor, accused; the place for meetings).
+    """CREATE TABLE records (
+        id {id},
+        article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        party TEXT,
+        issue TEXT,
+        statement_id BIGINT REFERENCES statements(id) ON DELETE CASCADE,
+        date_start TEXT,
+        date_end TEXT,
+        date_precision TEXT,
+        text TEXT,
+        payload TEXT NOT NULL,
+        fact_id BIGINT,
+        UNIQUE (article_id, kind, idx)
+    )""",
+    "CREATE INDEX records_kind_party_issue ON records (kind, party, issue)",
+    "CREATE INDEX records_fact ON records (fact_id)",
+    # Facts: records merged by the spec's key within a process, maintained by parley.consolidate.
+    # Dates: first/last seen, and the fact's own period (a truce's start and end, a threat's
+    # deadline). ``payload`` holds what varies by kind: accounts, position versions, targets.
+    """CREATE TABLE facts (
+        id {id},
+        process_id BIGINT NOT NULL REFERENCES processes(id),
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        party TEXT,
+        issue TEXT,
+        text TEXT,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        date_start TEXT,
+        date_end TEXT,
+        date_precision TEXT,
+        conditional INTEGER NOT NULL DEFAULT 0,
+        condition_issue TEXT,
+        red_line INTEGER NOT NULL DEFAULT 0,
+        reports INTEGER NOT NULL DEFAULT 0,
+        articles INTEGER NOT NULL DEFAULT 0,
+        stories INTEGER NOT NULL DEFAULT 0,
+        outlets INTEGER NOT NULL DEFAULT 0,
+        named_sources INTEGER NOT NULL DEFAULT 0,
+        anonymous_sources INTEGER NOT NULL DEFAULT 0,
+        payload TEXT NOT NULL,
+        UNIQUE (process_id, kind, key)
+    )""",
+    "CREATE INDEX facts_kind_party_issue ON facts (kind, party, issue)",
+    # Every record behind a fact, with who said it and through which outlet.
+    """CREATE TABLE fact_sources (
+        fact_id BIGINT NOT NULL REFERENCES facts(id) ON DELETE CASCADE,
+        record_id BIGINT NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+        article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        story_id BIGINT NOT NULL,
+        statement_id BIGINT REFERENCES statements(id) ON DELETE CASCADE,
+        outlet TEXT,
+        speaker TEXT,
+        source_type TEXT NOT NULL,
+        account_party TEXT,
+        seen TEXT NOT NULL,
+        text TEXT,
+        PRIMARY KEY (fact_id, record_id)
+    )""",
+    "CREATE INDEX fact_sources_fact_seen ON fact_sources (fact_id, seen)",
+    "CREATE INDEX fact_sources_article ON fact_sources (article_id)",
+    # Dated changes of a fact's status (violated, withdrawn, carried out, condition met), one row
+    # per fact, event and day; time-driven changes (expiry, a deadline passing) are computed.
+    """CREATE TABLE fact_events (
+        fact_id BIGINT NOT NULL REFERENCES facts(id) ON DELETE CASCADE,
+        event TEXT NOT NULL,
+        day TEXT NOT NULL,
+        record_id BIGINT REFERENCES records(id) ON DELETE CASCADE,
+        PRIMARY KEY (fact_id, event, day)
+    )""",
+    "CREATE INDEX fact_events_day ON fact_events (day)",
+]
+
+_SEARCH = {
+    "sqlite": [
+        "CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='id',"
+        " tokenize='porter unicode61')",
+        "CREATE VIRTUAL TABLE statements_fts USING fts5(text, content='statements', content_rowid='id',"
+        " tokenize='porter unicode61')",
+    ],
+    "postgresql": [
+        "ALTER TABLE articles ADD COLUMN tsv tsvector GENERATED ALWAYS AS"
+        " (to_tsvector('english', coalesce(title, '') || ' ' || text)) STORED",
+        "CREATE INDEX articles_tsv ON articles USING gin (tsv)",
+        "ALTER TABLE statements ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', text)) STORED",
+        "CREATE INDEX statements_tsv ON statements USING gin (tsv)",
+    ],
+}
+
+#: (version, name, statements for a dialect), applied in order.
+MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
+    (1, "tables", {"sqlite": _TABLES, "postgresql": _TABLES}),
+    (2, "full-text search", _SEARCH),
+]
+
+
+def statements_for(dialect: Dialect, statements: dict[str, list[str]]) -> list[str]:
+    """The migration's statements for this dialect, with ``{id}`` filled in."""
+    return [s.format(id=dialect.id_column) for s in statements[dialect.name]]
