@@ -85,21 +85,17 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"(?:{_TO}(?:{_month('m2')}\s*)?{_day('d2')})?(?:,?\s*{_YEAR})?",
         ),
         ("month_day", rf"\b{_day('d')}(?:{_TO}{_day('d2')})?\s+(?:of\s+)?{_month('m')}(?:,?\s*{_YEAR})?"),
-        (
-            "part",
-            rf"\b(?P<part>early|mid|late|(?:the\s+)?(?:beginning|start|middle|end)\s+of)[-\s]*"
-            rf"{_month('m')}(?:,?\s*{_YEAR})?",
-        ),
         ("end", r"\b(?:the\s+)?end\s+of\s+(?P<rel>the|this|next|last)\s+(?P<unit>week|month|year)\b"),
         (
             "month",
             rf"(?:\b(?P<prep>in|since|until|by|from|during|before|after|of|last|next|this)\s+)?"
+            rf"(?:\b(?P<part>early|mid|late|(?:the\s+)?(?:beginning|start|middle|end)\s+of)[-\s]*)?"
             rf"{_month('m')}(?:,?\s*{_YEAR})?",
         ),
         ("year", rf"\b(?P<prep>in|since|until|by|during|before|after)\s+{_YEAR}"),
         (
             "relative",
-            rf"\b(?P<prep>in|within|over)\s+(?P<coming>the\s+(?:next|coming|following)\s+)?"
+            rf"\b(?P<prep>in|within|over)\s+(?P<coming>the\s+(?:next|coming|following)(?:\s+few)?\s+)?"
             rf"(?:(?P<n>{_NUM})(?:\s*(?:-|–|to|or)\s*(?P<n2>{_NUM}))?\s+)?{_UNIT}(?:['’]s?\s+time)?",
         ),
         ("ago", rf"\b(?P<n>{_NUM})\s+{_UNIT}\s+(?P<dir>ago|from\s+now|earlier|before|later|after)\b"),
@@ -275,7 +271,7 @@ def _usable(kind: str, m: re.Match[str], whole: str | None) -> bool:
     if whole is None and month.lower().rstrip(".") in _VERB_MONTHS and not month[0].isupper():
         return False
     if kind == "month":  # a bare "May" or "March" is a date only when it is all there is
-        return bool(g["prep"] or g["y"]) or m[0] == whole
+        return bool(g["prep"] or g["part"] or g["y"]) or m[0] == whole
     if kind == "relative":  # "in days" or "over a week of talks" are not deadlines
         if g["coming"]:
             return True
@@ -377,36 +373,27 @@ def _month_day(g: dict[str, Any], ctx: _Context) -> DateValue | None:
     return DateValue(start, end, "range") if end is not None and end > start else None
 
 
-def _part(g: dict[str, Any], ctx: _Context) -> DateValue | None:
+def _end(g: dict[str, Any], ctx: _Context) -> date | None:
+    """The last day of "the end of the/this/next/last week/month/year"."""
+    unit, k = g["unit"].lower(), {"next": 1, "last": -1}.get(g["rel"].lower(), 0)
+    return _containing(_shift(ctx.published, k, unit), unit).end  # type: ignore[arg-type]
+
+
+def _month_name(g: dict[str, Any], ctx: _Context) -> DateValue:
+    """A month: "in March", "March 2024", "last March"; a part of one: "early February", "mid-March"."""
     m = _month_number(g["m"])
     if g["y"]:
         year = int(g["y"])
     elif ctx.published is not None:
-        year, m = _pick_month(m, ctx)
+        year, m = _pick_month(m, ctx, (g["prep"] or "").lower())
     else:
         return DateValue(None, None, "month", month=m)
-    word = re.search(r"middle|mid|early|late|beginning|start|end", g["part"], re.IGNORECASE)
-    lo, hi = _PARTS[word[0].lower()]  # type: ignore[index]
+    if not g["part"]:
+        return _containing(date(year, m, 1), "month")
+    lo, hi = _PARTS[next(word for word in g["part"].lower().split() if word in _PARTS)]
     last = calendar.monthrange(year, m)[1]
     start, end = date(year, m, min(lo, last)), date(year, m, min(hi, last))
     return DateValue(start, end, "day" if start == end else "range")
-
-
-def _end(g: dict[str, Any], ctx: _Context) -> DateValue:
-    k = {"next": 1, "last": -1}.get(g["rel"].lower(), 0)
-    unit = g["unit"].lower()
-    last = _containing(_shift(ctx.published, k, unit), unit).end  # type: ignore[arg-type]
-    return DateValue(last, last, "day")
-
-
-def _month_name(g: dict[str, Any], ctx: _Context) -> DateValue:
-    m = _month_number(g["m"])
-    if g["y"]:
-        return _containing(date(int(g["y"]), m, 1), "month")
-    if ctx.published is None:
-        return DateValue(None, None, "month", month=m)
-    year, m = _pick_month(m, ctx, (g["prep"] or "").lower())
-    return _containing(date(year, m, 1), "month")
 
 
 def _relative(g: dict[str, Any], ctx: _Context) -> DateValue | None:
@@ -420,7 +407,7 @@ def _relative(g: dict[str, Any], ctx: _Context) -> DateValue | None:
     if base is None:
         return None
     sign = -1 if direction in ("ago", "earlier", "before") else 1
-    within = (g.get("prep") or "").lower() in ("within", "over")
+    within = (g.get("prep") or "").lower() in ("within", "over") or bool(g.get("coming"))
     if n is None:
         lo, hi = FEW
     elif n2 is not None:
@@ -437,16 +424,9 @@ def _period(g: dict[str, Any], ctx: _Context) -> DateValue:
     p = ctx.published
     assert p is not None
     rel, unit = re.sub(r"\s+", " ", g["rel"].lower()), g["unit"].lower()
-    if unit == "weekend":
-        if rel in ("next", "coming", "this") or (rel == "the" and ctx.future):
-            saturday = (
-                p - timedelta(days=1) if p.weekday() == 6 else p + timedelta(days=(5 - p.weekday()) % 7)
-            )
-        else:
-            back = (p.weekday() - 5) % 7
-            if rel != "the" and back < 2:  # "last weekend" said on a weekend is the one before
-                back += 7
-            saturday = p - timedelta(days=back)
+    if unit == "weekend":  # counted from the Saturday of the weekend the article appeared in, if any
+        reference = p - timedelta(days=p.weekday() == 6)
+        saturday = _on_weekday(reference, 5, "" if rel == "the" else rel, ctx.future)
         return DateValue(saturday, saturday + timedelta(days=1), "range")
     k = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(rel, 0)
     whole = _containing(_shift(p, k, unit), unit)
@@ -457,46 +437,42 @@ def _period(g: dict[str, Any], ctx: _Context) -> DateValue:
     return whole
 
 
-def _weekday(g: dict[str, Any], ctx: _Context) -> DateValue:
-    p = ctx.published
-    assert p is not None
-    wd, rel = WEEKDAYS[g["wd"].lower()], (g["rel"] or "").lower()
-    ahead, back = (wd - p.weekday()) % 7, (p.weekday() - wd) % 7
+def _on_weekday(p: date, weekday: int, rel: str, future: bool) -> date:
+    """The day of the week ``weekday`` that "last"/"next"/"this"/nothing means on day ``p``."""
+    ahead, back = (weekday - p.weekday()) % 7, (p.weekday() - weekday) % 7
     if rel in ("next", "coming"):
-        d = p + timedelta(days=ahead or 7)
-    elif rel in ("last", "past"):
-        d = p - timedelta(days=back or 7)
-    elif rel == "this" or ctx.future:
-        d = p + timedelta(days=ahead)
-    else:
-        d = p - timedelta(days=back)
-    return DateValue(d, d, "day")
+        return p + timedelta(days=ahead or 7)
+    if rel in ("last", "past", "previous"):
+        return p - timedelta(days=back or 7)
+    if rel == "this" or future:
+        return p + timedelta(days=ahead)
+    return p - timedelta(days=back)
 
 
-def _offset_day(base: date | None, words: dict[str, int], key: str) -> DateValue | None:
-    if base is None:
-        return None
-    d = base + timedelta(days=words[re.sub(r"\s+", " ", key.lower())])
-    return DateValue(d, d, "day")
+def _one_day(d: date | None) -> DateValue | None:
+    return DateValue(d, d, "day") if d else None
 
 
 _DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
 _ANCHOR_WORDS = {"same day": 0, "that day": 0, "next day": 1, "following day": 1, "day after": 1}
 _ANCHOR_WORDS |= {"previous day": -1, "day before": -1}
 
+# Each takes the match's groups and the context; "published" is set for the kinds resolve() says.
 _RESOLVERS = {
-    "iso": lambda g, ctx: (
-        (d := _safe_date(int(g["y"]), int(g["mo"]), int(g["d"]))) and DateValue(d, d, "day")
-    ),
+    "iso": lambda g, ctx: _one_day(_safe_date(int(g["y"]), int(g["mo"]), int(g["d"]))),
     "month_day": _month_day,
-    "part": _part,
-    "end": _end,
+    "end": lambda g, ctx: _one_day(_end(g, ctx)),
     "month": _month_name,
     "year": lambda g, ctx: _containing(date(int(g["y"]), 1, 1), "year"),
     "relative": _relative,
     "ago": _relative,
     "period": _period,
-    "word": lambda g, ctx: _offset_day(ctx.published, _DAY_WORDS, g["word"]),
-    "anchored": lambda g, ctx: _offset_day(ctx.anchor, _ANCHOR_WORDS, g["a"]),
-    "weekday": _weekday,
+    "word": lambda g, ctx: _one_day(ctx.published + timedelta(days=_DAY_WORDS[g["word"].lower()])),
+    "anchored": lambda g, ctx: (
+        ctx.anchor
+        and _one_day(ctx.anchor + timedelta(days=_ANCHOR_WORDS[re.sub(r"\s+", " ", g["a"].lower())]))
+    ),
+    "weekday": lambda g, ctx: _one_day(
+        _on_weekday(ctx.published, WEEKDAYS[g["wd"].lower()], (g["rel"] or "").lower(), ctx.future)
+    ),
 }

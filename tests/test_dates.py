@@ -131,6 +131,7 @@ def test_range_across_the_new_year() -> None:
         ("mid-March", "2025-03-11/2025-03-20", "range"),
         ("in late April", "2025-04-21/2025-04-30", "range"),
         ("the end of March", "2025-03-31", "day"),
+        ("at the beginning of May", "2025-05-01/2025-05-10", "range"),
         ("end of the month", "2025-04-30", "day"),
         ("by the end of next month", "2025-05-31", "day"),
         ("by the end of the year", "2025-12-31", "day"),
@@ -141,6 +142,14 @@ def test_range_across_the_new_year() -> None:
 def test_relative_words(expression: str, expected: str, precision: str) -> None:
     value = resolve(expression, FRI)
     assert (value.iso(), value.precision) == (expected, precision)
+
+
+def test_weekend_said_on_a_sunday() -> None:
+    sunday = "2025-04-20"
+    assert iso("over the weekend", sunday) == "2025-04-19/2025-04-20"
+    assert iso("this weekend", sunday) == "2025-04-19/2025-04-20"
+    assert iso("last weekend", sunday) == "2025-04-12/2025-04-13"
+    assert iso("next weekend", sunday) == "2025-04-26/2025-04-27"
 
 
 def test_month_name_nearest_year() -> None:
@@ -154,7 +163,10 @@ def test_month_name_nearest_year() -> None:
     ("expression", "expected"),
     [
         ("in a few days", "2025-04-20/2025-04-25"),
-        ("in the coming days", "2025-04-20/2025-04-25"),
+        ("in the coming days", "2025-04-18/2025-04-25"),
+        ("over the next few days", "2025-04-18/2025-04-25"),
+        ("in the next 48 hours", "2025-04-18/2025-04-20"),
+        ("within hours", "2025-04-18/2025-04-19"),
         ("within 50 days", "2025-04-18/2025-06-07"),
         ("within 90 days", "2025-04-18/2025-07-17"),
         ("within the next week", "2025-04-18/2025-04-25"),
@@ -349,6 +361,7 @@ def test_find_expressions_offsets() -> None:
         ("The talks were held on 2025-04-17.", ["on 2025-04-17"]),
         ("In March, the sides met.", ["In March"]),
         ("They may meet and march on.", []),
+        ("Theresa May said on Monday that it may end.", ["on Monday"]),
         ("The sides agreed a 30-day truce.", []),
         ("Nothing here.", []),
     ],
