@@ -430,12 +430,13 @@ class Store:
 
     # -- processes ------------------------------------------------------------------------------
 
-    def processes(self) -> list[dict[str, Any]]:
-        """Every process with its party and issue tallies and its article count."""
+    def processes(self, counts: bool = True) -> list[dict[str, Any]]:
+        """Every process with its party and issue tallies (and, with ``counts``, its article count)."""
+        articles = (
+            ", (SELECT COUNT(*) FROM articles a WHERE a.process_id = p.id) AS articles" if counts else ""
+        )
         return self._all(
-            "SELECT p.id, p.name, p.parties, p.issues, p.created_at,"
-            " (SELECT COUNT(*) FROM articles a WHERE a.process_id = p.id) AS articles"
-            " FROM processes p ORDER BY p.id"
+            f"SELECT p.id, p.name, p.parties, p.issues, p.created_at{articles} FROM processes p ORDER BY p.id"
         )
 
     def process_by_name(self, name: str) -> dict[str, Any] | None:

@@ -1,0 +1,447 @@
+"""What the facts say on a date: the board of a negotiation, its timeline, a fact's sources.
+
+Everything here reads the store (facts kept up to date by ``parley.consolidate``) and computes
+what depends on the day asked about: a commitment's status (a truce runs out, a violation is
+reported), whether a threat's deadline has passed, which version of a position is current, and
+from those the board's cross-references:
+
+- **conflicts**: a stance of one party (a position, or a term of its proposal) against another
+  party's position on the same issue — opposite signs, one accepting and one refusing — with the
+  red lines first;
+- **conditions**: a commitment that waits on an issue, the commitments of others that meet it and
+  the open proposal terms that would;
+- **deadlines**: truces running out and ultimatums, past or coming relative to the day.
+
+All functions return plain dicts and lists, ready for JSON; ``parley board --json`` prints
+``board()`` as it is. Dates are ISO strings.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from parley.actors import ActorRegistry
+from parley.consolidate import polarity
+from parley.errors import InputError, NotFoundError
+from parley.settings import Settings, load_settings
+from parley.store import Store
+
+_CORROBORATION = ("reports", "articles", "stories", "outlets", "named_sources", "anonymous_sources")
+#: Commitment statuses under which a commitment still binds (and can meet another's condition).
+BINDING = ("in force", "reported violated")
+
+
+def as_of_day(value: str | date | None) -> str:
+    """The day to read the facts on, as ISO text: ``value`` (a date or ISO text), else today."""
+    if value is None:
+        return datetime.now(UTC).date().isoformat()
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(value.strip()[:10]).isoformat()
+    except ValueError:
+        raise InputError(f"not a date: {value!r} (expected YYYY-MM-DD)", source="--as-of") from None
+
+
+def _days(a: str, b: str) -> int:
+    """Days from ``a`` to ``b``."""
+    return (date.fromisoformat(b) - date.fromisoformat(a)).days
+
+
+def _next_day(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+def _process_id(store: Store, process: str | None) -> int | None:
+    if process is None:
+        return None
+    found = store.process_by_name(process)
+    if found is None:
+        names = ", ".join(p["name"] for p in store.processes(counts=False)) or "none stored"
+        raise NotFoundError(f"no process named {process!r} (known: {names})", source=store.url)
+    return found["id"]
+
+
+class _Day:
+    """The facts of some processes as they stood on one day: the state every view needs."""
+
+    def __init__(
+        self, store: Store, process: str | None, as_of: str | date | None, settings: Settings | None
+    ):
+        self.day = as_of_day(as_of)
+        self.stale_days = (settings or load_settings()).consolidate.position_stale_days
+        process_id = _process_id(store, process)
+        self.rows = store.facts(process_id, seen_by=self.day)
+        later = [f["id"] for f in self.rows if f["last_seen"] > self.day]
+        counted = store.corroboration(later, self.day) if later else {}
+        for fact in self.rows:  # counts as they were on the day, for facts reported again since
+            fact.update(counted.get(fact["id"], {}))
+        self.events: dict[int, dict[str, str]] = defaultdict(dict)
+        for event in store.fact_events(process_id, until=self.day):
+            self.events[event["fact_id"]].setdefault(event["event"], event["day"])
+        self.violations: dict[tuple[int, str, str], str] = {}
+        for fact in self.rows:
+            if fact["kind"] == "violations":
+                self.violations[(fact["process_id"], fact["party"], fact["issue"])] = fact["last_seen"]
+        base = {f["id"]: self._commitment_status(f) for f in self.rows if f["kind"] == "commitments"}
+        self.views = [self._view(fact, base) for fact in self.rows]
+
+    def stale(self, last_seen: str) -> bool:
+        return _days(last_seen, self.day) > self.stale_days
+
+    def _commitment_status(self, fact: dict[str, Any]) -> str:
+        """A commitment's status on the day, before looking at whether its condition is met."""
+        if "withdrawn" in self.events[fact["id"]]:
+            return "withdrawn"
+        if fact["date_end"] and fact["date_end"] < self.day:
+            return "expired"
+        reported = self.violations.get((fact["process_id"], fact["party"], fact["issue"]))
+        if reported and reported >= (fact["date_start"] or ""):
+            return "reported violated"
+        if fact["date_start"] and fact["date_start"] > self.day:
+            return "announced"
+        return "pending condition" if fact["conditional"] and fact["condition_issue"] else "in force"
+
+    def _met_by(self, fact: dict[str, Any], base: dict[int, str]) -> list[int]:
+        """Commitments of other parties, binding on the day, on the issue this one waits on."""
+        return [
+            other["id"]
+            for other in self.rows
+            if other["kind"] == "commitments"
+            and other["process_id"] == fact["process_id"]
+            and other["party"] != fact["party"]
+            and other["issue"] == fact["condition_issue"]
+            and base[other["id"]] in BINDING
+        ]
+
+    def _view(self, fact: dict[str, Any], base: dict[int, str]) -> dict[str, Any]:
+        payload = fact["payload"]
+        view: dict[str, Any] = {
+            "id": fact["id"],
+            "process": fact["process"],
+            "kind": fact["kind"],
+            "party": fact["party"],
+            "issue": fact["issue"],
+            "text": fact["text"],
+            "status": "",
+            "start": fact["date_start"],
+            "end": fact["date_end"],
+            "precision": fact["date_precision"],
+            "first_seen": fact["first_seen"],
+            "last_seen": min(fact["last_seen"], self.day),
+            "accounts": {party: a["text"] for party, a in sorted(payload.get("accounts", {}).items())},
+            "corroboration": {key: fact[key] for key in _CORROBORATION},
+        }
+        kind, events = fact["kind"], self.events[fact["id"]]
+        if kind == "commitments":
+            status = base[fact["id"]]
+            met = self._met_by(fact, base) if fact["conditional"] and fact["condition_issue"] else []
+            if status == "pending condition" and met:
+                status = "in force"
+            view |= {
+                "conditional": bool(fact["conditional"]),
+                "condition_issue": fact["condition_issue"],
+                "condition_met_by": met,
+                "duration_days": payload.get("duration_days"),
+                "negated": payload.get("negated", False),
+            }
+        elif kind == "threats":
+            status = self._threat_status(fact, events)
+            view |= {"target": payload.get("target", []), "has_deadline": payload.get("has_deadline", False),
+                     "deadline": payload.get("deadline")}  # fmt: skip
+        elif kind == "positions":
+            versions = [v for v in payload.get("versions", []) if v["valid_from"] <= self.day] or payload[
+                "versions"
+            ][:1]
+            current = versions[-1]
+            status = "stale" if self.stale(min(current["last_seen"], self.day)) else "current"
+            view |= {
+                "text": current["text"],
+                "red_line": current["red_line"],
+                "polarity": current["polarity"],
+                "valid_from": current["valid_from"],
+                "valid_until": None,  # what comes after the day is not known on the day
+                "versions": [{**v, "status": "superseded"} for v in versions[:-1]]
+                + [{**current, "valid_until": None, "status": status}],
+            }
+        elif kind == "proposals":
+            status = (
+                "withdrawn" if "withdrawn" in events else "stale" if self.stale(view["last_seen"]) else "open"
+            )
+            view["polarity"] = polarity(fact["text"])
+        elif kind == "violations":
+            status = "reported"
+            view["accusers"] = payload.get("accusers", [])
+        else:  # meetings
+            status = "scheduled" if fact["date_start"] and fact["date_start"] > self.day else "held"
+            view |= {"place": payload.get("place"), "participants": payload.get("participants", [])}
+        view["status"] = status
+        return view
+
+    def _threat_status(self, fact: dict[str, Any], events: dict[str, str]) -> str:
+        if "carried out" in events:
+            return "carried out"
+        if "withdrawn" in events:
+            return "lapsed"
+        deadline = fact["date_end"]
+        if deadline and deadline < self.day:
+            return "lapsed" if self.stale(deadline) else "deadline passed"
+        if not deadline and self.stale(min(fact["last_seen"], self.day)):
+            return "lapsed"
+        return "issued"
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        return [v for v in self.views if v["kind"] == kind]
+
+
+def facts(
+    store: Store,
+    process: str | None = None,
+    as_of: str | date | None = None,
+    kinds: list[str] | None = None,
+    settings: Settings | None = None,
+) -> list[dict[str, Any]]:
+    """Facts as they stood on ``as_of`` (first seen by then), each with its ``status`` that day."""
+    views = _Day(store, process, as_of, settings).views
+    return [v for v in views if not kinds or v["kind"] in kinds]
+
+
+def fact_sources(store: Store, fact_id: int, as_of: str | date | None = None) -> dict[str, Any]:
+    """A fact (as of ``as_of``, default today) and every article and sentence behind it."""
+    row = store.fact(fact_id)
+    view = next((v for v in _Day(store, row["process"], as_of, None).views if v["id"] == fact_id), None)
+    return {"fact": view or {**row, "status": "not yet reported"}, "sources": store.fact_sources(fact_id)}
+
+
+def conflicts(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stances of different parties on the same issue with opposite signs, red lines first.
+
+    ``party``/``fact_id`` is the position crossed (a red line when there is one), ``against`` what
+    crosses it: another party's proposal term or position.
+    """
+    stances = [
+        v for v in views if (v["kind"], v["status"]) in (("positions", "current"), ("proposals", "open"))
+    ]
+    by_issue: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for stance in stances:
+        by_issue[(stance["process"], stance["issue"])].append(stance)
+    found = []
+    for (process, issue), group in by_issue.items():
+        for i, held in enumerate(group):
+            for other in group[i + 1 :]:
+                if held["party"] == other["party"] or held["polarity"] == other["polarity"]:
+                    continue
+                if held["kind"] == "positions" and other["kind"] == "positions":
+                    crossed, crossing = (
+                        (other, held) if other["red_line"] and not held["red_line"] else (held, other)
+                    )
+                elif held["kind"] == "positions":
+                    crossed, crossing = held, other
+                elif other["kind"] == "positions":
+                    crossed, crossing = other, held
+                else:
+                    continue  # two proposals are alternatives, not a conflict
+                found.append({
+                    "process": process,
+                    "issue": issue,
+                    "party": crossed["party"],
+                    "red_line": crossed["red_line"],
+                    "fact_id": crossed["id"],
+                    "text": crossed["text"],
+                    "against": {"kind": crossing["kind"], "party": crossing["party"], "fact_id": crossing["id"],
+                                "text": crossing["text"]},
+                })  # fmt: skip
+    found.sort(key=lambda c: (not c["red_line"], c["process"], c["issue"], c["party"], c["against"]["party"]))
+    return found
+
+
+def conditions(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each conditional commitment still standing: the issue it waits on, what meets it, what would."""
+    by_id = {v["id"]: v for v in views}
+    open_terms = [v for v in views if v["kind"] == "proposals" and v["status"] == "open"]
+    out = []
+    for commitment in views:
+        if (
+            commitment["kind"] != "commitments"
+            or not commitment["conditional"]
+            or not commitment["condition_issue"]
+        ):
+            continue
+        if commitment["status"] in ("withdrawn", "expired"):
+            continue
+        waits_on = commitment["condition_issue"]
+        offered = [
+            t for t in open_terms
+            if t["process"] == commitment["process"] and t["issue"] == waits_on and t["party"] != commitment["party"]
+        ]  # fmt: skip
+        out.append({
+            "process": commitment["process"],
+            "commitment": commitment,
+            "waits_on": waits_on,
+            "met": bool(commitment["condition_met_by"]),
+            "met_by": [by_id[i] for i in commitment["condition_met_by"]],
+            "offered_by": offered,
+        })  # fmt: skip
+    return out
+
+
+def deadlines(views: list[dict[str, Any]], day: str) -> list[dict[str, Any]]:
+    """Truce ends and ultimatums, dated where possible, as past, coming or undated relative to ``day``.
+
+    A truce's ``date`` is the day it ends — the day after its last day (a 30-day truce agreed on
+    18 March ends on 17 April); an ultimatum's is its last day.
+    """
+    out = []
+    for view in views:
+        if view["kind"] == "commitments" and view["end"]:
+            ends, kind, when = _next_day(view["end"]), "truce end", f"{view['duration_days']} days"
+            past = ends <= day
+        elif view["kind"] == "threats" and (view["has_deadline"] or view["deadline"]):
+            ends, kind, when = view["end"], "ultimatum", view["deadline"]
+            past = bool(ends and ends < day)
+        else:
+            continue
+        out.append({
+            "process": view["process"],
+            "kind": kind,
+            "fact_id": view["id"],
+            "party": view["party"],
+            "issue": view["issue"],
+            "date": ends,
+            "precision": view["precision"] if kind == "ultimatum" else "day",
+            "when": when,
+            "text": view["text"],
+            "status": view["status"],
+            "state": "undated" if not ends else "past" if past else "coming",
+            "days": _days(day, ends) if ends else None,
+        })  # fmt: skip
+    out.sort(key=lambda d: (d["date"] is None, d["date"] or "", d["process"], d["party"] or ""))
+    return out
+
+
+def _proposals(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Open proposal terms grouped into one plan per process and proposer."""
+    plans: dict[tuple[str, str], dict[str, Any]] = {}
+    for term in views:
+        if term["kind"] != "proposals" or term["status"] != "open":
+            continue
+        plan = plans.setdefault(
+            (term["process"], term["party"]),
+            {"process": term["process"], "proposer": term["party"], "first_seen": term["first_seen"],
+             "last_seen": term["last_seen"], "terms": []},
+        )  # fmt: skip
+        plan["first_seen"] = min(plan["first_seen"], term["first_seen"])
+        plan["last_seen"] = max(plan["last_seen"], term["last_seen"])
+        plan["terms"].append(term)
+    return list(plans.values())
+
+
+def _parties(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each party's current positions, red lines apart."""
+    parties: dict[tuple[str, str], dict[str, Any]] = {}
+    for view in views:
+        if view["kind"] != "positions":
+            continue
+        entry = parties.setdefault(
+            (view["process"], view["party"]),
+            {"process": view["process"], "party": view["party"], "positions": [], "red_lines": []},
+        )
+        entry["red_lines" if view["red_line"] else "positions"].append(view)
+    return list(parties.values())
+
+
+def board(
+    store: Store,
+    process: str | None = None,
+    as_of: str | date | None = None,
+    settings: Settings | None = None,
+) -> dict[str, Any]:
+    """The state of a negotiation (or of all, without ``process``) on ``as_of`` (default today).
+
+    Keys: ``as_of``, ``processes``, ``names`` (display name of every id), ``parties`` (positions
+    and red lines per party), ``commitments`` (the party × issue matrix in long form, with status and
+    condition), ``proposals`` (open plans and their terms), ``threats``, ``violations``, ``meetings``,
+    ``conflicts``, ``conditions``, ``deadlines``. See ``docs/STORE.md`` for each item's fields.
+    """
+    state = _Day(store, process, as_of, settings)
+    views = state.views
+    chosen = {v["process"] for v in views}
+    processes = [p for p in store.processes() if p["name"] in chosen or p["name"] == process]
+    registry = ActorRegistry.load()
+    ids = {v["party"] for v in views if v["party"] and v["kind"] != "meetings"}
+    ids |= {t for v in state.of("threats") for t in v["target"]}
+    ids |= {p for v in state.of("meetings") for p in v["participants"]}
+    ids |= {a for v in views for a in v["accounts"] if a != "reported"}
+    return {
+        "as_of": state.day,
+        "processes": [
+            {
+                "name": p["name"],
+                "articles": p["articles"],
+                "parties": sorted(p["parties"], key=lambda k: -p["parties"][k]),
+                "issues": sorted(p["issues"], key=lambda k: -p["issues"][k]),
+            }
+            for p in processes
+        ],  # fmt: skip
+        "names": {i: registry.name(i) for i in sorted(ids)},
+        "parties": _parties(views),
+        "commitments": state.of("commitments"),
+        "proposals": _proposals(views),
+        "threats": state.of("threats"),
+        "violations": state.of("violations"),
+        "meetings": state.of("meetings"),
+        "conflicts": conflicts(views),
+        "conditions": conditions(views),
+        "deadlines": deadlines(views, state.day),
+    }
+
+
+_FIRST_EVENT = {
+    "commitments": "commitment made",
+    "proposals": "proposal made",
+    "threats": "threat issued",
+    "violations": "violation reported",
+    "meetings": "meeting",
+}
+
+
+def timeline(
+    store: Store,
+    process: str | None = None,
+    as_of: str | date | None = None,
+    settings: Settings | None = None,
+) -> list[dict[str, Any]]:
+    """Everything dated about the facts known on ``as_of``, oldest first; ``future`` marks what is
+    still ahead of that day (a truce's end, a deadline, a scheduled meeting)."""
+    state = _Day(store, process, as_of, settings)
+    out: list[dict[str, Any]] = []
+
+    def add(day: str | None, event: str, view: dict[str, Any], text: str | None = None) -> None:
+        if day:
+            out.append({"date": day, "event": event, "future": day > state.day, "process": view["process"],
+                        "kind": view["kind"], "fact_id": view["id"], "party": view["party"],
+                        "issue": view["issue"], "text": text or view["text"]})  # fmt: skip
+
+    for view in state.views:
+        if view["kind"] == "positions":
+            for i, version in enumerate(view["versions"]):
+                add(
+                    version["valid_from"],
+                    "position stated" if i == 0 else "position changed",
+                    view,
+                    version["text"],
+                )
+            continue
+        add(view["start"] or view["first_seen"], _FIRST_EVENT[view["kind"]], view)
+        if view["kind"] == "commitments" and view["end"]:
+            add(_next_day(view["end"]), "truce ends", view)
+        if view["kind"] == "threats" and view["end"]:
+            add(view["end"], "deadline", view)
+        for event, day in state.events[view["id"]].items():
+            add(day, f"{view['kind'].rstrip('s')} {event}", view)
+    out.sort(key=lambda e: (e["date"], e["process"], e["fact_id"]))
+    return out

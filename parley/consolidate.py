@@ -1,0 +1,451 @@
+"""Records → facts: what many articles say about one negotiation, merged and followed through time.
+
+Each stored article belongs to a negotiation *process* (chosen by the parties its records name,
+or given with ``--process``). Within a process, records with the spec's key — (party, issue) for
+commitments and positions, (proposer, issue) for proposals, (actor, issue) for threats, (accused,
+issue) for violations, (place, month-day) for meetings — merge into one *fact* that keeps every
+supporting record as a source: the article, the statement, the speaker, the outlet.
+
+``apply_article`` is called by ``parley.flow.commit`` inside the article's transaction, so facts
+are always up to date and the board only reads them. The merge is incremental and keeps what
+later reading needs: first/last seen, corroboration counts, each party's own account, a
+commitment's period, a threat's deadline, a position's versions (a new version when the party
+states the opposite stance). Status changes that happen by themselves (a truce running out, a
+deadline passing) are not stored but computed for a date by ``parley.analysis``; changes reported
+in the news (withdrawn, carried out) are stored as dated events.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from parley import dates
+from parley.actors import ActorRegistry
+from parley.settings import DATA_DIR
+from parley.store import Store
+
+#: The record field naming each kind's actor: the first half of the spec's merge key.
+ACTOR_FIELD: dict[str, str] = {
+    "commitments": "party",
+    "proposals": "proposer",
+    "positions": "party",
+    "threats": "actor",
+    "violations": "accused",
+    "meetings": "place",
+}
+#: Record fields naming the parties a negotiation is between (they decide a new process's name
+#: and weigh twice when matching an article to a process) and those naming others involved.
+_PRINCIPAL_FIELDS = {"commitments": ("party",), "positions": ("party",), "violations": ("accused",),
+                     "threats": ("target",)}  # fmt: skip
+_OTHER_FIELDS = {"proposals": ("proposer",), "threats": ("actor",), "violations": ("accuser",),
+                 "meetings": ("participants",)}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, re.Pattern[str]]:
+    """The phrase lists of ``data/facts.yaml`` as case-insensitive whole-word patterns."""
+    raw = yaml.safe_load((DATA_DIR / "facts.yaml").read_text(encoding="utf-8"))
+    return {name: _phrases(words) for name, words in raw.items()}
+
+
+def _phrases(words: list[str]) -> re.Pattern[str]:
+    parts = []
+    for word in sorted(words, key=len, reverse=True):
+        before = r"(?<!\w)" if word[:1].isalnum() else ""
+        parts.append(f"{before}{re.escape(word)}(?!\\w)")
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def polarity(text: str | None) -> int:
+    """+1 for an accepting stance, -1 for a refusal ("will not recognise", "rejects")."""
+    return -1 if text and cues()["negative"].search(text) else 1
+
+
+def record_actor(kind: str, record: dict[str, Any]) -> str | None:
+    """The actor a record is about (its party, proposer, actor, accused; a meeting's place)."""
+    return record.get(ACTOR_FIELD[kind])
+
+
+def fact_key(kind: str, record: dict[str, Any], start: str | None = None) -> str:
+    """The merge key of a record within its process, as text ("RUS|maritime", "paris|04-17")."""
+    if kind == "meetings":
+        place = (record.get("place") or "unknown").strip().lower()
+        when = record.get("date") or start or ""
+        month_day = when[-5:] if re.fullmatch(r"(\d{4}|-)-\d{2}-\d{2}", when) else "undated"
+        return f"{place}|{month_day}"
+    return f"{record_actor(kind, record)}|{record.get('issue')}"
+
+
+# -- dates --------------------------------------------------------------------------------------
+
+
+_Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RecordDates:
+    """When a record's event happens: ``start``, ``end`` (a period's last day, a deadline) and how
+    precisely (a ``parley.dates`` precision, or ``"published"`` when only the article's date is known)."""
+
+    start: str | None
+    end: str | None
+    precision: str | None
+
+
+def _known(expression: str | None, reference: date | None, *, future: bool = False) -> dates.DateValue | None:
+    if not expression:
+        return None
+    value = dates.resolve(expression, reference, future=future)
+    return value if value.start is not None else None
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def record_dates(kind: str, record: dict[str, Any], published: str | None) -> RecordDates:
+    """Resolve a record's time expressions against the article's publication date.
+
+    The record's ``when`` gives its start (else the publication date); a commitment's
+    ``duration_days`` gives its last day; a threat's ``deadline`` ("in a few days") is resolved from
+    the day the threat was made; a meeting's ``date`` may lack its year ("--04-17").
+    """
+    pub = dates.parse_iso(published)
+    value = _known(record.get("when"), pub)
+    if kind == "meetings" and record.get("date"):
+        value = _meeting_day(record["date"], pub) or value
+    start, precision = (value.start, value.precision) if value else (pub, "published" if pub else None)
+    end = None
+    if kind == "commitments" and record.get("duration_days") and start:
+        end = dates.end_of(start, int(record["duration_days"]))
+    elif kind == "threats":
+        deadline = _known(deadline_expression(record), start, future=True)
+        end = deadline.end if deadline else None
+    elif value and value.end != value.start:
+        end = value.end
+    return RecordDates(_iso(start), _iso(end), precision)
+
+
+def deadline_expression(threat: dict[str, Any]) -> str | None:
+    """A threat's deadline as written: its ``deadline``, else the first time expression of its text
+    when it is known to have one ("end its mediation in a few days" → "in a few days")."""
+    if threat.get("deadline"):
+        return threat["deadline"]
+    if threat.get("has_deadline"):
+        found = dates.find_expressions(threat.get("text") or "")
+        return found[0][2] if found else None
+    return None
+
+
+def _meeting_day(text: str, published: date | None) -> dates.DateValue | None:
+    match = re.fullmatch(r"--(\d{2})-(\d{2})", text)
+    if match:  # the year is unknown: the occurrence of that day nearest the publication date
+        return _known(f"{calendar.month_name[int(match[1])]} {int(match[2])}", published)
+    day = dates.parse_iso(text)
+    return dates.DateValue(day, day, "day", text) if day else None
+
+
+# -- processes ----------------------------------------------------------------------------------
+
+
+def _party_tally(records: list[dict[str, Any]]) -> tuple[Counter[str], Counter[str]]:
+    """(all parties weighted, principal parties) named by an article's records."""
+    weighted: Counter[str] = Counter()
+    principal: Counter[str] = Counter()
+    for record in records:
+        kind, payload = record["kind"], record["payload"]
+        for fields, weight in ((_PRINCIPAL_FIELDS, 2), (_OTHER_FIELDS, 1)):
+            for name in fields.get(kind, ()):
+                value = payload.get(name)
+                for party in value if isinstance(value, list) else [value]:
+                    if party:
+                        weighted[party] += weight
+                        if weight == 2:
+                            principal[party] += 1
+    return weighted, principal
+
+
+def _matching_process(processes: list[dict[str, Any]], parties: Counter[str]) -> int | None:
+    """The process sharing the most parties with the article (at least two, or its only one)."""
+    best, best_score = None, (0, 0)
+    needed = min(2, len(parties))
+    for process in processes:
+        shared = parties.keys() & process["parties"].keys()
+        if len(shared) < needed:
+            continue
+        score = (sum(parties[p] for p in shared), sum(process["parties"][p] for p in shared))
+        if score > best_score:
+            best, best_score = process["id"], score
+    return best
+
+
+def _new_process_name(weighted: Counter[str], principal: Counter[str], taken: set[str]) -> str:
+    """ "RUS-UKR": the two parties most named as principals (else overall), in alphabetical order."""
+    ranked = principal or weighted
+    top = sorted(sorted(ranked), key=lambda p: -ranked[p])[:2]
+    name = "-".join(sorted(top))
+    suffix = 2
+    while name in taken:
+        name = f"{'-'.join(sorted(top))}-{suffix}"
+        suffix += 1
+    return name
+
+
+def assign_process(
+    store: Store, article: dict[str, Any], records: list[dict[str, Any]], name: str | None
+) -> int | None:
+    """Put an article in a process: the one named, else the one whose parties it shares, else a new one.
+
+    An article already assigned keeps its process; one with no records has none. The process's
+    party and issue tallies grow with each article, so later articles find it.
+    """
+    if article["process_id"] is not None and not name:
+        return article["process_id"]
+    weighted, principal = _party_tally(records)
+    if name:
+        process_id = store.add_process(name)
+    elif not weighted:
+        return None
+    else:
+        processes = store.processes(counts=False)
+        process_id = _matching_process(processes, weighted) or store.add_process(
+            _new_process_name(weighted, principal, {p["name"] for p in processes})
+        )
+    process = next(p for p in store.processes(counts=False) if p["id"] == process_id)
+    parties = Counter(process["parties"]) + weighted
+    issues = Counter(process["issues"]) + Counter(r["issue"] for r in records if r["issue"])
+    store.update_process(process_id, dict(parties), dict(issues))
+    store.set_article_process(article["id"], process_id)
+    return process_id
+
+
+# -- merging records into facts -----------------------------------------------------------------
+
+
+def _source(
+    article: dict[str, Any], statement: dict[str, Any] | None, registry: ActorRegistry
+) -> dict[str, Any]:
+    """Who said it (speaker; named, anonymous or the outlet itself), whose account, which outlet."""
+    speaker = statement["speaker"] if statement else None
+    via = statement["via"] if statement else []
+    if speaker is None or speaker.startswith("outlet:"):
+        source_type = "outlet"
+    elif speaker == "anon" or speaker.startswith("anon:"):
+        source_type = "anonymous"
+    else:
+        source_type = "named"
+    outlet = article["outlet"] or (via[0] if via else None)
+    if outlet is None and source_type == "outlet":
+        outlet = speaker
+    account = (statement or {}).get("party") or (
+        registry.party_of(speaker, article["seen"]) if speaker else None
+    )
+    return {"speaker": speaker, "source_type": source_type, "outlet": outlet, "account_party": account}
+
+
+def apply_article(
+    store: Store, article_id: int, process: str | None = None, registry: ActorRegistry | None = None
+) -> int:
+    """Merge one stored article's records into its process's facts; return the number merged.
+
+    Call it inside the transaction that stored the article (``parley.flow.commit`` does).
+    """
+    article = store.article(article_id)
+    records = store.records(article_id=article_id)
+    process_id = assign_process(store, article, records, process)
+    if process_id is None:
+        return 0
+    registry = registry or ActorRegistry.load()
+    statements = {s["id"]: s for s in store.statements(article_id)}
+    for record in records:
+        statement = statements.get(record["statement_id"])
+        _merge(store, process_id, article, record, _source(article, statement, registry))
+    return len(records)
+
+
+def rebuild(store: Store, process: str | None = None) -> int:
+    """Recompute the facts (of one process, or all) from the stored records, in date order."""
+    with store.transaction():
+        process_id = None
+        if process is not None:
+            found = store.process_by_name(process)
+            if found is None:
+                return 0
+            process_id = found["id"]
+        store.clear_facts(process_id)
+        registry = ActorRegistry.load()
+        return sum(apply_article(store, a, registry=registry) for a in store.article_ids(process_id))
+
+
+def _merge(
+    store: Store, process_id: int, article: dict[str, Any], record: dict[str, Any], source: dict[str, Any]
+) -> None:
+    kind, raw, seen = record["kind"], record["payload"], article["seen"]
+    key = fact_key(kind, raw, record["date_start"])
+    fact = store.fact_by_key(process_id, kind, key)
+    if fact is None:
+        fact_id = store.add_fact(
+            process_id, kind, key, party=record["party"], issue=record["issue"], text=record["text"],
+            first_seen=seen, last_seen=seen, payload={},
+        )  # fmt: skip
+        fact = store.fact(fact_id)
+    fact_id = fact["id"]
+    story_id = article["duplicate_of"] or article["id"]
+    store.add_fact_source(
+        fact_id, record["id"], article_id=article["id"], story_id=story_id, statement_id=record["statement_id"],
+        seen=seen, text=record["text"], **source,
+    )  # fmt: skip
+    store.set_record_fact(record["id"], fact_id)
+
+    def new(column: str, value: Any) -> int:
+        return int(value is not None and not store.fact_source_seen(fact_id, column, value, record["id"]))
+
+    latest = seen >= fact["last_seen"]
+    payload = fact["payload"]
+    account = source["account_party"] or "reported"
+    if latest or account not in payload.get("accounts", {}):
+        payload.setdefault("accounts", {})[account] = {
+            "text": record["text"],
+            "seen": seen,
+            "article_id": article["id"],
+        }
+    updates: dict[str, Any] = {
+        "first_seen": min(seen, fact["first_seen"]),
+        "last_seen": max(seen, fact["last_seen"]),
+        "reports": fact["reports"] + 1,
+        "articles": fact["articles"] + new("article_id", article["id"]),
+        "stories": fact["stories"] + new("story_id", story_id),
+        "outlets": fact["outlets"] + new("outlet", source["outlet"]),
+        "named_sources": fact["named_sources"]
+        + (new("speaker", source["speaker"]) if source["source_type"] == "named" else 0),
+        "anonymous_sources": fact["anonymous_sources"] + int(source["source_type"] == "anonymous"),
+        "date_start": _earliest(fact["date_start"], record["date_start"]),
+    }
+    if latest or not fact["text"]:
+        updates["text"] = record["text"]
+    if updates["date_start"] != fact["date_start"] or latest:
+        updates["date_precision"] = record["date_precision"] or fact["date_precision"]
+    updates |= _MERGE_KIND[kind](record, payload, latest, updates)
+    updates["payload"] = payload
+    store.update_fact(fact_id, **updates)
+    _record_events(store, fact_id, kind, record, article["text"], seen)
+
+
+def _earliest(a: str | None, b: str | None) -> str | None:
+    return min(x for x in (a, b) if x) if (a or b) else None
+
+
+def _merge_commitment(record: _Row, payload: _Row, latest: bool, updates: _Row) -> _Row:
+    raw = record["payload"]
+    out: dict[str, Any] = {}
+    if latest or "conditional" not in payload:
+        out = {"conditional": bool(raw.get("conditional")), "condition_issue": raw.get("condition_issue")}
+        payload["conditional"] = out["conditional"]
+        payload["negated"] = bool(raw.get("negated"))
+    if raw.get("duration_days") and (latest or not payload.get("duration_days")):
+        payload["duration_days"] = int(raw["duration_days"])
+    start = dates.parse_iso(updates["date_start"])
+    if start and payload.get("duration_days"):
+        out["date_end"] = dates.end_of(start, payload["duration_days"]).isoformat()
+    return out
+
+
+def _merge_threat(record: _Row, payload: _Row, latest: bool, updates: _Row) -> _Row:
+    raw = record["payload"]
+    payload["target"] = sorted(set(payload.get("target", [])) | set(raw.get("target") or []))
+    payload["has_deadline"] = payload.get("has_deadline", False) or bool(raw.get("has_deadline"))
+    deadline = deadline_expression(raw)
+    if deadline and (latest or not payload.get("deadline")):
+        payload["deadline"] = deadline
+        return {"date_end": record["date_end"]}
+    return {}
+
+
+def _merge_violation(record: _Row, payload: _Row, latest: bool, updates: _Row) -> _Row:
+    raw = record["payload"]
+    payload["accusers"] = sorted(
+        set(payload.get("accusers", [])) | ({raw["accuser"]} if raw.get("accuser") else set())
+    )
+    return {}
+
+
+def _merge_meeting(record: _Row, payload: _Row, latest: bool, updates: _Row) -> _Row:
+    raw = record["payload"]
+    payload["participants"] = sorted(
+        set(payload.get("participants", [])) | set(raw.get("participants") or [])
+    )
+    payload.setdefault("place", raw.get("place"))
+    return {}
+
+
+def _merge_position(record: _Row, payload: _Row, latest: bool, updates: _Row) -> _Row:
+    """Keep the position's versions: a report with the same stance (red line or not, accepting or
+    refusing) corroborates the version in force on its day; the opposite stance starts a new one."""
+    raw = record["payload"]
+    day = record["date_start"] or updates["last_seen"]
+    stance = {"red_line": bool(raw.get("red_line")), "polarity": polarity(raw.get("text"))}
+    versions: list[dict[str, Any]] = payload.setdefault("versions", [])
+    before = [v for v in versions if v["valid_from"] <= day]
+
+    def same(version: dict[str, Any]) -> bool:
+        return version["red_line"] == stance["red_line"] and version["polarity"] == stance["polarity"]
+
+    current = before[-1] if before else (versions[0] if versions else None)
+    if current is not None and same(current):
+        current["valid_from"] = min(current["valid_from"], day)
+        current["last_seen"] = max(current["last_seen"], day)
+        current["reports"] += 1
+    else:
+        following = [v for v in versions if v["valid_from"] > day]
+        new = {"text": raw.get("text"), **stance, "valid_from": day, "last_seen": day, "reports": 1,
+               "valid_until": following[0]["valid_from"] if following else None}  # fmt: skip
+        if before:
+            before[-1]["valid_until"] = day
+        versions.append(new)
+        versions.sort(key=lambda v: v["valid_from"])
+    newest = versions[-1]
+    return {"red_line": newest["red_line"], "text": newest["text"]}
+
+
+def _merge_nothing(record: _Row, payload: _Row, latest: bool, updates: _Row) -> _Row:
+    return {}
+
+
+_MERGE_KIND = {
+    "commitments": _merge_commitment,
+    "proposals": _merge_nothing,
+    "positions": _merge_position,
+    "threats": _merge_threat,
+    "violations": _merge_violation,
+    "meetings": _merge_meeting,
+}
+
+#: Which cue list of ``data/facts.yaml`` marks which event, per kind.
+_EVENT_CUES = {
+    "commitments": (("withdrawn", "withdrawn"),),
+    "proposals": (("withdrawn", "withdrawn"),),
+    "threats": (("carried_out", "carried out"), ("dropped", "withdrawn")),
+}
+
+
+def _record_events(
+    store: Store, fact_id: int, kind: str, record: dict[str, Any], text: str, seen: str
+) -> None:
+    """Store the status changes a record reports, by the cue words in its text and evidence."""
+    rules = _EVENT_CUES.get(kind)
+    if not rules:
+        return
+    evidence = " ".join(text[a:b] for a, b in record["payload"].get("evidence") or [])
+    said = f"{record['text'] or ''} {evidence}"
+    for cue, event in rules:
+        if cues()[cue].search(said):
+            store.add_fact_event(fact_id, event, record["date_start"] or seen, record["id"])
+            return

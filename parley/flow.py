@@ -1,0 +1,262 @@
+"""The one way into the store: ``take_in`` (extract, then commit) and ``commit`` (records already made).
+
+Every article, whoever brings it (``parley ingest``, the web API, a Dask batch), goes through here:
+
+1. its text is normalised and hashed; an article already stored is skipped (so a re-run after a
+   crash finishes the job without duplicates);
+2. near-duplicates — the same wire story carried by another site — are found by word shingles:
+   the article is stored, linked to the first one, and counts as one more outlet carrying it;
+3. the article, its statements and records (dates resolved against its publication date) and the
+   facts they update are written in ONE transaction: an interrupted run leaves nothing half-written.
+
+Near-duplicate search scales with locality-sensitive hashing: each 5-word shingle hashes to one of
+64 bins, each bin keeps its smallest hash (one-permutation MinHash, so two texts agree on a bin with
+probability ≈ their Jaccard similarity), and bins are grouped 4 by 4 into 16 band keys. Articles
+sharing a band key are candidates; the exact Jaccard of their shingles decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from parley import consolidate, dates
+from parley.actors import ActorRegistry
+from parley.errors import ParleyError
+from parley.records import RECORD_KINDS, Article, Records
+from parley.settings import Settings, load_settings
+from parley.store import Store
+
+SHINGLE_WORDS = 5
+_BINS = 64
+_BAND_ROWS = 4
+_WORD = re.compile(r"\w+")
+
+
+class Extracting(Protocol):
+    """What ``take_in`` needs of an extractor (``parley.extract.Extractor`` has it)."""
+
+    def extract(self, article: Article) -> Records: ...
+
+
+@dataclass
+class TakeIn:
+    """What happened to one article: ``status`` is ``"stored"``, ``"exists"`` or ``"failed"``."""
+
+    source: str
+    status: str
+    article_id: int | None = None
+    duplicate_of: int | None = None  # the first article of the same wire story
+    records: int = 0  # statements and records stored
+    process: str | None = None
+    message: str | None = None  # why it failed
+
+    @property
+    def ok(self) -> bool:
+        """Stored now or before."""
+        return self.status != "failed"
+
+
+def normalise(text: str) -> str:
+    """The text as compared for duplicates: NFKC, case-folded, whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 (hex) of the normalised text: equal for the same article however it was spaced."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+def shingles(text: str) -> set[int]:
+    """64-bit hashes of the text's overlapping 5-word sequences (the whole text if shorter)."""
+    words = _WORD.findall(normalise(text))
+    windows = [words[i : i + SHINGLE_WORDS] for i in range(max(1, len(words) - SHINGLE_WORDS + 1))]
+    return {int.from_bytes(hashlib.blake2b(" ".join(w).encode(), digest_size=8).digest()) for w in windows}
+
+
+def jaccard(a: set[int], b: set[int]) -> float:
+    """|a ∩ b| / |a ∪ b| (0 for two empty sets)."""
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def bands(hashes: set[int]) -> list[str]:
+    """The band keys of a shingle set (see the module docstring)."""
+    bins: list[int | None] = [None] * _BINS
+    for h in hashes:
+        slot = h % _BINS
+        value = h // _BINS
+        if bins[slot] is None or value < bins[slot]:  # type: ignore[operator]
+            bins[slot] = value
+    keys = []
+    for band in range(_BINS // _BAND_ROWS):
+        rows = bins[band * _BAND_ROWS : (band + 1) * _BAND_ROWS]
+        digest = hashlib.blake2b(repr(rows).encode(), digest_size=8).hexdigest()
+        keys.append(f"{band}:{digest}")
+    return keys
+
+
+def take_in(
+    store: Store,
+    article: Article,
+    extractor: Extracting,
+    process: str | None = None,
+    settings: Settings | None = None,
+) -> TakeIn:
+    """Store one article with its records unless it is already stored; never raises for bad input.
+
+    ``process`` names the negotiation process to put it in (default: chosen by its parties).
+    """
+    found = store.article_by_hash(content_hash(article.text))
+    if found:
+        return _exists(article, found, store)
+    try:
+        records = extractor.extract(article)
+    except ParleyError as exc:
+        return TakeIn(source=article.source, status="failed", message=str(exc))
+    return commit(store, article, records, process=process, settings=settings)
+
+
+def commit(
+    store: Store,
+    article: Article,
+    records: Records,
+    process: str | None = None,
+    settings: Settings | None = None,
+    registry: ActorRegistry | None = None,
+) -> TakeIn:
+    """Store an article and its records and update the facts, in one transaction.
+
+    Idempotent: an article whose normalised text is already stored is left as it is
+    (``status="exists"``). This is what ``parley.batch`` calls with records made elsewhere.
+    """
+    settings = settings or load_settings()
+    digest = content_hash(article.text)
+    with store.transaction():
+        found = store.article_by_hash(digest)
+        if found:
+            return _exists(article, found, store)
+        hashes = shingles(article.text)
+        keys = bands(hashes)
+        duplicate_of = _first_of_story(store, keys, hashes, settings.store.near_duplicate_jaccard)
+        data = records.to_dict()
+        document = data["document"]
+        published = article.published or document.get("published")
+        seen = dates.parse_iso(published) or datetime.now(UTC).date()
+        article_id = store.add_article(
+            key=article.id or document.get("id") or digest[:16],
+            content_hash=digest,
+            text=article.text,
+            seen=seen.isoformat(),
+            source=article.source,
+            url=article.url or document.get("url"),
+            outlet=article.outlet or document.get("outlet"),
+            title=article.title or document.get("title"),
+            published=published,
+            duplicate_of=duplicate_of,
+            record_count=records.count(),
+        )
+        store.add_bands(article_id, keys)
+        statements = [
+            _add_statement(store, article_id, i, s, article.text) for i, s in enumerate(data["statements"])
+        ]
+        for kind in RECORD_KINDS:
+            for i, record in enumerate(data[kind]):
+                _add_record(store, article_id, kind, i, record, statements, published)
+        consolidate.apply_article(store, article_id, process=process, registry=registry)
+        stored = store.article(article_id)
+    return TakeIn(
+        source=article.source,
+        status="stored",
+        article_id=article_id,
+        duplicate_of=duplicate_of,
+        records=records.count(),
+        process=stored["process"],
+    )
+
+
+def _exists(article: Article, found: dict[str, Any], store: Store) -> TakeIn:
+    return TakeIn(
+        source=article.source,
+        status="exists",
+        article_id=found["id"],
+        duplicate_of=found["duplicate_of"],
+        records=found["record_count"],
+        process=store.article(found["id"])["process"],
+    )
+
+
+def _first_of_story(store: Store, keys: list[str], hashes: set[int], threshold: float) -> int | None:
+    """The first stored article of the same story (Jaccard of shingles ≥ threshold), if any."""
+    for candidate in store.articles_sharing_bands(keys):
+        if jaccard(hashes, shingles(candidate["text"])) >= threshold:
+            return candidate["duplicate_of"] or candidate["id"]
+    return None
+
+
+def _span(span: Any, text: str) -> tuple[int, int]:
+    """A span clamped to the text (a record's offsets are never trusted to fit)."""
+    start, end = (int(span[0]), int(span[1])) if span else (0, 0)
+    start = min(max(start, 0), len(text))
+    return start, min(max(end, start), len(text))
+
+
+def _add_statement(
+    store: Store, article_id: int, idx: int, statement: dict[str, Any], text: str
+) -> tuple[int, int, int]:
+    """Store a statement; return (id, start, end)."""
+    start, end = _span(statement.get("span"), text)
+    statement_id = store.add_statement(
+        article_id,
+        idx,
+        speaker=statement.get("speaker") or "anon",
+        party=statement.get("party"),
+        via=list(statement.get("via") or []),
+        direct=bool(statement.get("direct")),
+        hedged=bool(statement.get("hedged")),
+        span=(start, end),
+        text=text[start:end],
+        payload=statement,
+    )
+    return statement_id, start, end
+
+
+def _statement_of(record: dict[str, Any], statements: list[tuple[int, int, int]]) -> int | None:
+    """The id of the record's statement: the one it names, else the first whose span holds its evidence."""
+    index = record.get("statement")
+    if isinstance(index, int):
+        return statements[index][0] if 0 <= index < len(statements) else None
+    for span in record.get("evidence") or []:
+        for statement_id, start, end in statements:
+            if start <= span[0] and span[1] <= end:
+                return statement_id
+    return None
+
+
+def _add_record(
+    store: Store,
+    article_id: int,
+    kind: str,
+    idx: int,
+    record: dict[str, Any],
+    statements: list[tuple[int, int, int]],
+    published: str | None,
+) -> int:
+    when = consolidate.record_dates(kind, record, published)
+    statement_id = _statement_of(record, statements)
+    return store.add_record(
+        article_id,
+        kind,
+        idx,
+        party=consolidate.record_actor(kind, record),
+        issue=record.get("issue"),
+        statement_id=statement_id,
+        date_start=when.start,
+        date_end=when.end,
+        date_precision=when.precision,
+        text=record.get("text") or None,
+        payload=record,
+    )
