@@ -97,8 +97,8 @@ def blocked_reason(ip: IPAddress) -> str | None:
         ("is_link_local", "a link-local address"),
         ("is_multicast", "a multicast address"),
         ("is_unspecified", "an unspecified address"),
-        ("is_private", "a private address"),
         ("is_reserved", "a reserved address"),
+        ("is_private", "a private address"),
     ):
         if getattr(ip, attribute):
             return reason
@@ -194,8 +194,14 @@ def _fetch(url: str, settings: Settings, allow_private: bool, http: httpx.Client
         current = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as err:
         raise FetchError(f"invalid URL: {err}", source=url) from None
-    for _ in range(MAX_REDIRECTS + 1):
-        address = checked_address(current, allow_private)
+    for hop in range(MAX_REDIRECTS + 1):
+        try:
+            address = checked_address(current, allow_private)
+        except FetchError as err:
+            if not hop:
+                raise
+            # Name the URL the caller gave; the message says where the redirect led.
+            raise type(err)(f"redirected to {current}: {err.message}", source=url) from None
         host = current.raw_host.decode("ascii")
         request = http.build_request(
             "GET",
