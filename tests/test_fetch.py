@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import importlib
 import ipaddress
+import shutil
 import socket
+import ssl
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 from test_ingest_server import NewsServer, closed_port_fixture, news_server_fixture, start_server  # noqa: F401
 
@@ -30,15 +35,57 @@ def public_server() -> Iterator[NewsServer]:
     httpd.server_close()
 
 
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """A throw-away CA and a certificate it signed for ``news.test`` only: ``(ca, cert, key)``."""
+    if not shutil.which("openssl"):
+        pytest.skip("the openssl command is needed to make test certificates")
+    d = tmp_path_factory.mktemp("tls")
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    (d / "san.ext").write_text("subjectAltName=DNS:news.test\n")
+    for command in (
+        [
+            "req",
+            "-x509",
+            *ec,
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=parley test CA",
+        ],
+        ["req", *ec, "-keyout", "news.key", "-out", "news.csr", "-subj", "/CN=news.test"],
+        ["x509", "-req", "-in", "news.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial"]
+        + ["-out", "news.pem", "-days", "2", "-extfile", "san.ext"],
+    ):
+        subprocess.run(["openssl", *command], cwd=d, check=True, capture_output=True)
+    return d / "ca.pem", d / "news.pem", d / "news.key"
+
+
+@pytest.fixture(scope="module")
+def tls_server(tls_files: tuple[Path, Path, Path]) -> Iterator[NewsServer]:
+    """An HTTPS news server on 127.0.0.2 with the ``news.test`` certificate."""
+    _, cert, key = tls_files
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    news, httpd = start_server(PUBLIC_TEST_IP, tls=context)
+    yield news
+    httpd.shutdown()
+    httpd.server_close()
+
+
 @pytest.fixture
 def public_dns(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """``news.test`` resolves to 127.0.0.2, which the guard counts as public; returns the lookups made."""
+    """``*.test`` hosts resolve to 127.0.0.2, which the guard counts as public; returns the lookups made."""
     lookups: list[str] = []
     real_reason = fetch_module.blocked_reason
 
     def resolve(host: str, port: int) -> list[str]:
         lookups.append(host)
-        if host == "news.test":
+        if host.endswith(".test"):
             return [PUBLIC_TEST_IP]
         return socket_resolve(host, port)
 
@@ -133,6 +180,19 @@ def test_the_checked_address_is_used_even_if_dns_changes_its_answer(
     page = fetch(f"http://news.test:{public_server.port}/articles/truce.html", SETTINGS)
     assert b"Jeddah" in page.body
     assert len(news_server.log) == before
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_host_name(
+    tls_server: NewsServer, tls_files: tuple[Path, Path, Path], public_dns: list[str]
+) -> None:
+    trusting = httpx.Client(verify=ssl.create_default_context(cafile=str(tls_files[0])), trust_env=False)
+    with trusting:
+        page = fetch(f"https://news.test:{tls_server.port}/articles/talks.html", SETTINGS, client=trusting)
+        assert b"Tbilisi" in page.body
+        assert tls_server.log[-1] == ("/articles/talks.html", f"news.test:{tls_server.port}")
+        # Same address, another name: the certificate (for news.test only) must not pass.
+        with pytest.raises(FetchError, match="certificate"):
+            fetch(f"https://other.test:{tls_server.port}/articles/talks.html", SETTINGS, client=trusting)
 
 
 def test_a_redirect_from_a_public_host_to_a_private_one_is_refused(

@@ -12,6 +12,7 @@ with its Host header so tests can check what was fetched, how often and where.
 from __future__ import annotations
 
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -91,11 +92,12 @@ class NewsServer:
 
     host: str
     port: int
+    scheme: str = "http"
     log: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def base(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -146,9 +148,9 @@ class _QuietServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
-def start_server(host: str) -> tuple[NewsServer, ThreadingHTTPServer]:
-    """Start a news server on ``host`` (a free port) in a daemon thread."""
-    news = NewsServer(host, 0)
+def start_server(host: str, tls: ssl.SSLContext | None = None) -> tuple[NewsServer, ThreadingHTTPServer]:
+    """Start a news server on ``host`` (a free port) in a daemon thread; HTTPS with ``tls``."""
+    news = NewsServer(host, 0, "https" if tls else "http")
     routes: dict[str, Callable[[], tuple[int, dict[str, str], bytes]]] = {}
 
     class Handler(BaseHTTPRequestHandler):
@@ -177,6 +179,8 @@ def start_server(host: str) -> tuple[NewsServer, ThreadingHTTPServer]:
             pass  # the test output stays clean; requests are in news.log
 
     httpd = _QuietServer((host, 0), Handler)
+    if tls:
+        httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
     news.port = httpd.server_address[1]
     routes.update(_routes(news))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
