@@ -111,9 +111,31 @@ class Actor:
     party: str | None = None
 
 
+# Letters that Unicode does not decompose into an ASCII base letter plus accents.
+_UNDECOMPOSED = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+    }
+)
+
+
 def slugify(name: str) -> str:
     """Lower-case ASCII slug: accents stripped, apostrophes dropped, other non-alnum runs → "-"."""
-    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    ascii_text = unicodedata.normalize("NFKD", name.translate(_UNDECOMPOSED))
+    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii")
     ascii_text = re.sub(r"['\u2019`]", "", ascii_text.lower())
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
 
@@ -231,7 +253,11 @@ class _Entry:
             title, party = role.get("title"), role.get("party")
             if not isinstance(title, str) or not title.strip():
                 self.fail(f"{where} needs a 'title' (a non-empty string)")
-            if not isinstance(party, str) or _id_problem(party) or _kind_for_id(party) in ("person", "outlet"):
+            if (
+                not isinstance(party, str)
+                or _id_problem(party)
+                or _kind_for_id(party) in ("person", "outlet")
+            ):
                 self.fail(f"{where} needs a 'party': the id of a state or group, got {party!r}")
             start = self.day(role.get("from"), f"{where} 'from'")
             end = self.day(role.get("until"), f"{where} 'until'")
@@ -262,7 +288,9 @@ class _Entry:
         if kind not in KINDS:
             self.fail(f"has kind {kind!r}; expected one of {', '.join(KINDS)}")
         if implied and kind != implied or not implied and kind not in ("body", "bloc", "group"):
-            self.fail(f"has kind {kind!r}, which does not fit its id (expected {implied or 'body, bloc or group'})")
+            self.fail(
+                f"has kind {kind!r}, which does not fit its id (expected {implied or 'body, bloc or group'})"
+            )
         values["kind"] = kind
         if "gender" in values and values["gender"] not in ("m", "f"):
             self.fail(f"field 'gender' must be 'm' or 'f', got {values['gender']!r}")
@@ -324,7 +352,9 @@ def _check_references(actors: dict[str, Actor], origin: dict[str, str]) -> None:
         refs += [("country", actor.country)] if actor.country else []
         for what, ref in refs:
             if ref not in actors:
-                raise ActorDataError(f"{actor.id}: {what} {ref!r} is not an actor id", source=origin[actor.id])
+                raise ActorDataError(
+                    f"{actor.id}: {what} {ref!r} is not an actor id", source=origin[actor.id]
+                )
 
 
 class ActorRegistry:
@@ -333,11 +363,7 @@ class ActorRegistry:
     def __init__(self, actors: dict[str, Actor], load_seconds: float = 0.0) -> None:
         self._actors = actors
         self.load_seconds = load_seconds
-        self._by_form: dict[str, list[str]] = {}
-        for text, actor_id, _ in self.surface_forms():
-            ids = self._by_form.setdefault(_lookup_key(text), [])
-            if actor_id not in ids:
-                ids.append(actor_id)
+        self._by_form: dict[str, list[str]] | None = None  # built on the first lookup()
         self._by_domain = {d: a.id for a in actors.values() if a.kind == "outlet" for d in a.domains}
 
     @classmethod
@@ -435,6 +461,13 @@ class ActorRegistry:
 
     def lookup(self, text: str) -> list[str]:
         """Ids whose surface form is ``text`` (ignoring case, accents and a leading "the ")."""
+        if self._by_form is None:
+            by_form: dict[str, list[str]] = {}
+            for form, actor_id, _ in self.surface_forms():
+                ids = by_form.setdefault(_lookup_key(form), [])
+                if actor_id not in ids:
+                    ids.append(actor_id)
+            self._by_form = by_form
         return list(self._by_form.get(_lookup_key(text), ()))
 
     def outlet_for_domain(self, host: str) -> str | None:
