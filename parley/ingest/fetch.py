@@ -238,19 +238,20 @@ def _reason(err: httpx.HTTPError) -> str:
 
 def _read(url: str, final_url: str, response: httpx.Response, settings: Settings) -> FetchedPage:
     """Check status, type and length of a response, then read its body within the size limit."""
-    where = url if final_url == url else f"{url} (redirected to {final_url})"
+    after = "" if final_url == url else f" (after a redirect to {final_url})"
     if response.status_code >= 400:
-        raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}".rstrip(), source=where)
+        raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}".rstrip() + after, source=url)
     content_type = response.headers.get("Content-Type", "")
     media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type and not (media_type.startswith(_TEXT_TYPES) or media_type.endswith("+xml")):
-        raise FetchError(f"not a text page (content type {media_type})", source=where)
+        raise FetchError(f"not a text page (content type {media_type}){after}", source=url)
     limit = settings.fetch.max_bytes
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         raise FetchError(
-            f"too large: {int(declared):,} bytes announced, the limit is {limit:,} (setting fetch.max_bytes)",
-            source=where,
+            f"too large: {int(declared):,} bytes announced, the limit is {limit:,} (setting fetch.max_bytes)"
+            + after,
+            source=url,
         )
     # A per-read timeout alone lets a server trickle bytes forever; the whole body gets one too.
     deadline = time.monotonic() + settings.fetch.timeout
@@ -261,15 +262,15 @@ def _read(url: str, final_url: str, response: httpx.Response, settings: Settings
             size += len(chunk)
             if size > limit:
                 raise FetchError(
-                    f"too large: more than {limit:,} bytes (setting fetch.max_bytes)", source=where
+                    f"too large: more than {limit:,} bytes (setting fetch.max_bytes){after}", source=url
                 )
             if time.monotonic() > deadline:
                 raise FetchError(
-                    f"timed out after {settings.fetch.timeout:g} s reading the body", source=where
+                    f"timed out after {settings.fetch.timeout:g} s reading the body{after}", source=url
                 )
             chunks.append(chunk)
     except httpx.TimeoutException:
-        raise FetchError(f"timed out after {settings.fetch.timeout:g} s", source=where) from None
+        raise FetchError(f"timed out after {settings.fetch.timeout:g} s{after}", source=url) from None
     except httpx.HTTPError as err:
-        raise FetchError(f"transfer failed: {_reason(err)}", source=where) from None
+        raise FetchError(f"transfer failed: {_reason(err)}{after}", source=url) from None
     return FetchedPage(url, final_url, response.status_code, content_type, b"".join(chunks))

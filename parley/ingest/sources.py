@@ -29,9 +29,9 @@ import httpx
 
 from parley.errors import FeedError, InputError, NotEnglishWarning, ParleyError
 from parley.ingest.batch import Row, read_csv, read_jsonl
-from parley.ingest.feeds import FEED_MEDIA_TYPES, FeedEntry, looks_like_feed, parse_feed
+from parley.ingest.feeds import FEED_MEDIA_TYPES, XML_MEDIA_TYPES, FeedEntry, looks_like_feed, parse_feed
 from parley.ingest.fetch import FetchedPage, fetch, new_client
-from parley.ingest.text import Body, check_size, html_body, language_warning, read_body, slug
+from parley.ingest.text import Body, check_size, html_body, language_warning, outlet_for, read_body, slug
 from parley.records import Article
 from parley.settings import Settings, load_settings
 
@@ -95,12 +95,12 @@ def iso_date(value: str | None, source: str) -> str | None:
 
 
 def outlet_id(value: str | None) -> str | None:
-    """An outlet id: ``outlet:slug`` kept as is, a bare name ("Reuters") turned into one."""
+    """An outlet id: ``outlet:slug`` kept as is, a name ("Reuters") looked up or turned into one."""
     if value is None or not value.strip():
         return None
     if value.startswith("outlet:"):
         return value
-    return "outlet:" + slug(value) if slug(value) else None
+    return outlet_for(None, value.strip())
 
 
 def url_id(url: str) -> str:
@@ -233,7 +233,8 @@ class _Reader:
 
     def _url(self, url: str) -> Iterator[Article | InputProblem]:
         page = self.fetch(url)
-        if page.media_type in FEED_MEDIA_TYPES or looks_like_feed(page.body):
+        # XML that is not a feed has no article to read: parse_feed says so.
+        if page.media_type in FEED_MEDIA_TYPES + XML_MEDIA_TYPES or looks_like_feed(page.body):
             yield from self._feed(page.body, url, base_url=page.final_url)
             return
         yield from self._page(page, url, url_id(url), _Meta())

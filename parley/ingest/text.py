@@ -142,13 +142,6 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_SNIFF.match(head) or _FRAGMENT_SNIFF.match(head))
 
 
-def _check_not_empty(text: str, data_size: int, source: str) -> None:
-    if not data_size:
-        raise InputError("empty file", source=source)
-    if not text.strip():
-        raise InputError("contains only whitespace, no text", source=source)
-
-
 def _check_long_enough(text: str, source: str, settings: Settings, what: str) -> None:
     length = len(text.strip())
     if length < settings.input.min_chars:
@@ -174,8 +167,8 @@ def read_body(
     its outlet and relative links). Raises :class:`InputError` when no article text can be read.
     """
     check_size(len(data), source, settings.input.max_bytes)
-    if not data.strip():
-        _check_not_empty("", len(data), source)
+    if not data:
+        raise InputError("empty file", source=source)
     check_binary(data, source)
     try:
         text = decode(data, source, charset)
@@ -184,7 +177,8 @@ def read_body(
             raise
         # An HTML page may declare a legacy charset in a <meta> tag: trafilatura reads it.
         return html_body(data, source, settings, url=url)
-    _check_not_empty(text, len(data), source)
+    if not text.strip():
+        raise InputError("contains only whitespace, no text", source=source)
     if html or (html is None and looks_like_html(text)):
         return html_body(text, source, settings, url=url)
     _check_long_enough(text, source, settings, "too short to be an article")
