@@ -67,7 +67,16 @@ _ROLE_KEYS = {"title", "party", "from", "until"}
 # Forms of the same kind are yielded in this order by surface_forms().
 _FORM_FIELDS = (("aliases", "alias"), ("demonyms", "demonym"), ("metonyms", "metonym"))
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The fast C loader where available, with dates left as strings so that a bad date is
+    reported by the entry validation (naming the entry and role) instead of by the YAML parser."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
 
 
 @dataclass(frozen=True)
@@ -227,8 +236,8 @@ class _Entry:
         return tuple(v.strip() for v in value)
 
     def day(self, value: Any, what: str) -> date | None:
-        if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
-            return value
+        if value is None:
+            return None
         if isinstance(value, str):
             try:
                 return date.fromisoformat(value.strip())
@@ -336,8 +345,10 @@ def _merge_file(actors: dict[str, Actor], origin: dict[str, str], path: Path, *,
     seen: set[str] = set()
     for index, raw in enumerate(_read_yaml(path)):
         entry = _Entry(raw, str(path), index)
-        if entry.id in seen or (not extend and entry.id in actors):
-            entry.fail(f"repeats id {entry.id!r} (first in {origin.get(entry.id, path)})")
+        if entry.id in seen:
+            entry.fail(f"repeats id {entry.id!r} of an earlier entry in this file")
+        if not extend and entry.id in actors:
+            entry.fail(f"repeats id {entry.id!r} already in {origin[entry.id]}")
         seen.add(entry.id)
         actors[entry.id] = entry.merged_into(actors.get(entry.id))
         origin.setdefault(entry.id, str(path))
