@@ -33,6 +33,9 @@ is case-insensitive because it resolves text that is already known to name an ac
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import time
 import unicodedata
@@ -315,15 +318,18 @@ class _Entry:
         return replace(old, **values)
 
 
-def _read_yaml(path: Path) -> list[Any]:
-    """The list of raw entries in one YAML file; any reading or parsing problem → ActorDataError."""
-    source = str(path)
+def _read_text(path: Path) -> str:
+    """The text of an actor file; a missing or unreadable file → ActorDataError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ActorDataError("actor file not found", source=source) from None
+        raise ActorDataError("actor file not found", source=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ActorDataError(f"cannot read actor file: {exc}", source=source) from None
+        raise ActorDataError(f"cannot read actor file: {exc}", source=str(path)) from None
+
+
+def _parse_yaml(text: str, source: str) -> list[Any]:
+    """The list of raw entries in one YAML text; a parsing problem → ActorDataError."""
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -340,18 +346,75 @@ def _read_yaml(path: Path) -> list[Any]:
     return data
 
 
-def _merge_file(actors: dict[str, Actor], origin: dict[str, str], path: Path, *, extend: bool) -> None:
+def _merge_entries(
+    actors: dict[str, Actor], origin: dict[str, str], entries: list[Any], source: str, *, extend: bool
+) -> None:
     """Merge one file's entries into ``actors``; an id twice in one file is an error."""
     seen: set[str] = set()
-    for index, raw in enumerate(_read_yaml(path)):
-        entry = _Entry(raw, str(path), index)
+    for index, raw in enumerate(entries):
+        entry = _Entry(raw, source, index)
         if entry.id in seen:
             entry.fail(f"repeats id {entry.id!r} of an earlier entry in this file")
         if not extend and entry.id in actors:
             entry.fail(f"repeats id {entry.id!r} already in {origin[entry.id]}")
         seen.add(entry.id)
         actors[entry.id] = entry.merged_into(actors.get(entry.id))
-        origin.setdefault(entry.id, str(path))
+        origin.setdefault(entry.id, source)
+
+
+def _cache_file(digest: str) -> Path | None:
+    """The JSON copy of the built-in data for this content digest, in $XDG_CACHE_HOME/parley or
+    ~/.cache/parley; None without a home directory."""
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except RuntimeError:
+        return None
+    return base / "parley" / f"actors-{digest[:20]}.json"
+
+
+def _read_cache(cache: Path, names: list[str]) -> dict[str, list[Any]] | None:
+    """The cached raw entries per file name, or None when the cache is missing or damaged."""
+    try:
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(cached, dict) or not all(isinstance(cached.get(n), list) for n in names):
+        return None
+    return cached
+
+
+def _write_cache(cache: Path, entries: dict[str, list[Any]]) -> None:
+    """Store the parsed entries (atomically) and drop copies of earlier versions of the data."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(entries), encoding="utf-8")
+        os.replace(partial, cache)
+        for stale in cache.parent.glob("actors-*.json"):
+            if stale != cache:
+                stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only or full cache directory only costs the next start-up a YAML parse
+
+
+def _builtin_entries() -> list[tuple[str, list[Any]]]:
+    """(file, raw entries) of each built-in file, from a JSON cache keyed by the files' content.
+
+    Parsing the YAML takes ~100 ms even with the C loader and happens at every start-up;
+    the JSON copy loads in ~1 ms. Entries are validated either way.
+    """
+    paths = sorted(ACTORS_DIR.glob("*.yaml"))
+    texts = [_read_text(path) for path in paths]
+    digest = hashlib.sha256()
+    for path, text in zip(paths, texts, strict=True):
+        digest.update(f"{path.name}\0{text}\0".encode())
+    cache = _cache_file(digest.hexdigest())
+    cached = _read_cache(cache, [p.name for p in paths]) if cache else None
+    if cached is None:
+        cached = {path.name: _parse_yaml(text, str(path)) for path, text in zip(paths, texts, strict=True)}
+        if cache:
+            _write_cache(cache, cached)
+    return [(str(path), cached[path.name]) for path in paths]
 
 
 def _check_references(actors: dict[str, Actor], origin: dict[str, str]) -> None:
@@ -387,7 +450,8 @@ class ActorRegistry:
         actors = dict(_builtin_registry()._actors)
         origin = {actor_id: "built-in registry" for actor_id in actors}
         for path in extras:
-            _merge_file(actors, origin, path, extend=True)
+            entries = _parse_yaml(_read_text(path), str(path))
+            _merge_entries(actors, origin, entries, str(path), extend=True)
         _check_references(actors, origin)
         return cls(actors, time.perf_counter() - started)
 
@@ -497,8 +561,8 @@ def _builtin_registry() -> ActorRegistry:
     started = time.perf_counter()
     actors: dict[str, Actor] = {}
     origin: dict[str, str] = {}
-    for path in sorted(ACTORS_DIR.glob("*.yaml")):
-        _merge_file(actors, origin, path, extend=False)
+    for source, entries in _builtin_entries():
+        _merge_entries(actors, origin, entries, source, extend=False)
     _check_references(actors, origin)
     return ActorRegistry(actors, time.perf_counter() - started)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from parley.actors import ACTORS_DIR, FORM_KINDS, KINDS, ActorRegistry, person_id, slugify
+from parley.actors import ACTORS_DIR, FORM_KINDS, KINDS, ActorRegistry, _builtin_registry, person_id, slugify
 from parley.errors import ActorDataError
 
 # The 193 UN member states (ISO 3166-1 alpha-3).
@@ -352,3 +352,34 @@ def test_missing_and_undecodable_files(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(ActorDataError, match="cannot read actor file"):
         ActorRegistry.load([binary])
+
+
+# --- The start-up cache of the built-in data ---------------------------------------------------
+
+
+def test_builtin_cache_is_written_reused_and_survives_damage(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    (tmp_path / "parley").mkdir()
+    stale = tmp_path / "parley" / "actors-0123456789abcdef0123.json"
+    stale.write_text("{}", encoding="utf-8")
+
+    started = time.perf_counter()
+    fresh = _builtin_registry.__wrapped__()
+    parsed_in = time.perf_counter() - started
+    caches = list((tmp_path / "parley").glob("actors-*.json"))
+    assert len(caches) == 1 and caches[0] != stale  # written; the copy of older data removed
+
+    started = time.perf_counter()
+    cached = _builtin_registry.__wrapped__()
+    print(f"\nbuilt-in registry: {parsed_in:.3f}s from YAML, {time.perf_counter() - started:.3f}s from cache")
+    assert cached.all() == fresh.all()
+
+    caches[0].write_text('{"states.yaml": "damaged', encoding="utf-8")
+    assert _builtin_registry.__wrapped__().all() == fresh.all()
+
+
+def test_builtin_load_without_writable_cache(tmp_path: Path, monkeypatch) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert len(_builtin_registry.__wrapped__()) == len(ActorRegistry.load())
