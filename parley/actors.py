@@ -418,17 +418,28 @@ def _builtin_entries() -> list[tuple[str, list[Any]]]:
 
 
 def _check_references(actors: dict[str, Actor], origin: dict[str, str]) -> None:
-    """Every party, member and country named by an actor must itself be in the registry."""
+    """Every party, member and country named by an actor must be in the registry and able to act
+    (a state, body, bloc or group; the id form already makes a country a state)."""
     for actor in actors.values():
+        if actor.party and actor.kind not in ("body", "bloc", "group"):
+            raise ActorDataError(
+                f"{actor.id}: 'party' is for bodies, blocs and groups; a {actor.kind} "
+                + ("acts through its roles" if actor.kind == "person" else "acts for itself"),
+                source=origin[actor.id],
+            )
         refs = [("member", m) for m in actor.members]
         refs += [("role party", r.party) for r in actor.roles]
         refs += [("party", actor.party)] if actor.party else []
         refs += [("country", actor.country)] if actor.country else []
         for what, ref in refs:
-            if ref not in actors:
-                raise ActorDataError(
-                    f"{actor.id}: {what} {ref!r} is not an actor id", source=origin[actor.id]
-                )
+            target = actors.get(ref)
+            if target is None:
+                problem = "is not an actor id"
+            elif target.kind in ("person", "outlet"):
+                problem = f"is of kind {target.kind!r}; expected a state, body, bloc or group"
+            else:
+                continue
+            raise ActorDataError(f"{actor.id}: {what} {ref!r} {problem}", source=origin[actor.id])
 
 
 class ActorRegistry:
@@ -502,7 +513,8 @@ class ActorRegistry:
         their roles is that of the nearest role, since people rarely change sides.
         """
         if actor_id.startswith("anon:"):
-            return self.party_of(actor_id[5:], on) or None
+            affiliation = actor_id[5:]
+            return self.party_of(affiliation, on) if affiliation in self._actors else affiliation
         actor = self._actors.get(actor_id)
         if actor is None or actor.kind == "outlet":
             return None

@@ -330,6 +330,10 @@ def test_empty_extra_file_is_fine(tmp_path: Path) -> None:
         ),
         ("- {id: new-bloc, kind: bloc, name: B, members: [USA, QQQ]}\n", "member 'QQQ' is not an actor"),
         ("- {id: outlet:y, name: Y}\n- {id: outlet:y, name: Y again}\n", "repeats id 'outlet:y'"),
+        ("- {id: person:x-y, name: X Y, party: USA}\n", "a person acts through its roles"),
+        ("- {id: outlet:z, name: Z, country: eu}\n", "'country' must be an ISO3 state id"),
+        ("- {id: outlet:z, name: Z, country: QQQ}\n", "country 'QQQ' is not an actor id"),
+        ("- {id: new-bloc, kind: bloc, name: B, members: [outlet:axios]}\n", "is of kind 'outlet'"),
     ],
 )
 def test_malformed_files_raise_actor_data_error(tmp_path: Path, text: str, problem: str) -> None:
