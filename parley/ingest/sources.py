@@ -135,7 +135,7 @@ def read_sources(
     if isinstance(sources, str | os.PathLike):
         sources = [sources]
     try:
-        explicit = _Meta(published=iso_date(published, "published"), outlet=outlet_id(outlet))
+        explicit = _Meta(published=iso_date(published, "--published"), outlet=outlet_id(outlet))
     except InputError as err:
         yield InputProblem.from_error(err, "--published")
         return

@@ -142,16 +142,6 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_SNIFF.match(head) or _FRAGMENT_SNIFF.match(head))
 
 
-def _check_long_enough(text: str, source: str, settings: Settings, what: str) -> None:
-    length = len(text.strip())
-    if length < settings.input.min_chars:
-        raise InputError(
-            f"{what} ({length} characters, at least {settings.input.min_chars} expected; "
-            f"setting input.min_chars)",
-            source=source,
-        )
-
-
 def read_body(
     data: bytes,
     source: str,
@@ -181,7 +171,13 @@ def read_body(
         raise InputError("contains only whitespace, no text", source=source)
     if html or (html is None and looks_like_html(text)):
         return html_body(text, source, settings, url=url)
-    _check_long_enough(text, source, settings, "too short to be an article")
+    length = len(text.strip())
+    if length < settings.input.min_chars:
+        raise InputError(
+            f"too short to be an article ({length} characters, at least {settings.input.min_chars} "
+            f"expected; setting input.min_chars)",
+            source=source,
+        )
     return Body(text)
 
 
@@ -210,22 +206,18 @@ def html_body(html: str | bytes, source: str, settings: Settings, *, url: str | 
         )
     except Exception as err:  # trafilatura/lxml raise many types on malformed markup
         raise InputError(f"cannot parse the HTML: {type(err).__name__}: {err}", source=source) from None
-    text = (doc.text or "") if doc is not None else ""
-    title = (doc.title or None) if doc is not None else None
+    no_article = InputError("no article text found in the HTML page", source=source)
+    if doc is None:
+        raise no_article
+    text, title = doc.text or "", doc.title or None
     if title and text.startswith(title + "\n"):
         # trafilatura repeats the headline as the first line; it is kept in Article.title instead.
         text = text[len(title) + 1 :]
     if len(text.strip()) < settings.input.min_chars:
-        raise InputError("no article text found in the HTML page", source=source)
-    page_url = url or (doc.url if doc is not None else None)
-    host = urlsplit(page_url).hostname if page_url else (doc.hostname if doc is not None else None)
-    return Body(
-        text=text,
-        title=title,
-        published=doc.date if doc is not None else None,
-        outlet=outlet_for(host, doc.sitename if doc is not None else None),
-        url=page_url,
-    )
+        raise no_article
+    page_url = url or doc.url
+    host = urlsplit(page_url).hostname if page_url else doc.hostname
+    return Body(text, title, doc.date, outlet_for(host, doc.sitename), page_url)
 
 
 @cache
