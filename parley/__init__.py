@@ -22,4 +22,6 @@ def extract(text: str, published: str | None = None, outlet: str | None = None) 
     from parley.extract import default_extractor
     from parley.records import Article
 
-    return default_extractor().extract(Article(text=text, source="<text>", published=published, outlet=outlet))
+    return default_extractor().extract(
+        Article(text=text, source="<text>", published=published, outlet=outlet)
+    )

@@ -1,0 +1,1 @@
+"""parley's NLP layer: the spaCy pipeline and parley's rule components (no I/O, no SQL)."""

@@ -1,0 +1,298 @@
+"""The ``parley_attribution`` component: reported speech, its speaker and the chain it came through.
+
+For every sentence it finds attribution cues — a report verb with its subject ("Rubio said",
+"..., the Kremlin added", "accusing Israel of"), "according to X", "X told OUTLET", "citing X",
+a belief adjective ("the source is concerned that") — resolves the speaker with
+:class:`~parley.nlp.reference.Discourse`, and writes :class:`Attribution` objects to
+``doc._.statements`` (in reading order). It also carries attribution across sentences: a quote that
+continues into the next sentence, and "X reports this, citing Y" attributing the sentence before.
+The article's own narration gets no statement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from parley.nlp.lexicon import cues
+from parley.nlp.mentions import registry_for
+from parley.nlp.reference import Discourse, Referent
+
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_CONTENT_DEPS = ("ccomp", "xcomp", "dobj", "parataxis", "advcl", "prep", "pcomp", "acomp", "oprd", "attr")
+_DEMONSTRATIVES = frozenset({"this", "that", "it", "so"})
+_QUOTES = '"'
+
+
+@dataclass
+class Attribution:
+    """One statement: a span of text, who said it, through whom, and how."""
+
+    start: int  # character offsets of the statement in the text
+    end: int
+    speaker: str
+    via: list[str] = field(default_factory=list)
+    direct: bool = False
+    hedged: bool = False
+    speaker_span: tuple[int, int] | None = None
+    cue_span: tuple[int, int] | None = None
+    sentence: int = 0  # index of the sentence in the doc
+    cue_lemma: str = ""
+    content: tuple[int, int] | None = None  # token range [start, end) of what was said
+
+
+if not Doc.has_extension("statements"):
+    Doc.set_extension("statements", default=None)
+if not Doc.has_extension("discourse"):
+    Doc.set_extension("discourse", default=None)
+
+
+@dataclass
+class _Cue:
+    token: Token  # the cue word (verb, "according", adjective)
+    referent: Referent
+    span: tuple[int, int]  # token range of the cue phrase
+    region: tuple[int, int] | None = None  # token range the statement covers (None: the sentence)
+    via: list[str] = field(default_factory=list)
+    belief: bool = False
+    demonstrative: bool = False  # "X reports this": attributes the sentence before
+
+
+class Attributor:
+    """Finds statements sentence by sentence, remembering speakers across sentences."""
+
+    def __init__(self, actor_files: tuple[str, ...]) -> None:
+        self.registry = registry_for(actor_files)
+        self.words = cues()
+
+    def __call__(self, doc: Doc) -> Doc:
+        discourse = Discourse(doc, self.registry)
+        statements: list[Attribution] = []
+        sentences = list(doc.sents)
+        for number, sent in enumerate(sentences):
+            found = self._sentence(sent, number, discourse)
+            if not found:
+                found = self._quote_continuation(sent, number, statements)
+            for cue_ref_demo in [s for s in found if s.cue_lemma == "#previous"]:
+                found.remove(cue_ref_demo)
+                if number > 0 and not any(s.sentence == number - 1 for s in statements):
+                    prev = _trimmed(sentences[number - 1])
+                    statements.append(_copy(cue_ref_demo, prev.start_char, prev.end_char, number - 1))
+                    found.append(_copy(cue_ref_demo, *_char_range(sent), number))
+            statements.extend(found)
+            for st in found:
+                discourse.heard(sent.start, st.speaker)
+        doc._.statements = sorted(statements, key=lambda s: (s.start, s.speaker))
+        doc._.discourse = discourse
+        return doc
+
+    # -- one sentence ------------------------------------------------------------------------
+    def _sentence(self, sent: Span, number: int, discourse: Discourse) -> list[Attribution]:
+        found = [c for c in (self._cue(tok, sent, discourse) for tok in sent) if c is not None]
+        found = _drop_nested(found)
+        citing = [c for c in found if c.token.lemma_.lower() in self.words.citing]
+        if citing:  # "Axios reports this, citing three European diplomats": the cited speak, via Axios
+            outer = [c for c in found if c not in citing]
+            for c in citing:
+                c.via = [i for o in outer for i in o.referent.ids if i.startswith("outlet:")] + c.via
+                c.demonstrative = any(o.demonstrative for o in outer)
+                c.region = None
+            found = citing
+        out: list[Attribution] = []
+        regions = _regions(found, sent)
+        for cue, (start, end) in zip(found, regions, strict=True):
+            span = sent.doc[start:end]
+            text = span.text
+            hedged = cue.belief or any(t.lower_ in self.words.hedge_words for t in span)
+            for speaker in cue.referent.ids:
+                out.append(
+                    Attribution(
+                        start=span.start_char,
+                        end=span.end_char,
+                        speaker=speaker,
+                        via=list(dict.fromkeys(cue.via + cue.referent.via)),
+                        direct=any(q in text for q in _QUOTES),
+                        hedged=hedged,
+                        speaker_span=(cue.referent.span.start_char, cue.referent.span.end_char),
+                        cue_span=(
+                            sent.doc[cue.span[0]].idx,
+                            sent.doc[cue.span[1] - 1].idx + len(sent.doc[cue.span[1] - 1]),
+                        ),
+                        sentence=number,
+                        cue_lemma="#previous" if cue.demonstrative else cue.token.lemma_.lower(),
+                        content=(start, end),
+                    )
+                )
+        return out
+
+    def _cue(self, token: Token, sent: Span, discourse: Discourse) -> _Cue | None:
+        words = self.words
+        lemma = token.lemma_.lower()
+        if token.lower_ == "according" and token.i + 1 < sent.end and token.nbor().lower_ == "to":
+            target = next((c for c in token.nbor().children if c.dep_ == "pobj"), None)
+            ref = discourse.resolve(target) if target is not None else None
+            return _Cue(token, ref, (token.i, token.i + 2)) if ref else None
+        if token.pos_ == "ADJ" and lemma in words.belief_cues:
+            subj = _subject(token.head if token.dep_ == "acomp" else token)
+            if subj is not None and any(c.dep_ in ("ccomp", "prep", "xcomp") for c in token.children):
+                ref = discourse.resolve(subj)
+                return _Cue(token, ref, (token.i, token.i + 1), belief=True) if ref else None
+            return None
+        if token.pos_ not in ("VERB", "AUX") or not (
+            lemma in words.report_verbs or lemma in words.belief_cues
+        ):
+            return None
+        subj = _subject(token)
+        if subj is None:
+            return None
+        children = list(token.children)
+        has_clause = (
+            any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in children)
+            or token.dep_ in ("parataxis",)
+            or any(q in sent.text for q in _QUOTES)
+        )
+        has_content = has_clause or any(c.dep_ in _CONTENT_DEPS for c in children) or token.dep_ != "ROOT"
+        if lemma in words.needs_clause and not has_clause:
+            return None
+        if not has_content:
+            return None
+        if lemma in words.citing:
+            target = next((c for c in children if c.dep_ == "dobj"), None)
+            ref = discourse.resolve(target) if target is not None else None
+            return _Cue(token, ref, (token.i, token.i + 1)) if ref else None
+        ref = discourse.resolve(subj)
+        if ref is None or not ref.ids:
+            return None
+        via = []
+        for c in children:
+            if c.dep_ in ("dobj", "dative") and lemma in ("tell", "write"):
+                m = discourse.mention_at(c)
+                if m is not None and m.kb_id_.startswith("outlet:"):
+                    via.append(m.kb_id_)
+        demonstrative = not has_clause and any(
+            c.dep_ == "dobj" and c.lower_ in _DEMONSTRATIVES for c in children
+        )
+        cue_end = token.i + 1
+        for c in children:
+            if c.dep_ in ("dobj", "dative") and c.i > token.i and c.i == cue_end:
+                cue_end = c.i + 1  # "told Axios", "told reporters"
+        return _Cue(
+            token,
+            ref,
+            (token.i, cue_end),
+            via=via,
+            belief=lemma in words.belief_cues,
+            demonstrative=demonstrative,
+        )
+
+    def _quote_continuation(
+        self, sent: Span, number: int, statements: list[Attribution]
+    ) -> list[Attribution]:
+        """A quoted sentence with no cue continues the quote of the sentence before it."""
+        text = sent.text.strip()
+        if not text.startswith(_QUOTES) or not statements:
+            return []
+        previous = [s for s in statements if s.sentence == number - 1 and s.direct]
+        if not previous:
+            return []
+        span = _trimmed(sent)
+        return [_copy(p, span.start_char, span.end_char, number, direct=True) for p in previous]
+
+
+def _copy(st: Attribution, start: int, end: int, sentence: int, direct: bool | None = None) -> Attribution:
+    text_direct = st.direct if direct is None else direct
+    return Attribution(
+        start,
+        end,
+        st.speaker,
+        list(st.via),
+        text_direct,
+        st.hedged,
+        st.speaker_span,
+        st.cue_span,
+        sentence,
+        st.cue_lemma if st.cue_lemma != "#previous" else "report",
+    )
+
+
+def _subject(verb: Token) -> Token | None:
+    """The subject of a verb; for a participle ("..., saying that") the subject of its head verb."""
+    for child in verb.children:
+        if child.dep_ in _SUBJECTS:
+            return child
+    if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.tag_ in ("VBG", "VBD", "VBN", "VBZ", "VB"):
+        if verb.dep_ == "conj" or verb.tag_ == "VBG":
+            return _subject(verb.head) if verb.head.i != verb.i else None
+    return None
+
+
+def _drop_nested(found: list[_Cue]) -> list[_Cue]:
+    """Keep outer cues: a cue inside what another cue reports is part of the reported content."""
+    keep = []
+    for cue in found:
+        nested = False
+        for other in found:
+            if other is cue or other.token.lemma_.lower() in cues().citing:
+                continue
+            for child in other.token.children:
+                if child.dep_ in ("ccomp", "xcomp") and cue.token in child.subtree:
+                    nested = True
+        if not nested:
+            keep.append(cue)
+    return keep
+
+
+def _regions(found: list[_Cue], sent: Span) -> list[tuple[int, int]]:
+    """Token ranges of the statements: the sentence, or for several speakers each one's clause."""
+    full = _trimmed(sent)
+    speakers = {tuple(c.referent.ids) for c in found}
+    if len(speakers) <= 1:
+        return [(full.start, full.end)] * len(found)
+    # Several speakers: cut the sentence between consecutive cues' clauses, at clause boundaries.
+    ordered = sorted(range(len(found)), key=lambda i: found[i].token.i)
+    bounds = {}
+    start = full.start
+    for n, i in enumerate(ordered):
+        if n + 1 < len(ordered):
+            nxt = found[ordered[n + 1]].token
+            # the next clause starts at the leftmost token of the next cue's own clause
+            cut = min(t.i for t in nxt.subtree if t.i > found[i].token.i)
+            for t in sent.doc[found[i].token.i : nxt.i]:
+                if t.dep_ == "cc" or (t.is_punct and t.text in ",;" and t.i > found[i].token.i):
+                    cut = min(cut, t.i) if t.dep_ == "cc" else cut
+            end = max(cut, found[i].token.i + 1)
+        else:
+            end = full.end
+        bounds[i] = (start, end)
+        start = end
+    out = []
+    for i in range(len(found)):
+        s, e = bounds[i]
+        span = _trimmed(sent.doc[s:e])
+        out.append((span.start, span.end) if len(span) else (s, e))
+    return out
+
+
+def _trimmed(span: Span) -> Span:
+    """The span without surrounding whitespace, conjunctions and commas."""
+    start, end = span.start, span.end
+    while start < end and (
+        span.doc[start].is_space or span.doc[start].text in (",", ";") or span.doc[start].dep_ == "cc"
+    ):
+        start += 1
+    while end > start and (span.doc[end - 1].is_space or span.doc[end - 1].text in (",", ";")):
+        end -= 1
+    return span.doc[start:end]
+
+
+def _char_range(sent: Span) -> tuple[int, int]:
+    span = _trimmed(sent)
+    return span.start_char, span.end_char
+
+
+@Language.factory("parley_attribution", default_config={"actor_files": []})
+def make_attributor(nlp: Language, name: str, actor_files: list[str]) -> Attributor:
+    """Factory of the ``parley_attribution`` component."""
+    return Attributor(tuple(actor_files))

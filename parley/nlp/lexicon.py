@@ -1,0 +1,150 @@
+"""The words parley's rules look for, read once from ``parley/data/*.yaml``.
+
+The components hold constructions; this module holds vocabulary: cue verbs, source nouns, titles,
+negotiation markers and the issue patterns that classify a clause into the closed list of issues.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from parley.records import ISSUES
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+
+
+def _read(name: str) -> dict:
+    with open(DATA_DIR / name, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def _phrase_regex(phrases: list[str]) -> re.Pattern[str]:
+    """One case-insensitive regex matching any phrase at a word start ("accus" matches "accused")."""
+    alternatives = sorted((re.escape(p.strip()) for p in phrases), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Attribution vocabulary (``data/cues.yaml``)."""
+
+    report_verbs: frozenset[str]
+    belief_cues: frozenset[str]
+    hedge_words: frozenset[str]
+    needs_clause: frozenset[str]
+    according_to: tuple[str, ...]
+    citing: frozenset[str]
+    source_nouns: frozenset[str]
+    document_nouns: frozenset[str]
+    audience_nouns: frozenset[str]
+    anaphors: dict[str, frozenset[str]]
+    titles: tuple[str, ...]  # longest first
+
+
+@dataclass(frozen=True)
+class NegotiationWords:
+    """Negotiation vocabulary (``data/negotiation.yaml``)."""
+
+    commitment_verbs: frozenset[str]
+    commitment_phrases: re.Pattern[str]
+    commitment_nouns: frozenset[str]
+    condition_markers: re.Pattern[str]
+    negators: frozenset[str]
+    proposal_nouns: re.Pattern[str]
+    proposal_verbs: frozenset[str]
+    position_verbs: frozenset[str]
+    position_phrases: re.Pattern[str]
+    red_line_phrases: re.Pattern[str]
+    threat_verbs: frozenset[str]
+    threat_phrases: re.Pattern[str]
+    deadline_phrases: re.Pattern[str]
+    violation_verbs: frozenset[str]
+    violation_phrases: re.Pattern[str]
+    meeting_verbs: frozenset[str]
+    meeting_nouns: frozenset[str]
+
+
+@cache
+def cues() -> Cues:
+    """The attribution vocabulary."""
+    raw = _read("cues.yaml")
+    titles = _read("titles.yaml")["titles"]
+    return Cues(
+        report_verbs=frozenset(raw["report_verbs"]),
+        belief_cues=frozenset(raw["belief_cues"]),
+        hedge_words=frozenset(raw["hedge_words"]),
+        needs_clause=frozenset(raw["needs_clause"]),
+        according_to=tuple(raw["according_to"]),
+        citing=frozenset(raw["citing"]),
+        source_nouns=frozenset(raw["source_nouns"]),
+        document_nouns=frozenset(raw["document_nouns"]),
+        audience_nouns=frozenset(raw["audience_nouns"]),
+        anaphors={k: frozenset(v) for k, v in raw["anaphors"].items()},
+        titles=tuple(sorted(titles, key=len, reverse=True)),
+    )
+
+
+@cache
+def negotiation_words() -> NegotiationWords:
+    """The negotiation vocabulary."""
+    raw = _read("negotiation.yaml")
+    return NegotiationWords(
+        commitment_verbs=frozenset(raw["commitment_verbs"]),
+        commitment_phrases=_phrase_regex(raw["commitment_phrases"]),
+        commitment_nouns=frozenset(raw["commitment_nouns"]),
+        condition_markers=_phrase_regex(raw["condition_markers"]),
+        negators=frozenset(raw["negators"]),
+        proposal_nouns=_phrase_regex(raw["proposal_nouns"]),
+        proposal_verbs=frozenset(raw["proposal_verbs"]),
+        position_verbs=frozenset(raw["position_verbs"]),
+        position_phrases=_phrase_regex(raw["position_phrases"]),
+        red_line_phrases=_phrase_regex(raw["red_line_phrases"]),
+        threat_verbs=frozenset(raw["threat_verbs"]),
+        threat_phrases=_phrase_regex(raw["threat_phrases"]),
+        deadline_phrases=_phrase_regex(raw["deadline_phrases"]),
+        violation_verbs=frozenset(raw["violation_verbs"]),
+        violation_phrases=_phrase_regex(raw["violation_phrases"]),
+        meeting_verbs=frozenset(raw["meeting_verbs"]),
+        meeting_nouns=frozenset(raw["meeting_nouns"]),
+    )
+
+
+@cache
+def _issue_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    raw = _read("issues.yaml")["issues"]
+    unknown = set(raw) - set(ISSUES)
+    if unknown:
+        raise ValueError(f"issues.yaml names issues outside the closed list: {sorted(unknown)}")
+    return tuple(
+        (issue, re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w-])", re.I))
+        for issue, patterns in raw.items()
+    )
+
+
+def issues_in(text: str) -> list[tuple[int, str]]:
+    """Every issue whose pattern occurs in ``text``, as ``(offset of first match, issue)``, by offset.
+
+    Ties at one offset keep the order of ``issues.yaml`` (most specific first)."""
+    found = []
+    for rank, (issue, pattern) in enumerate(_issue_patterns()):
+        m = pattern.search(text)
+        if m:
+            found.append((m.start(), rank, issue))
+    return [(start, issue) for start, _, issue in sorted(found)]
+
+
+def primary_issue(text: str) -> str | None:
+    """The issue a clause is about: the most specific issue named in it, else the first one.
+
+    Generic words ("attacks", "talks", "war") rank below specific ones ("energy facilities",
+    "Black Sea"), which is the order of ``issues.yaml``."""
+    found = []
+    for rank, (issue, pattern) in enumerate(_issue_patterns()):
+        if pattern.search(text):
+            found.append((rank, issue))
+    return min(found)[1] if found else None

@@ -1,0 +1,580 @@
+"""The ``parley_negotiation`` component: commitments, proposals, positions, threats, violations, meetings.
+
+Runs after attribution, sentence by sentence. A sentence's records belong to the party of its
+speaker (reported speech) or to the subject of the construction (narration). The constructions:
+
+- commitment: the subject of a commitment verb ("Kyiv agreed to halt ... and not attack ...") with
+  one record per issue of each coordinated clause; a speaker's "it would <verb>" about itself;
+  a condition marker ("only after", "subject to") makes it conditional on the issue after it;
+- proposal: a plan noun with its proposer ("a U.S. proposal for", "the American side presented a
+  proposal ... which includes"), one record per issue of its terms, carried into following
+  sentences that go on about "the proposal"/"the plan";
+- position: a speaker's demand, refusal or stance ("must", "will not", "insist", "red line");
+- threat: a warning or a conditional consequence ("if ... not ..., X will end ..."), with a deadline;
+- violation: "X is violating", "accused X of", "violations of the understanding";
+- meeting: a meeting verb or noun with a place (a city) and a date.
+
+Results go to ``doc._.negotiation`` as :class:`Found` objects; parley.extract turns them into records.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from parley import dates
+from parley.nlp.attribution import Attribution
+from parley.nlp.lexicon import negotiation_words, primary_issue
+from parley.nlp.mentions import registry_for
+from parley.nlp.reference import Discourse
+
+if not Doc.has_extension("negotiation"):
+    Doc.set_extension("negotiation", default=None)
+
+_MODALS = frozenset({"would", "will", "could", "'ll", "shall"})
+_CONDITION_WORDS = frozenset({"if", "unless", "otherwise", "should"})
+_CONDITION_PHRASES = re.compile(r"\b(?:if|unless|otherwise|in such a case|in that case|or else)\b", re.I)
+# Plans carried into the next sentences of a paragraph when these refer back to them.
+_PLAN_ANAPHOR = re.compile(
+    r"\b(?:this|the|such a|under the) (?:proposal|plan|offer|deal|draft|framework)\b", re.I
+)
+_ALSO_FUTURE = re.compile(r"\b(?:will|would) also\b", re.I)
+
+
+@dataclass
+class Found:
+    """One negotiation record found in the text, before conversion to the records model."""
+
+    kind: str  # commitments, proposals, positions, threats, violations, meetings
+    fields: dict[str, Any]
+    evidence: list[tuple[int, int]] = field(default_factory=list)
+    statement: int | None = None  # index into doc._.statements
+
+
+class Negotiation:
+    """Finds negotiation records sentence by sentence."""
+
+    def __init__(self, actor_files: tuple[str, ...]) -> None:
+        self.registry = registry_for(actor_files)
+        self.words = negotiation_words()
+
+    def __call__(self, doc: Doc) -> Doc:
+        discourse: Discourse = doc._.discourse or Discourse(doc, self.registry)
+        statements: list[Attribution] = doc._.statements or []
+        found: list[Found] = []
+        plan: tuple[str, int] | None = None  # (proposer, paragraph) of the plan being described
+        for number, sent in enumerate(doc.sents):
+            own = [(i, s) for i, s in enumerate(statements) if s.sentence == number]
+            ctx = _Sentence(sent, number, own, discourse)
+            found += self._commitments(ctx)
+            plan_found, plan = self._proposals(ctx, plan)
+            found += plan_found
+            found += self._positions(ctx)
+            found += self._threats(ctx)
+            found += self._violations(ctx)
+            found += self._meetings(ctx, doc)
+        doc._.negotiation = _merge_meetings(found)
+        return doc
+
+    # -- commitments ---------------------------------------------------------------------------
+    def _commitments(self, ctx: _Sentence) -> list[Found]:
+        out = []
+        for token in ctx.sent:
+            lemma = token.lemma_.lower()
+            if token.pos_ not in ("VERB", "ADJ") or _negated(token):
+                continue
+            committed = lemma == "committed" or (lemma == "commit" and token.tag_ == "VBN")
+            if lemma not in self.words.commitment_verbs and not committed:
+                continue
+            parties = ctx.parties_of_subject(token)
+            if not parties:
+                continue
+            for clause in _object_clauses(token):
+                text = clause.text
+                if self.words.threat_phrases.search(text) and "sanction" in text.lower():
+                    continue  # "promised to impose sanctions": a threat, not an undertaking
+                issue = primary_issue(text) or primary_issue(ctx.text)
+                if issue:
+                    out += [
+                        ctx.record("commitments", clause, party=p, issue=issue, **self._terms(clause, ctx))
+                        for p in parties
+                    ]
+        # A speaker's own undertaking in reported speech: "Moscow said it would implement ..."
+        for _, st in ctx.statements:
+            speaker_party = ctx.discourse.party(st.speaker)
+            if not speaker_party or st.content is None:
+                continue
+            for token in ctx.sent.doc[st.content[0] : st.content[1]]:
+                if (
+                    token.pos_ != "VERB"
+                    or _negated(token)
+                    and token.lemma_ not in ("attack", "strike", "use")
+                ):
+                    continue
+                if not any(c.lower_ in _MODALS for c in token.children if c.dep_ == "aux"):
+                    continue
+                subj = ctx.parties_of_subject(token)
+                if subj != [speaker_party] or _in_condition(token):
+                    continue
+                clause = _clause(token)
+                if self.words.threat_phrases.search(clause.text) and _CONDITION_PHRASES.search(ctx.text):
+                    continue
+                issue = primary_issue(clause.text)
+                if issue:
+                    out.append(
+                        ctx.record(
+                            "commitments",
+                            clause,
+                            party=speaker_party,
+                            issue=issue,
+                            **self._terms(clause, ctx),
+                        )
+                    )
+        return out
+
+    def _terms(self, clause: Span, ctx: _Sentence) -> dict[str, Any]:
+        text = clause.text
+        marker = self.words.condition_markers.search(text) or self.words.condition_markers.search(
+            ctx.text[clause.end_char - ctx.sent.start_char :]
+        )
+        condition_issue = None
+        if marker:
+            rest = (
+                text[marker.end() :]
+                if marker.re.search(text)
+                else ctx.text[clause.end_char - ctx.sent.start_char :]
+            )
+            condition_issue = primary_issue(rest[:160])
+        duration = dates.parse_duration(text) or dates.parse_duration(ctx.text)
+        negated = any(t.lower_ in self.words.negators for t in clause[:4])
+        return {
+            "conditional": bool(marker),
+            "condition_issue": condition_issue if marker else None,
+            "duration_days": duration,
+            "negated": negated,
+        }
+
+    # -- proposals -----------------------------------------------------------------------------
+    def _proposals(
+        self, ctx: _Sentence, plan: tuple[str, int] | None
+    ) -> tuple[list[Found], tuple[str, int] | None]:
+        out: list[Found] = []
+        paragraph = ctx.paragraph
+        if plan and plan[1] != paragraph:
+            plan = None
+        for match in self.words.proposal_nouns.finditer(ctx.text):
+            noun = ctx.token_at(match.start())
+            if noun is None or noun.pos_ != "NOUN":
+                continue
+            proposer = ctx.proposer(noun)
+            if not proposer:
+                continue
+            terms = _proposal_terms(noun)
+            issues = _all_issues(terms.text) if terms is not None else []
+            if not issues and terms is not None:
+                continue
+            plan = (proposer, paragraph)
+            out += [ctx.record("proposals", terms, proposer=proposer, issue=issue) for issue in issues]
+            break
+        else:
+            if plan and (_PLAN_ANAPHOR.search(ctx.text) or _ALSO_FUTURE.search(ctx.text)):
+                clause = _trim_attribution(ctx)
+                out += [
+                    ctx.record("proposals", clause, proposer=plan[0], issue=i)
+                    for i in _all_issues(clause.text)
+                ]
+        return out, plan
+
+    # -- positions -------------------------------------------------------------------------------
+    def _positions(self, ctx: _Sentence) -> list[Found]:
+        out = []
+        speakers = [(i, s) for i, s in ctx.statements if ctx.discourse.party(s.speaker)]
+        subjects = []
+        if not speakers:
+            for token in ctx.sent:
+                if token.lemma_.lower() in self.words.position_verbs and token.pos_ == "VERB":
+                    subjects = ctx.parties_of_subject(token)
+                    if subjects:
+                        break
+        parties = [ctx.discourse.party(s.speaker) for _, s in speakers] or subjects
+        if not parties:
+            return out
+        content = _trim_attribution(ctx)
+        text = content.text
+        if not self.words.position_phrases.search(text) and not any(
+            t.lemma_.lower() in self.words.position_verbs for t in ctx.sent
+        ):
+            return out
+        issue = primary_issue(text)
+        if not issue:
+            return out
+        red_line = bool(self.words.red_line_phrases.search(ctx.text))
+        for party in dict.fromkeys(parties):
+            out.append(ctx.record("positions", content, party=party, issue=issue, red_line=red_line))
+        return out
+
+    # -- threats ---------------------------------------------------------------------------------
+    def _threats(self, ctx: _Sentence) -> list[Found]:
+        text = ctx.text
+        warned = [t for t in ctx.sent if t.lemma_.lower() in self.words.threat_verbs and t.pos_ == "VERB"]
+        conditional = _CONDITION_PHRASES.search(text) and self.words.threat_phrases.search(text)
+        if not warned and not conditional:
+            return []
+        actors = []
+        for token in warned:
+            actors = ctx.parties_of_subject(token)
+            if actors:
+                break
+        if not actors:
+            actors = [p for p in (ctx.discourse.party(s.speaker) for _, s in ctx.statements) if p]
+        if not actors:
+            return []
+        consequence = _consequence(ctx.sent)
+        issue = primary_issue(consequence.text) or primary_issue(text)
+        if not issue:
+            return []
+        deadline = self._deadline(text)
+        targets = [p for p in ctx.parties_in(ctx.sent) if p not in actors]
+        return [
+            ctx.record(
+                "threats",
+                consequence,
+                actor=a,
+                issue=issue,
+                target=targets,
+                has_deadline=deadline is not None,
+                deadline=deadline,
+            )
+            for a in dict.fromkeys(actors)
+        ]
+
+    def _deadline(self, text: str) -> str | None:
+        for start, end, expr in dates.find_expressions(text):
+            lowered = expr.lower()
+            before = text[max(0, start - 8) : start].lower()
+            if lowered.startswith(("by ", "within ", "in ")) or "by" in before or "in a few" in lowered:
+                return expr
+        if re.search(r"\b(?:deadline|ultimatum|within days|in a few days|by \w+day|noon)\b", text, re.I):
+            m = re.search(
+                r"\b(?:within days|in a few days|by [\w' ]+?(?:day|noon|o'clock)|noon)\b", text, re.I
+            )
+            return m.group(0) if m else "deadline"
+        return None
+
+    # -- violations ------------------------------------------------------------------------------
+    def _violations(self, ctx: _Sentence) -> list[Found]:
+        out = []
+        accusers = [p for p in (ctx.discourse.party(s.speaker) for _, s in ctx.statements) if p]
+        for token in ctx.sent:
+            lemma = token.lemma_.lower()
+            if lemma in self.words.violation_verbs and token.pos_ == "VERB":
+                accused = ctx.parties_of_subject(token)
+                obj = next((c for c in token.children if c.dep_ == "dobj"), None)
+                text = obj.subtree if obj is not None else []
+                issue = primary_issue(" ".join(t.text for t in text)) or "ceasefire"
+                for a in accused:
+                    accuser = next((p for p in accusers if p != a), None)
+                    out.append(
+                        ctx.record("violations", _clause(token), accused=a, issue=issue, accuser=accuser)
+                    )
+            elif lemma in ("accuse", "blame") and token.pos_ == "VERB":
+                obj = next((c for c in token.children if c.dep_ == "dobj"), None)
+                if obj is None:
+                    continue
+                ref = ctx.discourse.resolve(obj)
+                accused = [ctx.discourse.party(i) or i for i in (ref.ids if ref else [])]
+                accuser = (ctx.parties_of_subject(token) or accusers or [None])[0]
+                charges = [c for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "for")]
+                for charge in charges:
+                    for issue in _charge_issues(charge):
+                        out += [
+                            ctx.record("violations", charge, accused=a, issue=issue, accuser=accuser)
+                            for a in accused
+                            if a != accuser
+                        ]
+            elif token.lower_ in ("violations", "violation", "breach", "breaches") and token.pos_ == "NOUN":
+                if not accusers:
+                    continue
+                accused = [p for p in ctx.parties_in(ctx.sent) if p not in accusers]
+                if not accused:
+                    accused = [p for p in ctx.discourse.last_parties(ctx.sent.start, 3) if p not in accusers][
+                        :1
+                    ]
+                for a in accused[:1]:
+                    out.append(
+                        ctx.record(
+                            "violations",
+                            ctx.sent,
+                            accused=a,
+                            issue=primary_issue(ctx.text) or "ceasefire",
+                            accuser=accusers[0],
+                        )
+                    )
+        return out
+
+    # -- meetings --------------------------------------------------------------------------------
+    def _meetings(self, ctx: _Sentence, doc: Doc) -> list[Found]:
+        cues = [
+            t
+            for t in ctx.sent
+            if (t.lemma_.lower() in self.words.meeting_verbs and t.pos_ == "VERB")
+            or (t.lower_ in self.words.meeting_nouns and t.pos_ == "NOUN")
+        ]
+        if not cues:
+            return []
+        place = ctx.place()
+        when = ctx.meeting_date(doc)
+        if place is None and when is None:
+            return []
+        if place is None and not any(
+            t.pos_ == "VERB" and t.lemma_.lower() in ("meet", "hold", "talk") for t in cues
+        ):
+            return []
+        participants = ctx.parties_in(ctx.sent)
+        return [ctx.record("meetings", ctx.sent, place=place, date=when, participants=participants)]
+
+
+class _Sentence:
+    """One sentence with its statements and helpers to read parties, places and dates from it."""
+
+    def __init__(
+        self, sent: Span, number: int, statements: list[tuple[int, Attribution]], discourse: Discourse
+    ):
+        self.sent = sent
+        self.number = number
+        self.statements = statements
+        self.discourse = discourse
+        self.text = sent.text
+        self.paragraph = sum(1 for t in sent.doc[: sent.start] if "\n" in t.text or "\n" in t.whitespace_)
+
+    def token_at(self, offset: int) -> Token | None:
+        char = self.sent.start_char + offset
+        for token in self.sent:
+            if token.idx <= char < token.idx + len(token):
+                return token
+        return None
+
+    def record(self, kind: str, span: Any, **fields: Any) -> Found:
+        evidence = (
+            [(span.start_char, span.end_char)]
+            if isinstance(span, Span) and len(span)
+            else [(self.sent.start_char, self.sent.end_char)]
+        )
+        statement = self.statements[0][0] if self.statements else None
+        fields.setdefault("text", (span.text if isinstance(span, Span) else self.text).strip())
+        return Found(kind, fields, evidence, statement)
+
+    def parties_of_subject(self, verb: Token) -> list[str]:
+        """Parties named by the subject of ``verb`` (following conjunctions, xcomp and relative clauses)."""
+        subject = None
+        node = verb
+        for _ in range(4):
+            subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if (
+                subject is not None
+                or node.dep_ not in ("xcomp", "conj", "advcl", "ccomp", "acomp")
+                or node.head.i == node.i
+            ):
+                break
+            node = node.head
+        if subject is None:
+            return []
+        if subject.lower_ in ("two", "both", "sides"):
+            return self.discourse.last_parties(subject.i)
+        ref = self.discourse.resolve(subject)
+        if ref is None:
+            return []
+        parties = [self.discourse.party(i) for i in ref.ids]
+        return [p for p in dict.fromkeys(parties) if p]
+
+    def parties_in(self, span: Span) -> list[str]:
+        parties = []
+        for m in self.discourse.mentions_in(span.start, span.end):
+            if m.kb_id_.startswith("outlet:"):
+                continue
+            p = self.discourse.party(m.kb_id_)
+            if p and self.discourse.kind(p) in ("state", "group", "body", "bloc"):
+                parties.append(p)
+        return list(dict.fromkeys(parties))
+
+    def proposer(self, noun: Token) -> str | None:
+        for token in noun.subtree:
+            if token.i >= noun.i:
+                break
+            m = self.discourse.mention_at(token)
+            if m is not None and not m.kb_id_.startswith("outlet:"):
+                return self.discourse.party(m.kb_id_)
+        head = noun.head
+        if noun.dep_ in ("dobj", "pobj") and head.pos_ in ("VERB", "ADP"):
+            verb = head if head.pos_ == "VERB" else head.head
+            if verb.lemma_.lower() in (
+                "present",
+                "offer",
+                "submit",
+                "put",
+                "table",
+                "propose",
+                "unveil",
+                "send",
+                "draft",
+            ):
+                parties = self.parties_of_subject(verb)
+                return parties[0] if parties else None
+        return None
+
+    def place(self) -> str | None:
+        for ent in self.sent.ents:
+            if ent.label_ not in ("GPE", "FAC", "LOC"):
+                continue
+            prev = self.sent.doc[ent.start - 1] if ent.start > 0 else None
+            ids = self.discourse.registry.lookup(ent.text)
+            is_country = any(
+                (a := self.discourse.registry.get(i)) is not None
+                and a.kind == "state"
+                and ent.text in (a.name, *a.aliases)
+                for i in ids
+            )
+            if is_country:
+                continue
+            if prev is not None and prev.lower_ in ("in", "at") or ent.root.dep_ == "compound":
+                return ent.text.removeprefix("the ")
+        return None
+
+    def meeting_date(self, doc: Doc) -> str | None:
+        published = doc.user_data.get("published")
+        for ent in self.sent.ents:
+            if ent.label_ != "DATE":
+                continue
+            value = dates.resolve(ent.text, published)
+            if value.precision == "day":
+                return value.iso()
+        return None
+
+
+def _negated(token: Token) -> bool:
+    return any(c.dep_ == "neg" for c in token.children)
+
+
+def _in_condition(token: Token) -> bool:
+    node = token
+    while node.dep_ != "ROOT" and node.head.i != node.i:
+        if any(c.lower_ in _CONDITION_WORDS and c.dep_ in ("mark", "advmod", "aux") for c in node.children):
+            return True
+        node = node.head
+    return False
+
+
+def _clause(token: Token) -> Span:
+    """The clause a verb heads, without coordinated clauses after it."""
+    doc = token.doc
+    left = token.left_edge.i
+    right = token.i
+    for child in token.rights:
+        if child.dep_ in ("conj", "cc") and child.pos_ in ("VERB", "AUX", "CCONJ"):
+            break
+        right = max(right, child.right_edge.i)
+    return doc[left : right + 1]
+
+
+def _object_clauses(verb: Token) -> list[Span]:
+    """What a commitment verb commits to, one span per coordinated clause ("to halt X and not attack Y")."""
+    heads = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp", "dobj", "prep", "pcomp")]
+    out = []
+    for head in heads:
+        if head.dep_ == "prep" and head.lower_ not in ("to", "on"):
+            continue
+        out.append(_clause(head))
+        for conj in head.conjuncts:
+            if conj.i > head.i and conj.pos_ in ("VERB", "NOUN"):
+                out.append(_clause(conj))
+    return out or [_clause(verb)]
+
+
+def _proposal_terms(noun: Token) -> Span | None:
+    """The words that describe a plan's terms: its modifiers and relative clause, or the sentence rest."""
+    right = [c for c in noun.rights]
+    if right:
+        return noun.doc[noun.i : right[-1].right_edge.i + 1]
+    return None
+
+
+def _all_issues(text: str) -> list[str]:
+    from parley.nlp.lexicon import issues_in
+
+    return list(dict.fromkeys(issue for _, issue in issues_in(text)))
+
+
+def _consequence(sent: Span) -> Span:
+    """The main clause of a conditional sentence (what will happen), without the condition."""
+    root = sent.root
+    parts = [t for t in root.subtree if not _inside_condition_clause(t, root)]
+    if not parts:
+        return sent
+    return sent.doc[parts[0].i : parts[-1].i + 1]
+
+
+def _inside_condition_clause(token: Token, root: Token) -> bool:
+    node = token
+    while node.i != root.i and node.head.i != node.i:
+        if node.dep_ == "advcl" and any(c.lower_ in _CONDITION_WORDS for c in node.children):
+            return True
+        node = node.head
+    return False
+
+
+def _charge_issues(charge: Token) -> list[str]:
+    """Issues of each coordinated charge in "accusing X of A, B and C"."""
+    pieces = []
+    pobj = next((c for c in charge.children if c.dep_ in ("pobj", "pcomp")), None)
+    if pobj is None:
+        return [primary_issue(charge.doc[charge.i : charge.right_edge.i + 1].text) or "ceasefire"]
+    for head in [pobj, *pobj.conjuncts]:
+        issue = primary_issue(_clause(head).text)
+        if issue:
+            pieces.append(issue)
+    return list(dict.fromkeys(pieces)) or ["ceasefire"]
+
+
+def _trim_attribution(ctx: _Sentence) -> Span:
+    """The content of a sentence's statement (or the whole sentence in narration)."""
+    for _, st in ctx.statements:
+        if st.content:
+            return ctx.sent.doc[st.content[0] : st.content[1]]
+    return ctx.sent
+
+
+def _merge_meetings(found: list[Found]) -> list[Found]:
+    """One meeting per place: a dated and an undated report of the same place are one meeting."""
+    meetings = [f for f in found if f.kind == "meetings"]
+    others = [f for f in found if f.kind != "meetings"]
+    merged: list[Found] = []
+    for m in meetings:
+        same = next(
+            (
+                x
+                for x in merged
+                if x.fields["place"]
+                and x.fields["place"] == m.fields["place"]
+                and (not x.fields["date"] or not m.fields["date"] or x.fields["date"] == m.fields["date"])
+            ),
+            None,
+        )
+        if same is None:
+            merged.append(m)
+            continue
+        same.fields["date"] = same.fields["date"] or m.fields["date"]
+        same.fields["participants"] = list(
+            dict.fromkeys(same.fields["participants"] + m.fields["participants"])
+        )
+        same.evidence += m.evidence
+    return others + merged
+
+
+@Language.factory("parley_negotiation", default_config={"actor_files": []})
+def make_negotiation(nlp: Language, name: str, actor_files: list[str]) -> Negotiation:
+    """Factory of the ``parley_negotiation`` component."""
+    return Negotiation(tuple(actor_files))

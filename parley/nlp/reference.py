@@ -1,0 +1,253 @@
+"""Who a noun phrase stands for: actor mentions, unnamed sources, pronouns, titles and anaphors.
+
+:class:`Discourse` walks an article in reading order and remembers who was mentioned and who spoke
+last, so that "he", "the group", "the source", "the publication" or "the two delegations" resolve
+to the right earlier mention. It is shared by the attribution and negotiation components.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from parley.actors import ActorRegistry
+from parley.nlp.lexicon import cues
+from parley.nlp.mentions import ACTOR_SPANS
+
+PRONOUNS_MALE = frozenset({"he", "him", "his"})
+PRONOUNS_FEMALE = frozenset({"she", "her"})
+PRONOUNS_THING = frozenset({"it", "its"})
+PRONOUNS_PLURAL = frozenset({"they", "them", "their", "we", "our"})
+# Words that make a plural noun phrase stand for the parties of the talks ("the two delegations").
+_PAIR_WORDS = frozenset({"two", "both", "each"})
+_PAIR_NOUNS = frozenset(
+    {
+        "delegations",
+        "sides",
+        "countries",
+        "governments",
+        "parties",
+        "nations",
+        "neighbours",
+        "neighbors",
+        "militaries",
+        "leaders",
+        "officers",
+        "teams",
+    }
+)
+
+
+@dataclass
+class Referent:
+    """What a noun phrase resolved to: actor ids (several for "both sides"), and how."""
+
+    ids: list[str]
+    span: Span  # the mention in the text
+    anonymous: bool = False
+    via: list[str] = field(
+        default_factory=list
+    )  # channel implied by the phrase ("the publication's sources")
+
+
+class Discourse:
+    """Reading-order memory of an article's mentions and speakers."""
+
+    def __init__(self, doc: Doc, registry: ActorRegistry) -> None:
+        self.doc = doc
+        self.registry = registry
+        self.mentions = list(doc.spans[ACTOR_SPANS]) if ACTOR_SPANS in doc.spans else []
+        self._mention_at = {i: m for m in self.mentions for i in range(m.start, m.end)}
+        self.speakers: list[tuple[int, str]] = []  # (token index, speaker id) in reading order
+        self.parties: dict[str, str] = {}  # people the registry lacks -> party from the text
+
+    # -- what is where ---------------------------------------------------------------------
+    def mention_at(self, token: Token) -> Span | None:
+        """The actor mention covering ``token``."""
+        return self._mention_at.get(token.i)
+
+    def mentions_in(self, start: int, end: int) -> list[Span]:
+        """Actor mentions inside token range [start, end)."""
+        return [m for m in self.mentions if m.start >= start and m.end <= end]
+
+    def kind(self, actor_id: str) -> str:
+        """``person``, ``state``, ``group``, ``outlet``, ``anon``... of an id."""
+        if actor_id.startswith("anon"):
+            return "anon"
+        actor = self.registry.get(actor_id)
+        if actor:
+            return actor.kind
+        return "person" if actor_id.startswith("person:") else "group"
+
+    def party(self, actor_id: str, on: str | None = None) -> str | None:
+        """The state or group an actor acts for (a person's party; ``anon:X`` → X)."""
+        if actor_id in self.parties:
+            return self.parties[actor_id]
+        if actor_id.startswith("anon:"):
+            return self.party(actor_id[5:], on)
+        if actor_id == "anon" or actor_id.startswith("outlet:"):
+            return None
+        if actor_id in self.registry:
+            return self.registry.party_of(actor_id, on)
+        return None
+
+    def heard(self, token_index: int, speaker: str) -> None:
+        """Remember that ``speaker`` spoke at ``token_index``."""
+        self.speakers.append((token_index, speaker))
+
+    # -- looking back ----------------------------------------------------------------------
+    def _before(self, index: int) -> list[Span]:
+        return [m for m in self.mentions if m.end <= index]
+
+    def last_speaker(self, before: int, accept=lambda _id: True) -> str | None:
+        """The most recent speaker before token ``before`` that ``accept`` allows."""
+        for i, sid in reversed(self.speakers):
+            if i < before and accept(sid):
+                return sid
+        return None
+
+    def last_mentioned(self, before: int, accept) -> str | None:
+        """The most recent actor mention before token ``before`` whose id ``accept`` allows."""
+        for m in reversed(self._before(before)):
+            if m.label_ != "demonym" and accept(m.kb_id_):
+                return m.kb_id_
+        return None
+
+    def last_parties(self, before: int, count: int = 2) -> list[str]:
+        """The ``count`` most recent distinct parties (states, groups) mentioned before ``before``."""
+        found: list[str] = []
+        for m in reversed(self._before(before)):
+            party = self.party(m.kb_id_)
+            if party and party not in found and self.kind(party) in ("state", "group", "body"):
+                found.append(party)
+                if len(found) == count:
+                    break
+        return found
+
+    def _gender(self, actor_id: str) -> str | None:
+        actor = self.registry.get(actor_id)
+        return actor.gender if actor else None
+
+    # -- resolving a noun phrase -----------------------------------------------------------
+    def resolve(self, head: Token) -> Referent | None:
+        """Who the noun phrase headed by ``head`` stands for, or None."""
+        words = cues()
+        lower = head.lower_
+        phrase = _np_span(head)
+        if head.i in self._mention_at and self._mention_at[head.i].label_ != "demonym":
+            return self._with_conjuncts(head, Referent([self._mention_at[head.i].kb_id_], phrase))
+        if lower in PRONOUNS_MALE or lower in PRONOUNS_FEMALE:
+            want = "m" if lower in PRONOUNS_MALE else "f"
+
+            def same_gender(sid: str) -> bool:
+                return self.kind(sid) == "person" and self._gender(sid) in (want, None)
+
+            found = self.last_speaker(head.i, same_gender) or self.last_mentioned(head.i, same_gender)
+            return Referent([found], phrase) if found else None
+        if lower in PRONOUNS_THING:
+            found = self.last_speaker(head.i, lambda s: self.kind(s) not in ("person", "outlet"))
+            found = found or self.last_mentioned(head.i, lambda s: self.kind(s) in ("state", "group", "body"))
+            return Referent([found], phrase) if found else None
+        if lower in PRONOUNS_PLURAL:
+            found = self.last_speaker(head.i)
+            return Referent([found], phrase) if found else None
+        determiners = {c.lower_ for c in head.children if c.dep_ in ("det", "nummod", "predet", "quantmod")}
+        if lower in _PAIR_NOUNS and determiners & (_PAIR_WORDS | {"the"}):
+            parties = self.last_parties(head.i)
+            return Referent(parties, phrase) if len(parties) == 2 else None
+        if lower in words.source_nouns or head.lemma_.lower() in words.source_nouns:
+            return self._source(head, phrase, determiners)
+        possessor = self._affiliation(head)
+        if head.lemma_.lower() in words.document_nouns:
+            if possessor:
+                return Referent([possessor], phrase)
+            found = self.last_speaker(head.i)
+            return Referent([found], phrase) if found else None
+        for kind, nouns in words.anaphors.items():
+            if lower in nouns and "the" in determiners and not possessor:
+                found = self._anaphor(kind, head.i)
+                return Referent([found], phrase) if found else None
+        if possessor and head.pos_ in ("NOUN", "PROPN"):
+            # "Pakistan's foreign ministry", "the Indian army", "Hamas's armed wing"
+            return Referent([possessor], phrase)
+        if head.pos_ == "NOUN" and "the" in determiners and _is_title(head):
+            found = self.last_speaker(head.i, lambda s: self.kind(s) == "person")
+            found = found or self.last_mentioned(head.i, lambda s: self.kind(s) == "person")
+            return Referent([found], phrase) if found else None
+        return None
+
+    def _with_conjuncts(self, head: Token, ref: Referent) -> Referent:
+        for conj in head.conjuncts:
+            m = self._mention_at.get(conj.i)
+            if m and m.label_ != "demonym" and m.kb_id_ not in ref.ids:
+                ref.ids.append(m.kb_id_)
+        return ref
+
+    def _anaphor(self, kind: str, before: int) -> str | None:
+        if kind == "outlet":
+            return self.last_mentioned(before, lambda s: s.startswith("outlet:"))
+        if kind == "source":
+            return self.last_speaker(before, lambda s: s.startswith("anon"))
+        if kind == "group":
+            test = lambda s: self.kind(s) in ("group",)  # noqa: E731
+        else:
+            test = lambda s: self.kind(s) == "state"  # noqa: E731
+        return self.last_speaker(before, test) or self.last_mentioned(before, test)
+
+    def _affiliation(self, head: Token) -> str | None:
+        """The actor a noun phrase belongs to: a possessor, modifier or "of/for/close to X" inside it."""
+        for token in head.subtree:
+            if token.i == head.i:
+                continue
+            m = self._mention_at.get(token.i)
+            if m is not None:
+                return self.party(m.kb_id_) or m.kb_id_
+            if token.lower_ in ("group", "movement") and token.head.lower_ in ("for", "of"):
+                return self._anaphor("group", head.i)
+        return None
+
+    def _source(self, head: Token, phrase: Span, determiners: set[str]) -> Referent | None:
+        """An unnamed source: ``anon:`` + the affiliation the phrase gives, or bare ``anon``."""
+        via: list[str] = []
+        affiliation = None
+        for token in head.subtree:
+            if token.i == head.i:
+                continue
+            m = self._mention_at.get(token.i)
+            if m is not None:
+                if m.kb_id_.startswith("outlet:"):
+                    via.append(m.kb_id_)
+                elif affiliation is None:
+                    affiliation = self.party(m.kb_id_) or m.kb_id_
+            elif token.dep_ == "poss" and token.lower_ in cues().anaphors["outlet"]:
+                outlet = self._anaphor("outlet", head.i)  # "the publication's sources"
+                if outlet:
+                    via.append(outlet)
+        if affiliation is None and "the" in determiners and not via:
+            found = self.last_speaker(head.i, lambda s: s.startswith("anon"))
+            if found:
+                return Referent([found], phrase, anonymous=True)
+        speaker = f"anon:{affiliation}" if affiliation else "anon"
+        return Referent([speaker], phrase, anonymous=True, via=via)
+
+
+def _np_span(head: Token) -> Span:
+    """The noun phrase of ``head`` without relative clauses and appositions after it."""
+    left = head.left_edge.i
+    right = head.i
+    for child in head.rights:
+        if (
+            child.dep_ in ("compound", "flat", "nummod", "poss", "case", "prep", "amod")
+            and child.dep_ != "relcl"
+        ):
+            right = max(right, child.right_edge.i if child.dep_ == "prep" else child.i)
+        else:
+            break
+    return head.doc[left : right + 1]
+
+
+def _is_title(head: Token) -> bool:
+    words = cues().titles
+    text = head.doc[head.left_edge.i : head.i + 1].text.lower()
+    return any(text.endswith(t) for t in words)
