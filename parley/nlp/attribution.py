@@ -72,7 +72,9 @@ class Attributor:
         statements: list[Attribution] = []
         sentences = list(doc.sents)
         for number, sent in enumerate(sentences):
-            found = self._sentence(sent, number, discourse)
+            if number == 0 and _is_headline(sent):
+                continue  # a headline repeats the story's first sentence in telegraph style
+            found = [s for s in self._sentence(sent, number, discourse) if _has_words(doc.text[s.start : s.end])]
             if not found:
                 found = self._quote_continuation(sent, number, statements)
             for cue_ref_demo in [s for s in found if s.cue_lemma == "#previous"]:
@@ -92,6 +94,9 @@ class Attributor:
     def _sentence(self, sent: Span, number: int, discourse: Discourse) -> list[Attribution]:
         found = [c for c in (self._cue(tok, sent, discourse) for tok in sent) if c is not None]
         found = _drop_nested(found)
+        according = [c for c in found if c.token.lower_ == "according"]
+        if according:  # "According to X, Y told the room that ...": X vouches for the whole sentence
+            found = according
         citing = [c for c in found if c.token.lemma_.lower() in self.words.citing]
         if citing:  # "Axios reports this, citing three European diplomats": the cited speak, via Axios
             outer = [c for c in found if c not in citing]
@@ -148,6 +153,8 @@ class Attributor:
         if subj is None:
             return None
         children = list(token.children)
+        if any(c.dep_ == "dobj" and c.lower_ == "other" for c in children):
+            return None  # "accused each other": the narrator's summary of two accounts
         has_clause = (
             any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in children)
             or token.dep_ in ("parataxis",)
@@ -217,13 +224,23 @@ def _copy(st: Attribution, start: int, end: int, sentence: int, direct: bool | N
     )
 
 
+def _is_headline(sent: Span) -> bool:
+    """A first line without final punctuation, followed by a line break."""
+    text = sent.text.rstrip()
+    return "\n" in sent.text_with_ws[len(text) :] + sent.doc[sent.end - 1].whitespace_ and text[-1:] not in ".\"'"
+
+
+def _has_words(text: str) -> bool:
+    return sum(c.isalpha() for c in text) >= 3
+
+
 def _subject(verb: Token) -> Token | None:
     """The subject of a verb; for a participle ("..., saying that") the subject of its head verb."""
     for child in verb.children:
         if child.dep_ in _SUBJECTS:
             return child
     if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.tag_ in ("VBG", "VBD", "VBN", "VBZ", "VB"):
-        if verb.dep_ == "conj" or verb.tag_ == "VBG":
+        if verb.dep_ in ("conj", "xcomp") or verb.tag_ == "VBG":
             return _subject(verb.head) if verb.head.i != verb.i else None
     return None
 

@@ -60,13 +60,50 @@ def resolve_model_name(name: str) -> str:
     )
 
 
+#: A paragraph opening with at most this many tokens before a dash or colon has a dateline or a
+#: label ("KYIV, March 3 —", "Why it matters:") that is not part of the first sentence.
+DATELINE_MAX_TOKENS = 8
+_DATELINE_DASHES = frozenset({"\u2014", "\u2013", "--", "-"})
+
+
 @Language.component("parley_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
-    """Start a sentence after every line break: news text puts headlines and paragraphs on lines."""
-    for token in doc[:-1]:
-        if "\n" in token.text or "\n" in token.whitespace_:
-            doc[token.i + 1].is_sent_start = True
+    """Sentence boundaries the parser should respect: lines, datelines and labels, open quotes.
+
+    News text puts headlines and paragraphs on lines of their own; a dateline ("GAZA, Feb 11 —")
+    or an Axios-style label ("The other side:") opens a paragraph without belonging to its first
+    sentence; and a quotation that runs over several sentences stays in one sentence, so that its
+    attribution ("..., he said") covers all of it.
+    """
+    paragraph_start = 0
+    inside_quote = False
+    for token in doc:
+        if token.i > 0 and ("\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_):
+            token.is_sent_start = True
+            paragraph_start = token.i
+            inside_quote = False
+            continue
+        offset = token.i - paragraph_start
+        previous = doc[token.i - 1] if token.i > 0 else None
+        if previous is not None and 0 < offset <= DATELINE_MAX_TOKENS + 1 and (
+            (previous.text in _DATELINE_DASHES and _looks_like_dateline(doc[paragraph_start : previous.i]))
+            or (previous.text == ":" and not any(t.pos_ == "VERB" for t in doc[paragraph_start : previous.i]))
+        ):
+            if not token.is_space:
+                token.is_sent_start = True
+            continue
+        if token.i > 0 and inside_quote and token.text != '"':
+            token.is_sent_start = False
+        if token.text == '"':
+            inside_quote = not inside_quote
     return doc
+
+
+def _looks_like_dateline(span) -> bool:
+    """Upper-case place names, commas, slashes, a date: "NEW DELHI/ISLAMABAD, May 11"."""
+    return len(span) > 0 and span[0].text.isupper() and all(
+        t.is_upper or t.is_punct or t.like_num or t.is_title or t.is_space for t in span
+    )
 
 
 @lru_cache(maxsize=4)

@@ -135,46 +135,69 @@ class Discourse:
         words = cues()
         lower = head.lower_
         phrase = _np_span(head)
-        if head.i in self._mention_at and self._mention_at[head.i].label_ != "demonym":
-            return self._with_conjuncts(head, Referent([self._mention_at[head.i].kb_id_], phrase))
+        mention = self._mention_at.get(head.i)
+        if mention is not None and mention.label_ != "demonym":
+            return self._with_conjuncts(head, Referent([mention.kb_id_], phrase))
+        named = self._named_in_apposition(head)
+        if named:
+            return Referent([named], phrase)
         if lower in PRONOUNS_MALE or lower in PRONOUNS_FEMALE:
             want = "m" if lower in PRONOUNS_MALE else "f"
-
-            def same_gender(sid: str) -> bool:
-                return self.kind(sid) == "person" and self._gender(sid) in (want, None)
-
-            found = self.last_speaker(head.i, same_gender) or self.last_mentioned(head.i, same_gender)
-            return Referent([found], phrase) if found else None
+            return self._recent(head, phrase, lambda s: self.kind(s) == "person" and self._gender(s) in (want, None))
         if lower in PRONOUNS_THING:
-            found = self.last_speaker(head.i, lambda s: self.kind(s) not in ("person", "outlet"))
-            found = found or self.last_mentioned(head.i, lambda s: self.kind(s) in ("state", "group", "body"))
-            return Referent([found], phrase) if found else None
+            return self._recent(head, phrase, lambda s: self.kind(s) in ("state", "group", "body", "bloc"))
         if lower in PRONOUNS_PLURAL:
             found = self.last_speaker(head.i)
             return Referent([found], phrase) if found else None
+        if lower == "one" and any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
+            found = self.last_speaker(head.i)  # "one of them added"
+            return Referent([found], phrase, anonymous=True) if found else None
         determiners = {c.lower_ for c in head.children if c.dep_ in ("det", "nummod", "predet", "quantmod")}
         if lower in _PAIR_NOUNS and determiners & (_PAIR_WORDS | {"the"}):
             parties = self.last_parties(head.i)
             return Referent(parties, phrase) if len(parties) == 2 else None
+        possessor = self._affiliation(head)
+        definite = "the" in determiners and not possessor
+        if definite and head.lemma_.lower() not in words.anaphors["source"] and _is_title(head):
+            return self._recent(head, phrase, lambda s: self.kind(s) == "person")  # "the envoy added"
         if lower in words.source_nouns or head.lemma_.lower() in words.source_nouns:
             return self._source(head, phrase, determiners)
-        possessor = self._affiliation(head)
         if head.lemma_.lower() in words.document_nouns:
             if possessor:
                 return Referent([possessor], phrase)
             found = self.last_speaker(head.i)
             return Referent([found], phrase) if found else None
-        for kind, nouns in words.anaphors.items():
-            if lower in nouns and "the" in determiners and not possessor:
-                found = self._anaphor(kind, head.i)
-                return Referent([found], phrase) if found else None
+        if definite:
+            for kind, nouns in words.anaphors.items():
+                if lower in nouns:
+                    found = self._anaphor(kind, head.i)
+                    return Referent([found], phrase) if found else None
         if possessor and head.pos_ in ("NOUN", "PROPN"):
             # "Pakistan's foreign ministry", "the Indian army", "Hamas's armed wing"
             return Referent([possessor], phrase)
-        if head.pos_ == "NOUN" and "the" in determiners and _is_title(head):
-            found = self.last_speaker(head.i, lambda s: self.kind(s) == "person")
-            found = found or self.last_mentioned(head.i, lambda s: self.kind(s) == "person")
-            return Referent([found], phrase) if found else None
+        return None
+
+    def _recent(self, head: Token, phrase: Span, accept) -> Referent | None:
+        """The later of the last accepted speaker and the last accepted actor in subject position."""
+        best: tuple[int, str] | None = None
+        for i, sid in reversed(self.speakers):
+            if i < head.i and accept(sid):
+                best = (i, sid)
+                break
+        for m in reversed(self._before(head.sent.start if head.sent.start < head.i else head.i)):
+            if m.label_ != "demonym" and accept(m.kb_id_) and _in_subject(m.root):
+                if best is None or m.start > best[0]:
+                    best = (m.start, m.kb_id_)
+                break
+        return Referent([best[1]], phrase) if best else None
+
+    def _named_in_apposition(self, head: Token) -> str | None:
+        """A person named beside a role: "the group's leader, Naim Qassem", "spokesperson X Y"."""
+        for child in head.children:
+            if child.dep_ in ("appos", "compound", "flat"):
+                m = self._mention_at.get(child.i)
+                if m is not None and self.kind(m.kb_id_) in ("person", "group", "bloc", "body"):
+                    return m.kb_id_
         return None
 
     def _with_conjuncts(self, head: Token, ref: Referent) -> Referent:
@@ -189,6 +212,9 @@ class Discourse:
             return self.last_mentioned(before, lambda s: s.startswith("outlet:"))
         if kind == "source":
             return self.last_speaker(before, lambda s: s.startswith("anon"))
+        if kind == "armed":
+            test = lambda s: self.kind(s) == "state"  # noqa: E731
+            return self.last_mentioned(before, test)
         if kind == "group":
             test = lambda s: self.kind(s) in ("group",)  # noqa: E731
         else:
@@ -245,6 +271,18 @@ def _np_span(head: Token) -> Span:
         else:
             break
     return head.doc[left : right + 1]
+
+
+def _in_subject(token: Token) -> bool:
+    """Whether a token is (inside) the subject of its clause."""
+    node = token
+    for _ in range(6):
+        if node.dep_ in ("nsubj", "nsubjpass"):
+            return True
+        if node.head.i == node.i or node.dep_ not in ("compound", "poss", "appos", "flat", "amod", "conj", "pobj", "prep"):
+            return False
+        node = node.head
+    return False
 
 
 def _is_title(head: Token) -> bool:
