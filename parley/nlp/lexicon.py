@@ -53,6 +53,7 @@ class NegotiationWords:
     commitment_verbs: frozenset[str]
     commitment_phrases: re.Pattern[str]
     commitment_nouns: frozenset[str]
+    readiness: frozenset[str]
     condition_markers: re.Pattern[str]
     negators: frozenset[str]
     proposal_nouns: re.Pattern[str]
@@ -97,6 +98,7 @@ def negotiation_words() -> NegotiationWords:
         commitment_verbs=frozenset(raw["commitment_verbs"]),
         commitment_phrases=_phrase_regex(raw["commitment_phrases"]),
         commitment_nouns=frozenset(raw["commitment_nouns"]),
+        readiness=frozenset(raw["readiness"]),
         condition_markers=_phrase_regex(raw["condition_markers"]),
         negators=frozenset(raw["negators"]),
         proposal_nouns=_phrase_regex(raw["proposal_nouns"]),
@@ -115,36 +117,43 @@ def negotiation_words() -> NegotiationWords:
 
 
 @cache
-def _issue_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    raw = _read("issues.yaml")["issues"]
-    unknown = set(raw) - set(ISSUES)
-    if unknown:
-        raise ValueError(f"issues.yaml names issues outside the closed list: {sorted(unknown)}")
-    return tuple(
-        (issue, re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w-])", re.I))
-        for issue, patterns in raw.items()
-    )
+def _issue_patterns() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
+    """Per tier ("specific", "generic"), one compiled pattern per issue, in file order."""
+    raw = _read("issues.yaml")
+    tiers = {}
+    for tier in ("specific", "generic"):
+        unknown = set(raw[tier]) - set(ISSUES)
+        if unknown:
+            raise ValueError(f"issues.yaml [{tier}] names issues outside the closed list: {sorted(unknown)}")
+        tiers[tier] = tuple(
+            (issue, re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w-])", re.I))
+            for issue, patterns in raw[tier].items()
+        )
+    return tiers
 
 
-def issues_in(text: str) -> list[tuple[int, str]]:
-    """Every issue whose pattern occurs in ``text``, as ``(offset of first match, issue)``, by offset.
-
-    Ties at one offset keep the order of ``issues.yaml`` (most specific first)."""
+def _first_matches(text: str, tier: str) -> list[tuple[int, int, str]]:
     found = []
-    for rank, (issue, pattern) in enumerate(_issue_patterns()):
+    for rank, (issue, pattern) in enumerate(_issue_patterns()[tier]):
         m = pattern.search(text)
         if m:
             found.append((m.start(), rank, issue))
-    return [(start, issue) for start, _, issue in sorted(found)]
+    return sorted(found)
+
+
+def issues_in(text: str) -> list[tuple[int, str]]:
+    """Every issue named in ``text`` as ``(offset, issue)``, by offset; generic words only count
+    for issues that no specific word names."""
+    specific = _first_matches(text, "specific")
+    named = {issue for _, _, issue in specific}
+    generic = [m for m in _first_matches(text, "generic") if m[2] not in named]
+    return [(start, issue) for start, _, issue in sorted(specific + generic)]
 
 
 def primary_issue(text: str) -> str | None:
-    """The issue a clause is about: the most specific issue named in it, else the first one.
-
-    Generic words ("attacks", "talks", "war") rank below specific ones ("energy facilities",
-    "Black Sea"), which is the order of ``issues.yaml``."""
-    found = []
-    for rank, (issue, pattern) in enumerate(_issue_patterns()):
-        if pattern.search(text):
-            found.append((rank, issue))
-    return min(found)[1] if found else None
+    """The issue a clause is about: the first specific issue named in it, else the first generic one."""
+    for tier in ("specific", "generic"):
+        found = _first_matches(text, tier)
+        if found:
+            return found[0][2]
+    return None

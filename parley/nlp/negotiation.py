@@ -70,10 +70,12 @@ class Negotiation:
         for number, sent in enumerate(doc.sents):
             own = [(i, s) for i, s in enumerate(statements) if s.sentence == number]
             ctx = _Sentence(sent, number, own, discourse)
-            found += self._commitments(ctx)
+            commitments = self._commitments(ctx)
+            found += commitments
             plan_found, plan = self._proposals(ctx, plan)
             found += plan_found
-            found += self._positions(ctx)
+            committed = {c.fields["party"] for c in commitments}
+            found += [p for p in self._positions(ctx) if p.fields["party"] not in committed]
             found += self._threats(ctx)
             found += self._violations(ctx)
             found += self._meetings(ctx, doc)
@@ -87,8 +89,7 @@ class Negotiation:
             lemma = token.lemma_.lower()
             if token.pos_ not in ("VERB", "ADJ") or _negated(token):
                 continue
-            committed = lemma == "committed" or (lemma == "commit" and token.tag_ == "VBN")
-            if lemma not in self.words.commitment_verbs and not committed:
+            if lemma not in self.words.commitment_verbs and lemma not in self.words.readiness:
                 continue
             parties = ctx.parties_of_subject(token)
             if not parties:
@@ -385,6 +386,12 @@ class _Sentence:
             return []
         if subject.lower_ in ("two", "both", "sides"):
             return self.discourse.last_parties(subject.i)
+        if subject.lower_ in ("they", "we", "it", "he", "she", "i") and self.statements:
+            # in reported speech a pronoun subject is the speaker: "X and Y said they were ready to"
+            speakers = [self.discourse.party(s.speaker) for _, s in self.statements if s.content
+                        and s.content[0] <= subject.i < s.content[1]]
+            if speakers and all(speakers):
+                return list(dict.fromkeys(speakers))
         ref = self.discourse.resolve(subject)
         if ref is None:
             return []

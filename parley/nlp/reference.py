@@ -115,9 +115,10 @@ class Discourse:
         return None
 
     def last_parties(self, before: int, count: int = 2) -> list[str]:
-        """The ``count`` most recent distinct parties (states, groups) mentioned before ``before``."""
+        """The ``count`` most recent distinct parties (states, groups) mentioned before the sentence
+        of token ``before`` (a mediator named beside "the parties" is not one of them)."""
         found: list[str] = []
-        for m in reversed(self._before(before)):
+        for m in reversed(self._before(self.doc[before].sent.start)):
             party = self.party(m.kb_id_)
             if party and party not in found and self.kind(party) in ("state", "group", "body"):
                 found.append(party)
