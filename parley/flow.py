@@ -20,8 +20,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any, Protocol
 
 from parley import consolidate, dates
@@ -41,6 +43,8 @@ class Extracting(Protocol):
     """What ``take_in`` needs of an extractor (``parley.extract.Extractor`` has it)."""
 
     def extract(self, article: Article) -> Records: ...
+
+    def extract_many(self, articles: Iterable[Article]) -> Iterator[tuple[Article, Records]]: ...
 
 
 @dataclass
@@ -118,6 +122,37 @@ def take_in(
     except ParleyError as exc:
         return TakeIn(source=article.source, status="failed", message=str(exc))
     return commit(store, article, records, process=process, settings=settings)
+
+
+def take_in_many(
+    store: Store,
+    articles: Iterable[Article],
+    extractor: Extracting,
+    process: str | None = None,
+    settings: Settings | None = None,
+    batch_size: int | None = None,
+) -> Iterator[TakeIn]:
+    """``take_in`` for many articles, extracting new ones in batches (``nlp.pipe`` is faster so).
+
+    Articles already stored are skipped before extraction. If extracting a batch fails on a bad
+    article, that batch is redone one article at a time, so only the bad one fails.
+    """
+    settings = settings or load_settings()
+    pending = iter(articles)
+    while batch := list(islice(pending, batch_size or settings.nlp.batch_size)):
+        stored = [store.article_by_hash(content_hash(a.text)) for a in batch]
+        fresh = [a for a, found in zip(batch, stored, strict=True) if not found]
+        try:
+            extracted = iter([records for _, records in extractor.extract_many(fresh)])
+        except ParleyError:
+            extracted = None  # redo the batch one article at a time below
+        for article, found in zip(batch, stored, strict=True):
+            if found:
+                yield _exists(article, found, store)
+            elif extracted is None:
+                yield take_in(store, article, extractor, process=process, settings=settings)
+            else:
+                yield commit(store, article, next(extracted), process=process, settings=settings)
 
 
 def commit(

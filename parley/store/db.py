@@ -233,7 +233,7 @@ class Store:
             " LEFT JOIN articles a ON a.id = s.article_id WHERE a.id IS NULL",
             "record without its article": "SELECT COUNT(*) AS n FROM records r"
             " LEFT JOIN articles a ON a.id = r.article_id WHERE a.id IS NULL",
-            "article with fewer records than it declares": "SELECT COUNT(*) AS n FROM articles a"
+            "article whose stored records differ from its record count": "SELECT COUNT(*) AS n FROM articles a"
             " WHERE a.record_count <> (SELECT COUNT(*) FROM records r WHERE r.article_id = a.id)"
             " + (SELECT COUNT(*) FROM statements s WHERE s.article_id = a.id)",
             "fact without a source": "SELECT COUNT(*) AS n FROM facts f"

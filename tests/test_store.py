@@ -1,0 +1,133 @@
+"""The Store on both backends: opening, migrations, transactions, search, statistics, rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parley.errors import NotFoundError, StoreError
+from parley.settings import load_settings
+from parley.store import Store, database_url, open_store
+from parley.store.migrations import MIGRATIONS
+
+TEXT = (
+    "Russia said it would implement the Black Sea agreements only after Western sanctions are lifted. "
+    "Ukraine agreed to halt hostilities at sea during a 30-day truce."
+)
+
+pytest_plugins = ["store_support"]
+
+
+def _article(store: Store, text: str = TEXT, content_hash: str = "h1", **fields: object) -> int:
+    values = {"key": "a1", "content_hash": content_hash, "text": text, "seen": "2025-04-18", **fields}
+    with store.transaction():
+        return store.add_article(**values)  # type: ignore[arg-type]
+
+
+def test_open_applies_every_migration_once(store_url: str) -> None:
+    with open_store(store_url) as first:
+        assert first.schema_version() == MIGRATIONS[-1][0]
+    with open_store(store_url) as again:  # reopening applies nothing twice
+        assert again.schema_version() == MIGRATIONS[-1][0]
+        rows = list(again.rows("processes"))
+        assert rows == []
+
+
+def test_database_url_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load_settings(store={"db": "from-settings.db"})
+    monkeypatch.delenv("PARLEY_DB", raising=False)
+    assert database_url(None, settings) == "from-settings.db"
+    monkeypatch.setenv("PARLEY_DB", "from-env.db")
+    assert database_url(None, settings) == "from-env.db"
+    assert database_url("given.db", settings) == "given.db"
+
+
+def test_sqlite_url_forms(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path}/a.db") as store:
+        assert store.backend == "sqlite"
+        assert store._scalar("PRAGMA journal_mode") == "wal"
+    assert (tmp_path / "a.db").exists()
+    with open_store(str(tmp_path / "b.db")) as store:
+        assert store.backend == "sqlite"
+    assert (tmp_path / "b.db").exists()
+
+
+def test_unopenable_databases_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no such directory"):
+        open_store(str(tmp_path / "missing" / "x.db"))
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL") as caught:
+        open_store("postgresql://postgres:secret@127.0.0.1:1/nothing")
+    assert "secret" not in str(caught.value)
+    assert caught.value.code == "P400"
+
+
+def test_transaction_rolls_back_everything(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_article(key="a", content_hash="x", text=TEXT, seen="2025-04-18")
+        store.add_process("RUS-UKR")
+        raise RuntimeError("interrupted")
+    assert store.stats()["articles"] == 0
+    assert store.processes() == []
+    assert store.search("Black Sea") == []
+
+
+def test_article_round_trip_and_missing_id(store: Store) -> None:
+    article_id = _article(store, title="Black Sea talks", outlet="outlet:reuters", published="2025-04-18")
+    stored = store.article(article_id)
+    assert (
+        stored["text"] == TEXT
+        and stored["title"] == "Black Sea talks"
+        and stored["outlet"] == "outlet:reuters"
+    )
+    assert store.article_by_hash("h1")["id"] == article_id
+    assert [a["id"] for a in store.articles()] == [article_id]
+    with pytest.raises(NotFoundError, match="no article with id 999"):
+        store.article(999)
+    with pytest.raises(NotFoundError):
+        store.fact(999)
+
+
+def test_full_text_search_over_articles_and_statements(store: Store) -> None:
+    article_id = _article(store, title="Talks in Riyadh")
+    with store.transaction():
+        store.add_statement(
+            article_id, 0, speaker="RUS", party="RUS", via=[], direct=False, hedged=False, span=(0, 95),
+            text=TEXT[:95], payload={},
+        )  # fmt: skip
+    other = _article(store, text="Hostages were released in Gaza under the exchange deal.", content_hash="h2")
+    hits = store.search('"Black Sea"')
+    assert {(h["kind"], h["article_id"]) for h in hits} == {
+        ("article", article_id),
+        ("statement", article_id),
+    }
+    statement = next(h for h in hits if h["kind"] == "statement")
+    assert statement["speaker"] == "RUS" and (statement["span_start"], statement["span_end"]) == (0, 95)
+    assert "«" in statement["snippet"]
+    assert [h["article_id"] for h in store.search("hostages released")] == [other]  # stemmed, all words
+    assert store.search("Riyadh")[0]["article_id"] == article_id  # titles are searched too
+    assert store.search("Black Sea Gaza") == []
+    assert store.search('NEAR AND "') == []  # operators and stray quotes are taken literally
+
+
+def test_stats_and_rows(store: Store) -> None:
+    _article(store, outlet="outlet:ap")
+    _article(store, content_hash="h2", outlet="outlet:reuters")
+    stats = store.stats()
+    assert stats["articles"] == 2 and stats["outlets"] == 2 and stats["facts"] == {}
+    rows = list(store.rows("articles", batch=1))
+    assert [r["content_hash"] for r in rows] == ["h1", "h2"]
+    assert "tsv" not in rows[0]
+    with pytest.raises(ValueError, match="unknown table"):
+        list(store.rows("sqlite_master"))
+
+
+def test_integrity_problems_finds_a_record_without_its_article(store: Store) -> None:
+    assert store.integrity_problems() == []
+    article_id = _article(store)
+    with store.transaction():
+        store.add_record(
+            article_id, "positions", 0, party="UKR", issue="territory", statement_id=None, date_start=None,
+            date_end=None, date_precision=None, text="no", payload={},
+        )  # fmt: skip
+    assert store.integrity_problems() == ["1 article whose stored records differ from its record count"]
