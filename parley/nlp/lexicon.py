@@ -63,6 +63,7 @@ class NegotiationWords:
     red_line_phrases: re.Pattern[str]
     threat_verbs: frozenset[str]
     threat_phrases: re.Pattern[str]
+    threat_strong: re.Pattern[str]
     deadline_phrases: re.Pattern[str]
     violation_verbs: frozenset[str]
     violation_phrases: re.Pattern[str]
@@ -108,6 +109,7 @@ def negotiation_words() -> NegotiationWords:
         red_line_phrases=_phrase_regex(raw["red_line_phrases"]),
         threat_verbs=frozenset(raw["threat_verbs"]),
         threat_phrases=_phrase_regex(raw["threat_phrases"]),
+        threat_strong=_phrase_regex(raw["threat_strong"]),
         deadline_phrases=_phrase_regex(raw["deadline_phrases"]),
         violation_verbs=frozenset(raw["violation_verbs"]),
         violation_phrases=_phrase_regex(raw["violation_phrases"]),
@@ -157,3 +159,14 @@ def primary_issue(text: str) -> str | None:
         if found:
             return found[0][2]
     return None
+
+
+#: Issues an accusation of breaking a truce can be about besides the truce itself, most specific first.
+_VIOLATION_ISSUES = ("energy_infrastructure", "maritime", "humanitarian", "troop_withdrawal", "prisoners",
+                     "security_guarantees", "disarmament")
+
+
+def violation_issue(text: str) -> str:
+    """The issue of an accused breach: a specific undertaking named in it, else the ceasefire."""
+    named = {issue for _, issue in issues_in(text)}
+    return next((issue for issue in _VIOLATION_ISSUES if issue in named), "ceasefire")

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 
 from parley import dates
 from parley.nlp.attribution import Attribution
-from parley.nlp.lexicon import negotiation_words, primary_issue
+from parley.nlp.lexicon import cues, negotiation_words, primary_issue, violation_issue
 from parley.nlp.mentions import registry_for
 from parley.nlp.reference import Discourse
 
@@ -66,14 +66,13 @@ class Negotiation:
         discourse: Discourse = doc._.discourse or Discourse(doc, self.registry)
         statements: list[Attribution] = doc._.statements or []
         found: list[Found] = []
-        plan: tuple[str, int] | None = None  # (proposer, paragraph) of the plan being described
+        plan = _Plan()
         for number, sent in enumerate(doc.sents):
             own = [(i, s) for i, s in enumerate(statements) if s.sentence == number]
             ctx = _Sentence(sent, number, own, discourse)
             commitments = self._commitments(ctx)
             found += commitments
-            plan_found, plan = self._proposals(ctx, plan)
-            found += plan_found
+            found += self._proposals(ctx, plan)
             committed = {c.fields["party"] for c in commitments}
             found += [p for p in self._positions(ctx) if p.fields["party"] not in committed]
             found += self._threats(ctx)
@@ -160,35 +159,34 @@ class Negotiation:
         }
 
     # -- proposals -----------------------------------------------------------------------------
-    def _proposals(
-        self, ctx: _Sentence, plan: tuple[str, int] | None
-    ) -> tuple[list[Found], tuple[str, int] | None]:
-        out: list[Found] = []
-        paragraph = ctx.paragraph
-        if plan and plan[1] != paragraph:
-            plan = None
+    def _proposals(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
+        """Terms of a plan: where a plan noun with a proposer is described, and the sentences after
+        it that go on describing it ("Under the plan, ...", "In return, Israel would ...")."""
+        if plan.paragraph != ctx.paragraph:
+            plan.active = False
         for match in self.words.proposal_nouns.finditer(ctx.text):
             noun = ctx.token_at(match.start())
             if noun is None or noun.pos_ != "NOUN":
                 continue
-            proposer = ctx.proposer(noun)
+            proposer = ctx.proposer(noun) or (plan.proposer if _definite(noun) else None)
             if not proposer:
                 continue
-            terms = _proposal_terms(noun)
-            issues = _all_issues(terms.text) if terms is not None else []
-            if not issues and terms is not None:
-                continue
-            plan = (proposer, paragraph)
-            out += [ctx.record("proposals", terms, proposer=proposer, issue=issue) for issue in issues]
-            break
-        else:
-            if plan and (_PLAN_ANAPHOR.search(ctx.text) or _ALSO_FUTURE.search(ctx.text)):
-                clause = _trim_attribution(ctx)
-                out += [
-                    ctx.record("proposals", clause, proposer=plan[0], issue=i)
-                    for i in _all_issues(clause.text)
-                ]
-        return out, plan
+            plan.proposer, plan.paragraph, plan.active = proposer, ctx.paragraph, True
+            if _introduces_terms(noun):  # "Under the plan, X would ..." / "According to the proposal, ..."
+                terms = ctx.sent.doc[noun.i + 1 : ctx.sent.end]
+            elif noun.dep_ in ("nsubj", "nsubjpass"):  # "This proposal will freeze the war"
+                terms = _trim_attribution(ctx)
+            else:
+                terms = _proposal_terms(noun)
+            if terms is None:
+                return []
+            return [ctx.record("proposals", terms, proposer=proposer, issue=i) for i in _all_issues(terms.text)]
+        if plan.active and (
+            _PLAN_ANAPHOR.search(ctx.text) or _ALSO_FUTURE.search(ctx.text) or _describes_terms(ctx.sent)
+        ):
+            clause = _trim_attribution(ctx)
+            return [ctx.record("proposals", clause, proposer=plan.proposer, issue=i) for i in _all_issues(clause.text)]
+        return []
 
     # -- positions -------------------------------------------------------------------------------
     def _positions(self, ctx: _Sentence) -> list[Found]:
@@ -223,7 +221,8 @@ class Negotiation:
         text = ctx.text
         warned = [t for t in ctx.sent if t.lemma_.lower() in self.words.threat_verbs and t.pos_ == "VERB"]
         conditional = _CONDITION_PHRASES.search(text) and self.words.threat_phrases.search(text)
-        if not warned and not conditional:
+        strong = ctx.statements and self.words.threat_strong.search(text)
+        if not warned and not conditional and not strong:
             return []
         actors = []
         for token in warned:
@@ -233,6 +232,8 @@ class Negotiation:
         if not actors:
             actors = [p for p in (ctx.discourse.party(s.speaker) for _, s in ctx.statements) if p]
         if not actors:
+            actors = ctx.parties_of_subject(ctx.sent.root)
+        if not actors:
             return []
         consequence = _consequence(ctx.sent)
         issue = primary_issue(consequence.text) or primary_issue(text)
@@ -241,15 +242,8 @@ class Negotiation:
         deadline = self._deadline(text)
         targets = [p for p in ctx.parties_in(ctx.sent) if p not in actors]
         return [
-            ctx.record(
-                "threats",
-                consequence,
-                actor=a,
-                issue=issue,
-                target=targets,
-                has_deadline=deadline is not None,
-                deadline=deadline,
-            )
+            ctx.record("threats", consequence, actor=a, issue=issue, target=targets,
+                       has_deadline=deadline is not None, deadline=deadline)
             for a in dict.fromkeys(actors)
         ]
 
@@ -276,7 +270,7 @@ class Negotiation:
                 accused = ctx.parties_of_subject(token)
                 obj = next((c for c in token.children if c.dep_ == "dobj"), None)
                 text = obj.subtree if obj is not None else []
-                issue = primary_issue(" ".join(t.text for t in text)) or "ceasefire"
+                issue = violation_issue(" ".join(t.text for t in text))
                 for a in accused:
                     accuser = next((p for p in accusers if p != a), None)
                     out.append(
@@ -290,6 +284,7 @@ class Negotiation:
                 accused = [ctx.discourse.party(i) or i for i in (ref.ids if ref else [])]
                 accuser = (ctx.parties_of_subject(token) or accusers or [None])[0]
                 charges = [c for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "for")]
+                charges = charges or [c for c in obj.subtree if c.dep_ == "prep" and c.lower_ in ("of", "for")][:1]
                 for charge in charges:
                     for issue in _charge_issues(charge):
                         out += [
@@ -339,6 +334,42 @@ class Negotiation:
         return [ctx.record("meetings", ctx.sent, place=place, date=when, participants=participants)]
 
 
+@dataclass
+class _Plan:
+    """The plan an article is describing: its proposer and the paragraph it was last described in."""
+
+    proposer: str | None = None
+    paragraph: int = -1
+    active: bool = False
+
+
+def _definite(noun: Token) -> bool:
+    return any(c.lower_ in ("the", "this", "that") for c in noun.children)
+
+
+def _introduces_terms(noun: Token) -> bool:
+    """ "Under the plan, ...", "According to a copy of the proposal, ...": the sentence lays out terms."""
+    for ancestor in noun.ancestors:
+        if ancestor.lower_ in ("under", "according") or (ancestor.lower_ == "to" and ancestor.head.lower_ == "according"):
+            return True
+        if ancestor.pos_ == "VERB":
+            return False
+    return False
+
+
+def _describes_terms(sent: Span) -> bool:
+    """A sentence whose main verb is a plan's conditional ("Israel would free", "Hamas is to")."""
+    root = sent.root
+    verbs = [root, *[c for c in root.children if c.dep_ in ("conj", "ccomp")]]
+    for verb in verbs:
+        aux = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
+        if "would" in aux or ("is" in aux or "are" in aux) and any(c.dep_ == "xcomp" for c in verb.children):
+            return True
+        if verb.lemma_ == "be" and any(c.dep_ == "xcomp" and c.tag_ == "VB" for c in verb.children):
+            return True
+    return False
+
+
 class _Sentence:
     """One sentence with its statements and helpers to read parties, places and dates from it."""
 
@@ -350,6 +381,7 @@ class _Sentence:
         self.statements = statements
         self.discourse = discourse
         self.text = sent.text
+        self.words_proposal_verbs = ("present", "offer", "submit", "put", "table", "propose", "unveil", "send", "draft")
         self.paragraph = sum(1 for t in sent.doc[: sent.start] if "\n" in t.text or "\n" in t.whitespace_)
 
     def token_at(self, offset: int) -> Token | None:
@@ -409,26 +441,26 @@ class _Sentence:
         return list(dict.fromkeys(parties))
 
     def proposer(self, noun: Token) -> str | None:
+        """Who a plan belongs to: "the U.S. proposal", "Trump's plan", "a U.S.-backed proposal",
+        "a proposal by A, B and C" (a bloc when they are its members), "X presented a proposal"."""
         for token in noun.subtree:
             if token.i >= noun.i:
                 break
             m = self.discourse.mention_at(token)
             if m is not None and not m.kb_id_.startswith("outlet:"):
                 return self.discourse.party(m.kb_id_)
+            if "-" in token.text:  # "U.S.-backed", "Egyptian-brokered"
+                for actor_id in self.discourse.registry.lookup(token.text.split("-")[0]):
+                    return self.discourse.party(actor_id) or actor_id
+        agent = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
+        if agent is not None:
+            parties = self.parties_in(self.sent.doc[agent.i : agent.right_edge.i + 1])
+            if parties:
+                return self.discourse.bloc_of(parties) or parties[0]
         head = noun.head
         if noun.dep_ in ("dobj", "pobj") and head.pos_ in ("VERB", "ADP"):
             verb = head if head.pos_ == "VERB" else head.head
-            if verb.lemma_.lower() in (
-                "present",
-                "offer",
-                "submit",
-                "put",
-                "table",
-                "propose",
-                "unveil",
-                "send",
-                "draft",
-            ):
+            if verb.lemma_.lower() in self.words_proposal_verbs:
                 parties = self.parties_of_subject(verb)
                 return parties[0] if parties else None
         return None
@@ -518,6 +550,9 @@ def _all_issues(text: str) -> list[str]:
 def _consequence(sent: Span) -> Span:
     """The main clause of a conditional sentence (what will happen), without the condition."""
     root = sent.root
+    reported = [c for c in root.children if c.dep_ in ("ccomp", "parataxis")]
+    if root.lemma_.lower() in cues().report_verbs and reported:
+        root = reported[0]  # '"If ..., the ceasefire will end," he said': what was said
     parts = [t for t in root.subtree if not _inside_condition_clause(t, root)]
     if not parts:
         return sent
@@ -538,12 +573,10 @@ def _charge_issues(charge: Token) -> list[str]:
     pieces = []
     pobj = next((c for c in charge.children if c.dep_ in ("pobj", "pcomp")), None)
     if pobj is None:
-        return [primary_issue(charge.doc[charge.i : charge.right_edge.i + 1].text) or "ceasefire"]
+        return [violation_issue(charge.doc[charge.i : charge.right_edge.i + 1].text)]
     for head in [pobj, *pobj.conjuncts]:
-        issue = primary_issue(_clause(head).text)
-        if issue:
-            pieces.append(issue)
-    return list(dict.fromkeys(pieces)) or ["ceasefire"]
+        pieces.append(violation_issue(_clause(head).text))
+    return list(dict.fromkeys(pieces))
 
 
 def _trim_attribution(ctx: _Sentence) -> Span:

@@ -126,6 +126,14 @@ class Discourse:
                     break
         return found
 
+    def bloc_of(self, parties: list[str]) -> str | None:
+        """The bloc whose members are exactly ``parties`` ("the U.S., Saudi Arabia, Egypt and the UAE")."""
+        wanted = set(parties)
+        for actor in self.registry.all("bloc") + self.registry.all("group"):
+            if actor.members and set(actor.members) == wanted:
+                return actor.id
+        return None
+
     def _gender(self, actor_id: str) -> str | None:
         actor = self.registry.get(actor_id)
         return actor.gender if actor else None
