@@ -67,9 +67,12 @@ class Negotiation:
         statements: list[Attribution] = doc._.statements or []
         found: list[Found] = []
         plan = _Plan()
+        last_date: str | None = None  # the last day named so far: "earlier in the day" refers to it
         for number, sent in enumerate(doc.sents):
             own = [(i, s) for i, s in enumerate(statements) if s.sentence == number]
             ctx = _Sentence(sent, number, own, discourse)
+            ctx.last_date = last_date
+            last_date = ctx.meeting_date(doc, sent) or last_date
             commitments = self._commitments(ctx)
             found += commitments
             found += self._proposals(ctx, plan)
@@ -204,6 +207,8 @@ class Negotiation:
             return out
         content = _trim_attribution(ctx)
         text = content.text
+        if _denial(ctx.sent):
+            return out  # "rejected the accusations, saying ...": a denial, not a stance on an issue
         if not self.words.position_phrases.search(text) and not any(
             t.lemma_.lower() in self.words.position_verbs for t in ctx.sent
         ):
@@ -314,24 +319,53 @@ class Negotiation:
 
     # -- meetings --------------------------------------------------------------------------------
     def _meetings(self, ctx: _Sentence, doc: Doc) -> list[Found]:
-        cues = [
-            t
-            for t in ctx.sent
-            if (t.lemma_.lower() in self.words.meeting_verbs and t.pos_ == "VERB")
-            or (t.lower_ in self.words.meeting_nouns and t.pos_ == "NOUN")
-        ]
-        if not cues:
-            return []
+        """One meeting per meeting verb or noun that has a place (a city) or a date of its own.
+
+        "X met Y on Sunday and held talks with Z on Monday at a Riyadh hotel" is two meetings:
+        each verb takes the date in its own clause, the place of the sentence and its participants.
+        """
+        out = []
         place = ctx.place()
-        when = ctx.meeting_date(doc)
-        if place is None and when is None:
-            return []
-        if place is None and not any(
-            t.pos_ == "VERB" and t.lemma_.lower() in ("meet", "hold", "talk") for t in cues
-        ):
-            return []
-        participants = ctx.parties_in(ctx.sent)
-        return [ctx.record("meetings", ctx.sent, place=place, date=when, participants=participants)]
+        for cue in ctx.sent:
+            is_verb = cue.lemma_.lower() in self.words.meeting_verbs and cue.pos_ == "VERB"
+            is_noun = cue.lower_ in self.words.meeting_nouns and cue.pos_ == "NOUN"
+            if not (is_verb or is_noun) or _planned(cue):
+                continue
+            clause = _own_clause(cue)
+            when = ctx.meeting_date(doc, clause) or ctx.meeting_date(doc, ctx.sent) or ctx.last_date
+            own_place = ctx.place(clause) or place
+            participants = ctx.parties_in(clause) or []
+            subject = ctx.parties_of_subject(cue) if is_verb else []
+            participants = list(dict.fromkeys(subject + participants))
+            if own_place is None and (when is None or not is_verb or len(participants) < 2):
+                continue
+            if own_place is None and cue.lemma_.lower() not in ("meet", "talk"):
+                continue
+            out.append(ctx.record("meetings", clause, place=own_place, date=when, participants=participants))
+        return out
+
+#: Nouns after a city that make it the venue of talks ("a Riyadh hotel").
+_VENUES = frozenset({"hotel", "palace", "talks", "meeting", "summit", "venue", "residence", "conference"})
+
+
+def _planned(cue: Token) -> bool:
+    """A meeting still to come or only wished for ("are due to meet", "will meet", "hoped to speak")."""
+    aux = {c.lower_ for c in cue.children if c.dep_ in ("aux", "auxpass")}
+    return bool(aux & {"will", "would", "to", "shall", "'ll"}) or cue.dep_ == "xcomp"
+
+
+def _own_clause(cue: Token) -> Span:
+    """The clause of a meeting word without the clauses coordinated after it."""
+    doc = cue.doc
+    if cue.pos_ == "NOUN":
+        return doc[cue.left_edge.i : cue.right_edge.i + 1]
+    right = cue.i
+    for child in cue.rights:
+        if child.dep_ in ("conj", "cc") or (child.dep_ == "advcl" and child.i > cue.i + 1):
+            break
+        right = max(right, child.right_edge.i)
+    left = min([cue.i] + [c.left_edge.i for c in cue.lefts if c.dep_ not in ("nsubj", "nsubjpass")])
+    return doc[left : right + 1]
 
 
 @dataclass
@@ -341,6 +375,16 @@ class _Plan:
     proposer: str | None = None
     paragraph: int = -1
     active: bool = False
+
+
+_CHARGES = frozenset({"accusation", "accusations", "allegation", "allegations", "claim", "claims", "report",
+                      "reports", "charge", "charges", "reading"})
+
+
+def _denial(sent: Span) -> bool:
+    """A sentence whose main verb rejects an accusation or a report rather than a proposal."""
+    return any(t.dep_ == "dobj" and t.lower_ in _CHARGES and t.head.lemma_.lower() in ("reject", "deny", "dismiss", "dispute")
+               for t in sent)
 
 
 def _definite(noun: Token) -> bool:
@@ -381,6 +425,7 @@ class _Sentence:
         self.statements = statements
         self.discourse = discourse
         self.text = sent.text
+        self.last_date: str | None = None
         self.words_proposal_verbs = ("present", "offer", "submit", "put", "table", "propose", "unveil", "send", "draft")
         self.paragraph = sum(1 for t in sent.doc[: sent.start] if "\n" in t.text or "\n" in t.whitespace_)
 
@@ -465,34 +510,38 @@ class _Sentence:
                 return parties[0] if parties else None
         return None
 
-    def place(self) -> str | None:
+    def place(self, within: Span | None = None) -> str | None:
+        """A city or site named with "in"/"at" (or "a Riyadh hotel"): not a country, not an actor."""
+        span = within if within is not None else self.sent
         for ent in self.sent.ents:
-            if ent.label_ not in ("GPE", "FAC", "LOC"):
+            if ent.label_ not in ("GPE", "FAC") or ent.start < span.start or ent.end > span.end:
                 continue
             prev = self.sent.doc[ent.start - 1] if ent.start > 0 else None
-            ids = self.discourse.registry.lookup(ent.text)
-            is_country = any(
-                (a := self.discourse.registry.get(i)) is not None
-                and a.kind == "state"
-                and ent.text in (a.name, *a.aliases)
-                for i in ids
-            )
-            if is_country:
+            located = prev is not None and prev.lower_ in ("in", "at")
+            if not located and not (ent.root.dep_ == "compound" and ent.root.head.lower_ in _VENUES):
                 continue
-            if prev is not None and prev.lower_ in ("in", "at") or ent.root.dep_ == "compound":
-                return ent.text.removeprefix("the ")
+            if not self._is_city(ent.text):
+                continue
+            return ent.text.removeprefix("the ")
         return None
 
-    def meeting_date(self, doc: Doc) -> str | None:
+    def _is_city(self, text: str) -> bool:
+        for actor_id in self.discourse.registry.lookup(text):
+            actor = self.discourse.registry.get(actor_id)
+            if actor is not None and (actor.kind != "state" or text in (actor.name, *actor.aliases)):
+                return False  # a country, a group or a person, not a place of talks
+        return True
+
+    def meeting_date(self, doc: Doc, within: Span) -> str | None:
+        """The day-precise date named in ``within``, resolved against the publication date."""
         published = doc.user_data.get("published")
         for ent in self.sent.ents:
-            if ent.label_ != "DATE":
+            if ent.label_ != "DATE" or ent.start < within.start or ent.end > within.end:
                 continue
             value = dates.resolve(ent.text, published)
             if value.precision == "day":
                 return value.iso()
         return None
-
 
 def _negated(token: Token) -> bool:
     return any(c.dep_ == "neg" for c in token.children)

@@ -186,14 +186,15 @@ class Discourse:
             return Referent([possessor], phrase)
         return None
 
-    def _recent(self, head: Token, phrase: Span, accept) -> Referent | None:
-        """The later of the last accepted speaker and the last accepted actor in subject position."""
+    def _recent(self, head: Token, phrase: Span, accept, same_sentence: bool = False) -> Referent | None:
+        """The later of the last accepted speaker and the last accepted actor in subject position
+        (before the sentence of ``head``, or before ``head`` itself with ``same_sentence``)."""
         best: tuple[int, str] | None = None
         for i, sid in reversed(self.speakers):
             if i < head.i and accept(sid):
                 best = (i, sid)
                 break
-        for m in reversed(self._before(head.sent.start if head.sent.start < head.i else head.i)):
+        for m in reversed(self._before(head.i if same_sentence else head.sent.start)):
             if m.label_ != "demonym" and accept(m.kb_id_) and _in_subject(m.root):
                 if best is None or m.start > best[0]:
                     best = (m.start, m.kb_id_)
@@ -224,11 +225,10 @@ class Discourse:
         if kind == "armed":
             test = lambda s: self.kind(s) == "state"  # noqa: E731
             return self.last_mentioned(before, test)
-        if kind == "group":
-            test = lambda s: self.kind(s) in ("group",)  # noqa: E731
-        else:
-            test = lambda s: self.kind(s) == "state"  # noqa: E731
-        return self.last_speaker(before, test) or self.last_mentioned(before, test)
+        kinds = ("group",) if kind == "group" else ("state",)
+        found = self._recent(self.doc[before], self.doc[before : before + 1], lambda s: self.kind(s) in kinds,
+                             same_sentence=True)
+        return found.ids[0] if found else None
 
     def _affiliation(self, head: Token) -> str | None:
         """The actor a noun phrase belongs to: a possessor, modifier or "of/for/close to X" inside it."""
