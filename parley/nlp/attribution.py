@@ -74,7 +74,9 @@ class Attributor:
         for number, sent in enumerate(sentences):
             if number == 0 and _is_headline(sent):
                 continue  # a headline repeats the story's first sentence in telegraph style
-            found = [s for s in self._sentence(sent, number, discourse) if _has_words(doc.text[s.start : s.end])]
+            found = [
+                s for s in self._sentence(sent, number, discourse) if _has_words(doc.text[s.start : s.end])
+            ]
             if not found:
                 found = self._quote_continuation(sent, number, statements)
             for cue_ref_demo in [s for s in found if s.cue_lemma == "#previous"]:
@@ -145,10 +147,12 @@ class Attributor:
                 ref = discourse.resolve(subj)
                 return _Cue(token, ref, (token.i, token.i + 1), belief=True) if ref else None
             return None
-        if token.pos_ not in ("VERB", "AUX") or not (
-            lemma in words.report_verbs or lemma in words.belief_cues
-        ):
-            return None
+        if token.pos_ not in ("VERB", "AUX") or token.dep_ == "relcl":
+            return (
+                None  # a cue in a relative clause ("a truce that Washington said it brokered") is background
+            )
+        if not (lemma in words.report_verbs or lemma in words.belief_cues or lemma in words.citing):
+            return self._colon_quote(token, sent, discourse)
         subj = _subject(token)
         if subj is None:
             return None
@@ -194,6 +198,16 @@ class Attributor:
             demonstrative=demonstrative,
         )
 
+    def _colon_quote(self, verb: Token, sent: Span, discourse: Discourse) -> _Cue | None:
+        """ "X put it more bluntly: "..."": a quotation introduced by a colon after X's verb."""
+        after = sent.doc[verb.i + 1 : sent.end].text
+        colon = after.find(":")
+        if colon < 0 or '"' not in after[colon : colon + 4] or verb.dep_ != "ROOT":
+            return None
+        subj = _subject(verb)
+        ref = discourse.resolve(subj) if subj is not None else None
+        return _Cue(verb, ref, (verb.i, verb.i + 1)) if ref else None
+
     def _quote_continuation(
         self, sent: Span, number: int, statements: list[Attribution]
     ) -> list[Attribution]:
@@ -227,7 +241,10 @@ def _copy(st: Attribution, start: int, end: int, sentence: int, direct: bool | N
 def _is_headline(sent: Span) -> bool:
     """A first line without final punctuation, followed by a line break."""
     text = sent.text.rstrip()
-    return "\n" in sent.text_with_ws[len(text) :] + sent.doc[sent.end - 1].whitespace_ and text[-1:] not in ".\"'"
+    return (
+        "\n" in sent.text_with_ws[len(text) :] + sent.doc[sent.end - 1].whitespace_
+        and text[-1:] not in ".\"'"
+    )
 
 
 def _has_words(text: str) -> bool:

@@ -54,6 +54,7 @@ class NegotiationWords:
     commitment_phrases: re.Pattern[str]
     commitment_nouns: frozenset[str]
     readiness: frozenset[str]
+    tentative_verbs: frozenset[str]
     condition_markers: re.Pattern[str]
     negators: frozenset[str]
     proposal_nouns: re.Pattern[str]
@@ -100,6 +101,7 @@ def negotiation_words() -> NegotiationWords:
         commitment_phrases=_phrase_regex(raw["commitment_phrases"]),
         commitment_nouns=frozenset(raw["commitment_nouns"]),
         readiness=frozenset(raw["readiness"]),
+        tentative_verbs=frozenset(raw["tentative_verbs"]),
         condition_markers=_phrase_regex(raw["condition_markers"]),
         negators=frozenset(raw["negators"]),
         proposal_nouns=_phrase_regex(raw["proposal_nouns"]),
@@ -128,7 +130,10 @@ def _issue_patterns() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
         if unknown:
             raise ValueError(f"issues.yaml [{tier}] names issues outside the closed list: {sorted(unknown)}")
         tiers[tier] = tuple(
-            (issue, re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w-])", re.I))
+            (
+                issue,
+                re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w-])", re.I),
+            )
             for issue, patterns in raw[tier].items()
         )
     return tiers
@@ -162,8 +167,15 @@ def primary_issue(text: str) -> str | None:
 
 
 #: Issues an accusation of breaking a truce can be about besides the truce itself, most specific first.
-_VIOLATION_ISSUES = ("energy_infrastructure", "maritime", "humanitarian", "troop_withdrawal", "prisoners",
-                     "security_guarantees", "disarmament")
+_VIOLATION_ISSUES = (
+    "energy_infrastructure",
+    "maritime",
+    "humanitarian",
+    "troop_withdrawal",
+    "prisoners",
+    "security_guarantees",
+    "disarmament",
+)
 
 
 def violation_issue(text: str) -> str:

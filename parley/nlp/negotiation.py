@@ -30,7 +30,7 @@ from parley import dates
 from parley.nlp.attribution import Attribution
 from parley.nlp.lexicon import cues, negotiation_words, primary_issue, violation_issue
 from parley.nlp.mentions import registry_for
-from parley.nlp.reference import Discourse
+from parley.nlp.reference import PAIR_NOUNS, Discourse
 
 if not Doc.has_extension("negotiation"):
     Doc.set_extension("negotiation", default=None)
@@ -93,11 +93,15 @@ class Negotiation:
                 continue
             if lemma not in self.words.commitment_verbs and lemma not in self.words.readiness:
                 continue
+            if _wished(token):
+                continue  # "called on Russia to agree", "would agree only after": not (yet) an undertaking
             parties = ctx.parties_of_subject(token)
             if not parties:
                 continue
             for clause in _object_clauses(token):
                 text = clause.text
+                if clause.root.lemma_.lower() in self.words.tentative_verbs:
+                    continue
                 if self.words.threat_phrases.search(text) and "sanction" in text.lower():
                     continue  # "promised to impose sanctions": a threat, not an undertaking
                 issue = primary_issue(text) or primary_issue(ctx.text)
@@ -121,7 +125,9 @@ class Negotiation:
                 if not any(c.lower_ in _MODALS for c in token.children if c.dep_ == "aux"):
                     continue
                 subj = ctx.parties_of_subject(token)
-                if subj != [speaker_party] or _in_condition(token):
+                if subj != [speaker_party] or _in_condition(token) or _CONDITION_PHRASES.search(ctx.text):
+                    continue  # a conditional consequence is a threat or a demand, not an undertaking
+                if token.lemma_.lower() in self.words.tentative_verbs:
                     continue
                 clause = _clause(token)
                 if self.words.threat_phrases.search(clause.text) and _CONDITION_PHRASES.search(ctx.text):
@@ -183,12 +189,17 @@ class Negotiation:
                 terms = _proposal_terms(noun)
             if terms is None:
                 return []
-            return [ctx.record("proposals", terms, proposer=proposer, issue=i) for i in _all_issues(terms.text)]
+            return [
+                ctx.record("proposals", terms, proposer=proposer, issue=i) for i in _all_issues(terms.text)
+            ]
         if plan.active and (
             _PLAN_ANAPHOR.search(ctx.text) or _ALSO_FUTURE.search(ctx.text) or _describes_terms(ctx.sent)
         ):
             clause = _trim_attribution(ctx)
-            return [ctx.record("proposals", clause, proposer=plan.proposer, issue=i) for i in _all_issues(clause.text)]
+            return [
+                ctx.record("proposals", clause, proposer=plan.proposer, issue=i)
+                for i in _all_issues(clause.text)
+            ]
         return []
 
     # -- positions -------------------------------------------------------------------------------
@@ -247,8 +258,15 @@ class Negotiation:
         deadline = self._deadline(text)
         targets = [p for p in ctx.parties_in(ctx.sent) if p not in actors]
         return [
-            ctx.record("threats", consequence, actor=a, issue=issue, target=targets,
-                       has_deadline=deadline is not None, deadline=deadline)
+            ctx.record(
+                "threats",
+                consequence,
+                actor=a,
+                issue=issue,
+                target=targets,
+                has_deadline=deadline is not None,
+                deadline=deadline,
+            )
             for a in dict.fromkeys(actors)
         ]
 
@@ -289,7 +307,9 @@ class Negotiation:
                 accused = [ctx.discourse.party(i) or i for i in (ref.ids if ref else [])]
                 accuser = (ctx.parties_of_subject(token) or accusers or [None])[0]
                 charges = [c for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "for")]
-                charges = charges or [c for c in obj.subtree if c.dep_ == "prep" and c.lower_ in ("of", "for")][:1]
+                charges = (
+                    charges or [c for c in obj.subtree if c.dep_ == "prep" and c.lower_ in ("of", "for")][:1]
+                )
                 for charge in charges:
                     for issue in _charge_issues(charge):
                         out += [
@@ -344,6 +364,7 @@ class Negotiation:
             out.append(ctx.record("meetings", clause, place=own_place, date=when, participants=participants))
         return out
 
+
 #: Nouns after a city that make it the venue of talks ("a Riyadh hotel").
 _VENUES = frozenset({"hotel", "palace", "talks", "meeting", "summit", "venue", "residence", "conference"})
 
@@ -377,14 +398,31 @@ class _Plan:
     active: bool = False
 
 
-_CHARGES = frozenset({"accusation", "accusations", "allegation", "allegations", "claim", "claims", "report",
-                      "reports", "charge", "charges", "reading"})
+_CHARGES = frozenset(
+    {
+        "accusation",
+        "accusations",
+        "allegation",
+        "allegations",
+        "claim",
+        "claims",
+        "report",
+        "reports",
+        "charge",
+        "charges",
+        "reading",
+    }
+)
 
 
 def _denial(sent: Span) -> bool:
     """A sentence whose main verb rejects an accusation or a report rather than a proposal."""
-    return any(t.dep_ == "dobj" and t.lower_ in _CHARGES and t.head.lemma_.lower() in ("reject", "deny", "dismiss", "dispute")
-               for t in sent)
+    return any(
+        t.dep_ == "dobj"
+        and t.lower_ in _CHARGES
+        and t.head.lemma_.lower() in ("reject", "deny", "dismiss", "dispute")
+        for t in sent
+    )
 
 
 def _definite(noun: Token) -> bool:
@@ -394,7 +432,9 @@ def _definite(noun: Token) -> bool:
 def _introduces_terms(noun: Token) -> bool:
     """ "Under the plan, ...", "According to a copy of the proposal, ...": the sentence lays out terms."""
     for ancestor in noun.ancestors:
-        if ancestor.lower_ in ("under", "according") or (ancestor.lower_ == "to" and ancestor.head.lower_ == "according"):
+        if ancestor.lower_ in ("under", "according") or (
+            ancestor.lower_ == "to" and ancestor.head.lower_ == "according"
+        ):
             return True
         if ancestor.pos_ == "VERB":
             return False
@@ -426,7 +466,17 @@ class _Sentence:
         self.discourse = discourse
         self.text = sent.text
         self.last_date: str | None = None
-        self.words_proposal_verbs = ("present", "offer", "submit", "put", "table", "propose", "unveil", "send", "draft")
+        self.words_proposal_verbs = (
+            "present",
+            "offer",
+            "submit",
+            "put",
+            "table",
+            "propose",
+            "unveil",
+            "send",
+            "draft",
+        )
         self.paragraph = sum(1 for t in sent.doc[: sent.start] if "\n" in t.text or "\n" in t.whitespace_)
 
     def token_at(self, offset: int) -> Token | None:
@@ -461,12 +511,19 @@ class _Sentence:
             node = node.head
         if subject is None:
             return []
-        if subject.lower_ in ("two", "both", "sides"):
-            return self.discourse.last_parties(subject.i)
+        if subject.lower_ in ("two", "both", "sides") or (
+            subject.lower_ in PAIR_NOUNS and any(c.lower_ in ("two", "both", "the") for c in subject.children)
+        ):
+            # "both countries agreed": the two sides, not the mediator reporting it
+            speakers = {self.discourse.party(s.speaker) for _, s in self.statements}
+            return self.discourse.last_parties(subject.i, exclude=speakers)
         if subject.lower_ in ("they", "we", "it", "he", "she", "i") and self.statements:
             # in reported speech a pronoun subject is the speaker: "X and Y said they were ready to"
-            speakers = [self.discourse.party(s.speaker) for _, s in self.statements if s.content
-                        and s.content[0] <= subject.i < s.content[1]]
+            speakers = [
+                self.discourse.party(s.speaker)
+                for _, s in self.statements
+                if s.content and s.content[0] <= subject.i < s.content[1]
+            ]
             if speakers and all(speakers):
                 return list(dict.fromkeys(speakers))
         ref = self.discourse.resolve(subject)
@@ -543,6 +600,15 @@ class _Sentence:
                 return value.iso()
         return None
 
+
+def _wished(verb: Token) -> bool:
+    """An infinitive or modal commitment verb: asked of someone or hypothetical, not agreed."""
+    aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+    if aux & {"would", "could", "might", "should", "must"}:
+        return True
+    return "to" in aux and verb.head.lemma_.lower() not in ("be", "ready", "prepared", "willing")
+
+
 def _negated(token: Token) -> bool:
     return any(c.dep_ == "neg" for c in token.children)
 
@@ -570,7 +636,12 @@ def _clause(token: Token) -> Span:
 
 def _object_clauses(verb: Token) -> list[Span]:
     """What a commitment verb commits to, one span per coordinated clause ("to halt X and not attack Y")."""
-    heads = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp", "dobj", "prep", "pcomp")]
+    heads = [
+        c
+        for c in verb.children
+        if c.dep_ in ("xcomp", "ccomp", "dobj", "prep", "pcomp")
+        and c.lower_ not in ("that", "it", "this", "so")
+    ]
     out = []
     for head in heads:
         if head.dep_ == "prep" and head.lower_ not in ("to", "on"):

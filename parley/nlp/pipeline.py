@@ -85,9 +85,19 @@ def paragraph_boundaries(doc: Doc) -> Doc:
             continue
         offset = token.i - paragraph_start
         previous = doc[token.i - 1] if token.i > 0 else None
-        if previous is not None and 0 < offset <= DATELINE_MAX_TOKENS + 1 and (
-            (previous.text in _DATELINE_DASHES and _looks_like_dateline(doc[paragraph_start : previous.i]))
-            or (previous.text == ":" and not any(t.pos_ == "VERB" for t in doc[paragraph_start : previous.i]))
+        if (
+            previous is not None
+            and 0 < offset <= DATELINE_MAX_TOKENS + 1
+            and (
+                (
+                    previous.text in _DATELINE_DASHES
+                    and _looks_like_dateline(doc[paragraph_start : previous.i])
+                )
+                or (
+                    previous.text == ":"
+                    and not any(t.pos_ == "VERB" for t in doc[paragraph_start : previous.i])
+                )
+            )
         ):
             if not token.is_space:
                 token.is_sent_start = True
@@ -101,8 +111,10 @@ def paragraph_boundaries(doc: Doc) -> Doc:
 
 def _looks_like_dateline(span) -> bool:
     """Upper-case place names, commas, slashes, a date: "NEW DELHI/ISLAMABAD, May 11"."""
-    return len(span) > 0 and span[0].text.isupper() and all(
-        t.is_upper or t.is_punct or t.like_num or t.is_title or t.is_space for t in span
+    return (
+        len(span) > 0
+        and span[0].text.isupper()
+        and all(t.is_upper or t.is_punct or t.like_num or t.is_title or t.is_space for t in span)
     )
 
 

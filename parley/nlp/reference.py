@@ -21,7 +21,7 @@ PRONOUNS_THING = frozenset({"it", "its"})
 PRONOUNS_PLURAL = frozenset({"they", "them", "their", "we", "our"})
 # Words that make a plural noun phrase stand for the parties of the talks ("the two delegations").
 _PAIR_WORDS = frozenset({"two", "both", "each"})
-_PAIR_NOUNS = frozenset(
+PAIR_NOUNS = frozenset(
     {
         "delegations",
         "sides",
@@ -114,13 +114,18 @@ class Discourse:
                 return m.kb_id_
         return None
 
-    def last_parties(self, before: int, count: int = 2) -> list[str]:
+    def last_parties(self, before: int, count: int = 2, exclude: frozenset | set = frozenset()) -> list[str]:
         """The ``count`` most recent distinct parties (states, groups) mentioned before the sentence
         of token ``before`` (a mediator named beside "the parties" is not one of them)."""
         found: list[str] = []
         for m in reversed(self._before(self.doc[before].sent.start)):
             party = self.party(m.kb_id_)
-            if party and party not in found and self.kind(party) in ("state", "group", "body"):
+            if (
+                party
+                and party not in found
+                and party not in exclude
+                and self.kind(party) in ("state", "group")
+            ):
                 found.append(party)
                 if len(found) == count:
                     break
@@ -152,7 +157,9 @@ class Discourse:
             return Referent([named], phrase)
         if lower in PRONOUNS_MALE or lower in PRONOUNS_FEMALE:
             want = "m" if lower in PRONOUNS_MALE else "f"
-            return self._recent(head, phrase, lambda s: self.kind(s) == "person" and self._gender(s) in (want, None))
+            return self._recent(
+                head, phrase, lambda s: self.kind(s) == "person" and self._gender(s) in (want, None)
+            )
         if lower in PRONOUNS_THING:
             return self._recent(head, phrase, lambda s: self.kind(s) in ("state", "group", "body", "bloc"))
         if lower in PRONOUNS_PLURAL:
@@ -162,8 +169,9 @@ class Discourse:
             found = self.last_speaker(head.i)  # "one of them added"
             return Referent([found], phrase, anonymous=True) if found else None
         determiners = {c.lower_ for c in head.children if c.dep_ in ("det", "nummod", "predet", "quantmod")}
-        if lower in _PAIR_NOUNS and determiners & (_PAIR_WORDS | {"the"}):
-            parties = self.last_parties(head.i)
+        if lower in PAIR_NOUNS and determiners & (_PAIR_WORDS | {"the"}):
+            speakers = {self.party(s) for i, s in self.speakers if self.doc[i].sent.start == head.sent.start}
+            parties = self.last_parties(head.i, exclude=speakers)
             return Referent(parties, phrase) if len(parties) == 2 else None
         possessor = self._affiliation(head)
         definite = "the" in determiners and not possessor
@@ -226,8 +234,12 @@ class Discourse:
             test = lambda s: self.kind(s) == "state"  # noqa: E731
             return self.last_mentioned(before, test)
         kinds = ("group",) if kind == "group" else ("state",)
-        found = self._recent(self.doc[before], self.doc[before : before + 1], lambda s: self.kind(s) in kinds,
-                             same_sentence=True)
+        found = self._recent(
+            self.doc[before],
+            self.doc[before : before + 1],
+            lambda s: self.kind(s) in kinds,
+            same_sentence=True,
+        )
         return found.ids[0] if found else None
 
     def _affiliation(self, head: Token) -> str | None:
@@ -288,7 +300,16 @@ def _in_subject(token: Token) -> bool:
     for _ in range(6):
         if node.dep_ in ("nsubj", "nsubjpass"):
             return True
-        if node.head.i == node.i or node.dep_ not in ("compound", "poss", "appos", "flat", "amod", "conj", "pobj", "prep"):
+        if node.head.i == node.i or node.dep_ not in (
+            "compound",
+            "poss",
+            "appos",
+            "flat",
+            "amod",
+            "conj",
+            "pobj",
+            "prep",
+        ):
             return False
         node = node.head
     return False
