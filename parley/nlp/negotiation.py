@@ -67,6 +67,11 @@ class Negotiation:
         statements: list[Attribution] = doc._.statements or []
         found: list[Found] = []
         plan = _Plan()
+        masked = list(doc.text)
+        for m in discourse.mentions:
+            if m.label_ == "metonym":
+                masked[m.start_char : m.end_char] = " " * (m.end_char - m.start_char)
+        doc.user_data["parley_masked"] = "".join(masked)
         last_date: str | None = None  # the last day named so far: "earlier in the day" refers to it
         for number, sent in enumerate(doc.sents):
             own = [(i, s) for i, s in enumerate(statements) if s.sentence == number]
@@ -104,7 +109,7 @@ class Negotiation:
                     continue
                 if self.words.threat_phrases.search(text) and "sanction" in text.lower():
                     continue  # "promised to impose sanctions": a threat, not an undertaking
-                issue = primary_issue(text) or primary_issue(ctx.text)
+                issue = primary_issue(ctx.words(clause)) or primary_issue(ctx.words(ctx.sent))
                 if issue:
                     out += [
                         ctx.record("commitments", clause, party=p, issue=issue, **self._terms(clause, ctx))
@@ -132,7 +137,7 @@ class Negotiation:
                 clause = _clause(token)
                 if self.words.threat_phrases.search(clause.text) and _CONDITION_PHRASES.search(ctx.text):
                     continue
-                issue = primary_issue(clause.text)
+                issue = primary_issue(ctx.words(clause))
                 if issue:
                     out.append(
                         ctx.record(
@@ -190,7 +195,7 @@ class Negotiation:
             if terms is None:
                 return []
             return [
-                ctx.record("proposals", terms, proposer=proposer, issue=i) for i in _all_issues(terms.text)
+                ctx.record("proposals", terms, proposer=proposer, issue=i) for i in _all_issues(ctx.words(terms))
             ]
         if plan.active and (
             _PLAN_ANAPHOR.search(ctx.text) or _ALSO_FUTURE.search(ctx.text) or _describes_terms(ctx.sent)
@@ -198,7 +203,7 @@ class Negotiation:
             clause = _trim_attribution(ctx)
             return [
                 ctx.record("proposals", clause, proposer=plan.proposer, issue=i)
-                for i in _all_issues(clause.text)
+                for i in _all_issues(ctx.words(clause))
             ]
         return []
 
@@ -224,7 +229,7 @@ class Negotiation:
             t.lemma_.lower() in self.words.position_verbs for t in ctx.sent
         ):
             return out
-        issue = primary_issue(text)
+        issue = primary_issue(ctx.words(content))
         if not issue:
             return out
         red_line = bool(self.words.red_line_phrases.search(ctx.text))
@@ -252,7 +257,7 @@ class Negotiation:
         if not actors:
             return []
         consequence = _consequence(ctx.sent)
-        issue = primary_issue(consequence.text) or primary_issue(text)
+        issue = primary_issue(ctx.words(consequence)) or primary_issue(ctx.words(ctx.sent))
         if not issue:
             return []
         deadline = self._deadline(text)
@@ -271,7 +276,7 @@ class Negotiation:
         ]
 
     def _deadline(self, text: str) -> str | None:
-        for start, end, expr in dates.find_expressions(text):
+        for start, _end, expr in dates.find_expressions(text):
             lowered = expr.lower()
             before = text[max(0, start - 8) : start].lower()
             if lowered.startswith(("by ", "within ", "in ")) or "by" in before or "in a few" in lowered:
@@ -331,7 +336,7 @@ class Negotiation:
                             "violations",
                             ctx.sent,
                             accused=a,
-                            issue=primary_issue(ctx.text) or "ceasefire",
+                            issue=violation_issue(ctx.words(ctx.sent)),
                             accuser=accusers[0],
                         )
                     )
@@ -465,6 +470,7 @@ class _Sentence:
         self.statements = statements
         self.discourse = discourse
         self.text = sent.text
+        self._masked: str = sent.doc.user_data["parley_masked"]
         self.last_date: str | None = None
         self.words_proposal_verbs = (
             "present",
@@ -478,6 +484,11 @@ class _Sentence:
             "draft",
         )
         self.paragraph = sum(1 for t in sent.doc[: sent.start] if "\n" in t.text or "\n" in t.whitespace_)
+
+    def words(self, span: Span) -> str:
+        """The text of ``span`` with place names standing for governments blanked out, so that
+        "Port Sudan" says nothing about ports and "Black Sea" only where it is not a name."""
+        return self._masked[span.start_char : span.end_char]
 
     def token_at(self, offset: int) -> Token | None:
         char = self.sent.start_char + offset
