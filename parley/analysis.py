@@ -152,7 +152,7 @@ class _Day:
         elif kind == "threats":
             status = self._threat_status(fact, events)
             view |= {"target": payload.get("target", []), "has_deadline": payload.get("has_deadline", False),
-                     "deadline": payload.get("deadline")}  # fmt: skip
+                     "deadline": payload.get("deadline"), "deadline_precision": payload.get("deadline_precision")}  # fmt: skip
         elif kind == "positions":
             versions = [v for v in payload.get("versions", []) if v["valid_from"] <= self.day] or payload[
                 "versions"
@@ -312,7 +312,7 @@ def deadlines(views: list[dict[str, Any]], day: str) -> list[dict[str, Any]]:
             "party": view["party"],
             "issue": view["issue"],
             "date": ends,
-            "precision": view["precision"] if kind == "ultimatum" else "day",
+            "precision": view["deadline_precision"] if kind == "ultimatum" else "day",
             "when": when,
             "text": view["text"],
             "status": view["status"],

@@ -64,9 +64,14 @@ def _phrases(words: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
+def has_cue(name: str, text: str | None) -> bool:
+    """Whether ``text`` contains a phrase of the cue list ``name`` of ``data/facts.yaml``."""
+    return bool(text) and cues()[name].search(text.replace("\u2019", "'")) is not None  # type: ignore[union-attr]
+
+
 def polarity(text: str | None) -> int:
     """+1 for an accepting stance, -1 for a refusal ("will not recognise", "rejects")."""
-    return -1 if text and cues()["negative"].search(text) else 1
+    return -1 if has_cue("negative", text) else 1
 
 
 def record_actor(kind: str, record: dict[str, Any]) -> str | None:
@@ -127,7 +132,7 @@ def record_dates(kind: str, record: dict[str, Any], published: str | None) -> Re
     if kind == "commitments" and record.get("duration_days") and start:
         end = dates.end_of(start, int(record["duration_days"]))
     elif kind == "threats":
-        deadline = _known(deadline_expression(record), start, future=True)
+        deadline = resolve_deadline(record, start)
         end = deadline.end if deadline else None
     elif value and value.end != value.start:
         end = value.end
@@ -143,6 +148,11 @@ def deadline_expression(threat: dict[str, Any]) -> str | None:
         found = dates.find_expressions(threat.get("text") or "")
         return found[0][2] if found else None
     return None
+
+
+def resolve_deadline(threat: dict[str, Any], made: date | str | None) -> dates.DateValue | None:
+    """A threat's deadline resolved from the day it was made, if it has one that can be dated."""
+    return _known(deadline_expression(threat), dates.parse_iso(made), future=True)
 
 
 def _meeting_day(text: str, published: date | None) -> dates.DateValue | None:
@@ -364,7 +374,9 @@ def _merge_threat(record: _Row, payload: _Row, latest: bool, updates: _Row) -> _
     payload["has_deadline"] = payload.get("has_deadline", False) or bool(raw.get("has_deadline"))
     deadline = deadline_expression(raw)
     if deadline and (latest or not payload.get("deadline")):
+        resolved = resolve_deadline(raw, record["date_start"])
         payload["deadline"] = deadline
+        payload["deadline_precision"] = resolved.precision if resolved else None
         return {"date_end": record["date_end"]}
     return {}
 
@@ -446,6 +458,6 @@ def _record_events(
     evidence = " ".join(text[a:b] for a, b in record["payload"].get("evidence") or [])
     said = f"{record['text'] or ''} {evidence}"
     for cue, event in rules:
-        if cues()[cue].search(said):
+        if has_cue(cue, said):
             store.add_fact_event(fact_id, event, record["date_start"] or seen, record["id"])
             return

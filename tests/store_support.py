@@ -106,3 +106,22 @@ class GoldExtractor:
     def extract_many(self, articles: object) -> Iterator[tuple[Article, Records]]:
         for article in articles:  # type: ignore[attr-defined]
             yield article, self.extract(article)
+
+
+def report(
+    store: Store,
+    text: str,
+    published: str | None = None,
+    outlet: str | None = None,
+    process: str | None = None,
+    **kinds: list[dict[str, object]],
+) -> int:
+    """Commit one hand-made article: ``text`` and records given by kind as ``parley-records/1``
+    dicts (``statements=[{"span": [0, 10], "speaker": "RUS"}], commitments=[...]``); its id."""
+    from parley.flow import commit
+
+    records = Records.from_dict({"document": {"id": text[:20]}, **kinds})
+    article = Article(text=text, source=text[:20], published=published, outlet=outlet)
+    result = commit(store, article, records, process=process)
+    assert result.status == "stored", result
+    return result.article_id  # type: ignore[return-value]

@@ -90,10 +90,17 @@ def _print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+#: Output width when not writing to a terminal (a pipe, a file): wide enough not to fold sentences.
+_PIPE_WIDTH = 200
+
+
 def _console() -> Any:
     from rich.console import Console
 
-    return Console(soft_wrap=False)
+    console = Console(soft_wrap=False)
+    if not console.is_terminal:
+        console.width = _PIPE_WIDTH
+    return console
 
 
 def _table(title: str, columns: list[str], rows: list[list[Any]]) -> Any:
@@ -165,6 +172,9 @@ def _render_board(data: dict[str, Any]) -> None:
     console = _console()
     names = data["names"]
 
+    def show(title: str, columns: list[str], rows: list[list[Any]]) -> None:
+        console.print(_table(title, columns, rows) if rows else f"{title}: none")
+
     def name(party: str | None) -> str:
         return names.get(party or "", party or "")
 
@@ -177,9 +187,7 @@ def _render_board(data: dict[str, Any]) -> None:
          v["status"], v["corroboration"]["outlets"]]
         for p in data["parties"] for v in p["red_lines"] + p["positions"]
     ]  # fmt: skip
-    console.print(
-        _table("Positions", ["process", "party", "issue", "", "stance", "since", "status", "outlets"], rows)
-    )
+    show("Positions", ["process", "party", "issue", "", "stance", "since", "status", "outlets"], rows)
 
     issues = sorted({c["issue"] for c in data["commitments"]})
     cells: dict[tuple[str, str], dict[str, str]] = {}
@@ -187,40 +195,38 @@ def _render_board(data: dict[str, Any]) -> None:
         label = c["status"] + (f" (if {c['condition_issue']})" if c["condition_issue"] else "")
         cells.setdefault((c["process"], name(c["party"])), {})[c["issue"]] = label
     matrix = [[process, party, *[row.get(i, "") for i in issues]] for (process, party), row in cells.items()]
-    console.print(_table("Commitments", ["process", "party", *issues], matrix))
+    show("Commitments", ["process", "party", *issues], matrix)
 
     rows = [[p["process"], name(p["proposer"]), t["issue"], t["text"], t["first_seen"]] for p in data["proposals"]
             for t in p["terms"]]  # fmt: skip
-    console.print(_table("Open proposals", ["process", "proposer", "issue", "term", "since"], rows))
+    show("Open proposals", ["process", "proposer", "issue", "term", "since"], rows)
 
     rows = [
         [c["issue"], f"{name(c['party'])}{' (red line)' if c['red_line'] else ''}", c["text"],
          f"{name(c['against']['party'])} ({c['against']['kind'].rstrip('s')})", c["against"]["text"]]
         for c in data["conflicts"]
     ]  # fmt: skip
-    console.print(_table("Conflicts", ["issue", "party", "stance", "against", "their stance"], rows))
+    show("Conflicts", ["issue", "party", "stance", "against", "their stance"], rows)
 
     rows = [
         [name(c["commitment"]["party"]), c["commitment"]["issue"], c["waits_on"], "met" if c["met"] else "pending",
          "; ".join(f"{name(t['party'])}: {t['text']}" for t in c["offered_by"] + c["met_by"])]
         for c in data["conditions"]
     ]  # fmt: skip
-    console.print(_table("Conditions", ["party", "commitment", "waits on", "", "met or offered by"], rows))
+    show("Conditions", ["party", "commitment", "waits on", "", "met or offered by"], rows)
 
     rows = [
         [d["date"] or "?", d["kind"], name(d["party"]), d["issue"], d["state"],
          "" if d["days"] is None else f"{d['days']:+d} days", d["when"], d["text"]]
         for d in data["deadlines"]
     ]  # fmt: skip
-    console.print(
-        _table("Deadlines", ["date", "kind", "party", "issue", "", "from as-of", "as written", "text"], rows)
-    )
+    show("Deadlines", ["date", "kind", "party", "issue", "", "from as-of", "as written", "text"], rows)
 
     rows = [[name(t["party"]), t["issue"], ", ".join(name(x) for x in t["target"]), t["status"], t["text"]]
             for t in data["threats"]]  # fmt: skip
     rows += [[name(v["party"]), v["issue"], "accused by " + ", ".join(name(x) for x in v["accusers"]), "violation",
               v["text"]] for v in data["violations"]]  # fmt: skip
-    console.print(_table("Threats and violations", ["party", "issue", "against", "status", "text"], rows))
+    show("Threats and violations", ["party", "issue", "against", "status", "text"], rows)
 
 
 def _timeline(args: argparse.Namespace) -> int:

@@ -1,0 +1,169 @@
+"""The board and the timeline: statuses on a day, conflicts, conditions, deadlines."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from store_support import report, seed_article
+
+from parley import analysis, flow
+from parley.errors import InputError, NotFoundError
+from parley.store import Store
+
+pytest_plugins = ["store_support"]
+
+
+def _seed_board(store: Store, published: str | None = "2025-04-18", as_of: str = "2025-04-20") -> dict:
+    article, records = seed_article(published=published)
+    flow.commit(store, article, records)
+    return analysis.board(store, as_of=as_of)
+
+
+def test_founding_article_board(store: Store) -> None:
+    board = _seed_board(store)
+    assert {"parties", "commitments", "proposals", "conflicts", "conditions", "deadlines"} <= board.keys()
+    json.dumps(board)  # ready for --json as it is
+    assert board["as_of"] == "2025-04-20" and board["processes"][0]["name"] == "RUS-UKR"
+    assert board["names"]["UKR"] == "Ukraine"
+
+    # The US plan leaves occupied land with Russia, and the US is ready to recognise Crimea:
+    # both cross Ukraine's red line of no recognition.
+    territory = [c for c in board["conflicts"] if c["issue"] == "territory"]
+    assert {(c["party"], c["red_line"], c["against"]["party"], c["against"]["kind"]) for c in territory} == {
+        ("UKR", True, "USA", "proposals"),
+        ("UKR", True, "USA", "positions"),
+    }
+    assert board["conflicts"][0]["red_line"]  # red lines come first
+    assert all(c["issue"] == "territory" for c in board["conflicts"])
+
+    # Russia's Black Sea commitment waits on sanctions; the US plan eases sanctions.
+    [condition] = board["conditions"]
+    assert (condition["commitment"]["party"], condition["commitment"]["issue"]) == ("RUS", "maritime")
+    assert condition["waits_on"] == "sanctions" and not condition["met"]
+    assert condition["commitment"]["status"] == "pending condition"
+    assert [(t["party"], t["issue"]) for t in condition["offered_by"]] == [("USA", "sanctions")]
+
+    # The US threat to leave mediation "in a few days" (from 18 April: by 25 April at the latest).
+    [ultimatum] = [d for d in board["deadlines"] if d["kind"] == "ultimatum"]
+    assert (ultimatum["party"], ultimatum["issue"], ultimatum["when"]) == (
+        "USA",
+        "mediation",
+        "in a few days",
+    )
+    assert (ultimatum["date"], ultimatum["precision"], ultimatum["state"], ultimatum["days"]) == (
+        "2025-04-25", "range", "coming", 5)  # fmt: skip
+
+    statuses = {(c["party"], c["issue"]): c["status"] for c in board["commitments"]}
+    assert statuses[("RUS", "energy_infrastructure")] == "reported violated"  # Rubio: Russia is violating it
+    assert statuses[("UKR", "maritime")] == "in force"
+    [plan] = board["proposals"]
+    assert plan["proposer"] == "USA" and {t["issue"] for t in plan["terms"]} == {
+        "ceasefire", "sanctions", "territory", "alliance_membership"}  # fmt: skip
+    ukraine = next(p for p in board["parties"] if p["party"] == "UKR")
+    assert [v["issue"] for v in ukraine["red_lines"]] == ["territory"]
+    assert {t["issue"]: t["status"] for t in board["threats"]}["mediation"] == "issued"
+
+
+def test_the_ultimatum_passes_and_lapses(store: Store) -> None:
+    board = _seed_board(store, as_of="2025-04-26")
+    [ultimatum] = [d for d in board["deadlines"] if d["kind"] == "ultimatum"]
+    assert (ultimatum["state"], ultimatum["days"], ultimatum["status"]) == ("past", -1, "deadline passed")
+    board = analysis.board(store, as_of="2026-06-01")  # long after, with no new report
+    assert {t["issue"]: t["status"] for t in board["threats"]}["mediation"] == "lapsed"
+
+
+def test_without_a_publication_date_the_deadline_is_kept_as_written(store: Store) -> None:
+    board = _seed_board(store, published=None, as_of="2030-01-01")
+    [ultimatum] = [d for d in board["deadlines"] if d["kind"] == "ultimatum"]
+    assert (ultimatum["date"], ultimatum["state"], ultimatum["when"]) == (None, "undated", "in a few days")
+
+
+TRUCE = "On March 18 Russia and Ukraine agreed to a 30-day halt to strikes on energy facilities."
+
+
+def _truce(store: Store) -> None:
+    report(store, TRUCE, "2025-03-19", commitments=[
+        {"party": "UKR", "issue": "energy_infrastructure", "text": "30-day halt to strikes on energy facilities",
+         "duration_days": 30, "when": "On March 18"},
+        {"party": "RUS", "issue": "energy_infrastructure", "text": "30-day halt to strikes on energy facilities",
+         "duration_days": 30, "when": "On March 18"},
+    ])  # fmt: skip
+
+
+def test_a_30_day_truce_agreed_on_18_march_ends_on_17_april(store: Store) -> None:
+    _truce(store)
+
+    def status(day: str) -> str:
+        return {c["party"]: c["status"] for c in analysis.board(store, as_of=day)["commitments"]}["UKR"]
+
+    assert status("2025-03-19") == "in force"  # the day it was reported
+    assert status("2025-04-16") == "in force"
+    assert status("2025-04-17") == "expired"
+    ends = analysis.board(store, as_of="2025-04-10")["deadlines"]
+    assert {(d["kind"], d["date"], d["state"], d["days"]) for d in ends} == {
+        ("truce end", "2025-04-17", "coming", 7)
+    }
+    assert analysis.board(store, as_of="2025-04-17")["deadlines"][0]["state"] == "past"
+
+
+def test_a_reported_violation_changes_the_status_from_its_day(store: Store) -> None:
+    _truce(store)
+    accusation = "Kyiv accused Russia of striking a power plant in breach of the energy truce."
+    report(store, accusation, "2025-03-25", violations=[
+        {"accused": "RUS", "issue": "energy_infrastructure", "accuser": "UKR", "text": "struck a power plant"}])  # fmt: skip
+    before = {c["party"]: c["status"] for c in analysis.board(store, as_of="2025-03-24")["commitments"]}
+    after = {c["party"]: c["status"] for c in analysis.board(store, as_of="2025-03-26")["commitments"]}
+    assert before == {"RUS": "in force", "UKR": "in force"}
+    assert after == {"RUS": "reported violated", "UKR": "in force"}
+    assert analysis.board(store, as_of="2025-03-24")["violations"] == []
+
+
+def test_a_condition_met_by_another_partys_commitment(store: Store) -> None:
+    text = "Russia will implement the Black Sea deal only after sanctions on its farm bank are lifted."
+    report(store, text, "2025-03-25", process="black-sea", commitments=[{"party": "RUS", "issue": "maritime",
+           "text": "Black Sea deal", "conditional": True, "condition_issue": "sanctions"}])  # fmt: skip
+    lifted = "The EU agreed to reconnect the Russian agricultural bank to SWIFT."
+    report(store, lifted, "2025-05-02", process="black-sea", commitments=[{"party": "eu", "issue": "sanctions",
+           "text": "reconnect to SWIFT"}])  # fmt: skip
+    [pending] = analysis.board(store, as_of="2025-04-01")["conditions"]
+    assert not pending["met"] and pending["commitment"]["status"] == "pending condition"
+    board = analysis.board(store, as_of="2025-05-03")
+    [met] = board["conditions"]
+    assert met["met"] and [c["party"] for c in met["met_by"]] == ["eu"]
+    assert {c["party"]: c["status"] for c in board["commitments"]}["RUS"] == "in force"
+
+
+def test_a_threat_carried_out(store: Store) -> None:
+    warned = "Trump warned he would impose tough sanctions on Russia by Friday."
+    report(store, warned, "2025-04-16", threats=[{"actor": "USA", "issue": "sanctions", "target": ["RUS"],
+           "text": "impose tough sanctions on Russia by Friday", "has_deadline": True, "deadline": "by Friday"}])  # fmt: skip
+    done = "Washington has imposed new sanctions on Russian oil companies."
+    report(store, done, "2025-04-22", threats=[{"actor": "USA", "issue": "sanctions", "target": ["RUS"],
+           "text": "has imposed new sanctions on Russian oil companies"}])  # fmt: skip
+    assert analysis.facts(store, as_of="2025-04-17")[0]["status"] == "issued"
+    assert analysis.facts(store, as_of="2025-04-20")[0]["status"] == "deadline passed"
+    assert analysis.facts(store, as_of="2025-04-22")[0]["status"] == "carried out"
+
+
+def test_timeline_and_sources(store: Store) -> None:
+    _truce(store)
+    events = analysis.timeline(store, as_of="2025-04-01")
+    assert [(e["date"], e["event"], e["party"], e["future"]) for e in events] == [
+        ("2025-03-18", "commitment made", "UKR", False),
+        ("2025-03-18", "commitment made", "RUS", False),
+        ("2025-04-17", "truce ends", "UKR", True),
+        ("2025-04-17", "truce ends", "RUS", True),
+    ]
+    detail = analysis.fact_sources(store, events[0]["fact_id"])
+    assert detail["fact"]["party"] == "UKR" and detail["fact"]["status"] == "expired"
+    assert [s["seen"] for s in detail["sources"]] == ["2025-03-19"]
+
+
+def test_bad_as_of_and_unknown_process_are_clear_errors(store: Store) -> None:
+    _truce(store)
+    with pytest.raises(InputError, match="not a date: 'yesterday'"):
+        analysis.board(store, as_of="yesterday")
+    with pytest.raises(NotFoundError, match="no process named 'gaza' \\(known: RUS-UKR\\)"):
+        analysis.board(store, process="gaza")
+    assert analysis.board(store, process="RUS-UKR", as_of="2025-03-01")["commitments"] == []
