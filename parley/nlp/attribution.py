@@ -41,6 +41,7 @@ class Attribution:
     sentence: int = 0  # index of the sentence in the doc
     cue_lemma: str = ""
     content: tuple[int, int] | None = None  # token range [start, end) of what was said
+    cue_tokens: tuple[int, int] | None = None  # token range of the cue
 
 
 if not Doc.has_extension("statements"):
@@ -130,6 +131,7 @@ class Attributor:
                         sentence=number,
                         cue_lemma="#previous" if cue.demonstrative else cue.token.lemma_.lower(),
                         content=(start, end),
+                        cue_tokens=cue.span,
                     )
                 )
         return out

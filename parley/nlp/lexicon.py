@@ -67,6 +67,7 @@ class NegotiationWords:
     threat_strong: re.Pattern[str]
     deadline_phrases: re.Pattern[str]
     violation_verbs: frozenset[str]
+    attack_verbs: frozenset[str]
     violation_phrases: re.Pattern[str]
     meeting_verbs: frozenset[str]
     meeting_nouns: frozenset[str]
@@ -114,6 +115,7 @@ def negotiation_words() -> NegotiationWords:
         threat_strong=_phrase_regex(raw["threat_strong"]),
         deadline_phrases=_phrase_regex(raw["deadline_phrases"]),
         violation_verbs=frozenset(raw["violation_verbs"]),
+        attack_verbs=frozenset(raw["attack_verbs"]),
         violation_phrases=_phrase_regex(raw["violation_phrases"]),
         meeting_verbs=frozenset(raw["meeting_verbs"]),
         meeting_nouns=frozenset(raw["meeting_nouns"]),

@@ -195,7 +195,8 @@ class Negotiation:
             if terms is None:
                 return []
             return [
-                ctx.record("proposals", terms, proposer=proposer, issue=i) for i in _all_issues(ctx.words(terms))
+                ctx.record("proposals", terms, proposer=proposer, issue=i)
+                for i in _all_issues(ctx.words(terms))
             ]
         if plan.active and (
             _PLAN_ANAPHOR.search(ctx.text) or _ALSO_FUTURE.search(ctx.text) or _describes_terms(ctx.sent)
@@ -326,10 +327,7 @@ class Negotiation:
                 if not accusers:
                     continue
                 accused = [p for p in ctx.parties_in(ctx.sent) if p not in accusers]
-                if not accused:
-                    accused = [p for p in ctx.discourse.last_parties(ctx.sent.start, 3) if p not in accusers][
-                        :1
-                    ]
+                accused = accused or ctx.discourse.counterparts(accusers[0])[:1]
                 for a in accused[:1]:
                     out.append(
                         ctx.record(
@@ -340,6 +338,27 @@ class Negotiation:
                             accuser=accusers[0],
                         )
                     )
+            elif (
+                lemma in self.words.attack_verbs
+                and token.pos_ == "VERB"
+                and accusers
+                and ctx.in_statement(token)
+            ):
+                # "the army said the rebels had attacked first": the speaker accuses the attacker
+                attackers = ctx.parties_of_subject(token)
+                if not attackers and _subject_of(token) is not None:  # "militants fired on troops"
+                    attackers = ctx.discourse.counterparts(accusers[0])[:1]
+                for a in attackers:
+                    if a not in accusers:
+                        out.append(
+                            ctx.record(
+                                "violations",
+                                _clause(token),
+                                accused=a,
+                                issue=violation_issue(ctx.words(_clause(token))),
+                                accuser=accusers[0],
+                            )
+                        )
         return out
 
     # -- meetings --------------------------------------------------------------------------------
@@ -490,6 +509,13 @@ class _Sentence:
         "Port Sudan" says nothing about ports and "Black Sea" only where it is not a name."""
         return self._masked[span.start_char : span.end_char]
 
+    def in_statement(self, token: Token) -> bool:
+        """Whether ``token`` is inside what one of this sentence's speakers said."""
+        return any(
+            s.content and s.content[0] <= token.i < s.content[1] and token.i not in range(*_cue_tokens(s))
+            for _, s in self.statements
+        )
+
     def token_at(self, offset: int) -> Token | None:
         char = self.sent.start_char + offset
         for token in self.sent:
@@ -618,6 +644,14 @@ def _wished(verb: Token) -> bool:
     if aux & {"would", "could", "might", "should", "must"}:
         return True
     return "to" in aux and verb.head.lemma_.lower() not in ("be", "ready", "prepared", "willing")
+
+
+def _subject_of(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
+def _cue_tokens(statement: Attribution) -> tuple[int, int]:
+    return statement.cue_tokens or (0, 0)
 
 
 def _negated(token: Token) -> bool:

@@ -131,6 +131,16 @@ class Discourse:
                     break
         return found
 
+    def counterparts(self, party: str) -> list[str]:
+        """The other parties of the article's negotiation, most mentioned first: whom ``party``
+        faces when it accuses "militants" or "the other side"."""
+        counts: dict[str, int] = {}
+        for m in self.mentions:
+            p = self.party(m.kb_id_)
+            if p and p != party and self.kind(p) in ("state", "group"):
+                counts[p] = counts.get(p, 0) + 1
+        return sorted(counts, key=lambda p: -counts[p])
+
     def bloc_of(self, parties: list[str]) -> str | None:
         """The bloc whose members are exactly ``parties`` ("the U.S., Saudi Arabia, Egypt and the UAE")."""
         wanted = set(parties)
