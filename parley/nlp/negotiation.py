@@ -257,7 +257,8 @@ class Negotiation:
             actors = ctx.parties_of_subject(ctx.sent.root)
         if not actors:
             return []
-        consequence = _consequence(ctx.sent)
+        warning = next((w for w in warned if any(c.dep_ == "ccomp" for c in w.children)), None)
+        consequence = _consequence(ctx.sent, warning)
         issue = primary_issue(ctx.words(consequence)) or primary_issue(ctx.words(ctx.sent))
         if not issue:
             return []
@@ -712,9 +713,10 @@ def _all_issues(text: str) -> list[str]:
     return list(dict.fromkeys(issue for _, issue in issues_in(text)))
 
 
-def _consequence(sent: Span) -> Span:
-    """The main clause of a conditional sentence (what will happen), without the condition."""
-    root = sent.root
+def _consequence(sent: Span, warning: Token | None = None) -> Span:
+    """The main clause of a conditional sentence (what will happen), without the condition;
+    for "X warned that ..." what X warned of."""
+    root = next(c for c in warning.children if c.dep_ == "ccomp") if warning is not None else sent.root
     reported = [c for c in root.children if c.dep_ in ("ccomp", "parataxis")]
     if root.lemma_.lower() in cues().report_verbs and reported:
         root = reported[0]  # '"If ..., the ceasefire will end," he said': what was said
