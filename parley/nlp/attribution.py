@@ -88,7 +88,7 @@ class Attributor:
                     found.append(_copy(cue_ref_demo, *_char_range(sent), number))
             statements.extend(found)
             for st in found:
-                discourse.heard(sent.start, st.speaker)
+                discourse.heard(sent.end - 1, st.speaker)  # after everything said in the sentence
         doc._.statements = sorted(statements, key=lambda s: (s.start, s.speaker))
         doc._.discourse = discourse
         return doc
@@ -249,8 +249,12 @@ def _is_headline(sent: Span) -> bool:
     )
 
 
+#: Fewer words than this is a label or a fragment ("What they're saying:"), not a statement.
+MIN_STATEMENT_WORDS = 4
+
+
 def _has_words(text: str) -> bool:
-    return sum(c.isalpha() for c in text) >= 3
+    return sum(1 for w in text.split() if any(c.isalpha() for c in w)) >= MIN_STATEMENT_WORDS
 
 
 def _subject(verb: Token) -> Token | None:

@@ -222,10 +222,19 @@ class Discourse:
     def _named_in_apposition(self, head: Token) -> str | None:
         """A person named beside a role: "the group's leader, Naim Qassem", "spokesperson X Y"."""
         for child in head.children:
-            if child.dep_ in ("appos", "compound", "flat"):
-                m = self._mention_at.get(child.i)
-                if m is not None and self.kind(m.kb_id_) in ("person", "group", "bloc", "body"):
-                    return m.kb_id_
+            if child.dep_ == "acl" and child.lower_ in (
+                "known",
+                "called",
+                "dubbed",
+            ):  # "the four, known as the Quad"
+                child = next((g for c in child.children if c.lower_ == "as" for g in c.children), child)
+            elif child.dep_ not in ("appos", "compound", "flat"):
+                continue
+            m = self._mention_at.get(child.i)
+            # a compound only names a person ("spokesperson Maly Socheata"); "a Hamas official" stays unnamed
+            kinds = ("person",) if child.dep_ in ("compound", "flat") else ("person", "group", "bloc", "body")
+            if m is not None and self.kind(m.kb_id_) in kinds:
+                return m.kb_id_
         return None
 
     def _with_conjuncts(self, head: Token, ref: Referent) -> Referent:
