@@ -257,7 +257,7 @@ class Negotiation:
             actors = ctx.parties_of_subject(ctx.sent.root)
         if not actors:
             return []
-        warning = next((w for w in warned if any(c.dep_ == "ccomp" for c in w.children)), None)
+        warning = next((w for w in warned if any(c.dep_ in ("ccomp", "xcomp") for c in w.children)), None)
         consequence = _consequence(ctx.sent, warning)
         issue = primary_issue(ctx.words(consequence)) or primary_issue(ctx.words(ctx.sent))
         if not issue:
@@ -381,6 +381,9 @@ class Negotiation:
             own_place = ctx.place(clause) or place
             participants = ctx.parties_in(clause) or []
             subject = ctx.parties_of_subject(cue) if is_verb else []
+            subj_token = _subject_of(cue) if is_verb else None
+            if subj_token is not None:  # "Delegations from Russia and the United States met"
+                subject += ctx.parties_in(ctx.sent.doc[subj_token.left_edge.i : subj_token.right_edge.i + 1])
             participants = list(dict.fromkeys(subject + participants))
             if own_place is None and (when is None or not is_verb or len(participants) < 2):
                 continue
@@ -575,6 +578,12 @@ class _Sentence:
         for m in self.discourse.mentions_in(span.start, span.end):
             if m.kb_id_.startswith("outlet:"):
                 continue
+            if (
+                m.label_ == "metonym"
+                and m.start > 0
+                and m.doc[m.start - 1].lower_ in ("in", "at", "from", "to")
+            ):
+                continue  # "met in Riyadh": the place, not the Saudi government
             p = self.discourse.party(m.kb_id_)
             if p and self.discourse.kind(p) in ("state", "group", "body", "bloc"):
                 parties.append(p)
@@ -716,7 +725,11 @@ def _all_issues(text: str) -> list[str]:
 def _consequence(sent: Span, warning: Token | None = None) -> Span:
     """The main clause of a conditional sentence (what will happen), without the condition;
     for "X warned that ..." what X warned of."""
-    root = next(c for c in warning.children if c.dep_ == "ccomp") if warning is not None else sent.root
+    root = (
+        next(c for c in warning.children if c.dep_ in ("ccomp", "xcomp"))
+        if warning is not None
+        else sent.root
+    )
     reported = [c for c in root.children if c.dep_ in ("ccomp", "parataxis")]
     if root.lemma_.lower() in cues().report_verbs and reported:
         root = reported[0]  # '"If ..., the ceasefire will end," he said': what was said

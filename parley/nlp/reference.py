@@ -61,6 +61,11 @@ class Discourse:
         self._mention_at = {i: m for m in self.mentions for i in range(m.start, m.end)}
         self.speakers: list[tuple[int, str]] = []  # (token index, speaker id) in reading order
         self.parties: dict[str, str] = {}  # people the registry lacks -> party from the text
+        for m in self.mentions:
+            if m.label_ == "person" and m.kb_id_ not in self.parties:
+                party = self._party_from_title(m)
+                if party:
+                    self.parties[m.kb_id_] = party
 
     # -- what is where ---------------------------------------------------------------------
     def mention_at(self, token: Token) -> Span | None:
@@ -140,6 +145,21 @@ class Discourse:
             if p and p != party and self.kind(p) in ("state", "group"):
                 counts[p] = counts.get(p, 0) + 1
         return sorted(counts, key=lambda p: -counts[p])
+
+    def _party_from_title(self, mention: Span) -> str | None:
+        """The party of a person the registry lacks, from the words before or beside the name:
+        "Ukrainian Foreign Minister Andrii Sybiha", "Hamas official Basem Naim",
+        "Basem Naim, a Hamas official"."""
+        root = mention.root
+        candidates = [t for t in root.subtree if t.i < mention.start]
+        candidates += [t for c in root.children if c.dep_ == "appos" for t in c.subtree]
+        for token in candidates:
+            m = self._mention_at.get(token.i)
+            if m is not None and m.label_ != "person" and not m.kb_id_.startswith("outlet:"):
+                actor = self.registry.get(m.kb_id_)
+                if actor is not None and actor.kind != "person":
+                    return self.registry.party_of(m.kb_id_) or m.kb_id_
+        return None
 
     def bloc_of(self, parties: list[str]) -> str | None:
         """The bloc whose members are exactly ``parties`` ("the U.S., Saudi Arabia, Egypt and the UAE")."""
