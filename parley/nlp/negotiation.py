@@ -78,7 +78,7 @@ class Negotiation:
             ctx = _Sentence(sent, number, own, discourse)
             ctx.last_date = last_date
             last_date = ctx.meeting_date(doc, sent) or last_date
-            commitments = self._commitments(ctx)
+            commitments = self._commitments(ctx, plan)
             found += commitments
             found += self._proposals(ctx, plan)
             committed = {c.fields["party"] for c in commitments}
@@ -90,31 +90,37 @@ class Negotiation:
         return doc
 
     # -- commitments ---------------------------------------------------------------------------
-    def _commitments(self, ctx: _Sentence) -> list[Found]:
+    def _commitments(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
         out = []
         for token in ctx.sent:
             lemma = token.lemma_.lower()
-            if token.pos_ not in ("VERB", "ADJ") or _negated(token):
+            if token.pos_ not in ("VERB", "ADJ") or _negated(token) or token.dep_ == "relcl":
+                continue  # "the agreement that Congo and Rwanda signed": a reference, not the undertaking
+            if lemma == "be" and (duty := _duty(token)) is not None:
+                clauses = [_clause(duty)]  # "Hamas is to free 33 hostages": a term it is bound by
+            elif lemma in self.words.commitment_verbs or lemma in self.words.readiness:
+                if _wished(token):
+                    continue  # "called on Russia to agree", "would agree only after": not (yet) an undertaking
+                clauses = _object_clauses(token)
+            else:
                 continue
-            if lemma not in self.words.commitment_verbs and lemma not in self.words.readiness:
-                continue
-            if _wished(token):
-                continue  # "called on Russia to agree", "would agree only after": not (yet) an undertaking
             parties = ctx.parties_of_subject(token)
             if not parties:
                 continue
-            for clause in _object_clauses(token):
+            for clause in clauses:
                 text = clause.text
                 if clause.root.lemma_.lower() in self.words.tentative_verbs:
                     continue
                 if self.words.threat_phrases.search(text) and "sanction" in text.lower():
                     continue  # "promised to impose sanctions": a threat, not an undertaking
                 issue = primary_issue(ctx.words(clause)) or primary_issue(ctx.words(ctx.sent))
+                if not issue and plan.issues and self.words.proposal_nouns.search(clause.text):
+                    issue = plan.issues[0]  # "Israel has signed off on the proposal": the plan's main term
                 if issue:
-                    out += [
-                        ctx.record("commitments", clause, party=p, issue=issue, **self._terms(clause, ctx))
-                        for p in parties
-                    ]
+                    terms = self._terms(clause, ctx)
+                    if terms["conditional"] and not terms["condition_issue"]:
+                        terms["condition_issue"] = issue  # "as long as Israel was": the same undertaking
+                    out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties]
         # A speaker's own undertaking in reported speech: "Moscow said it would implement ..."
         for _, st in ctx.statements:
             speaker_party = ctx.discourse.party(st.speaker)
@@ -194,10 +200,9 @@ class Negotiation:
                 terms = _proposal_terms(noun)
             if terms is None:
                 return []
-            return [
-                ctx.record("proposals", terms, proposer=proposer, issue=i)
-                for i in _all_issues(ctx.words(terms))
-            ]
+            issues = _all_issues(ctx.words(terms))
+            plan.issues = issues or plan.issues
+            return [ctx.record("proposals", terms, proposer=proposer, issue=i) for i in issues]
         if plan.active and (
             _PLAN_ANAPHOR.search(ctx.text) or _ALSO_FUTURE.search(ctx.text) or _describes_terms(ctx.sent)
         ):
@@ -424,6 +429,7 @@ class _Plan:
     proposer: str | None = None
     paragraph: int = -1
     active: bool = False
+    issues: list[str] = field(default_factory=list)  # its terms' issues, main one first
 
 
 _CHARGES = frozenset(
@@ -646,6 +652,16 @@ class _Sentence:
             if value.precision == "day":
                 return value.iso()
         return None
+
+
+def _duty(be: Token) -> Token | None:
+    """The verb of "X is to VERB" / "X are to VERB" (what a deal binds X to), or None."""
+    for child in be.children:
+        if child.dep_ == "xcomp" and child.pos_ == "VERB" and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in child.children
+        ):
+            return child
+    return None
 
 
 def _wished(verb: Token) -> bool:
