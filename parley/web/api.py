@@ -1,0 +1,372 @@
+"""The JSON API under ``/api``: reads are open; writes need the bearer token and go through ``parley.flow``.
+
+Lists answer ``{"items": [...], "total", "limit", "offset", "next", "prev"}``; errors answer
+``{"error": {"code", "message"}}`` (see ``parley.web.errors``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from parley import analysis
+from parley.errors import ParleyError
+from parley.ingest import InputProblem, read_sources
+from parley.ingest.sources import outlet_id
+from parley.ingest.text import language_warning, read_body
+from parley.records import Article
+from parley.settings import Settings
+from parley.web import data
+from parley.web.errors import error_body
+from parley.web.params import (
+    DEFAULT_LIMIT,
+    READ_ERRORS,
+    TEXT,
+    ActorId,
+    ArticleId,
+    AsOfQ,
+    FactId,
+    IssueQ,
+    Kind,
+    KindQ,
+    LimitQ,
+    OffsetQ,
+    PartyQ,
+    ProcessQ,
+    SearchQ,
+    SinceQ,
+    UntilQ,
+    errors,
+    paginate,
+)
+from parley.web.state import State, Writer
+
+router = APIRouter(prefix="/api")
+READ = ["reading"]
+
+
+@router.get("/board", tags=READ, responses=READ_ERRORS, summary="The board (as `parley board --json`)")
+def board(state: State, process: ProcessQ = None, as_of: AsOfQ = None) -> dict[str, Any]:
+    """The state of a negotiation (or of all) on a day: positions, commitments, proposals, threats,
+    violations, meetings, conflicts, conditions and deadlines."""
+    return analysis.board(state.store, process=process, as_of=as_of, settings=state.settings)
+
+
+@router.get("/processes", tags=READ, responses=READ_ERRORS, summary="Negotiation processes")
+def processes(
+    request: Request, state: State, limit: LimitQ = DEFAULT_LIMIT, offset: OffsetQ = 0
+) -> dict[str, Any]:
+    """Every process with its parties and issues, most named first, and its article count."""
+    return paginate(request, data.processes_list(state.store), limit, offset)
+
+
+@router.get("/articles", tags=READ, responses=READ_ERRORS, summary="Articles")
+def articles(
+    request: Request,
+    state: State,
+    process: ProcessQ = None,
+    outlet: Annotated[
+        str | None, Query(description="only this outlet (outlet:axios)", max_length=200, pattern=TEXT)
+    ] = None,
+    since: SinceQ = None,
+    until: UntilQ = None,
+    limit: LimitQ = DEFAULT_LIMIT,
+    offset: OffsetQ = 0,
+) -> dict[str, Any]:
+    """Stored articles without their text, newest first."""
+    return paginate(request, data.articles_list(state.store, process, outlet, since, until), limit, offset)
+
+
+@router.get(
+    "/articles/{article_id}", tags=READ, responses=READ_ERRORS, summary="One article with its records"
+)
+def article(state: State, article_id: ArticleId) -> dict[str, Any]:
+    """An article's text, its statements and records, each with its span in the text."""
+    return data.article_data(state.store, article_id)
+
+
+@router.get("/statements", tags=READ, responses=READ_ERRORS, summary="Statements (reported speech)")
+def statements(
+    request: Request,
+    state: State,
+    article: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="only this article")] = None,
+    speaker: PartyQ = None,
+    party: PartyQ = None,
+    since: SinceQ = None,
+    until: UntilQ = None,
+    limit: LimitQ = DEFAULT_LIMIT,
+    offset: OffsetQ = 0,
+) -> dict[str, Any]:
+    """Who said what, where (article and span), in date order."""
+    found = data.statements_list(state.store, article, speaker, party, since, until)
+    return paginate(request, found, limit, offset)
+
+
+@router.get("/facts", tags=READ, responses=READ_ERRORS, summary="Facts")
+def facts(
+    request: Request,
+    state: State,
+    process: ProcessQ = None,
+    kind: Annotated[list[Kind] | None, Query(description="only these kinds (repeatable)")] = None,
+    party: PartyQ = None,
+    issue: IssueQ = None,
+    status: Annotated[
+        str | None, Query(description="only this status (in force, current...)", max_length=100, pattern=TEXT)
+    ] = None,
+    since: SinceQ = None,
+    until: UntilQ = None,
+    as_of: AsOfQ = None,
+    limit: LimitQ = DEFAULT_LIMIT,
+    offset: OffsetQ = 0,
+) -> dict[str, Any]:
+    """Facts as they stood on a day, with their status and corroboration; ``since``/``until`` keep
+    the facts reported in that period."""
+    found = data.facts_list(
+        state.store, state.settings, process, [k.value for k in kind] if kind else None,
+        party, issue.value if issue else None, status, since, until, as_of,
+    )  # fmt: skip
+    return paginate(request, found, limit, offset)
+
+
+@router.get("/facts/{fact_id}", tags=READ, responses=READ_ERRORS, summary="One fact with its sources")
+def fact(state: State, fact_id: FactId, as_of: AsOfQ = None) -> dict[str, Any]:
+    """A fact, every source behind it (outlet, speaker, sentence) and its first and last report."""
+    return data.fact_data(state.store, fact_id, as_of)
+
+
+@router.get("/conflicts", tags=READ, responses=READ_ERRORS, summary="Conflicts")
+def conflicts(
+    request: Request,
+    state: State,
+    process: ProcessQ = None,
+    party: PartyQ = None,
+    issue: IssueQ = None,
+    as_of: AsOfQ = None,
+    limit: LimitQ = DEFAULT_LIMIT,
+    offset: OffsetQ = 0,
+) -> dict[str, Any]:
+    """Stances of different parties on one issue that cannot both hold, red lines first."""
+    found = data.conflicts_list(
+        state.store, state.settings, process, as_of, party, issue.value if issue else None
+    )
+    return paginate(request, found, limit, offset)
+
+
+@router.get("/conditions", tags=READ, responses=READ_ERRORS, summary="Conditions")
+def conditions(
+    request: Request,
+    state: State,
+    process: ProcessQ = None,
+    party: PartyQ = None,
+    issue: IssueQ = None,
+    as_of: AsOfQ = None,
+    limit: LimitQ = DEFAULT_LIMIT,
+    offset: OffsetQ = 0,
+) -> dict[str, Any]:
+    """Conditional commitments: the issue each waits on, what meets it, what would."""
+    found = data.conditions_list(
+        state.store, state.settings, process, as_of, party, issue.value if issue else None
+    )
+    return paginate(request, found, limit, offset)
+
+
+@router.get("/deadlines", tags=READ, responses=READ_ERRORS, summary="Deadlines")
+def deadlines(
+    request: Request,
+    state: State,
+    process: ProcessQ = None,
+    party: PartyQ = None,
+    issue: IssueQ = None,
+    since: SinceQ = None,
+    until: UntilQ = None,
+    as_of: AsOfQ = None,
+    limit: LimitQ = DEFAULT_LIMIT,
+    offset: OffsetQ = 0,
+) -> dict[str, Any]:
+    """Truce ends and ultimatums, past, coming or undated relative to the day."""
+    found = data.deadlines_list(
+        state.store, state.settings, process, as_of, party, issue.value if issue else None, since, until
+    )
+    return paginate(request, found, limit, offset)
+
+
+@router.get("/timeline", tags=READ, responses=READ_ERRORS, summary="Timeline")
+def timeline(
+    request: Request,
+    state: State,
+    process: ProcessQ = None,
+    party: PartyQ = None,
+    kind: KindQ = None,
+    issue: IssueQ = None,
+    since: SinceQ = None,
+    until: UntilQ = None,
+    as_of: AsOfQ = None,
+    limit: LimitQ = DEFAULT_LIMIT,
+    offset: OffsetQ = 0,
+) -> dict[str, Any]:
+    """Dated events, oldest first (``items``), and the periods they span (``ranges``: truces, ultimatums)."""
+    found = data.timeline_data(
+        state.store, state.settings, process, as_of, party, kind.value if kind else None,
+        issue.value if issue else None, since, until,
+    )  # fmt: skip
+    return paginate(request, found["events"], limit, offset, ranges=found["ranges"], as_of=found["as_of"])
+
+
+@router.get("/actors", tags=READ, responses=READ_ERRORS, summary="Actors in the store")
+def actors(
+    request: Request, state: State, as_of: AsOfQ = None, limit: LimitQ = DEFAULT_LIMIT, offset: OffsetQ = 0
+) -> dict[str, Any]:
+    """Every actor a fact or statement names, with how many facts and statements, most active first."""
+    return paginate(request, data.actor_index(state.store, state.settings, as_of), limit, offset)
+
+
+@router.get("/actors/{actor_id}", tags=READ, responses=READ_ERRORS, summary="One actor")
+def actor(state: State, actor_id: ActorId, as_of: AsOfQ = None) -> dict[str, Any]:
+    """What a party or person said and committed to, over time."""
+    return data.actor_data(state.store, actor_id, state.settings, as_of)
+
+
+@router.get("/search", tags=READ, responses=READ_ERRORS, summary="Search articles and statements")
+def search(
+    request: Request, state: State, q: SearchQ, limit: LimitQ = DEFAULT_LIMIT, offset: OffsetQ = 0
+) -> dict[str, Any]:
+    """Full-text search, best first; a ``snippet`` marks the matched words between « and »."""
+    return paginate(request, data.search_hits(state.store, q), limit, offset)
+
+
+@router.get("/stats", tags=READ, summary="Counts")
+def stats(state: State) -> dict[str, Any]:
+    """How many articles, outlets, processes, statements, records and facts the store holds."""
+    return state.store.stats()
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+class ArticleIn(BaseModel):
+    """An article to store: exactly one of ``text``, ``html`` or ``url``, and what is known about it."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "Kyiv agreed to a 30-day truce, the foreign ministry said.",
+                    "published": "2025-04-19",
+                }
+            ]
+        },
+    )
+
+    text: str | None = Field(None, description="the article as plain text (kept exactly; never read as HTML)")
+    html: str | None = Field(None, description="an HTML page or fragment; its main text is kept")
+    url: str | None = Field(
+        None, max_length=2048, pattern=r"^https?://[^\x00-\x20\x7f]+$",
+        description="an http(s) URL to fetch: a page, or a feed whose entries are fetched",
+    )  # fmt: skip
+    published: date | None = Field(None, description="publication date (YYYY-MM-DD)")
+    outlet: str | None = Field(
+        None, max_length=200, pattern=TEXT, description="the outlet: a name or outlet:slug"
+    )
+    title: str | None = Field(None, max_length=1000, pattern=TEXT)
+    process: str | None = Field(
+        None, max_length=200, pattern=TEXT, description="the process to put it in (default: by its parties)"
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ArticleIn:
+        given = [name for name in ("text", "html", "url") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of text, html or url (got {', '.join(given) or 'none'})")
+        return self
+
+
+class TakeInOut(BaseModel):
+    """What happened to one article."""
+
+    source: str
+    status: str = Field(description="stored, exists (the same text was stored before) or failed")
+    article_id: int | None = None
+    duplicate_of: int | None = Field(None, description="the first article of the same wire story")
+    records: int = 0
+    process: str | None = None
+    message: str | None = None
+    link: str | None = None
+
+
+class ProblemOut(BaseModel):
+    """An input that could not be read (error) or was read with a caveat (warning)."""
+
+    source: str
+    message: str
+    code: str
+    severity: str
+
+
+class IngestOut(BaseModel):
+    """The articles taken in and the problems met reading the input."""
+
+    results: list[TakeInOut]
+    problems: list[ProblemOut]
+
+
+SOURCE = "POST /api/articles"
+
+
+def read_input(body: ArticleIn, settings: Settings) -> list[Article | InputProblem]:
+    """The articles in a request body (a feed URL gives several) and the problems reading it."""
+    published = body.published.isoformat() if body.published else None
+    if body.url is not None:
+        return list(read_sources([body.url], settings, published=published, outlet=body.outlet))
+    try:
+        raw = body.text if body.text is not None else body.html
+        page = read_body(raw.encode("utf-8"), SOURCE, settings, html=body.html is not None)  # type: ignore[union-attr]
+    except ParleyError as err:
+        return [InputProblem.from_error(err, SOURCE)]
+    found: list[Article | InputProblem] = []
+    warning = language_warning(page.text, SOURCE, settings)
+    if warning:
+        found.append(InputProblem.from_error(warning, SOURCE))
+    digest = hashlib.sha1(page.text.encode("utf-8")).hexdigest()[:10]
+    found.append(Article(
+        text=page.text, source=SOURCE, id=f"api-{digest}", published=published or page.published,
+        outlet=outlet_id(body.outlet) or page.outlet, url=page.url, title=body.title or page.title,
+    ))  # fmt: skip
+    return found
+
+
+@router.post(
+    "/articles",
+    tags=["writing"],
+    status_code=201,
+    response_model=IngestOut,
+    responses={200: {"model": IngestOut, "description": "already stored"}, **errors(401, 403, 413, 422)},
+    summary="Store an article (text, HTML or URL)",
+)
+def add_article(body: ArticleIn, state: Writer) -> Any:
+    """Read the article, extract its records and store them (``parley.flow.take_in``). Answers 201
+    when something was stored, 200 when all of it was stored before, 422 when nothing could be read."""
+    found = read_input(body, state.settings)
+    problems = [p for p in found if isinstance(p, InputProblem)]
+    results = state.take_in([a for a in found if isinstance(a, Article)], body.process)
+    out = IngestOut(
+        results=[
+            TakeInOut(**vars(r), link=data.article_link(r.article_id) if r.article_id else None)
+            for r in results
+        ],
+        problems=[ProblemOut(**vars(p)) for p in problems],
+    )
+    if not any(r.ok for r in results):
+        first = next((p for p in problems if p.severity == "error"), None)
+        failed = next((r for r in results if not r.ok), None)
+        code = first.code if first else "P100"
+        message = first.message if first else failed.message if failed else "no article found in the input"
+        return JSONResponse(error_body(code, message, **out.model_dump()), status_code=422)
+    return JSONResponse(
+        out.model_dump(), status_code=201 if any(r.status == "stored" for r in results) else 200
+    )

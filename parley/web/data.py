@@ -1,0 +1,532 @@
+"""What each page and API answer shows, built from ``parley.analysis`` and the Store's reads.
+
+One function per view; the HTML page, its ``.json`` twin and the JSON API call the same one, so
+they never disagree. Everything returned is plain JSON-ready data. Links into an article point at
+``/articles/ID#span-START-END``: the sentence (statement) a record was read from, else the
+record's first piece of evidence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from parley import analysis
+from parley.actors import ActorRegistry
+from parley.errors import NotFoundError
+from parley.records import ISSUES
+from parley.settings import Settings
+from parley.store import Store
+from parley.web.highlight import anchor
+
+#: At most this many search hits are ranked (and paged through) for one query.
+MAX_SEARCH_HITS = 1000
+#: Speaker colours on the article page: CSS classes ``speaker-0`` ... ``speaker-7``, reused in turn.
+SPEAKER_COLOURS = 8
+
+Row = dict[str, Any]
+
+
+def names() -> ActorRegistry:
+    """The actor registry (display names of ids); loaded once per process."""
+    return ActorRegistry.load()
+
+
+def article_link(article_id: int, span: tuple[int, int] | None = None) -> str:
+    """The article page, at a span of its text when given."""
+    return f"/articles/{article_id}" + (f"#{anchor(*span)}" if span else "")
+
+
+def record_span(statement_span: tuple[int, int] | None, payload: Row | None) -> tuple[int, int] | None:
+    """Where a record sits in its article's text: its statement's span, else its first evidence."""
+    if statement_span and statement_span[1] > statement_span[0]:
+        return statement_span
+    for evidence in (payload or {}).get("evidence") or []:
+        if len(evidence) == 2 and int(evidence[1]) > int(evidence[0]) >= 0:
+            return int(evidence[0]), int(evidence[1])
+    return None
+
+
+def source_link(source: Row) -> str:
+    """The article link of one of ``store.fact_sources`` rows, at its sentence."""
+    statement = (source["span_start"], source["span_end"]) if source.get("statement_id") else None
+    return article_link(source["article_id"], record_span(statement, source.get("payload")))
+
+
+def fact_links(store: Store, fact_ids: list[int]) -> dict[int, str]:
+    """For each fact, the sentence of its first source (where it was first reported)."""
+    links = {}
+    for fact_id in fact_ids:
+        sources = store.fact_sources(fact_id)
+        if sources:
+            links[fact_id] = source_link(sources[0])
+    return links
+
+
+def process_id(store: Store, process: str | None) -> int | None:
+    """The id of a process named by a filter; ``NotFoundError`` naming the known ones."""
+    if process is None:
+        return None
+    found = store.process_by_name(process)
+    if found is None:
+        known = ", ".join(p["name"] for p in store.processes(counts=False)) or "none stored"
+        raise NotFoundError(f"no process named {process!r} (known: {known})")
+    return found["id"]
+
+
+def latest_report(store: Store) -> str | None:
+    """The day of the newest stored article (its publication date, else the day it came in)."""
+    newest = store.articles(limit=1)
+    return newest[0]["seen"] if newest else None
+
+
+def _in_range(day: str | None, since: date | None, until: date | None) -> bool:
+    if since is None and until is None:
+        return True
+    if day is None:
+        return False
+    return (since is None or day >= since.isoformat()) and (until is None or day <= until.isoformat())
+
+
+# -- the board ----------------------------------------------------------------------------------
+
+
+def board_data(store: Store, process: str | None, as_of: date | None, settings: Settings) -> Row:
+    """The board page: ``analysis.board`` plus a parties × issues grid per process and source links."""
+    board = analysis.board(store, process=process, as_of=as_of, settings=settings)
+    items = _board_items(board)
+    return {
+        "board": board,
+        "grids": _grids(board, items),
+        "links": fact_links(store, sorted({i["id"] for i in items} | {m["id"] for m in board["meetings"]})),
+        "latest_report": latest_report(store),
+        "process": process,
+        "process_names": [p["name"] for p in store.processes(counts=False)],
+    }
+
+
+def _board_items(board: Row) -> list[Row]:
+    """Every fact the grid shows: positions, commitments, proposal terms, threats, violations."""
+    items = [v for party in board["parties"] for v in party["red_lines"] + party["positions"]]
+    items += board["commitments"]
+    items += [term for plan in board["proposals"] for term in plan["terms"]]
+    return items + board["threats"] + board["violations"]
+
+
+def _grids(board: Row, items: list[Row]) -> list[Row]:
+    """One parties × issues table per process; each cell lists its facts with what stands out."""
+    conflict = {c["fact_id"] for c in board["conflicts"]} | {
+        c["against"]["fact_id"] for c in board["conflicts"]
+    }
+    pending = {c["commitment"]["id"] for c in board["conditions"] if not c["met"]}
+    running = {d["fact_id"] for d in board["deadlines"] if d["state"] == "coming"}
+    tallies = {p["name"]: p["parties"] for p in board["processes"]}
+    grids = []
+    for name in sorted({i["process"] for i in items}):
+        mine = [i for i in items if i["process"] == name]
+        rank = {party: i for i, party in enumerate(tallies.get(name, []))}
+        parties = sorted({i["party"] for i in mine}, key=lambda p: (rank.get(p, len(rank)), p))
+        present = {i["issue"] for i in mine}
+        issues = [i for i in ISSUES if i in present] + sorted(present - set(ISSUES) - {None}, key=str)
+        rows = []
+        for party in parties:
+            cells = {issue: [] for issue in issues}
+            for item in mine:
+                if item["party"] == party and item["issue"] in cells:
+                    flags = [flag for flag, ids in (("conflict", conflict), ("pending", pending), ("deadline", running))
+                             if item["id"] in ids]  # fmt: skip
+                    cells[item["issue"]].append({
+                        "fact_id": item["id"], "kind": item["kind"], "text": item["text"], "status": item["status"],
+                        "red_line": bool(item.get("red_line")), "condition_issue": item.get("condition_issue"),
+                        "flags": flags,
+                    })  # fmt: skip
+            rows.append({"party": party, "name": names().name(party), "cells": cells})
+        grids.append({"process": name, "issues": issues, "rows": rows})
+    return grids
+
+
+# -- articles and statements --------------------------------------------------------------------
+
+
+def articles_list(
+    store: Store,
+    process: str | None = None,
+    outlet: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[Row]:
+    """Stored articles (no text), newest first, filtered by process, outlet and date seen."""
+    pid = process_id(store, process)
+    total = len(store.article_ids(pid))
+    rows = store.articles(pid, limit=max(total, 1), offset=0)
+    return [
+        {**row, "link": article_link(row["id"]), "api": f"/api/articles/{row['id']}"}
+        for row in rows
+        if (outlet is None or row["outlet"] == outlet) and _in_range(row["seen"], since, until)
+    ]
+
+
+def article_data(store: Store, article_id: int) -> Row:
+    """An article with its text, statements and records, each with its span and link."""
+    article = store.article(article_id)
+    statements = store.statements(article_id)
+    spans = {s["id"]: (s["span_start"], s["span_end"]) for s in statements}
+    registry = names()
+    speakers: list[str] = []
+    for statement in statements:
+        if statement["speaker"] not in speakers:
+            speakers.append(statement["speaker"])
+    out_statements = []
+    for statement in statements:
+        payload = statement["payload"] or {}
+        span = spans[statement["id"]]
+        out_statements.append({
+            "id": statement["id"], "idx": statement["idx"], "speaker": statement["speaker"],
+            "speaker_name": registry.name(statement["speaker"]), "party": statement["party"],
+            "via": statement["via"], "direct": bool(statement["direct"]), "hedged": bool(statement["hedged"]),
+            "span": list(span), "speaker_span": payload.get("speaker_span"), "cue_span": payload.get("cue_span"),
+            "text": statement["text"], "colour": speakers.index(statement["speaker"]) % SPEAKER_COLOURS,
+            "link": article_link(article_id, span),
+        })  # fmt: skip
+    records = []
+    for record in store.records(article_id=article_id):
+        span = record_span(spans.get(record["statement_id"]), record["payload"])
+        records.append({
+            "id": record["id"], "kind": record["kind"], "party": record["party"],
+            "party_name": registry.name(record["party"]) if record["party"] else None, "issue": record["issue"],
+            "text": record["text"], "statement_id": record["statement_id"], "fact_id": record["fact_id"],
+            "date_start": record["date_start"], "date_end": record["date_end"],
+            "evidence": record["payload"].get("evidence") or [], "span": list(span) if span else None,
+            "link": article_link(article_id, span) if span else None, "record": record["payload"],
+        })  # fmt: skip
+    return {
+        "article": article,
+        "statements": out_statements,
+        "records": records,
+        "speakers": [
+            {"id": s, "name": registry.name(s), "colour": i % SPEAKER_COLOURS} for i, s in enumerate(speakers)
+        ],
+    }
+
+
+def statements_list(
+    store: Store,
+    article: int | None = None,
+    speaker: str | None = None,
+    party: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[Row]:
+    """Statements (reported speech), in article date order, filtered by article, speaker, party and date."""
+    meta = {a["id"]: a for a in articles_list(store)}
+    if article is not None:
+        store.article(article)  # NotFoundError for a bad id
+        rows: Any = store.statements(article)
+    else:
+        rows = store.rows("statements")
+    out = []
+    for row in rows:
+        seen = meta[row["article_id"]]["seen"] if row["article_id"] in meta else None
+        if speaker is not None and row["speaker"] != speaker:
+            continue
+        if party is not None and row["party"] != party:
+            continue
+        if not _in_range(seen, since, until):
+            continue
+        out.append({
+            "id": row["id"], "article_id": row["article_id"], "idx": row["idx"], "speaker": row["speaker"],
+            "speaker_name": names().name(row["speaker"]), "party": row["party"], "via": row["via"],
+            "direct": bool(row["direct"]), "hedged": bool(row["hedged"]),
+            "span": [row["span_start"], row["span_end"]], "text": row["text"], "seen": seen,
+            "link": article_link(row["article_id"], (row["span_start"], row["span_end"])),
+        })  # fmt: skip
+    out.sort(key=lambda s: (s["seen"] or "", s["article_id"], s["idx"]))
+    return out
+
+
+# -- facts --------------------------------------------------------------------------------------
+
+
+def facts_list(
+    store: Store,
+    settings: Settings,
+    process: str | None = None,
+    kinds: list[str] | None = None,
+    party: str | None = None,
+    issue: str | None = None,
+    status: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    as_of: date | None = None,
+) -> list[Row]:
+    """Facts as they stood on ``as_of``, filtered; ``since``/``until`` keep those reported in that period."""
+    views = analysis.facts(store, process=process, as_of=as_of, kinds=kinds, settings=settings)
+    return [
+        {**v, "link": f"/facts/{v['id']}"}
+        for v in views
+        if (party is None or v["party"] == party)
+        and (issue is None or v["issue"] == issue)
+        and (status is None or v["status"] == status)
+        and (since is None or v["last_seen"] >= since.isoformat())
+        and (until is None or v["first_seen"] <= until.isoformat())
+    ]
+
+
+def fact_data(store: Store, fact_id: int, as_of: date | None) -> Row:
+    """A fact and all its sources: outlets, named and anonymous speakers, the sentences, with links."""
+    found = analysis.fact_sources(store, fact_id, as_of=as_of)
+    registry = names()
+    sources = [
+        {**s, "link": source_link(s), "speaker_name": registry.name(s["speaker"]) if s["speaker"] else None,
+         "outlet_name": registry.name(s["outlet"]) if s["outlet"] else None}
+        for s in found["sources"]
+    ]  # fmt: skip
+    outlets = Counter(s["outlet"] for s in sources if s["outlet"])
+    speakers: dict[str, Counter[str]] = {"named": Counter(), "anonymous": Counter()}
+    for source in sources:
+        if source["source_type"] in speakers and source["speaker"]:
+            speakers[source["source_type"]][source["speaker"]] += 1
+    return {
+        "fact": found["fact"],
+        "sources": sources,
+        "outlets": [{"id": o, "name": registry.name(o), "reports": n} for o, n in outlets.most_common()],
+        "named_speakers": [
+            {"id": s, "name": registry.name(s), "reports": n} for s, n in speakers["named"].most_common()
+        ],
+        "anonymous_speakers": [
+            {"id": s, "name": registry.name(s), "reports": n} for s, n in speakers["anonymous"].most_common()
+        ],
+        "first_seen": min((s["seen"] for s in sources), default=None),
+        "last_seen": max((s["seen"] for s in sources), default=None),
+        "party_name": registry.name(found["fact"]["party"]) if found["fact"].get("party") else None,
+    }
+
+
+def conflicts_list(
+    store: Store,
+    settings: Settings,
+    process: str | None,
+    as_of: date | None,
+    party: str | None,
+    issue: str | None,
+) -> list[Row]:
+    """The board's conflicts, of one party (either side) and/or issue."""
+    views = analysis.facts(store, process=process, as_of=as_of, settings=settings)
+    return [
+        c
+        for c in analysis.conflicts(views)
+        if (party is None or party in (c["party"], c["against"]["party"]))
+        and (issue is None or c["issue"] == issue)
+    ]
+
+
+def conditions_list(
+    store: Store,
+    settings: Settings,
+    process: str | None,
+    as_of: date | None,
+    party: str | None,
+    issue: str | None,
+) -> list[Row]:
+    """The board's conditional commitments, of one party and/or waiting on one issue."""
+    views = analysis.facts(store, process=process, as_of=as_of, settings=settings)
+    return [
+        c
+        for c in analysis.conditions(views)
+        if (party is None or c["commitment"]["party"] == party) and (issue is None or c["waits_on"] == issue)
+    ]
+
+
+def deadlines_list(
+    store: Store,
+    settings: Settings,
+    process: str | None,
+    as_of: date | None,
+    party: str | None,
+    issue: str | None,
+    since: date | None,
+    until: date | None,
+) -> list[Row]:
+    """The board's deadlines (truce ends, ultimatums), filtered; ``since``/``until`` on their date."""
+    day = analysis.as_of_day(as_of)
+    views = analysis.facts(store, process=process, as_of=day, settings=settings)
+    return [
+        d
+        for d in analysis.deadlines(views, day)
+        if (party is None or d["party"] == party)
+        and (issue is None or d["issue"] == issue)
+        and _in_range(d["date"], since, until)
+    ]
+
+
+# -- timeline -----------------------------------------------------------------------------------
+
+
+def timeline_data(
+    store: Store,
+    settings: Settings,
+    process: str | None = None,
+    as_of: date | None = None,
+    party: str | None = None,
+    kind: str | None = None,
+    issue: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> Row:
+    """Dated events (``analysis.timeline``) and the periods they span: truces and ultimatums."""
+    day = analysis.as_of_day(as_of)
+
+    def wanted(item: Row) -> bool:
+        return (
+            (party is None or item["party"] == party)
+            and (kind is None or item["kind"] == kind)
+            and (issue is None or item["issue"] == issue)
+        )
+
+    events = [
+        {
+            **e,
+            "link": f"/facts/{e['fact_id']}",
+            "party_name": names().name(e["party"]) if e["party"] else None,
+        }
+        for e in analysis.timeline(store, process=process, as_of=day, settings=settings)
+        if wanted(e) and _in_range(e["date"], since, until)
+    ]
+    ranges = []
+    for view in analysis.facts(
+        store, process=process, as_of=day, kinds=["commitments", "threats"], settings=settings
+    ):
+        if not view["end"] or not wanted(view):
+            continue
+        begin = view["start"] or view["first_seen"]
+        if view["kind"] == "commitments":
+            what = "truce" if view["duration_days"] else "commitment period"
+        else:
+            what, begin = "ultimatum", min(view["first_seen"], view["end"])
+        if not (_in_range(begin, None, until) and _in_range(view["end"], since, None)):
+            continue
+        ranges.append({
+            "kind": view["kind"], "range": what, "start": begin, "end": view["end"], "fact_id": view["id"],
+            "party": view["party"], "party_name": names().name(view["party"]) if view["party"] else None,
+            "issue": view["issue"], "text": view["text"], "status": view["status"], "link": f"/facts/{view['id']}",
+        })  # fmt: skip
+    return {"as_of": day, "process": process, "events": events, "ranges": ranges}
+
+
+# -- actors -------------------------------------------------------------------------------------
+
+
+def actor_index(store: Store, settings: Settings, as_of: date | None = None) -> list[Row]:
+    """Every actor the store mentions (a fact's party, a statement's speaker or party), with counts."""
+    facts: Counter[str] = Counter(
+        v["party"]
+        for v in analysis.facts(store, as_of=as_of, settings=settings)
+        if v["party"] and v["kind"] != "meetings"
+    )
+    said: Counter[str] = Counter()
+    for row in store.rows("statements"):
+        said[row["speaker"]] += 1
+        if row["party"] and row["party"] != row["speaker"]:
+            said[row["party"]] += 1
+    registry = names()
+    out = []
+    for actor_id in set(facts) | set(said):
+        actor = registry.get(actor_id)
+        out.append({
+            "id": actor_id, "name": registry.name(actor_id), "kind": actor.kind if actor else _kind_of(actor_id),
+            "facts": facts[actor_id], "statements": said[actor_id], "link": f"/actors/{actor_id}",
+        })  # fmt: skip
+    out.sort(key=lambda a: (-(a["facts"] + a["statements"]), a["name"].casefold()))
+    return out
+
+
+def _kind_of(actor_id: str) -> str:
+    """The kind of an id the registry does not hold, from its prefix."""
+    if actor_id == "anon" or actor_id.startswith("anon:"):
+        return "anonymous"
+    return actor_id.split(":", 1)[0] if ":" in actor_id else "unknown"
+
+
+def actor_data(store: Store, actor_id: str, settings: Settings, as_of: date | None = None) -> Row:
+    """What an actor said (statements it made, or made on its behalf) and the facts about it, over time."""
+    registry = names()
+    actor = registry.get(actor_id)
+    said = [s for s in statements_list(store) if actor_id in (s["speaker"], s["party"])]
+    own_statements = {s["id"] for s in said}
+    # Facts whose party is the actor, and those its own statements support (a person's words).
+    supported = {
+        r["fact_id"] for r in store.records() if r["fact_id"] and r["statement_id"] in own_statements
+    }
+    facts = [
+        {**v, "link": f"/facts/{v['id']}"}
+        for v in analysis.facts(store, as_of=as_of, settings=settings)
+        if v["party"] == actor_id or v["id"] in supported
+    ]
+    facts.sort(key=lambda v: (v["first_seen"], v["id"]))
+    if actor is None and not said and not facts:
+        raise NotFoundError(f"no actor {actor_id!r} in the registry or the store")
+    roles = [
+        {"title": r.title, "party": r.party, "party_name": registry.name(r.party),
+         "start": r.start.isoformat() if r.start else None, "end": r.end.isoformat() if r.end else None}
+        for r in (actor.roles if actor else ())
+    ]  # fmt: skip
+    party = registry.party_of(actor_id)
+    return {
+        "actor": {
+            "id": actor_id,
+            "name": registry.name(actor_id),
+            "kind": actor.kind if actor else _kind_of(actor_id),
+            "known": actor is not None,
+            "party": party,
+            "party_name": registry.name(party) if party else None,
+            "roles": roles,
+            "aliases": list(actor.aliases) if actor else [],
+        },  # fmt: skip
+        "statements": said,
+        "facts": facts,
+        "commitments": [f for f in facts if f["kind"] == "commitments"],
+    }
+
+
+# -- search -------------------------------------------------------------------------------------
+
+
+def search_hits(store: Store, query: str) -> list[Row]:
+    """Full-text hits over articles and statements, best first, each with its link and snippet parts."""
+    hits = []
+    for hit in store.search(query, limit=MAX_SEARCH_HITS):
+        span = (hit["span_start"], hit["span_end"]) if hit.get("statement_id") else None
+        hits.append({
+            **hit, "link": article_link(hit["article_id"], span), "parts": snippet_parts(hit["snippet"] or ""),
+            "speaker_name": names().name(hit["speaker"]) if hit.get("speaker") else None,
+        })  # fmt: skip
+    return hits
+
+
+def snippet_parts(snippet: str) -> list[Row]:
+    """A search snippet split into text and «matched» parts, for escaping piece by piece."""
+    parts = []
+    rest = snippet
+    while "«" in rest:
+        before, _, after = rest.partition("«")
+        match, closed, rest = after.partition("»")
+        if before:
+            parts.append({"text": before, "match": False})
+        parts.append({"text": match, "match": True})
+        if not closed:
+            rest = ""
+    if rest:
+        parts.append({"text": rest, "match": False})
+    return parts
+
+
+def processes_list(store: Store) -> list[Row]:
+    """Every negotiation process with its parties and issues (most named first) and article count."""
+    return [
+        {**p, "parties": sorted(p["parties"], key=lambda k: -p["parties"][k]),
+         "issues": sorted(p["issues"], key=lambda k: -p["issues"][k]), "tallies": {"parties": p["parties"],
+         "issues": p["issues"]}, "board": "/board?" + urlencode({"process": p["name"]})}
+        for p in store.processes()
+    ]  # fmt: skip

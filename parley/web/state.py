@@ -1,0 +1,112 @@
+"""What the web app holds while it runs: the store, the settings, the lazily loaded extractor.
+
+Reads go through one store connection (the Store serialises calls from the server's threads);
+writes go through ``parley.flow`` on a second connection, one at a time, so that a write
+transaction never holds up the readers (SQLite in WAL mode and PostgreSQL both let readers see
+the last committed state while a writer works).
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import threading
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from parley import flow
+from parley.records import Article
+from parley.settings import Settings
+from parley.store import Store, open_store
+from parley.web.errors import TokenMissing, TokenRejected, WritesDisabled
+
+_IN_MEMORY = (":memory:", "sqlite://")
+
+
+class WebState:
+    """The store connections, settings and extractor of one app."""
+
+    def __init__(self, store_url: str, settings: Settings) -> None:
+        self.store_url = store_url
+        self.settings = settings
+        self.store = open_store(store_url, settings)
+        self._writer: Store | None = None
+        self._extractor: flow.Extracting | None = None
+        self._write_lock = threading.Lock()
+
+    def close(self) -> None:
+        """Close the store connections."""
+        if self._writer is not None and self._writer is not self.store:
+            self._writer.close()
+        self.store.close()
+
+    def token(self) -> str | None:
+        """The bearer token writes need: ``PARLEY_TOKEN``, else the file of ``serve.token_file``.
+
+        Read on each write request, so a token set or rotated later is taken without a restart.
+        """
+        from_env = os.environ.get("PARLEY_TOKEN", "").strip()
+        if from_env:
+            return from_env
+        path = self.settings.serve.token_file
+        if not path:
+            return None
+        try:
+            return Path(path).expanduser().read_text(encoding="utf-8").strip() or None
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise WritesDisabled(
+                f"writes are disabled: cannot read the token file {path!r} (setting serve.token_file): {reason}"
+            ) from None
+
+    def take_in(self, articles: list[Article], process: str | None) -> list[flow.TakeIn]:
+        """Store articles through ``parley.flow.take_in``, one writer at a time."""
+        with self._write_lock:
+            if self._writer is None:
+                in_memory = self.store_url in _IN_MEMORY
+                self._writer = self.store if in_memory else open_store(self.store_url, self.settings)
+            if self._extractor is None:
+                from parley.extract import Extractor  # spaCy loads on the first write only
+
+                self._extractor = Extractor(self.settings)
+            return [
+                flow.take_in(self._writer, article, self._extractor, process=process, settings=self.settings)
+                for article in articles
+            ]
+
+
+def get_state(request: Request) -> WebState:
+    """The app's state (a FastAPI dependency)."""
+    return request.app.state.parley
+
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="The token in PARLEY_TOKEN or in the file named by the setting serve.token_file.",
+)
+
+
+State = Annotated[WebState, Depends(get_state)]
+
+
+def writer(
+    state: State, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> WebState:
+    """The app's state for a request that writes, once its bearer token matches (a dependency)."""
+    expected = state.token()
+    if expected is None:
+        raise WritesDisabled(
+            "writes are disabled: no token is configured. Set PARLEY_TOKEN before starting parley serve,"
+            " or put a token in a file and name that file in the setting serve.token_file"
+        )
+    if credentials is None:
+        raise TokenMissing("this request changes the store: send the header 'Authorization: Bearer <token>'")
+    if not hmac.compare_digest(credentials.credentials.encode("utf-8"), expected.encode("utf-8")):
+        raise TokenRejected("the bearer token does not match the configured token")
+    return state
+
+
+Writer = Annotated[WebState, Depends(writer)]
