@@ -563,7 +563,7 @@ class _Sentence:
         ):
             # "both countries agreed": the two sides, not the mediator reporting it
             speakers = {self.discourse.party(s.speaker) for _, s in self.statements}
-            return self.discourse.last_parties(subject.i, exclude=speakers)
+            return self.discourse.sides(subject.i, exclude=speakers)
         if subject.lower_ in ("they", "we", "it", "he", "she", "i") and self.statements:
             # in reported speech a pronoun subject is the speaker: "X and Y said they were ready to"
             speakers = [

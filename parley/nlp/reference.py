@@ -119,6 +119,14 @@ class Discourse:
                 return m.kb_id_
         return None
 
+    def sides(self, before: int, exclude: frozenset | set = frozenset()) -> list[str]:
+        """The two sides of the talks ("both leaders", "the parties"): of the three parties most
+        mentioned in the article, the two mentioned last before ``before`` (mediators reporting
+        the agreement excluded)."""
+        prominent = [p for p in self.counterparts("") if p not in exclude][:3]
+        recent = [p for p in self.last_parties(before, count=10, exclude=exclude) if p in prominent]
+        return recent[:2] if len(recent) >= 2 else prominent[:2]
+
     def last_parties(self, before: int, count: int = 2, exclude: frozenset | set = frozenset()) -> list[str]:
         """The ``count`` most recent distinct parties (states, groups) mentioned before the sentence
         of token ``before`` (a mediator named beside "the parties" is not one of them)."""
@@ -201,7 +209,7 @@ class Discourse:
         determiners = {c.lower_ for c in head.children if c.dep_ in ("det", "nummod", "predet", "quantmod")}
         if lower in PAIR_NOUNS and determiners & (_PAIR_WORDS | {"the"}):
             speakers = {self.party(s) for i, s in self.speakers if self.doc[i].sent.start == head.sent.start}
-            parties = self.last_parties(head.i, exclude=speakers)
+            parties = self.sides(head.i, exclude=speakers)
             return Referent(parties, phrase) if len(parties) == 2 else None
         possessor = self._affiliation(head)
         definite = "the" in determiners and not possessor
