@@ -182,8 +182,6 @@ class Negotiation:
     def _proposals(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
         """Terms of a plan: where a plan noun with a proposer is described, and the sentences after
         it that go on describing it ("Under the plan, ...", "In return, Israel would ...")."""
-        if plan.paragraph != ctx.paragraph:
-            plan.active = False
         for match in self.words.proposal_nouns.finditer(ctx.text):
             noun = ctx.token_at(match.start())
             if noun is None or noun.pos_ != "NOUN":
@@ -203,9 +201,11 @@ class Negotiation:
             issues = _all_issues(ctx.words(terms))
             plan.issues = issues or plan.issues
             return [ctx.record("proposals", terms, proposer=proposer, issue=i) for i in issues]
-        if plan.active and (
+        # The description goes on while sentences keep to the plan's conditional ("Aid would enter ...").
+        plan.active = plan.active and bool(
             _PLAN_ANAPHOR.search(ctx.text) or _ALSO_FUTURE.search(ctx.text) or _describes_terms(ctx.sent)
-        ):
+        )
+        if plan.active:
             clause = _trim_attribution(ctx)
             return [
                 ctx.record("proposals", clause, proposer=plan.proposer, issue=i)

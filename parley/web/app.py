@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parley import __version__
 from parley.errors import ParleyError
+from parley.flow import Extracting
 from parley.settings import Settings, load_settings
 from parley.web import api, pages
 from parley.web.errors import (
@@ -125,10 +126,16 @@ def error_response(request: Request, status: int, code: str, message: str, **ext
     return pages.error_page(request, status, code, message)
 
 
-def create_app(store_url: str, settings: Settings | None = None) -> FastAPI:
-    """The web app over the store at ``store_url`` (a SQLite path or a postgresql:// URL)."""
+def create_app(
+    store_url: str, settings: Settings | None = None, *, extractor: Extracting | None = None
+) -> FastAPI:
+    """The web app over the store at ``store_url`` (a SQLite path or a postgresql:// URL).
+
+    Writes extract with ``extractor`` when given (one already loaded), else with a
+    ``parley.extract.Extractor`` loaded on the first write.
+    """
     settings = settings or load_settings()
-    state = WebState(store_url, settings)
+    state = WebState(store_url, settings, extractor)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

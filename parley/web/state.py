@@ -29,12 +29,12 @@ _IN_MEMORY = (":memory:", "sqlite://")
 class WebState:
     """The store connections, settings and extractor of one app."""
 
-    def __init__(self, store_url: str, settings: Settings) -> None:
+    def __init__(self, store_url: str, settings: Settings, extractor: flow.Extracting | None = None) -> None:
         self.store_url = store_url
         self.settings = settings
         self.store = open_store(store_url, settings)
         self._writer: Store | None = None
-        self._extractor: flow.Extracting | None = None
+        self._extractor = extractor
         self._write_lock = threading.Lock()
 
     def close(self) -> None:
