@@ -81,9 +81,11 @@ class Negotiation:
             commitments = self._commitments(ctx, plan)
             found += commitments
             found += self._proposals(ctx, plan)
-            committed = {c.fields["party"] for c in commitments}
-            found += [p for p in self._positions(ctx) if p.fields["party"] not in committed]
-            found += self._threats(ctx)
+            threats = self._threats(ctx)
+            # a party's undertaking or warning in a sentence is not also a stance of it
+            taken = {c.fields["party"] for c in commitments} | {t.fields["actor"] for t in threats}
+            found += [p for p in self._positions(ctx) if p.fields["party"] not in taken]
+            found += threats
             found += self._violations(ctx)
             found += self._meetings(ctx, doc)
         doc._.negotiation = _merge_meetings(found)
@@ -450,7 +452,9 @@ _CHARGES = frozenset(
 
 
 def _denial(sent: Span) -> bool:
-    """A sentence whose main verb rejects an accusation or a report rather than a proposal."""
+    """A sentence whose main verb denies an act or rejects an accusation or a report (not a proposal)."""
+    if any(t.lemma_.lower() == "deny" and t.dep_ in ("ROOT", "ccomp") for t in sent):
+        return True
     return any(
         t.dep_ == "dobj"
         and t.lower_ in _CHARGES
@@ -657,8 +661,10 @@ class _Sentence:
 def _duty(be: Token) -> Token | None:
     """The verb of "X is to VERB" / "X are to VERB" (what a deal binds X to), or None."""
     for child in be.children:
-        if child.dep_ == "xcomp" and child.pos_ == "VERB" and any(
-            c.dep_ == "aux" and c.lower_ == "to" for c in child.children
+        if (
+            child.dep_ == "xcomp"
+            and child.pos_ == "VERB"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
         ):
             return child
     return None
