@@ -290,9 +290,12 @@ class Discourse:
         return found.ids[0] if found else None
 
     def _affiliation(self, head: Token) -> str | None:
-        """The actor a noun phrase belongs to: a possessor, modifier or "of/for/close to X" inside it."""
+        """The actor a noun phrase belongs to: a possessor, modifier or "of/for/close to X" inside it
+        (not in a relative clause: "the treaty, which India suspended" is not India's)."""
+        clauses = [c for c in head.children if c.dep_ in ("relcl", "acl", "appos")]
+        skipped = {t.i for c in clauses for t in c.subtree}
         for token in head.subtree:
-            if token.i == head.i:
+            if token.i == head.i or token.i in skipped:
                 continue
             m = self._mention_at.get(token.i)
             if m is not None:
