@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Path, Query, Request
-from pydantic import BaseModel, BeforeValidator
+from pydantic import BaseModel, BeforeValidator, StringConstraints
 
 from parley.records import ISSUES, RECORD_KINDS
 
@@ -36,19 +36,16 @@ Blank = BeforeValidator(_blank_is_none)
 Issue = StrEnum("Issue", {issue: issue for issue in ISSUES})  # type: ignore[misc]
 Kind = StrEnum("Kind", {kind: kind for kind in RECORD_KINDS})  # type: ignore[misc]
 
+#: A name or id given as a filter: the constraints sit on the text, so that an empty value
+#: turned into None by ``Blank`` is not measured.
+Name = Annotated[str, StringConstraints(max_length=200, pattern=TEXT)]
 ProcessQ = Annotated[
-    str | None,
-    Blank,
-    Query(description="only this negotiation process, by name (e.g. RUS-UKR)", max_length=200, pattern=TEXT),
+    Name | None, Blank, Query(description="only this negotiation process, by name (e.g. RUS-UKR)")
 ]
 PartyQ = Annotated[
-    str | None,
+    Name | None,
     Blank,
-    Query(
-        description="only this actor: a state (USA), a group, a person (person:marco-rubio)",
-        max_length=200,
-        pattern=TEXT,
-    ),
+    Query(description="only this actor: a state (USA), a group, a person (person:marco-rubio)"),
 ]
 IssueQ = Annotated[Issue | None, Blank, Query(description="only this issue")]
 KindQ = Annotated[Kind | None, Blank, Query(description="only this kind of record")]
