@@ -254,6 +254,28 @@ def test_quote_spanning_sentences() -> None:
     assert covers(text, zelensky[1], "But we will not accept an ultimatum")
 
 
+@xfail("the closing quote is split off into a sentence and gets a statement of its own: '\"'")
+def test_closing_quote_at_the_end_of_a_line_belongs_to_the_quote() -> None:
+    text = (
+        '"We are ready to talk," Stubb said. "But we will not be rushed into a bad deal."\n'
+        "Finland hosted the meeting.\n"
+    )
+    stubb = said_by(read(text), "person:alexander-stubb")
+    assert [text[slice(*s.span)] for s in stubb] == [
+        '"We are ready to talk," Stubb said.',
+        '"But we will not be rushed into a bad deal."',
+    ]
+
+
+@xfail("'Peskov said: \"...\"' yields no statement at all")
+def test_cue_and_colon_before_a_quote() -> None:
+    text = 'Peskov said: "There is no deadline for the talks. We are in no hurry."'
+    peskov = said_by(read(text), "person:dmitry-peskov")
+    assert peskov and all(s.direct for s in peskov)
+    assert any(covers(text, s, "There is no deadline") for s in peskov)
+    assert any(covers(text, s, "We are in no hurry") for s in peskov)
+
+
 @xfail("the previous sentence is attributed to outlet:bloomberg itself, not to anon via it")
 def test_outlet_reports_this_citing_attributes_the_sentence_before() -> None:
     text = (
