@@ -35,6 +35,7 @@ from parley.nlp.reference import PAIR_NOUNS, Discourse
 if not Doc.has_extension("negotiation"):
     Doc.set_extension("negotiation", default=None)
 
+_HYPOTHETICAL = re.compile(r"\b(?:if|unless|would be (?:regarded|considered|seen|treated))\b", re.I)
 _MODALS = frozenset({"would", "will", "could", "'ll", "shall"})
 _CONDITION_WORDS = frozenset({"if", "unless", "otherwise", "should"})
 _CONDITION_PHRASES = re.compile(r"\b(?:if|unless|otherwise|in such a case|in that case|or else)\b", re.I)
@@ -255,7 +256,13 @@ class Negotiation:
             return []
         actors = []
         for token in warned:
-            actors = ctx.parties_of_subject(token)
+            objects = [c for c in token.children if c.dep_ == "dobj"]
+            warned_parties = (
+                ctx.parties_in(ctx.sent.doc[objects[0].left_edge.i : objects[0].right_edge.i + 1])
+                if objects
+                else []
+            )
+            actors = [a for a in ctx.parties_of_subject(token) if a not in warned_parties]
             if actors:
                 break
         if not actors:
@@ -304,6 +311,8 @@ class Negotiation:
         for token in ctx.sent:
             lemma = token.lemma_.lower()
             if lemma in self.words.violation_verbs and token.pos_ == "VERB":
+                if _in_condition(token) or _negated(token):
+                    continue  # "if they violate it": a hypothesis, not an accusation
                 accused = ctx.parties_of_subject(token)
                 obj = next((c for c in token.children if c.dep_ == "dobj"), None)
                 text = obj.subtree if obj is not None else []
@@ -332,8 +341,8 @@ class Negotiation:
                             if a != accuser
                         ]
             elif token.lower_ in ("violations", "violation", "breach", "breaches") and token.pos_ == "NOUN":
-                if not accusers:
-                    continue
+                if not accusers or _HYPOTHETICAL.search(ctx.text):
+                    continue  # "any movement would be regarded as a breach": a warning, not an accusation
                 accused = [p for p in ctx.parties_in(ctx.sent) if p not in accusers]
                 accused = accused or ctx.discourse.counterparts(accusers[0])[:1]
                 for a in accused[:1]:
@@ -351,6 +360,7 @@ class Negotiation:
                 and token.pos_ == "VERB"
                 and accusers
                 and ctx.in_statement(token)
+                and not _stopped(token)
             ):
                 # "the army said the rebels had attacked first": the speaker accuses the attacker
                 attackers = ctx.parties_of_subject(token)
@@ -384,16 +394,20 @@ class Negotiation:
             if not (is_verb or is_noun) or _planned(cue):
                 continue
             clause = _own_clause(cue)
-            when = ctx.meeting_date(doc, clause) or ctx.meeting_date(doc, ctx.sent) or ctx.last_date
+            when = ctx.meeting_date(doc, clause)
+            if when is None and not any(e.label_ == "DATE" for e in clause.ents):
+                when = ctx.meeting_date(doc, ctx.sent) or ctx.last_date
             own_place = ctx.place(clause) or place
-            participants = ctx.parties_in(clause) or []
+            participants = ctx.parties_in(clause) or (ctx.parties_in(ctx.sent) if is_noun else [])
             subject = ctx.parties_of_subject(cue) if is_verb else []
             subj_token = _subject_of(cue) if is_verb else None
             if subj_token is not None:  # "Delegations from Russia and the United States met"
                 subject += ctx.parties_in(ctx.sent.doc[subj_token.left_edge.i : subj_token.right_edge.i + 1])
             participants = list(dict.fromkeys(subject + participants))
-            if own_place is None and (when is None or not is_verb or len(participants) < 2):
-                continue
+            if len(participants) < (1 if is_verb else 2) or (
+                own_place is None and (when is None or not is_verb)
+            ):
+                continue  # a meeting is between parties, and needs a place or a day to be told apart
             if own_place is None and cue.lemma_.lower() not in ("meet", "talk"):
                 continue
             out.append(ctx.record("meetings", clause, place=own_place, date=when, participants=participants))
@@ -555,11 +569,12 @@ class _Sentence:
             subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if (
                 subject is not None
-                or node.dep_ not in ("xcomp", "conj", "advcl", "ccomp", "acomp")
+                or node.dep_ not in ("xcomp", "conj", "advcl", "ccomp", "acomp", "pcomp")
                 or node.head.i == node.i
             ):
                 break
-            node = node.head
+            # "after meeting allies": the preposition's head holds the subject
+            node = node.head.head if node.dep_ == "pcomp" else node.head
         if subject is None:
             return []
         if subject.lower_ in ("two", "both", "sides") or (
@@ -636,7 +651,7 @@ class _Sentence:
                 continue
             if not self._is_city(ent.text):
                 continue
-            return ent.text.removeprefix("the ")
+            return ent.text.removeprefix("the ").split("'s ")[0]  # "Istanbul's Dolmabahce Palace"
         return None
 
     def _is_city(self, text: str) -> bool:
@@ -676,6 +691,22 @@ def _wished(verb: Token) -> bool:
     if aux & {"would", "could", "might", "should", "must"}:
         return True
     return "to" in aux and verb.head.lemma_.lower() not in ("be", "ready", "prepared", "willing")
+
+
+def _stopped(verb: Token) -> bool:
+    """An act that is being stopped, refrained from or denied ("agreed to stop striking")."""
+    for node in (verb, verb.head):
+        if _negated(node) or node.lemma_.lower() in (
+            "stop",
+            "halt",
+            "cease",
+            "refrain",
+            "end",
+            "deny",
+            "suspend",
+        ):
+            return True
+    return False
 
 
 def _subject_of(verb: Token) -> Token | None:
