@@ -97,7 +97,7 @@ class Negotiation:
         out = []
         for token in ctx.sent:
             lemma = token.lemma_.lower()
-            if token.pos_ not in ("VERB", "ADJ") or _negated(token) or token.dep_ == "relcl":
+            if token.pos_ not in ("VERB", "ADJ", "AUX") or _negated(token) or token.dep_ == "relcl":
                 continue  # "the agreement that Congo and Rwanda signed": a reference, not the undertaking
             if lemma == "be" and (duty := _duty(token)) is not None:
                 clauses = [_clause(duty)]  # "Hamas is to free 33 hostages": a term it is bound by
@@ -139,7 +139,8 @@ class Negotiation:
                 if not any(c.lower_ in _MODALS for c in token.children if c.dep_ == "aux"):
                     continue
                 subj = ctx.parties_of_subject(token)
-                if subj != [speaker_party] or _in_condition(token) or _CONDITION_PHRASES.search(ctx.text):
+                # the speaker's own undertaking, alone or with others ("Lebanon, Israel and the US would")
+                if speaker_party not in subj or _in_condition(token) or _CONDITION_PHRASES.search(ctx.text):
                     continue  # a conditional consequence is a threat or a demand, not an undertaking
                 if token.lemma_.lower() in self.words.tentative_verbs:
                     continue
@@ -148,15 +149,8 @@ class Negotiation:
                     continue
                 issue = primary_issue(ctx.words(clause))
                 if issue:
-                    out.append(
-                        ctx.record(
-                            "commitments",
-                            clause,
-                            party=speaker_party,
-                            issue=issue,
-                            **self._terms(clause, ctx),
-                        )
-                    )
+                    terms = self._terms(clause, ctx)
+                    out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in subj]
         return out
 
     def _terms(self, clause: Span, ctx: _Sentence) -> dict[str, Any]:
