@@ -84,8 +84,9 @@ class Negotiation:
             found += self._proposals(ctx, plan)
             threats = self._threats(ctx)
             # a party's undertaking or warning in a sentence is not also a stance of it
-            taken = {c.fields["party"] for c in commitments} | {t.fields["actor"] for t in threats}
-            found += [p for p in self._positions(ctx) if p.fields["party"] not in taken]
+            taken = {(c.fields["party"], c.fields["issue"]) for c in commitments}
+            taken |= {(t.fields["actor"], t.fields["issue"]) for t in threats}
+            found += [p for p in self._positions(ctx) if (p.fields["party"], p.fields["issue"]) not in taken]
             found += threats
             found += self._violations(ctx)
             found += self._meetings(ctx, doc)
