@@ -23,7 +23,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from parley.actors import ActorRegistry
-from parley.consolidate import polarity
 from parley.errors import InputError, NotFoundError
 from parley.settings import Settings, load_settings
 from parley.store import Store
@@ -88,6 +87,10 @@ class _Day:
             if fact["kind"] == "violations":
                 self.violations[(fact["process_id"], fact["party"], fact["issue"])] = fact["last_seen"]
         base = {f["id"]: self._commitment_status(f) for f in self.rows if f["kind"] == "commitments"}
+        self.binding: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
+        for fact in self.rows:  # commitments that can meet another party's condition, by issue
+            if fact["kind"] == "commitments" and base[fact["id"]] in BINDING:
+                self.binding[(fact["process_id"], fact["issue"])].append(fact)
         self.views = [self._view(fact, base) for fact in self.rows]
 
     def stale(self, last_seen: str) -> bool:
@@ -106,17 +109,10 @@ class _Day:
             return "announced"
         return "pending condition" if fact["conditional"] and fact["condition_issue"] else "in force"
 
-    def _met_by(self, fact: dict[str, Any], base: dict[int, str]) -> list[int]:
+    def _met_by(self, fact: dict[str, Any]) -> list[int]:
         """Commitments of other parties, binding on the day, on the issue this one waits on."""
-        return [
-            other["id"]
-            for other in self.rows
-            if other["kind"] == "commitments"
-            and other["process_id"] == fact["process_id"]
-            and other["party"] != fact["party"]
-            and other["issue"] == fact["condition_issue"]
-            and base[other["id"]] in BINDING
-        ]
+        others = self.binding[(fact["process_id"], fact["condition_issue"])]
+        return [other["id"] for other in others if other["party"] != fact["party"]]
 
     def _view(self, fact: dict[str, Any], base: dict[int, str]) -> dict[str, Any]:
         payload = fact["payload"]
@@ -139,7 +135,7 @@ class _Day:
         kind, events = fact["kind"], self.events[fact["id"]]
         if kind == "commitments":
             status = base[fact["id"]]
-            met = self._met_by(fact, base) if fact["conditional"] and fact["condition_issue"] else []
+            met = self._met_by(fact) if fact["conditional"] and fact["condition_issue"] else []
             if status == "pending condition" and met:
                 status = "in force"
             view |= {
@@ -151,8 +147,12 @@ class _Day:
             }
         elif kind == "threats":
             status = self._threat_status(fact, events)
-            view |= {"target": payload.get("target", []), "has_deadline": payload.get("has_deadline", False),
-                     "deadline": payload.get("deadline"), "deadline_precision": payload.get("deadline_precision")}  # fmt: skip
+            view |= {
+                "target": payload.get("target", []),
+                "has_deadline": payload.get("has_deadline", False),
+                "deadline": payload.get("deadline"),
+                "deadline_precision": payload.get("deadline_precision"),
+            }
         elif kind == "positions":
             versions = [v for v in payload.get("versions", []) if v["valid_from"] <= self.day] or payload[
                 "versions"
@@ -172,7 +172,7 @@ class _Day:
             status = (
                 "withdrawn" if "withdrawn" in events else "stale" if self.stale(view["last_seen"]) else "open"
             )
-            view["polarity"] = polarity(fact["text"])
+            view["polarity"] = payload.get("polarity", 1)
         elif kind == "violations":
             status = "reported"
             view["accusers"] = payload.get("accusers", [])

@@ -229,7 +229,7 @@ def assign_process(
         process_id = _matching_process(processes, weighted) or store.add_process(
             _new_process_name(weighted, principal, {p["name"] for p in processes})
         )
-    process = next(p for p in store.processes(counts=False) if p["id"] == process_id)
+    process = store.process(process_id)
     parties = Counter(process["parties"]) + weighted
     issues = Counter(process["issues"]) + Counter(r["issue"] for r in records if r["issue"])
     store.update_process(process_id, dict(parties), dict(issues))
@@ -315,9 +315,13 @@ def _merge(
     )  # fmt: skip
     store.set_record_fact(record["id"], fact_id)
 
-    def new(column: str, value: Any) -> int:
-        return int(value is not None and not store.fact_source_seen(fact_id, column, value, record["id"]))
-
+    named = source["source_type"] == "named"
+    new = store.new_to_fact(
+        fact_id,
+        record["id"],
+        {"article_id": article["id"], "story_id": story_id, "outlet": source["outlet"],
+         "speaker": source["speaker"] if named else None},
+    )  # fmt: skip
     latest = seen >= fact["last_seen"]
     payload = fact["payload"]
     account = source["account_party"] or "reported"
@@ -331,11 +335,10 @@ def _merge(
         "first_seen": min(seen, fact["first_seen"]),
         "last_seen": max(seen, fact["last_seen"]),
         "reports": fact["reports"] + 1,
-        "articles": fact["articles"] + new("article_id", article["id"]),
-        "stories": fact["stories"] + new("story_id", story_id),
-        "outlets": fact["outlets"] + new("outlet", source["outlet"]),
-        "named_sources": fact["named_sources"]
-        + (new("speaker", source["speaker"]) if source["source_type"] == "named" else 0),
+        "articles": fact["articles"] + new["article_id"],
+        "stories": fact["stories"] + new["story_id"],
+        "outlets": fact["outlets"] + new["outlet"],
+        "named_sources": fact["named_sources"] + new["speaker"],
         "anonymous_sources": fact["anonymous_sources"] + int(source["source_type"] == "anonymous"),
         "date_start": _earliest(fact["date_start"], record["date_start"]),
     }
@@ -427,13 +430,15 @@ def _merge_position(record: _Row, payload: _Row, latest: bool, updates: _Row) ->
     return {"red_line": newest["red_line"], "text": newest["text"]}
 
 
-def _merge_nothing(record: _Row, payload: _Row, latest: bool, updates: _Row) -> _Row:
+def _merge_proposal(record: _Row, payload: _Row, latest: bool, updates: _Row) -> _Row:
+    if latest or "polarity" not in payload:
+        payload["polarity"] = polarity(record["text"])
     return {}
 
 
 _MERGE_KIND = {
     "commitments": _merge_commitment,
-    "proposals": _merge_nothing,
+    "proposals": _merge_proposal,
     "positions": _merge_position,
     "threats": _merge_threat,
     "violations": _merge_violation,

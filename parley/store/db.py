@@ -299,11 +299,15 @@ class Store:
 
     def add_bands(self, article_id: int, bands: Iterable[str]) -> None:
         """Record the article's near-duplicate hash bands."""
-        for band in bands:
-            self._execute(
-                "INSERT INTO article_bands (band, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                (band, article_id),
-            )
+        sql = self.dialect.sql(
+            "INSERT INTO article_bands (band, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
+        )
+        with self._lock:
+            cursor = self._conn.cursor()
+            try:
+                cursor.executemany(sql, [(band, article_id) for band in bands])
+            finally:
+                cursor.close()
 
     def articles_sharing_bands(self, bands: Sequence[str]) -> list[dict[str, Any]]:
         """Stored articles sharing at least one band (id, text, duplicate_of, outlet), oldest first."""
@@ -439,6 +443,15 @@ class Store:
             f"SELECT p.id, p.name, p.parties, p.issues, p.created_at{articles} FROM processes p ORDER BY p.id"
         )
 
+    def process(self, process_id: int) -> dict[str, Any]:
+        """One process; ``NotFoundError`` if there is none."""
+        row = self._one(
+            "SELECT id, name, parties, issues, created_at FROM processes WHERE id = ?", (process_id,)
+        )
+        if row is None:
+            raise NotFoundError(f"no process with id {process_id}", source=self.url)
+        return row
+
     def process_by_name(self, name: str) -> dict[str, Any] | None:
         """The process called ``name``, if any."""
         return self._one(
@@ -509,17 +522,22 @@ class Store:
              seen, text),
         )  # fmt: skip
 
-    def fact_source_seen(self, fact_id: int, column: str, value: Any, exclude_record: int) -> bool:
-        """Whether another source of the fact already has ``column = value`` (outlet, speaker, article_id, story_id)."""
-        if column not in ("outlet", "speaker", "article_id", "story_id"):
-            raise ValueError(f"not a fact source column: {column}")
-        return (
-            self._one(
-                f"SELECT 1 AS x FROM fact_sources WHERE fact_id = ? AND {column} = ? AND record_id <> ? LIMIT 1",
-                (fact_id, value, exclude_record),
-            )
-            is not None
+    def new_to_fact(self, fact_id: int, record_id: int, values: dict[str, Any]) -> dict[str, bool]:
+        """For each of ``values`` ({column: value}, columns article_id, story_id, outlet, speaker):
+        whether no other source of the fact has it (None values are never new)."""
+        wanted = {c: v for c, v in values.items() if v is not None}
+        unknown = set(wanted) - {"article_id", "story_id", "outlet", "speaker"}
+        if unknown:
+            raise ValueError(f"not fact source columns: {', '.join(sorted(unknown))}")
+        if not wanted:
+            return dict.fromkeys(values, False)
+        checks = ", ".join(
+            f"NOT EXISTS (SELECT 1 FROM fact_sources WHERE fact_id = ? AND {c} = ? AND record_id <> ?) AS {c}"
+            for c in wanted
         )
+        params = [p for value in wanted.values() for p in (fact_id, value, record_id)]
+        row = self._one(f"SELECT {checks}", params) or {}
+        return {c: bool(row.get(c, False)) for c in values}
 
     def add_fact_event(self, fact_id: int, event: str, day: str, record_id: int | None) -> None:
         """Record a dated change of a fact's status (kept once per fact, event and day)."""

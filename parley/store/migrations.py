@@ -157,10 +157,19 @@ _SEARCH = {
     ],
 }
 
+# Consolidation asks, for each new source of a fact, whether its story, outlet and speaker are
+# new to the fact: these indexes answer without reading all the fact's sources.
+_SOURCE_INDEXES = [
+    "CREATE INDEX fact_sources_story ON fact_sources (story_id)",
+    "CREATE INDEX fact_sources_fact_outlet ON fact_sources (fact_id, outlet)",
+    "CREATE INDEX fact_sources_fact_speaker ON fact_sources (fact_id, speaker)",
+]
+
 #: (version, name, statements for a dialect), applied in order.
 MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
     (1, "tables", {"sqlite": _TABLES, "postgresql": _TABLES}),
     (2, "full-text search", _SEARCH),
+    (3, "fact source indexes", {"sqlite": _SOURCE_INDEXES, "postgresql": _SOURCE_INDEXES}),
 ]
 
 

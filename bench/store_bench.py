@@ -1,0 +1,232 @@
+"""Store benchmark: ingest throughput and board latency, on SQLite and PostgreSQL. Prints figures.
+
+    .venv/bin/python bench/store_bench.py                      # SQLite and PostgreSQL, 10k and 100k
+    .venv/bin/python bench/store_bench.py --backends sqlite --sizes 10000
+
+1. **Ingest**: ``flow.commit`` of synthetic articles (records made, not extracted: this measures the
+   store, the near-duplicate check and consolidation), one transaction per article as in
+   ``parley ingest``: articles/s and records/s.
+2. **Board**: the store is filled to each size (in batches of articles per transaction, to get
+   there sooner; the facts are the same), then ``analysis.board`` is timed for one process on the
+   latest day, for one process on a day in the past (corroboration recounted as of that day), and
+   for all processes: p50 and p95 in milliseconds. Target: p95 < 200 ms at 100,000 articles on SQLite.
+
+The synthetic news: 20 negotiation processes of 2–4 parties each plus mediators, 40 outlets, two
+years of articles, each with 1–3 statements and about 5 records of every kind, a few of them
+near-duplicates (a wire story carried by another outlet). PostgreSQL runs in a scratch database
+created on 127.0.0.1:5432 and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import psycopg
+
+from parley import analysis, flow
+from parley.records import (
+    ISSUES,
+    Article,
+    Commitment,
+    Document,
+    Meeting,
+    Position,
+    Proposal,
+    Records,
+    Statement,
+    Threat,
+    Violation,
+)
+from parley.settings import load_settings
+from parley.store import Store, open_store
+
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+STATES = ["RUS", "UKR", "ISR", "PSE", "IND", "PAK", "THA", "KHM", "COD", "RWA", "SDN", "ARM", "AZE", "ETH",
+          "ERI", "SRB", "KOS", "YEM", "SAU", "LBN", "SYR", "TUR", "GEO", "MDA", "MMR", "COL", "VEN", "LBY"]  # fmt: skip
+GROUPS = ["hamas", "hezbollah", "m23", "rsf", "houthis"]
+MEDIATORS = ["USA", "QAT", "EGY", "TUR", "FRA", "CHN", "un", "eu", "SAU", "NOR"]
+PLACES = ["Riyadh", "Istanbul", "Doha", "Cairo", "Geneva", "Jeddah", "Paris", "Washington", "Oslo", "Vienna"]
+WORDS = [f"w{i:04d}" for i in range(3000)]
+START = date(2024, 1, 1)
+
+
+class Synthetic:
+    """A reproducible stream of synthetic articles with their records."""
+
+    def __init__(self, seed: int = 7, processes: int = 20) -> None:
+        self.rng = random.Random(seed)
+        actors = STATES + GROUPS
+        self.rng.shuffle(actors)
+        self.processes = [
+            (actors[2 * i % len(actors)], actors[(2 * i + 1) % len(actors)], *self.rng.sample(MEDIATORS, 2))
+            for i in range(processes)
+        ]
+        self.outlets = [f"outlet:site-{i}" for i in range(40)]
+        self.stance = {}  # (party, issue) -> whether it refuses; flips rarely, as positions do
+        self.recent: list[Article] = []
+
+    def articles(self, count: int, days: int = 730) -> Iterator[tuple[Article, Records]]:
+        for n in range(count):
+            day = START + timedelta(
+                days=min(days - 1, int(n * days / max(count, 1)) + self.rng.randint(-3, 3))
+            )
+            yield self.article(day)
+
+    def article(self, day: date) -> tuple[Article, Records]:
+        rng = self.rng
+        published = max(day, START).isoformat()
+        if self.recent and rng.random() < 0.03:  # the same wire story on another site
+            original = rng.choice(self.recent)
+            text = original.text + f" {rng.choice(WORDS)}."
+            return Article(text=text, source="carried", published=published, outlet=rng.choice(self.outlets)), \
+                self._records(rng.choice(self.processes), published, text)  # fmt: skip
+        parties = rng.choice(self.processes)
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(150, 260))) + "."
+        article = Article(text=text, source=f"synthetic-{uuid.uuid4().hex[:8]}", published=published,
+                          outlet=rng.choice(self.outlets))  # fmt: skip
+        self.recent = (self.recent + [article])[-50:]
+        return article, self._records(parties, published, text)
+
+    def _records(self, parties: tuple[str, ...], published: str, text: str) -> Records:
+        rng = self.rng
+        a, b, mediator = parties[0], parties[1], parties[2]
+        issues = rng.sample(ISSUES[:15], 4)
+        statements = []
+        for i in range(rng.randint(1, 3)):
+            speaker = rng.choice([a, b, mediator, f"anon:{a}", "anon", f"person:leader-{b.lower()}"])
+            statements.append(Statement(span=(i * 40, i * 40 + 39), speaker=speaker, via=[]))
+        refuses = self.stance.setdefault((a, issues[2]), rng.random() < 0.5)
+        if rng.random() < 0.01:
+            self.stance[(a, issues[2])] = refuses = not refuses
+        records = Records(
+            document=Document(id=text[:12], published=published),
+            statements=statements,
+            commitments=[Commitment(party=rng.choice([a, b]), issue=issues[0], text="halt strikes for a month",
+                                    duration_days=rng.choice([None, 30, 60]), conditional=rng.random() < 0.3,
+                                    condition_issue=issues[1], statement=0)],
+            proposals=[Proposal(proposer=mediator, issue=issues[1], text="ease the measures in stages")],
+            positions=[Position(party=a, issue=issues[2], red_line=refuses and rng.random() < 0.5,
+                                text="will not accept this" if refuses else "ready to accept this", statement=0)],
+            threats=[Threat(actor=b, issue=issues[3], target=[a], text="will resume strikes within a week",
+                            has_deadline=True, deadline="within a week")] if rng.random() < 0.5 else [],
+            violations=[Violation(accused=a, issue=issues[0], accuser=b, text="broke the truce")]
+            if rng.random() < 0.3 else [],
+            meetings=[Meeting(place=rng.choice(PLACES), date=published, participants=[a, b, mediator])]
+            if rng.random() < 0.2 else [],
+        )  # fmt: skip
+        return records
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def ingest(store: Store, source: Synthetic, count: int) -> tuple[float, float]:
+    """Articles/s and records/s of committing ``count`` articles one transaction each."""
+    settings = load_settings()
+    records = 0
+    started = time.perf_counter()
+    for article, made in source.articles(count):
+        flow.commit(store, article, made, settings=settings)
+        records += made.count()
+    seconds = time.perf_counter() - started
+    return count / seconds, records / seconds
+
+
+def fill(store: Store, source: Synthetic, count: int, batch: int = 500) -> None:
+    """Add ``count`` articles, ``batch`` per transaction (commit joins the outer transaction)."""
+    settings = load_settings()
+    stream = source.articles(count)
+    done = 0
+    while done < count:
+        with store.transaction():
+            for article, made in (next(stream) for _ in range(min(batch, count - done))):
+                flow.commit(store, article, made, settings=settings)
+                done += 1
+
+
+def board_latency(store: Store, runs: int) -> dict[str, tuple[float, float]]:
+    """p50/p95 of board() in ms: one process on the latest day, one on a past day, all processes."""
+    names = [p["name"] for p in store.processes(counts=False)]
+    rng = random.Random(3)
+    last = max(a["seen"] for a in store.articles(limit=1))
+    cases = {
+        "one process, latest day": lambda: analysis.board(store, process=rng.choice(names), as_of=last),
+        "one process, a past day": lambda: analysis.board(
+            store, process=rng.choice(names), as_of=(START + timedelta(days=rng.randint(60, 700))).isoformat()
+        ),
+        "all processes, latest day": lambda: analysis.board(store, as_of=last),
+    }
+    out = {}
+    for label, call in cases.items():
+        call()  # warm caches (settings, actor registry)
+        times = []
+        for _ in range(runs if "all" not in label else max(5, runs // 4)):
+            started = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - started) * 1000)
+        out[label] = (statistics.median(times), percentile(times, 0.95))
+    return out
+
+
+def scratch(backend: str, directory: Path) -> tuple[str, str | None]:
+    """A fresh database URL (and the PostgreSQL database name to drop afterwards)."""
+    if backend == "sqlite":
+        return str(directory / f"bench-{uuid.uuid4().hex[:6]}.db"), None
+    name = f"parley_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return f"{PG_SERVER}/{name}", name
+
+
+def drop(name: str | None) -> None:
+    if name:
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
+    )
+    parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000], help="stored articles")
+    parser.add_argument("--ingest", type=int, default=2000, help="articles for the throughput figure")
+    parser.add_argument("--runs", type=int, default=40, help="board calls per measurement")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        for backend in args.backends:
+            url, database = scratch(backend, Path(tmp))
+            try:
+                with open_store(url) as store:
+                    source = Synthetic()
+                    per_article, per_record = ingest(store, source, args.ingest)
+                    print(f"{backend:10} ingest: {per_article:7.1f} articles/s  {per_record:8.1f} records/s"
+                          f"  ({args.ingest} articles, one transaction each)", flush=True)  # fmt: skip
+                    stored = args.ingest
+                    for size in sorted(args.sizes):
+                        started = time.perf_counter()
+                        fill(store, source, size - stored)
+                        stored = size
+                        stats = store.stats()
+                        print(f"{backend:10} filled to {stats['articles']:,} articles ({sum(stats['facts'].values()):,}"
+                              f" facts, {stats['processes']} processes) in {time.perf_counter() - started:.0f} s",
+                              flush=True)  # fmt: skip
+                        for label, (p50, p95) in board_latency(store, args.runs).items():
+                            print(f"{backend:10} board at {size:>7,} articles, {label:26}: p50 {p50:6.1f} ms"
+                                  f"  p95 {p95:6.1f} ms", flush=True)  # fmt: skip
+            finally:
+                drop(database)
+
+
+if __name__ == "__main__":
+    main()
