@@ -275,10 +275,14 @@ def apply_article(
         return 0
     registry = registry or ActorRegistry.load()
     statements = {s["id"]: s for s in store.statements(article_id)}
+    merged = 0
     for record in records:
+        if record["party"] is None and record["kind"] != "meetings":
+            continue  # a record about nobody in particular has no key to merge on; it stays a record
         statement = statements.get(record["statement_id"])
         _merge(store, process_id, article, record, _source(article, statement, registry))
-    return len(records)
+        merged += 1
+    return merged
 
 
 def rebuild(store: Store, process: str | None = None) -> int:

@@ -109,10 +109,12 @@ def take_in(
     extractor: Extracting,
     process: str | None = None,
     settings: Settings | None = None,
+    registry: ActorRegistry | None = None,
 ) -> TakeIn:
     """Store one article with its records unless it is already stored; never raises for bad input.
 
-    ``process`` names the negotiation process to put it in (default: chosen by its parties).
+    ``process`` names the negotiation process to put it in (default: chosen by its parties);
+    ``registry`` tells whom a speaker acts for (default: the built-in actors).
     """
     found = store.article_by_hash(content_hash(article.text))
     if found:
@@ -121,7 +123,7 @@ def take_in(
         records = extractor.extract(article)
     except ParleyError as exc:
         return TakeIn(source=article.source, status="failed", message=str(exc))
-    return commit(store, article, records, process=process, settings=settings)
+    return commit(store, article, records, process=process, settings=settings, registry=registry)
 
 
 def take_in_many(
@@ -131,6 +133,7 @@ def take_in_many(
     process: str | None = None,
     settings: Settings | None = None,
     batch_size: int | None = None,
+    registry: ActorRegistry | None = None,
 ) -> Iterator[TakeIn]:
     """``take_in`` for many articles, extracting new ones in batches (``nlp.pipe`` is faster so).
 
@@ -150,9 +153,13 @@ def take_in_many(
             if found:
                 yield _exists(article, found, store)
             elif extracted is None:
-                yield take_in(store, article, extractor, process=process, settings=settings)
+                yield take_in(
+                    store, article, extractor, process=process, settings=settings, registry=registry
+                )
             else:
-                yield commit(store, article, next(extracted), process=process, settings=settings)
+                yield commit(
+                    store, article, next(extracted), process=process, settings=settings, registry=registry
+                )
 
 
 def commit(

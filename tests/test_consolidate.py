@@ -159,3 +159,12 @@ def test_rebuild_of_one_process_recomputes_only_it(store: Store) -> None:
     assert sorted((f["process"], f["key"], f["reports"]) for f in store.facts()) == before
     assert consolidate.rebuild(store, "no-such-process") == 0
     assert store.integrity_problems() == []
+
+
+def test_a_record_without_a_party_is_stored_but_not_merged(store: Store) -> None:
+    text = "Someone agreed to something, the report said, without saying who."
+    article_id = report(store, text, "2025-03-01", commitments=[{"party": None, "issue": "ceasefire", "text": "x"},
+                        {"party": "UKR", "issue": "ceasefire", "text": "truce"}])  # fmt: skip
+    assert [r["fact_id"] is None for r in store.records(article_id)] == [True, False]
+    assert [f["key"] for f in store.facts()] == ["UKR|ceasefire"]
+    assert store.integrity_problems() == []

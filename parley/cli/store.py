@@ -118,12 +118,14 @@ def _table(title: str, columns: list[str], rows: list[list[Any]]) -> Any:
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    from parley.actors import ActorRegistry
     from parley.extract import Extractor
     from parley.flow import take_in_many
     from parley.ingest import InputProblem, read_sources
 
     settings = _settings(args)
     extractor = Extractor(settings, actor_files=args.actors)
+    registry = ActorRegistry.load(args.actors)
     counts: Counter[str] = Counter()
     problems = 0
 
@@ -140,7 +142,9 @@ def _ingest(args: argparse.Namespace) -> int:
                 yield item
 
     with _open(args, settings) as store:
-        for result in take_in_many(store, articles(), extractor, process=args.process, settings=settings):
+        for result in take_in_many(
+            store, articles(), extractor, process=args.process, settings=settings, registry=registry
+        ):
             counts[result.status] += 1
             if result.status == "failed":
                 print(f"parley: {result.source}: {result.message}", file=sys.stderr)
