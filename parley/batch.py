@@ -22,6 +22,7 @@ the :class:`BatchSummary`.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -83,6 +84,7 @@ class BatchSummary:
     retried_chunks: int = 0  # chunks split and sent again after killing workers
     workers: int = 0  # workers connected when the batch started
     startup: float = 0.0  # seconds to start or reach the cluster and load the pipeline on it
+    storing: float = 0.0  # seconds the client spent writing to the store
     elapsed: float = 0.0  # seconds in all, startup included
 
     @property
@@ -323,6 +325,7 @@ class _Batch:
         if isinstance(result, InputProblem):
             self.summary.problems.append(result)
         else:
+            started = time.perf_counter()
             try:
                 taken = commit(
                     self.store,
@@ -341,6 +344,7 @@ class _Batch:
                     self.summary.near_duplicates += taken.duplicate_of is not None
                 else:
                     self.summary.skipped += 1
+            self.summary.storing += time.perf_counter() - started
         self._advance()
 
     def _advance(self) -> None:
@@ -404,7 +408,7 @@ def run_batch(
         )
         items = read_sources(names, settings, published=published, outlet=outlet, allow_private=allow_private)
         batch.run(items, chunk_size)
-    summary.elapsed = time.perf_counter() - started
+        summary.elapsed = time.perf_counter() - started  # the cluster's shutdown is not the batch's work
     return summary
 
 
@@ -413,12 +417,15 @@ def _connect(scheduler: str | None, workers: int | None) -> Iterator[Client]:
     """A client of the scheduler at ``scheduler``, or of a local cluster started for the batch."""
     if scheduler is None:
         n = workers or os.cpu_count() or 1
-        with (
-            LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
-            ) as cluster,
-            Client(cluster, set_as_default=False) as client,
-        ):
+        # Errors only: a worker the nanny kills at shutdown (slow to exit under load) is no news.
+        local = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        with local as cluster, Client(cluster, set_as_default=False) as client:
             yield client
         return
     try:
