@@ -233,12 +233,18 @@ class Negotiation:
             t.lemma_.lower() in self.words.position_verbs for t in ctx.sent
         ):
             return out
-        issue = primary_issue(ctx.words(content))
-        if not issue:
-            return out
-        red_line = bool(self.words.red_line_phrases.search(ctx.text))
-        for party in dict.fromkeys(parties):
-            out.append(ctx.record("positions", content, party=party, issue=issue, red_line=red_line))
+        # "ready to discuss a ceasefire but would never accept foreign troops": two stances
+        clauses = [c for c in _coordinated(content) if self.words.position_phrases.search(c.text)] or [
+            content
+        ]
+        for clause in clauses:
+            issue = primary_issue(ctx.words(clause)) or primary_issue(ctx.words(content))
+            if not issue:
+                continue
+            source = clause if len(clauses) > 1 else ctx.sent
+            red_line = bool(self.words.red_line_phrases.search(source.text))
+            for party in dict.fromkeys(parties):
+                out.append(ctx.record("positions", clause, party=party, issue=issue, red_line=red_line))
         return out
 
     # -- threats ---------------------------------------------------------------------------------
@@ -735,6 +741,26 @@ def _clause(token: Token) -> Span:
             break
         right = max(right, child.right_edge.i)
     return doc[left : right + 1]
+
+
+def _coordinated(span: Span) -> list[Span]:
+    """The coordinated clauses of a span ("A, but B"), each without the others; one when none."""
+    roots = [t for t in span if t.head.i == t.i or not (span.start <= t.head.i < span.end)]
+    reported = cues().report_verbs
+    roots = [
+        next((c for c in r.children if c.dep_ == "ccomp"), r) if r.lemma_.lower() in reported else r
+        for r in roots
+    ]
+    verbs = [
+        v
+        for r in roots
+        for v in (r, *r.conjuncts)
+        if v.pos_ in ("VERB", "AUX") and span.start <= v.i < span.end
+    ]
+    verbs = sorted({v.i: v for v in verbs}.values(), key=lambda v: v.i)
+    if len(verbs) < 2:
+        return [span]
+    return [_clause(v) for v in verbs]
 
 
 def _object_clauses(verb: Token) -> list[Span]:
