@@ -24,6 +24,7 @@ from typing import Any
 
 from parley.actors import ActorRegistry
 from parley.errors import InputError, NotFoundError
+from parley.records import RECORD_KINDS
 from parley.settings import Settings, load_settings
 from parley.store import Store
 
@@ -69,12 +70,22 @@ class _Day:
     """The facts of some processes as they stood on one day: the state every view needs."""
 
     def __init__(
-        self, store: Store, process: str | None, as_of: str | date | None, settings: Settings | None
+        self,
+        store: Store,
+        process: str | None,
+        as_of: str | date | None,
+        settings: Settings | None,
+        latest_meetings: bool = False,
     ):
         self.day = as_of_day(as_of)
         self.stale_days = (settings or load_settings()).consolidate.position_stale_days
-        process_id = _process_id(store, process)
-        self.rows = store.facts(process_id, seen_by=self.day)
+        self.process_id = process_id = _process_id(store, process)
+        if latest_meetings:  # a board shows the last round of talks, the timeline all of them
+            kinds = [k for k in RECORD_KINDS if k != "meetings"]
+            self.rows = store.facts(process_id, kinds=kinds, seen_by=self.day)
+            self.rows += store.latest_meetings(self.day, process_id)
+        else:
+            self.rows = store.facts(process_id, seen_by=self.day)
         later = [f["id"] for f in self.rows if f["last_seen"] > self.day]
         counted = store.corroboration(later, self.day) if later else {}
         for fact in self.rows:  # counts as they were on the day, for facts reported again since
@@ -367,10 +378,10 @@ def board(
     condition), ``proposals`` (open plans and their terms), ``threats``, ``violations``, ``meetings``,
     ``conflicts``, ``conditions``, ``deadlines``. See ``docs/STORE.md`` for each item's fields.
     """
-    state = _Day(store, process, as_of, settings)
+    state = _Day(store, process, as_of, settings, latest_meetings=True)
     views = state.views
     chosen = {v["process"] for v in views}
-    processes = [p for p in store.processes() if p["name"] in chosen or p["name"] == process]
+    processes = [p for p in store.processes(process_id=state.process_id) if p["name"] in chosen or process]
     registry = ActorRegistry.load()
     ids = {v["party"] for v in views if v["party"] and v["kind"] != "meetings"}
     ids |= {t for v in state.of("threats") for t in v["target"]}

@@ -81,7 +81,7 @@ def paragraph_boundaries(doc: Doc) -> Doc:
         if token.i > 0 and ("\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_):
             token.is_sent_start = True
             paragraph_start = token.i
-            inside_quote = False
+            inside_quote = token.text == '"'  # a paragraph that opens with a quotation
             continue
         offset = token.i - paragraph_start
         previous = doc[token.i - 1] if token.i > 0 else None

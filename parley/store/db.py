@@ -434,13 +434,15 @@ class Store:
 
     # -- processes ------------------------------------------------------------------------------
 
-    def processes(self, counts: bool = True) -> list[dict[str, Any]]:
-        """Every process with its party and issue tallies (and, with ``counts``, its article count)."""
+    def processes(self, counts: bool = True, process_id: int | None = None) -> list[dict[str, Any]]:
+        """Every process (or one) with its party and issue tallies and, with ``counts``, its article count."""
         articles = (
             ", (SELECT COUNT(*) FROM articles a WHERE a.process_id = p.id) AS articles" if counts else ""
         )
+        where, params = ("WHERE p.id = ?", [process_id]) if process_id is not None else ("", [])
         return self._all(
-            f"SELECT p.id, p.name, p.parties, p.issues, p.created_at{articles} FROM processes p ORDER BY p.id"
+            f"SELECT p.id, p.name, p.parties, p.issues, p.created_at{articles} FROM processes p {where} ORDER BY p.id",
+            params,
         )
 
     def process(self, process_id: int) -> dict[str, Any]:
@@ -606,6 +608,23 @@ class Store:
             f"SELECT {_FACT_COLUMNS} FROM facts f JOIN processes p ON p.id = f.process_id {where}"
             f" ORDER BY f.process_id, f.kind, f.party, f.issue, f.id{page}",
             params,
+        )
+
+    def latest_meetings(self, day: str, process_id: int | None = None) -> list[dict[str, Any]]:
+        """Meeting facts known on ``day``: each process's latest one held by then, and those after it."""
+        scope, params = ("AND process_id = ?", [process_id]) if process_id is not None else ("", [])
+        last = self._all(
+            "SELECT process_id, MAX(date_start) AS day FROM facts WHERE kind = 'meetings' AND first_seen <= ?"
+            f" AND date_start <= ? {scope} GROUP BY process_id",
+            [day, day, *params],
+        )
+        held = " OR ".join("(f.process_id = ? AND f.date_start = ?)" for _ in last) or "1 = 0"
+        pairs = [value for row in last for value in (row["process_id"], row["day"])]
+        return self._all(
+            f"SELECT {_FACT_COLUMNS} FROM facts f JOIN processes p ON p.id = f.process_id"
+            f" WHERE f.kind = 'meetings' AND f.first_seen <= ? AND ({held} OR f.date_start > ?)"
+            f" {scope.replace('process_id', 'f.process_id')} ORDER BY f.process_id, f.date_start, f.id",
+            [day, *pairs, day, *params],
         )
 
     def fact(self, fact_id: int) -> dict[str, Any]:

@@ -165,11 +165,15 @@ _SOURCE_INDEXES = [
     "CREATE INDEX fact_sources_fact_speaker ON fact_sources (fact_id, speaker)",
 ]
 
+# The board shows each process's latest meeting: found by date without reading them all.
+_MEETINGS_INDEX = "CREATE INDEX facts_kind_process_start ON facts (kind, process_id, date_start)"
+
 #: (version, name, statements for a dialect), applied in order.
 MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
     (1, "tables", {"sqlite": _TABLES, "postgresql": _TABLES}),
     (2, "full-text search", _SEARCH),
     (3, "fact source indexes", {"sqlite": _SOURCE_INDEXES, "postgresql": _SOURCE_INDEXES}),
+    (4, "latest meetings index", {name: [_MEETINGS_INDEX] for name in ("sqlite", "postgresql")}),
 ]
 
 
