@@ -167,3 +167,26 @@ def test_bad_as_of_and_unknown_process_are_clear_errors(store: Store) -> None:
     with pytest.raises(NotFoundError, match="no process named 'gaza' \\(known: RUS-UKR\\)"):
         analysis.board(store, process="gaza")
     assert analysis.board(store, process="RUS-UKR", as_of="2025-03-01")["commitments"] == []
+
+
+def test_the_board_shows_the_last_round_of_talks_and_the_next(store: Store) -> None:
+    rounds = [
+        ("Riyadh", "2025-03-25"),
+        ("Istanbul", "2025-05-16"),
+        ("Istanbul", "2025-06-02"),
+        ("Geneva", "2025-07-01"),
+    ]
+    for place, day in rounds:
+        text = f"Delegations met in {place} on {day} for another round of talks on the war."
+        report(
+            store,
+            text,
+            "2025-05-20",
+            meetings=[{"place": place, "date": day, "participants": ["RUS", "UKR"]}],
+        )
+    meetings = analysis.board(store, as_of="2025-06-10")["meetings"]
+    assert [(m["place"], m["start"], m["status"]) for m in meetings] == [
+        ("Istanbul", "2025-06-02", "held"),
+        ("Geneva", "2025-07-01", "scheduled"),
+    ]
+    assert len([e for e in analysis.timeline(store, as_of="2025-06-10") if e["event"] == "meeting"]) == 4
