@@ -198,7 +198,7 @@ def _matching_process(processes: list[dict[str, Any]], parties: Counter[str]) ->
 
 
 def _new_process_name(weighted: Counter[str], principal: Counter[str], taken: set[str]) -> str:
-    """ "RUS-UKR": the two parties most named as principals (else overall), in alphabetical order."""
+    """A new process's name, "RUS-UKR": the two parties most named as principals (else at all), sorted."""
     ranked = principal or weighted
     top = sorted(sorted(ranked), key=lambda p: -ranked[p])[:2]
     name = "-".join(sorted(top))
