@@ -183,15 +183,20 @@ def _party_tally(records: list[dict[str, Any]]) -> tuple[Counter[str], Counter[s
     return weighted, principal
 
 
-def _matching_process(processes: list[dict[str, Any]], parties: Counter[str]) -> int | None:
-    """The process sharing the most parties with the article (at least two, or its only one)."""
-    best, best_score = None, (0, 0)
+def _matching_process(processes: list[dict[str, Any]], parties: Counter[str], issues: set[str]) -> int | None:
+    """The process sharing the most parties with the article (at least two, or its only one); on a
+    tie, the one sharing more of its issues, then the one where those parties weigh most."""
+    best, best_score = None, (0, 0, 0)
     needed = min(2, len(parties))
     for process in processes:
         shared = parties.keys() & process["parties"].keys()
         if len(shared) < needed:
             continue
-        score = (sum(parties[p] for p in shared), sum(process["parties"][p] for p in shared))
+        score = (
+            sum(parties[p] for p in shared),
+            len(issues & process["issues"].keys()),
+            sum(process["parties"][p] for p in shared),
+        )
         if score > best_score:
             best, best_score = process["id"], score
     return best
@@ -220,19 +225,19 @@ def assign_process(
     if article["process_id"] is not None and not name:
         return article["process_id"]
     weighted, principal = _party_tally(records)
+    issues = Counter(r["issue"] for r in records if r["issue"])
     if name:
         process_id = store.add_process(name)
     elif not weighted:
         return None
     else:
         processes = store.processes(counts=False)
-        process_id = _matching_process(processes, weighted) or store.add_process(
+        process_id = _matching_process(processes, weighted, set(issues)) or store.add_process(
             _new_process_name(weighted, principal, {p["name"] for p in processes})
         )
     process = store.process(process_id)
     parties = Counter(process["parties"]) + weighted
-    issues = Counter(process["issues"]) + Counter(r["issue"] for r in records if r["issue"])
-    store.update_process(process_id, dict(parties), dict(issues))
+    store.update_process(process_id, dict(parties), dict(Counter(process["issues"]) + issues))
     store.set_article_process(article["id"], process_id)
     return process_id
 

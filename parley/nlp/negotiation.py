@@ -584,7 +584,10 @@ class _Sentence:
             # "both countries agreed": the two sides, not the mediator reporting it
             speakers = {self.discourse.party(s.speaker) for _, s in self.statements}
             return self.discourse.sides(subject.i, exclude=speakers)
-        if subject.lower_ in ("they", "we", "it", "he", "she", "i") and self.statements:
+        stands_for_speaker = subject.lower_ in ("they", "we", "it", "he", "she", "i") or (
+            subject.lower_ in cues().anaphors["state"] and any(c.lower_ == "the" for c in subject.children)
+        )
+        if stands_for_speaker and self.statements:
             # in reported speech a pronoun subject is the speaker: "X and Y said they were ready to"
             speakers = [
                 self.discourse.party(s.speaker)
@@ -776,6 +779,9 @@ def _object_clauses(verb: Token) -> list[Span]:
         if head.dep_ == "prep" and head.lower_ not in ("to", "on"):
             continue
         out.append(_clause(head))
+        pobj = next((c for c in head.children if c.dep_ == "pobj"), None) if head.dep_ == "prep" else None
+        for conj in pobj.conjuncts if pobj is not None else ():
+            out.append(_clause(conj))  # "agreed to a cessation of hostilities and the disarmament of ..."
         for conj in head.conjuncts:
             if conj.i > head.i and conj.pos_ in ("VERB", "NOUN"):
                 out.append(_clause(conj))

@@ -183,7 +183,18 @@ class Discourse:
 
     # -- resolving a noun phrase -----------------------------------------------------------
     def resolve(self, head: Token) -> Referent | None:
-        """Who the noun phrase headed by ``head`` stands for, or None."""
+        """Who the noun phrase headed by ``head`` stands for (with its conjuncts: "Ethiopia's
+        government and the TPLF"), or None."""
+        ref = self._resolve_one(head)
+        if ref is None or head.dep_ == "conj":
+            return ref
+        for conj in head.conjuncts:
+            other = self._resolve_one(conj)
+            if other is not None:
+                ref.ids += [i for i in other.ids if i not in ref.ids]
+        return ref
+
+    def _resolve_one(self, head: Token) -> Referent | None:
         words = cues()
         lower = head.lower_
         phrase = _np_span(head)
