@@ -11,7 +11,7 @@ The article's own narration gets no statement.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -39,7 +39,7 @@ class Attribution:
     speaker_span: tuple[int, int] | None = None
     cue_span: tuple[int, int] | None = None
     sentence: int = 0  # index of the sentence in the doc
-    cue_lemma: str = ""
+    covers_previous: bool = False  # "X reports this": it also attributes the sentence before
     content: tuple[int, int] | None = None  # token range [start, end) of what was said
     cue_tokens: tuple[int, int] | None = None  # token range of the cue
 
@@ -55,7 +55,6 @@ class _Cue:
     token: Token  # the cue word (verb, "according", adjective)
     referent: Referent
     span: tuple[int, int]  # token range of the cue phrase
-    region: tuple[int, int] | None = None  # token range the statement covers (None: the sentence)
     via: list[str] = field(default_factory=list)
     belief: bool = False
     demonstrative: bool = False  # "X reports this": attributes the sentence before
@@ -80,12 +79,18 @@ class Attributor:
             ]
             if not found:
                 found = self._quote_continuation(sent, number, statements)
-            for cue_ref_demo in [s for s in found if s.cue_lemma == "#previous"]:
-                found.remove(cue_ref_demo)
-                if number > 0 and not any(s.sentence == number - 1 for s in statements):
+            for st in found:
+                if (
+                    st.covers_previous
+                    and number > 0
+                    and not any(s.sentence == number - 1 for s in statements)
+                ):
                     prev = _trimmed(sentences[number - 1])
-                    statements.append(_copy(cue_ref_demo, prev.start_char, prev.end_char, number - 1))
-                    found.append(_copy(cue_ref_demo, *_char_range(sent), number))
+                    statements.append(
+                        replace(
+                            st, start=prev.start_char, end=prev.end_char, sentence=number - 1, content=None
+                        )
+                    )
             statements.extend(found)
             for st in found:
                 discourse.heard(sent.end - 1, st.speaker)  # after everything said in the sentence
@@ -106,7 +111,6 @@ class Attributor:
             for c in citing:
                 c.via = [i for o in outer for i in o.referent.ids if i.startswith("outlet:")] + c.via
                 c.demonstrative = any(o.demonstrative for o in outer)
-                c.region = None
             found = citing
         out: list[Attribution] = []
         regions = _regions(found, sent)
@@ -129,7 +133,7 @@ class Attributor:
                             sent.doc[cue.span[1] - 1].idx + len(sent.doc[cue.span[1] - 1]),
                         ),
                         sentence=number,
-                        cue_lemma="#previous" if cue.demonstrative else cue.token.lemma_.lower(),
+                        covers_previous=cue.demonstrative,
                         content=(start, end),
                         cue_tokens=cue.span,
                     )
@@ -221,23 +225,17 @@ class Attributor:
         if not previous:
             return []
         span = _trimmed(sent)
-        return [_copy(p, span.start_char, span.end_char, number, direct=True) for p in previous]
-
-
-def _copy(st: Attribution, start: int, end: int, sentence: int, direct: bool | None = None) -> Attribution:
-    text_direct = st.direct if direct is None else direct
-    return Attribution(
-        start,
-        end,
-        st.speaker,
-        list(st.via),
-        text_direct,
-        st.hedged,
-        st.speaker_span,
-        st.cue_span,
-        sentence,
-        st.cue_lemma if st.cue_lemma != "#previous" else "report",
-    )
+        return [
+            replace(
+                p,
+                start=span.start_char,
+                end=span.end_char,
+                sentence=number,
+                content=(span.start, span.end),
+                covers_previous=False,
+            )
+            for p in previous
+        ]
 
 
 def _is_headline(sent: Span) -> bool:
@@ -325,11 +323,6 @@ def _trimmed(span: Span) -> Span:
     while end > start and (span.doc[end - 1].is_space or span.doc[end - 1].text in (",", ";")):
         end -= 1
     return span.doc[start:end]
-
-
-def _char_range(sent: Span) -> tuple[int, int]:
-    span = _trimmed(sent)
-    return span.start_char, span.end_char
 
 
 @Language.factory("parley_attribution", default_config={"actor_files": []})
