@@ -78,9 +78,10 @@ def test_ingest_a_feed_from_a_local_server(
 ) -> None:
     feed = news_server.url("/feed.rss")
     fetched = news_server.hits("/articles/talks.html")
-    code, out, err = run(capsys, "ingest", feed, "--allow-private", "--db", store_url)
+    code, out, err = run(capsys, "ingest", feed, "--allow-private", "--process", "wire", "--db", store_url)
     assert code == 0, err
     assert out.count("stored  ") == 2 and news_server.hits("/articles/talks.html") == fetched + 1
+    assert out.count("process wire") == 2
     with open_store(store_url) as store:
         urls = {a["url"] for a in store.articles()}
         assert urls == {news_server.url("/articles/talks.html"), news_server.url("/articles/truce.html")}
