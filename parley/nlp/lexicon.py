@@ -51,8 +51,6 @@ class NegotiationWords:
     """Negotiation vocabulary (``data/negotiation.yaml``)."""
 
     commitment_verbs: frozenset[str]
-    commitment_phrases: re.Pattern[str]
-    commitment_nouns: frozenset[str]
     readiness: frozenset[str]
     tentative_verbs: frozenset[str]
     condition_markers: re.Pattern[str]
@@ -65,10 +63,8 @@ class NegotiationWords:
     threat_verbs: frozenset[str]
     threat_phrases: re.Pattern[str]
     threat_strong: re.Pattern[str]
-    deadline_phrases: re.Pattern[str]
     violation_verbs: frozenset[str]
     attack_verbs: frozenset[str]
-    violation_phrases: re.Pattern[str]
     meeting_verbs: frozenset[str]
     meeting_nouns: frozenset[str]
 
@@ -99,8 +95,6 @@ def negotiation_words() -> NegotiationWords:
     raw = _read("negotiation.yaml")
     return NegotiationWords(
         commitment_verbs=frozenset(raw["commitment_verbs"]),
-        commitment_phrases=_phrase_regex(raw["commitment_phrases"]),
-        commitment_nouns=frozenset(raw["commitment_nouns"]),
         readiness=frozenset(raw["readiness"]),
         tentative_verbs=frozenset(raw["tentative_verbs"]),
         condition_markers=_phrase_regex(raw["condition_markers"]),
@@ -113,10 +107,8 @@ def negotiation_words() -> NegotiationWords:
         threat_verbs=frozenset(raw["threat_verbs"]),
         threat_phrases=_phrase_regex(raw["threat_phrases"]),
         threat_strong=_phrase_regex(raw["threat_strong"]),
-        deadline_phrases=_phrase_regex(raw["deadline_phrases"]),
         violation_verbs=frozenset(raw["violation_verbs"]),
         attack_verbs=frozenset(raw["attack_verbs"]),
-        violation_phrases=_phrase_regex(raw["violation_phrases"]),
         meeting_verbs=frozenset(raw["meeting_verbs"]),
         meeting_nouns=frozenset(raw["meeting_nouns"]),
     )

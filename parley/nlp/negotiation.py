@@ -520,17 +520,6 @@ class _Sentence:
         self.text = sent.text
         self._masked: str = sent.doc.user_data["parley_masked"]
         self.last_date: str | None = None
-        self.words_proposal_verbs = (
-            "present",
-            "offer",
-            "submit",
-            "put",
-            "table",
-            "propose",
-            "unveil",
-            "send",
-            "draft",
-        )
         self.paragraph = sum(1 for t in sent.doc[: sent.start] if "\n" in t.text or "\n" in t.whitespace_)
 
     def words(self, span: Span) -> str:
@@ -638,7 +627,7 @@ class _Sentence:
         head = noun.head
         if noun.dep_ in ("dobj", "pobj") and head.pos_ in ("VERB", "ADP"):
             verb = head if head.pos_ == "VERB" else head.head
-            if verb.lemma_.lower() in self.words_proposal_verbs:
+            if verb.lemma_.lower() in negotiation_words().proposal_verbs:
                 parties = self.parties_of_subject(verb)
                 return parties[0] if parties else None
         return None
