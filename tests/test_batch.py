@@ -19,12 +19,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import cloudpickle
 import psycopg
 import pytest
 from distributed import Client
 
-from parley.batch import DEFAULT_CHUNK_SIZE, BatchSummary, estimate_total, run_batch
+from parley.batch import DEFAULT_CHUNK_SIZE, BatchSummary, ExtractorPlugin, estimate_total, run_batch
 from parley.flow import content_hash
+from parley.records import Article
 from parley.settings import load_settings
 from parley.store import open_store
 
@@ -37,6 +39,8 @@ PG_SERVER = os.environ.get("PARLEY_TEST_POSTGRES", "postgresql://postgres@127.0.
 START_TIMEOUT = 120  # seconds for the scheduler and workers to come up on a busy 2-core machine
 
 pytestmark = pytest.mark.slow
+# Workers cannot import this module: what they run from it travels by value.
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 
 @dataclass
@@ -63,14 +67,18 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     scheduler_file = folder / "scheduler.json"
     processes: list[subprocess.Popen[bytes]] = []
 
-    def start(name: str, *args: str | Path) -> None:
+    def start(name: str, *args: str | Path, env: dict[str, str] | None = None) -> None:
         with (folder / f"{name}.log").open("wb") as log:  # the child keeps its own handle
-            processes.append(subprocess.Popen([DASK, *args, "--no-dashboard"], stdout=log, stderr=log))
+            command = [DASK, *args, "--no-dashboard"]
+            processes.append(
+                subprocess.Popen(command, stdout=log, stderr=log, env={**os.environ, **(env or {})})
+            )
 
     try:
-        start(
-            "scheduler", "scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", scheduler_file
-        )
+        # A chunk may kill 2 workers (Dask's default: 4) before it comes back as KilledWorker, so
+        # that the poison test takes seconds, not minutes.
+        start("scheduler", "scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", scheduler_file,
+              env={"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"})  # fmt: skip
         deadline = time.monotonic() + START_TIMEOUT
         while not scheduler_file.exists():
             assert time.monotonic() < deadline, (folder / "scheduler.log").read_text()
@@ -208,6 +216,38 @@ def test_bad_input_is_reported_per_article_and_the_rest_is_stored(cluster: Clust
     assert "UTF-8" in problems[f"{more}:20"].message
     assert (summary.stored, summary.failed) == (len(expected), 7)
     assert_stored_once(db, expected)
+
+
+class PoisonedExtractor(ExtractorPlugin):
+    """Kills its worker process on any chunk holding a "POISON" article, as a crash in spaCy would."""
+
+    def extract(self, articles: list[Article]) -> list:  # type: ignore[type-arg]
+        if any("POISON" in article.text for article in articles):
+            os._exit(13)
+        return super().extract(articles)
+
+
+def test_an_article_that_kills_every_worker_fails_alone(cluster: Cluster, tmp_path: Path) -> None:
+    rows = list(synthetic.articles(40, seed=7))
+    poison = {"id": "poison", "text": "POISON " + rows[0]["text"]}
+    (tmp_path / "news.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in [*rows[:11], poison, *rows[11:]])
+    )
+    db = str(tmp_path / "parley.db")
+    # Settings of its own give the plugin a name of its own: run_batch finds the poisoned one there.
+    settings = load_settings(nlp={"batch_size": 7})
+    with Client(cluster.address, set_as_default=False) as client:
+        client.register_plugin(PoisonedExtractor(settings))
+
+    summary = run_batch(
+        [tmp_path / "news.jsonl"], db, scheduler=cluster.address, chunk_size=8, settings=settings
+    )
+
+    assert [(p.source, p.code) for p in summary.problems] == [(f"{tmp_path / 'news.jsonl'}:12", "P501")]
+    assert "every worker that tried to extract this article died" in summary.problems[0].message
+    assert summary.retried_chunks >= 1
+    assert_stored_once(db, rows)
+    cluster.wait_for_workers(2)
 
 
 @pytest.mark.postgres
