@@ -223,6 +223,10 @@ class Discourse:
             parties = self.sides(head.i, exclude=speakers)
             return Referent(parties, phrase) if len(parties) == 2 else None
         possessor = self._affiliation(head)
+        if possessor and head.lemma_.lower() not in words.anaphors["source"] and _is_title(head):
+            holder = self._title_holder(head, possessor)  # "the Israeli defence minister" → Israel Katz
+            if holder:
+                return Referent([holder], phrase)
         definite = "the" in determiners and not possessor
         if definite and head.lemma_.lower() not in words.anaphors["source"] and _is_title(head):
             return self._recent(head, phrase, lambda s: self.kind(s) == "person")  # "the envoy added"
@@ -315,6 +319,26 @@ class Discourse:
                 return self._anaphor("group", head.i)
         return None
 
+    def _title_holder(self, head: Token, party: str) -> str | None:
+        """The one person the registry lists with this title for ``party`` on the article's date."""
+        words = _title_words(
+            " ".join(
+                t.text
+                for t in head.doc[head.left_edge.i : head.i + 1]
+                if t.i not in self._mention_at and t.dep_ not in ("det", "poss", "case")
+            )
+        )
+        if not words:
+            return None
+        published = self.doc.user_data.get("published")
+        found = [
+            actor.id
+            for actor in self.registry.all("person")
+            if self.registry.party_of(actor.id, published) == party
+            and _title_words(self.registry.title_of(actor.id, published) or "") == words
+        ]
+        return found[0] if len(found) == 1 else None
+
     def _source(self, head: Token, phrase: Span, determiners: set[str]) -> Referent | None:
         """An unnamed source: ``anon:`` + the affiliation the phrase gives, or bare ``anon``."""
         via: list[str] = []
@@ -353,6 +377,15 @@ def _np_span(head: Token) -> Span:
         else:
             break
     return head.doc[left : right + 1]
+
+
+_TITLE_FILLERS = frozenset({"of", "the", "for", "and", "'s", "senior", "top", "chief"})
+
+
+def _title_words(title: str) -> frozenset[str]:
+    """A title as a set of words, so "Defence Minister" and "Minister of Defense" compare equal."""
+    words = title.lower().replace("defence", "defense").replace("-", " ").split()
+    return frozenset(w for w in words if w not in _TITLE_FILLERS)
 
 
 def _in_subject(token: Token) -> bool:
