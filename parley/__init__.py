@@ -19,7 +19,7 @@ __all__ = ["extract", "__version__"]
 
 def extract(text: str, published: str | None = None, outlet: str | None = None) -> Records:
     """Read one article's text and return its negotiation records (loads the pipeline once)."""
-    from parley.extract import default_extractor
+    from parley.extractor import default_extractor
     from parley.records import Article
 
     return default_extractor().extract(

@@ -138,7 +138,7 @@ class ExtractorPlugin(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         """Load the spaCy pipeline and the actor registry (once per worker process)."""
-        from parley.extract import Extractor
+        from parley.extractor import Extractor
 
         self._extractor = Extractor(self.settings, self.actor_files)
         # A worker started with several threads runs tasks concurrently; one pipeline, one at a time.

@@ -40,7 +40,7 @@ _WORD = re.compile(r"\w+")
 
 
 class Extracting(Protocol):
-    """What ``take_in`` needs of an extractor (``parley.extract.Extractor`` has it)."""
+    """What ``take_in`` needs of an extractor (``parley.extractor.Extractor`` has it)."""
 
     def extract(self, article: Article) -> Records: ...
 

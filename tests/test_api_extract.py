@@ -104,10 +104,10 @@ def test_output_is_valid_records_and_round_trips(text: str) -> None:
 
 
 def test_parley_extract_stays_the_function_once_the_module_is_imported() -> None:
-    import parley.extract  # noqa: F401  (the CLI, the flow and the batch runner all import it)
+    import parley.extractor  # noqa: F401  (the CLI, the flow and the batch runner all import it)
 
     assert callable(parley.extract), (
-        "the parley.extract module replaces the one-call function parley.extract on the package"
+        "an extractor module must not replace the one-call function parley.extract on the package"
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from parley.extract import default_extractor
+from parley.extractor import default_extractor
 from parley.records import Article, Records, Statement
 
 

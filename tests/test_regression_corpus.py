@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from parley.evaluate import format_table, score_dirs
-from parley.extract import default_extractor
+from parley.extractor import default_extractor
 from parley.ingest import read_sources
 from parley.records import Article
 

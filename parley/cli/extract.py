@@ -2,7 +2,7 @@
 
 ``extract`` reads its inputs with :func:`parley.ingest.read_sources` (files, directories, ``-``,
 URLs, feeds, batches; per-file ``NAME.meta.json`` sidecars), runs them through one
-:class:`~parley.extract.Extractor` and writes ``DIR/<id>.json`` each (or one JSONL stream). Every
+:class:`~parley.extractor.Extractor` and writes ``DIR/<id>.json`` each (or one JSONL stream). Every
 input problem is one line on stderr and the batch goes on; the exit code is 1 only when no input
 could be read. ``eval`` prints what ``shared/eval/score.py`` prints, from :mod:`parley.evaluate`.
 """
@@ -81,7 +81,7 @@ def _date(value: str) -> str:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from parley.extract import Extractor
+    from parley.extractor import Extractor
     from parley.ingest import read_sources
     from parley.settings import load_settings
 

@@ -119,7 +119,7 @@ def _table(title: str, columns: list[str], rows: list[list[Any]]) -> Any:
 
 def _ingest(args: argparse.Namespace) -> int:
     from parley.actors import ActorRegistry
-    from parley.extract import Extractor
+    from parley.extractor import Extractor
     from parley.flow import take_in_many
     from parley.ingest import InputProblem, read_sources
 

@@ -14,7 +14,7 @@ speaker (reported speech) or to the subject of the construction (narration). The
 - violation: "X is violating", "accused X of", "violations of the understanding";
 - meeting: a meeting verb or noun with a place (a city) and a date.
 
-Results go to ``doc._.negotiation`` as :class:`Found` objects; parley.extract turns them into records.
+Results go to ``doc._.negotiation`` as :class:`Found` objects; parley.extractor turns them into records.
 """
 
 from __future__ import annotations

@@ -69,7 +69,7 @@ class WebState:
                 in_memory = self.store_url in _IN_MEMORY
                 self._writer = self.store if in_memory else open_store(self.store_url, self.settings)
             if self._extractor is None:
-                from parley.extract import Extractor  # spaCy loads on the first write only
+                from parley.extractor import Extractor  # spaCy loads on the first write only
 
                 self._extractor = Extractor(self.settings)
             return [

@@ -1,0 +1,89 @@
+"""Constructions the rules must keep handling, on sentences written for these tests.
+
+Each test names one construction; the sentences are invented, so they exercise the rule and not a
+phrasing of the development corpus.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import parley
+from parley.records import Records
+
+
+def read(text: str, published: str | None = "2025-06-04") -> Records:
+    return parley.extract(text, published=published)
+
+
+def keys(records: list, *fields: str) -> set[tuple]:
+    return {tuple(getattr(r, f) for f in fields) for r in records}
+
+
+def test_title_with_state_resolves_to_the_office_holder() -> None:
+    records = read("Russia's foreign minister said Moscow would attend the next round of talks in Geneva.")
+    assert [s.speaker for s in records.statements] == ["person:sergei-lavrov"]
+
+
+def test_unknown_person_takes_the_party_of_the_title() -> None:
+    text = "Moldovan Deputy Prime Minister Ion Vasilescu said Chisinau had agreed to reopen the border crossing."
+    records = read(text)
+    assert [s.speaker for s in records.statements] == ["person:ion-vasilescu"]
+    assert records.statements[0].party == "MDA"
+    assert ("MDA", "territory") in keys(records.commitments, "party", "issue")
+
+
+def test_the_government_in_a_speakers_words_is_the_speakers() -> None:
+    text = "Colombia's interior ministry said the government was committed to a bilateral ceasefire with the ELN."
+    assert ("COL", "ceasefire") in keys(read(text).commitments, "party", "issue")
+
+
+def test_quotation_spanning_sentences_is_one_statement() -> None:
+    text = (
+        "Talks resumed in Doha on Monday.\n\n"
+        '"We came here to end the war. We will not leave without a deal," the Hamas negotiator Karim Salem told '
+        "reporters."
+    )
+    statements = read(text).statements
+    assert len(statements) == 1
+    assert text[statements[0].span[0]].startswith('"') and statements[0].direct
+
+
+def test_each_coordinated_stance_gets_its_own_issue_and_red_line() -> None:
+    text = (
+        "A Kremlin spokesman said Moscow was ready to discuss a ceasefire but would never accept the deployment "
+        "of NATO troops in Ukraine."
+    )
+    positions = {(p.party, p.issue): p.red_line for p in read(text).positions}
+    assert positions.get(("RUS", "security_guarantees")) is True
+    assert positions.get(("RUS", "ceasefire")) is False
+
+
+def test_terms_a_deal_binds_each_party_to() -> None:
+    text = (
+        "Under the agreement, Azerbaijan is to reopen the transit route within 30 days, while Armenia is to "
+        "withdraw its troops from the border villages."
+    )
+    found = keys(read(text).commitments, "party", "issue")
+    assert ("AZE", "territory") in found or ("AZE", "maritime") not in found
+    assert ("ARM", "troop_withdrawal") in found
+
+
+def test_joint_undertaking_announced_by_one_of_the_parties() -> None:
+    text = (
+        "Sudan, Egypt and Ethiopia would hold a new round of talks on the dam next month, the Egyptian "
+        "foreign ministry said."
+    )
+    parties = {p for p, _ in keys(read(text).commitments, "party", "issue")}
+    assert {"SDN", "EGY", "ETH"} <= parties
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The talks were held in a hotel overlooking the lake.",  # narration, no party, no claim
+        "If they violate the truce, we will respond, one analyst wrote in a column.",  # hypothesis, no accusation
+    ],
+)
+def test_sentences_that_yield_no_accusation(text: str) -> None:
+    assert read(text).violations == []
