@@ -77,7 +77,7 @@ def _connect_sqlite(url: str) -> sqlite3.Connection:
         path = str(Path(path).expanduser())
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60)
-        conn.row_factory = sqlite3.Row
+        conn.row_factory = _dict_row
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
@@ -98,12 +98,17 @@ def _connect_postgresql(url: str) -> Any:
         raise StoreError(f"cannot connect to PostgreSQL: {message}", source=_redact(url)) from exc
 
 
-def _decode(row: Any) -> dict[str, Any]:
-    out = dict(row)
-    for key in JSON_COLUMNS & out.keys():
-        if isinstance(out[key], str):
-            out[key] = json.loads(out[key])
-    return out
+def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
+    """SQLite rows as dicts, as psycopg's ``dict_row`` gives them."""
+    return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    for key in JSON_COLUMNS:
+        value = row.get(key)
+        if isinstance(value, str):
+            row[key] = json.loads(value)
+    return row
 
 
 def _json(value: Any) -> str:
@@ -225,9 +230,9 @@ class Store:
         """
         problems: list[str] = []
         if self.backend == "sqlite":
-            checks = [r[0] for r in self._conn.execute("PRAGMA integrity_check").fetchall()]
+            checks = [r["integrity_check"] for r in self._all("PRAGMA integrity_check")]
             problems += [c for c in checks if c != "ok"]
-            problems += [f"foreign key: {tuple(r)}" for r in self._conn.execute("PRAGMA foreign_key_check")]
+            problems += [f"foreign key: {r}" for r in self._all("PRAGMA foreign_key_check")]
         orphans = {
             "statement without its article": "SELECT COUNT(*) AS n FROM statements s"
             " LEFT JOIN articles a ON a.id = s.article_id WHERE a.id IS NULL",
