@@ -118,7 +118,7 @@ def take_in(
     """
     found = store.article_by_hash(content_hash(article.text))
     if found:
-        return _exists(article, found, store)
+        return _exists(article, found)
     try:
         records = extractor.extract(article)
     except ParleyError as exc:
@@ -151,7 +151,7 @@ def take_in_many(
             extracted = None  # redo the batch one article at a time below
         for article, found in zip(batch, stored, strict=True):
             if found:
-                yield _exists(article, found, store)
+                yield _exists(article, found)
             elif extracted is None:
                 yield take_in(
                     store, article, extractor, process=process, settings=settings, registry=registry
@@ -180,7 +180,7 @@ def commit(
     with store.transaction():
         found = store.article_by_hash(digest)
         if found:
-            return _exists(article, found, store)
+            return _exists(article, found)
         hashes = shingles(article.text)
         keys = bands(hashes)
         duplicate_of = _first_of_story(store, keys, hashes, settings.store.near_duplicate_jaccard)
@@ -209,25 +209,25 @@ def commit(
             for i, record in enumerate(data[kind]):
                 _add_record(store, article_id, kind, i, record, statements, published)
         consolidate.apply_article(store, article_id, process=process, registry=registry)
-        stored = store.article(article_id)
+        stored = store.article_by_hash(digest) or {}
     return TakeIn(
         source=article.source,
         status="stored",
         article_id=article_id,
         duplicate_of=duplicate_of,
         records=records.count(),
-        process=stored["process"],
+        process=stored.get("process"),
     )
 
 
-def _exists(article: Article, found: dict[str, Any], store: Store) -> TakeIn:
+def _exists(article: Article, found: dict[str, Any]) -> TakeIn:
     return TakeIn(
         source=article.source,
         status="exists",
         article_id=found["id"],
         duplicate_of=found["duplicate_of"],
         records=found["record_count"],
-        process=store.article(found["id"])["process"],
+        process=found["process"],
     )
 
 

@@ -253,9 +253,10 @@ class Store:
     # -- articles -------------------------------------------------------------------------------
 
     def article_by_hash(self, content_hash: str) -> dict[str, Any] | None:
-        """The stored article with this content hash (id, key, duplicate_of, record_count), if any."""
+        """The stored article with this content hash (id, key, duplicate_of, process, record_count), if any."""
         return self._one(
-            "SELECT id, key, duplicate_of, process_id, record_count FROM articles WHERE content_hash = ?",
+            "SELECT a.id, a.key, a.duplicate_of, a.process_id, p.name AS process, a.record_count"
+            " FROM articles a LEFT JOIN processes p ON p.id = a.process_id WHERE a.content_hash = ?",
             (content_hash,),
         )
 
