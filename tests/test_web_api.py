@@ -310,7 +310,7 @@ def test_token_from_the_token_file(
 
 def test_malformed_and_invalid_bodies_are_422(writable: TestClient) -> None:
     headers = {**AUTH, "Content-Type": "application/json"}
-    for content in [b"{not json", b'{"text": "unterminated', b"[1, 2", b"\xff\xfe"]:
+    for content in [b"{not json", b'{"text": "unterminated', b"[1, 2", b"\xff\xfe", b'{"text": "\xff\xfa"}']:
         response = writable.post("/api/articles", content=content, headers=headers)
         assert response.status_code == 422 and error_of(response)["code"] == "P505", content
     for body in [{}, {"text": ARTICLE_TEXT, "url": "https://example.org/a"}, {"url": "file:///etc/passwd"},

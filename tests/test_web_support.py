@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from parley import flow
-from parley.extract import Extractor
+from parley.extractor import Extractor
 from parley.records import Article
 from parley.settings import load_settings
 from parley.store import open_store
@@ -77,8 +77,11 @@ def db_copy(seed_db: Path, tmp_path: Path) -> Path:
 def client_for(db: Path | str, extractor: Any = None, **sections: dict[str, Any]) -> Iterator[TestClient]:
     """An in-process client of the app over ``db``; ``sections`` override settings (``serve={...}``)."""
     app = create_app(str(db), load_settings(**sections), extractor=extractor)
-    with TestClient(app) as client:
-        yield client
+    try:
+        with TestClient(app) as client:
+            yield client
+    finally:
+        app.state.parley.close()
 
 
 @pytest.fixture

@@ -76,5 +76,8 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"parley: serving {url_of(sock)} (Ctrl-C to stop)", flush=True)
     print(f"parley: {_writes(app.state.parley)}", flush=True)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    finally:
+        app.state.parley.close()
     return 0

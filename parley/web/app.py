@@ -7,8 +7,6 @@ uvicorn. Everything it needs is served by itself (no CDN): the pages' CSS and sc
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import fastapi_offline
@@ -132,15 +130,12 @@ def create_app(
     """The web app over the store at ``store_url`` (a SQLite path or a postgresql:// URL).
 
     Writes extract with ``extractor`` when given (one already loaded), else with a
-    ``parley.extract.Extractor`` loaded on the first write.
+    ``parley.extractor.Extractor`` loaded on the first write. The store stays open for the life of
+    the app, whatever the ASGI lifespan events (a test client sends them per request); close it
+    with ``app.state.parley.close()``.
     """
     settings = settings or load_settings()
     state = WebState(store_url, settings, extractor)
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        state.close()
 
     app = FastAPI(
         title="parley",
@@ -148,7 +143,6 @@ def create_app(
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
-        lifespan=lifespan,
     )
     app.state.parley = state
     app.add_middleware(BodyLimit, limit=settings.serve.max_body_bytes)
@@ -169,6 +163,8 @@ def create_app(
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 400:  # FastAPI could not read the body (not UTF-8 JSON): malformed
+            return error_response(request, 422, INVALID_REQUEST, "the request body is not UTF-8 JSON")
         message = exc.detail if exc.status_code != 404 else f"no page at {request.url.path}"
         response = error_response(request, exc.status_code, http_code(exc), str(message))
         response.headers.update(exc.headers or {})
