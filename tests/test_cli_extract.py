@@ -407,3 +407,19 @@ def test_progress_bar_only_in_a_terminal(tmp_path: Path) -> None:
     text = shown.decode("utf-8", "replace")
     assert "extracting" in text and "3/?" in text
     assert "parley: 3 articles" in text
+
+
+@pytest.mark.slow
+def test_closed_output_stream_stops_quietly(tmp_path: Path) -> None:
+    paths = [str(write(tmp_path, f"{i}.txt", ZELENSKY)) for i in range(3)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "parley", "extract", *paths, "--jsonl"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader goes away before the first record (like `| head -0`)
+    err = process.stderr.read()
+    assert process.wait(timeout=120) == 1  # nothing could be written
+    assert "Traceback" not in err and "Exception ignored" not in err
+    assert "the output stream was closed; stopping" in err
+    assert summary(err).group(1, 5) == ("0", "1")

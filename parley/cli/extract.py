@@ -111,6 +111,9 @@ def _extract(args: argparse.Namespace) -> int:
                 report.progress(article.source)
                 try:
                     replaced = output.write(records, article.source)
+                except BrokenPipeError:  # the reader of the stream went away (``| head``)
+                    report.error(article.source, "the output stream was closed; stopping")
+                    break
                 except OSError as err:
                     report.error(article.source, f"cannot write the records: {_reason(err)}")
                     continue
@@ -252,8 +255,13 @@ class _JsonlOutput:
 
     def write(self, records: Records, source: str) -> str | None:
         """Write one line (flushed: a reader of the stream never sees half a record)."""
-        self.handle.write(json.dumps(records.to_dict(), ensure_ascii=False) + "\n")
-        self.handle.flush()
+        try:
+            self.handle.write(json.dumps(records.to_dict(), ensure_ascii=False) + "\n")
+            self.handle.flush()
+        except BrokenPipeError:
+            if self.partial is None:  # stdout: the interpreter's last flush must not fail again
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise
         return None
 
     def close(self, complete: bool) -> None:
