@@ -24,6 +24,7 @@ KIND_OFFSET = {
     "meetings": 0,
 }
 BAR_OFFSET = 16
+LANE = 9  # height added to a row for each further overlapping range
 TICKS = 6
 
 
@@ -31,18 +32,28 @@ def _day(text: str) -> date:
     return date.fromisoformat(text[:10])
 
 
+def _key(item: dict[str, Any]) -> str:
+    """The row of an event or range: its party, or the meetings row."""
+    return "meetings" if item["kind"] == "meetings" else item["party"] or "unknown"
+
+
+def _lanes(ranges: list[dict[str, Any]]) -> list[int]:
+    """A lane for each range so that the ranges of a row that overlap in time are drawn apart."""
+    ends: dict[str, list[str]] = {}  # row -> the last day taken in each of its lanes
+    lanes = []
+    for r in ranges:
+        taken = ends.setdefault(_key(r), [])
+        lane = next((i for i, end in enumerate(taken) if end < r["start"]), len(taken))
+        if lane == len(taken):
+            taken.append(r["end"])
+        else:
+            taken[lane] = r["end"]
+        lanes.append(lane)
+    return lanes
+
+
 def layout(events: list[dict[str, Any]], ranges: list[dict[str, Any]], as_of: str) -> dict[str, Any]:
     """Rows, ticks, marks and bars for ``events`` and ``ranges`` (see ``data.timeline_data``)."""
-    rows: list[str] = []
-    labels: dict[str, str] = {}
-
-    def row_of(item: dict[str, Any]) -> int:
-        key = "meetings" if item["kind"] == "meetings" else item["party"] or "unknown"
-        if key not in labels:
-            rows.append(key)
-            labels[key] = "Meetings" if key == "meetings" else item.get("party_name") or key
-        return rows.index(key)
-
     days = [_day(e["date"]) for e in events]
     days += [_day(r["start"]) for r in ranges] + [_day(r["end"]) + timedelta(days=1) for r in ranges]
     if not days:
@@ -64,12 +75,22 @@ def layout(events: list[dict[str, Any]], ranges: list[dict[str, Any]], as_of: st
     def x(day: date) -> float:
         return round(LEFT + plot * (day - first).days / span, 1)
 
+    ranges = sorted(ranges, key=lambda r: (r["start"], r["end"]))
+    lanes = _lanes(ranges)
+    # Rows in order of their first item; a row is taller by one lane for each extra overlapping range.
+    order: dict[str, str] = {}
     for item in sorted([*events, *ranges], key=lambda i: i.get("date") or i["start"]):
-        row_of(item)
+        order.setdefault(_key(item), item.get("party_name") or item["party"] or "unknown")
+    extra = {key: max((lane for r, lane in zip(ranges, lanes, strict=True) if _key(r) == key), default=0)
+             for key in order}  # fmt: skip
+    centre, top = {}, TOP
+    for key in order:
+        centre[key] = top + ROW / 2
+        top += ROW + LANE * extra[key]
     marks = [
         {
             "x": x(_day(e["date"])),
-            "y": TOP + ROW * row_of(e) + ROW / 2 + KIND_OFFSET.get(e["kind"], 0),
+            "y": centre[_key(e)] + KIND_OFFSET.get(e["kind"], 0),
             "kind": e["kind"],
             "future": e["future"],
             "href": e["link"],
@@ -81,20 +102,27 @@ def layout(events: list[dict[str, Any]], ranges: list[dict[str, Any]], as_of: st
         {
             "x": x(_day(r["start"])),
             "width": max(x(_day(r["end"]) + timedelta(days=1)) - x(_day(r["start"])), 2.0),
-            "y": TOP + ROW * row_of(r) + ROW / 2 + BAR_OFFSET,
+            "y": centre[_key(r)] + BAR_OFFSET + LANE * lane,
             "range": r["range"],
             "href": r["link"],
             "title": f"{r['start']} – {r['end']} · {r['range']} · {r.get('party_name') or r['party'] or ''}: {r['text']}",
         }
-        for r in ranges
+        for r, lane in zip(ranges, lanes, strict=True)
     ]
-    ticks = [first + timedelta(days=round(span * i / TICKS)) for i in range(TICKS + 1)]
+    ticks = sorted({first + timedelta(days=round(span * i / TICKS)) for i in range(TICKS + 1)})
     today = _day(as_of)
     return {
         "width": WIDTH,
-        "height": TOP + ROW * len(rows) + 8,
-        "rows": [{"label": labels[key], "y": TOP + ROW * i + ROW / 2} for i, key in enumerate(rows)],
-        "ticks": [{"x": x(t), "label": t.isoformat()} for t in sorted(set(ticks))],
+        "height": top + 8,
+        "rows": [
+            {
+                "label": "Meetings" if key == "meetings" else label,
+                "y": centre[key],
+                "bottom": centre[key] - ROW / 2 + ROW + LANE * extra[key],
+            }
+            for key, label in order.items()
+        ],  # fmt: skip
+        "ticks": [{"x": x(t), "label": t.isoformat()} for t in ticks],
         "marks": marks,
         "bars": bars,
         "as_of_x": x(today) if first <= today <= last else None,
