@@ -151,6 +151,11 @@ def issues_in(text: str) -> list[tuple[int, str]]:
     return [(start, issue) for start, _, issue in sorted(specific + generic)]
 
 
+def specific_issues(text: str) -> list[str]:
+    """The issues named by specific words in ``text``, in order of first mention."""
+    return [issue for _, _, issue in _first_matches(text, "specific")]
+
+
 def primary_issue(text: str) -> str | None:
     """The issue a clause is about: the first specific issue named in it, else the first generic one."""
     for tier in ("specific", "generic"):

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 
 from parley import dates
 from parley.nlp.attribution import Attribution
-from parley.nlp.lexicon import cues, negotiation_words, primary_issue, violation_issue
+from parley.nlp.lexicon import cues, negotiation_words, primary_issue, specific_issues, violation_issue
 from parley.nlp.mentions import registry_for
 from parley.nlp.reference import PAIR_NOUNS, Discourse
 
@@ -786,9 +786,12 @@ def _proposal_terms(noun: Token) -> Span | None:
 
 
 def _all_issues(text: str) -> list[str]:
-    from parley.nlp.lexicon import issues_in
-
-    return list(dict.fromkeys(issue for _, issue in issues_in(text)))
+    """The terms a plan's description names: every specific issue, else its main generic one."""
+    named = specific_issues(text)
+    if named:
+        return named
+    issue = primary_issue(text)
+    return [issue] if issue else []
 
 
 def _consequence(sent: Span, warning: Token | None = None) -> Span:
