@@ -219,8 +219,13 @@ def statements_list(
     since: date | None = None,
     until: date | None = None,
 ) -> list[Row]:
-    """Statements (reported speech), in article date order, filtered by article, speaker, party and date."""
+    """Statements (reported speech), in article date order, filtered by article, speaker, party and date.
+
+    A statement's ``party`` is the one the extractor gave, else the one the actor registry knows
+    its speaker acted for on the day (a minister speaks for their state).
+    """
     meta = {a["id"]: a for a in articles_list(store)}
+    registry = names()
     if article is not None:
         store.article(article)  # NotFoundError for a bad id
         rows: Any = store.statements(article)
@@ -229,15 +234,16 @@ def statements_list(
     out = []
     for row in rows:
         seen = meta[row["article_id"]]["seen"] if row["article_id"] in meta else None
+        acts_for = row["party"] or registry.party_of(row["speaker"], seen)
         if speaker is not None and row["speaker"] != speaker:
             continue
-        if party is not None and row["party"] != party:
+        if party is not None and acts_for != party:
             continue
         if not _in_range(seen, since, until):
             continue
         out.append({
             "id": row["id"], "article_id": row["article_id"], "idx": row["idx"], "speaker": row["speaker"],
-            "speaker_name": names().name(row["speaker"]), "party": row["party"], "via": row["via"],
+            "speaker_name": registry.name(row["speaker"]), "party": acts_for, "via": row["via"],
             "direct": bool(row["direct"]), "hedged": bool(row["hedged"]),
             "span": [row["span_start"], row["span_end"]], "text": row["text"], "seen": seen,
             "link": article_link(row["article_id"], (row["span_start"], row["span_end"])),
@@ -426,10 +432,10 @@ def actor_index(store: Store, settings: Settings, as_of: date | None = None) -> 
         if v["party"] and v["kind"] != "meetings"
     )
     said: Counter[str] = Counter()
-    for row in store.rows("statements"):
-        said[row["speaker"]] += 1
-        if row["party"] and row["party"] != row["speaker"]:
-            said[row["party"]] += 1
+    for statement in statements_list(store):
+        said[statement["speaker"]] += 1
+        if statement["party"] and statement["party"] != statement["speaker"]:
+            said[statement["party"]] += 1
     registry = names()
     out = []
     for actor_id in set(facts) | set(said):
