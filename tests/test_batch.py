@@ -157,8 +157,26 @@ def test_batch_stores_each_article_once_and_a_rerun_stores_nothing(cluster: Clus
     assert_stored_once(db, rows)
 
 
+def test_an_interrupted_batch_is_finished_by_running_it_again(cluster: Cluster, tmp_path: Path) -> None:
+    rows = write_batch(tmp_path / "news.jsonl", 64, seed=8)
+    db = str(tmp_path / "parley.db")
+
+    def interrupt(done: int, total: int | None) -> None:
+        if done == 20:
+            raise KeyboardInterrupt  # Ctrl-C, after the 20th article was stored
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([tmp_path / "news.jsonl"], db, scheduler=cluster.address, chunk_size=8, progress=interrupt)
+    with open_store(db) as store:
+        assert store.stats()["articles"] == 20
+    summary = run_batch([tmp_path / "news.jsonl"], db, scheduler=cluster.address, chunk_size=8)
+
+    assert (summary.stored, summary.skipped, summary.failed) == (44, 20, 0)
+    assert_stored_once(db, rows)
+
+
 def test_a_worker_killed_mid_batch_costs_a_retry_not_the_batch(cluster: Cluster, tmp_path: Path) -> None:
-    rows = write_batch(tmp_path / "news.jsonl", 240, seed=2)
+    rows = write_batch(tmp_path / "news.jsonl", 160, seed=2)
     db = str(tmp_path / "parley.db")
     victim = sorted(cluster.worker_pids().values())[0]
     killed: list[int] = []
@@ -175,7 +193,7 @@ def test_a_worker_killed_mid_batch_costs_a_retry_not_the_batch(cluster: Cluster,
     assert killed == [victim]
     assert victim not in cluster.worker_pids().values()
     assert_clean(summary)
-    assert (summary.stored, summary.skipped) == (240, 0)
+    assert (summary.stored, summary.skipped) == (160, 0)
     assert_stored_once(db, rows)
     cluster.wait_for_workers(2)  # the nanny brought the worker back for the tests after this one
 
@@ -228,7 +246,7 @@ class PoisonedExtractor(ExtractorPlugin):
 
 
 def test_an_article_that_kills_every_worker_fails_alone(cluster: Cluster, tmp_path: Path) -> None:
-    rows = list(synthetic.articles(40, seed=7))
+    rows = list(synthetic.articles(24, seed=7))
     poison = {"id": "poison", "text": "POISON " + rows[0]["text"]}
     (tmp_path / "news.jsonl").write_text(
         "".join(json.dumps(r) + "\n" for r in [*rows[:11], poison, *rows[11:]])
@@ -252,15 +270,15 @@ def test_an_article_that_kills_every_worker_fails_alone(cluster: Cluster, tmp_pa
 
 @pytest.mark.postgres
 def test_batch_into_postgresql(cluster: Cluster, tmp_path: Path, pg_url: str) -> None:
-    rows = write_batch(tmp_path / "news.jsonl", 160, seed=4)
+    rows = write_batch(tmp_path / "news.jsonl", 120, seed=4)
 
     summary = run_batch([tmp_path / "news.jsonl"], pg_url, scheduler=cluster.address, chunk_size=16)
 
     assert_clean(summary)
-    assert summary.stored == 160
+    assert summary.stored == 120
     assert_stored_once(pg_url, rows)
     again = run_batch([tmp_path / "news.jsonl"], pg_url, scheduler=cluster.address)
-    assert (again.stored, again.skipped) == (0, 160)
+    assert (again.stored, again.skipped) == (0, 120)
 
 
 def test_cli_on_a_local_cluster(tmp_path: Path) -> None:
