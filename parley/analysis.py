@@ -432,10 +432,17 @@ def timeline(
     out: list[dict[str, Any]] = []
 
     def add(day: str | None, event: str, view: dict[str, Any], text: str | None = None) -> None:
-        if day:
-            out.append({"date": day, "event": event, "future": day > state.day, "process": view["process"],
-                        "kind": view["kind"], "fact_id": view["id"], "party": view["party"],
-                        "issue": view["issue"], "text": text or view["text"]})  # fmt: skip
+        if not day:
+            return
+        party = view["party"]
+        if view["kind"] == "meetings":  # a meeting's "party" is its place: name who met instead
+            party = None
+            text = f"{view['place']}: {', '.join(view['participants'])}" + (
+                f" — {view['text']}" if view["text"] else ""
+            )
+        out.append({"date": day, "event": event, "future": day > state.day, "process": view["process"],
+                    "kind": view["kind"], "fact_id": view["id"], "party": party, "issue": view["issue"],
+                    "text": text or view["text"]})  # fmt: skip
 
     for view in state.views:
         if view["kind"] == "positions":
