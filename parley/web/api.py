@@ -11,7 +11,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from parley import analysis
@@ -23,6 +23,7 @@ from parley.records import Article
 from parley.settings import Settings
 from parley.web import data
 from parley.web.errors import error_body
+from parley.web.jsonout import JSONData
 from parley.web.params import (
     DEFAULT_LIMIT,
     READ_ERRORS,
@@ -46,23 +47,21 @@ from parley.web.params import (
 )
 from parley.web.state import State, Writer
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", default_response_class=JSONData)
 READ = ["reading"]
 
 
 @router.get("/board", tags=READ, responses=READ_ERRORS, summary="The board (as `parley board --json`)")
-def board(state: State, process: ProcessQ = None, as_of: AsOfQ = None) -> dict[str, Any]:
+def board(state: State, process: ProcessQ = None, as_of: AsOfQ = None) -> Response:
     """The state of a negotiation (or of all) on a day: positions, commitments, proposals, threats,
     violations, meetings, conflicts, conditions and deadlines."""
-    return analysis.board(state.store, process=process, as_of=as_of, settings=state.settings)
+    return JSONData(analysis.board(state.store, process=process, as_of=as_of, settings=state.settings))
 
 
 @router.get("/processes", tags=READ, responses=READ_ERRORS, summary="Negotiation processes")
-def processes(
-    request: Request, state: State, limit: LimitQ = DEFAULT_LIMIT, offset: OffsetQ = 0
-) -> dict[str, Any]:
+def processes(request: Request, state: State, limit: LimitQ = DEFAULT_LIMIT, offset: OffsetQ = 0) -> Response:
     """Every process with its parties and issues, most named first, and its article count."""
-    return paginate(request, data.processes_list(state.store), limit, offset)
+    return JSONData(paginate(request, data.processes_list(state.store), limit, offset))
 
 
 @router.get("/articles", tags=READ, responses=READ_ERRORS, summary="Articles")
@@ -77,17 +76,19 @@ def articles(
     until: UntilQ = None,
     limit: LimitQ = DEFAULT_LIMIT,
     offset: OffsetQ = 0,
-) -> dict[str, Any]:
+) -> Response:
     """Stored articles without their text, newest first."""
-    return paginate(request, data.articles_list(state.store, process, outlet, since, until), limit, offset)
+    return JSONData(
+        paginate(request, data.articles_list(state.store, process, outlet, since, until), limit, offset)
+    )
 
 
 @router.get(
     "/articles/{article_id}", tags=READ, responses=READ_ERRORS, summary="One article with its records"
 )
-def article(state: State, article_id: ArticleId) -> dict[str, Any]:
+def article(state: State, article_id: ArticleId) -> Response:
     """An article's text, its statements and records, each with its span in the text."""
-    return data.article_data(state.store, article_id)
+    return JSONData(data.article_data(state.store, article_id))
 
 
 @router.get("/statements", tags=READ, responses=READ_ERRORS, summary="Statements (reported speech)")
@@ -101,10 +102,10 @@ def statements(
     until: UntilQ = None,
     limit: LimitQ = DEFAULT_LIMIT,
     offset: OffsetQ = 0,
-) -> dict[str, Any]:
+) -> Response:
     """Who said what, where (article and span), in date order."""
     found = data.statements_list(state.store, article, speaker, party, since, until)
-    return paginate(request, found, limit, offset)
+    return JSONData(paginate(request, found, limit, offset))
 
 
 @router.get("/facts", tags=READ, responses=READ_ERRORS, summary="Facts")
@@ -123,20 +124,20 @@ def facts(
     as_of: AsOfQ = None,
     limit: LimitQ = DEFAULT_LIMIT,
     offset: OffsetQ = 0,
-) -> dict[str, Any]:
+) -> Response:
     """Facts as they stood on a day, with their status and corroboration; ``since``/``until`` keep
     the facts reported in that period."""
     found = data.facts_list(
         state.store, state.settings, process, [k.value for k in kind] if kind else None,
         party, issue.value if issue else None, status, since, until, as_of,
     )  # fmt: skip
-    return paginate(request, found, limit, offset)
+    return JSONData(paginate(request, found, limit, offset))
 
 
 @router.get("/facts/{fact_id}", tags=READ, responses=READ_ERRORS, summary="One fact with its sources")
-def fact(state: State, fact_id: FactId, as_of: AsOfQ = None) -> dict[str, Any]:
+def fact(state: State, fact_id: FactId, as_of: AsOfQ = None) -> Response:
     """A fact, every source behind it (outlet, speaker, sentence) and its first and last report."""
-    return data.fact_data(state.store, fact_id, as_of)
+    return JSONData(data.fact_data(state.store, fact_id, as_of))
 
 
 @router.get("/conflicts", tags=READ, responses=READ_ERRORS, summary="Conflicts")
@@ -149,12 +150,12 @@ def conflicts(
     as_of: AsOfQ = None,
     limit: LimitQ = DEFAULT_LIMIT,
     offset: OffsetQ = 0,
-) -> dict[str, Any]:
+) -> Response:
     """Stances of different parties on one issue that cannot both hold, red lines first."""
     found = data.conflicts_list(
         state.store, state.settings, process, as_of, party, issue.value if issue else None
     )
-    return paginate(request, found, limit, offset)
+    return JSONData(paginate(request, found, limit, offset))
 
 
 @router.get("/conditions", tags=READ, responses=READ_ERRORS, summary="Conditions")
@@ -167,12 +168,12 @@ def conditions(
     as_of: AsOfQ = None,
     limit: LimitQ = DEFAULT_LIMIT,
     offset: OffsetQ = 0,
-) -> dict[str, Any]:
+) -> Response:
     """Conditional commitments: the issue each waits on, what meets it, what would."""
     found = data.conditions_list(
         state.store, state.settings, process, as_of, party, issue.value if issue else None
     )
-    return paginate(request, found, limit, offset)
+    return JSONData(paginate(request, found, limit, offset))
 
 
 @router.get("/deadlines", tags=READ, responses=READ_ERRORS, summary="Deadlines")
@@ -187,12 +188,12 @@ def deadlines(
     as_of: AsOfQ = None,
     limit: LimitQ = DEFAULT_LIMIT,
     offset: OffsetQ = 0,
-) -> dict[str, Any]:
+) -> Response:
     """Truce ends and ultimatums, past, coming or undated relative to the day."""
     found = data.deadlines_list(
         state.store, state.settings, process, as_of, party, issue.value if issue else None, since, until
     )
-    return paginate(request, found, limit, offset)
+    return JSONData(paginate(request, found, limit, offset))
 
 
 @router.get("/timeline", tags=READ, responses=READ_ERRORS, summary="Timeline")
@@ -208,41 +209,43 @@ def timeline(
     as_of: AsOfQ = None,
     limit: LimitQ = DEFAULT_LIMIT,
     offset: OffsetQ = 0,
-) -> dict[str, Any]:
+) -> Response:
     """Dated events, oldest first (``items``), and the periods they span (``ranges``: truces, ultimatums)."""
     found = data.timeline_data(
         state.store, state.settings, process, as_of, party, kind.value if kind else None,
         issue.value if issue else None, since, until,
     )  # fmt: skip
-    return paginate(request, found["events"], limit, offset, ranges=found["ranges"], as_of=found["as_of"])
+    return JSONData(
+        paginate(request, found["events"], limit, offset, ranges=found["ranges"], as_of=found["as_of"])
+    )
 
 
 @router.get("/actors", tags=READ, responses=READ_ERRORS, summary="Actors in the store")
 def actors(
     request: Request, state: State, as_of: AsOfQ = None, limit: LimitQ = DEFAULT_LIMIT, offset: OffsetQ = 0
-) -> dict[str, Any]:
+) -> Response:
     """Every actor a fact or statement names, with how many facts and statements, most active first."""
-    return paginate(request, data.actor_index(state.store, state.settings, as_of), limit, offset)
+    return JSONData(paginate(request, data.actor_index(state.store, state.settings, as_of), limit, offset))
 
 
 @router.get("/actors/{actor_id}", tags=READ, responses=READ_ERRORS, summary="One actor")
-def actor(state: State, actor_id: ActorId, as_of: AsOfQ = None) -> dict[str, Any]:
+def actor(state: State, actor_id: ActorId, as_of: AsOfQ = None) -> Response:
     """What a party or person said and committed to, over time."""
-    return data.actor_data(state.store, actor_id, state.settings, as_of)
+    return JSONData(data.actor_data(state.store, actor_id, state.settings, as_of))
 
 
 @router.get("/search", tags=READ, responses=READ_ERRORS, summary="Search articles and statements")
 def search(
     request: Request, state: State, q: SearchQ, limit: LimitQ = DEFAULT_LIMIT, offset: OffsetQ = 0
-) -> dict[str, Any]:
+) -> Response:
     """Full-text search, best first; a ``snippet`` marks the matched words between « and »."""
-    return paginate(request, data.search_hits(state.store, q), limit, offset)
+    return JSONData(paginate(request, data.search_hits(state.store, q), limit, offset))
 
 
 @router.get("/stats", tags=READ, summary="Counts")
-def stats(state: State) -> dict[str, Any]:
+def stats(state: State) -> Response:
     """How many articles, outlets, processes, statements, records and facts the store holds."""
-    return state.store.stats()
+    return JSONData(state.store.stats())
 
 
 # -- writing ------------------------------------------------------------------------------------

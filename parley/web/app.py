@@ -11,7 +11,6 @@ from pathlib import Path
 
 import fastapi_offline
 from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -32,6 +31,7 @@ from parley.web.errors import (
     http_code,
     status_of,
 )
+from parley.web.jsonout import JSONData
 from parley.web.state import WebState
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -120,7 +120,7 @@ def wants_json(request: Request) -> bool:
 def error_response(request: Request, status: int, code: str, message: str, **extra: object) -> Response:
     """An error as JSON, or as an HTML page for a page request."""
     if wants_json(request):
-        return JSONResponse(jsonable_encoder(error_body(code, message, **extra)), status_code=status)
+        return JSONData(error_body(code, message, **extra), status_code=status)
     return pages.error_page(request, status, code, message)
 
 

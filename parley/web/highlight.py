@@ -54,11 +54,17 @@ def render(text: str, marks: list[Mark]) -> Markup:
         key=Mark.order,
     )
     cuts = sorted({0, size, *(m.start for m in kept), *(m.end for m in kept)})
+    starting: dict[int, list[Mark]] = {}
+    for mark in kept:
+        starting.setdefault(mark.start, []).append(mark)
     ids_given: set[str] = set()
     out: list[str] = []
     stack: list[Mark] = []
+    active: list[Mark] = []  # the marks covering the piece from ``left`` to the next cut, outermost first
     for left, right in zip(cuts, cuts[1:], strict=False):
-        active = [m for m in kept if m.start <= left and right <= m.end]
+        active = [m for m in active if m.end > left]
+        if left in starting:
+            active = sorted(active + starting[left], key=Mark.order)
         same = 0
         while same < min(len(stack), len(active)) and stack[same] == active[same]:
             same += 1

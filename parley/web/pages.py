@@ -13,12 +13,12 @@ from typing import Annotated, Any
 
 import jinja2
 from fastapi import APIRouter, Query, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from parley import __version__
 from parley.web import chart, data, highlight
+from parley.web.jsonout import JSONData
 from parley.web.params import (
     DEFAULT_LIMIT,
     READ_ERRORS,
@@ -74,7 +74,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
 def respond(request: Request, template: str, page: dict[str, Any], **html: Any) -> Response:
     """The page's data as JSON for the ``.json`` twin, else the page (``html`` adds what only it needs)."""
     if request.url.path.endswith(".json"):
-        return JSONResponse(jsonable_encoder(page))
+        return JSONData(page)
     return render(request, template, {"data": page, **html})
 
 
