@@ -52,10 +52,26 @@ def _lanes(ranges: list[dict[str, Any]]) -> list[int]:
     return lanes
 
 
-def layout(events: list[dict[str, Any]], ranges: list[dict[str, Any]], as_of: str) -> dict[str, Any]:
-    """Rows, ticks, marks and bars for ``events`` and ``ranges`` (see ``data.timeline_data``)."""
+def layout(
+    events: list[dict[str, Any]],
+    ranges: list[dict[str, Any]],
+    as_of: str,
+    since: str | None = None,
+    until: str | None = None,
+) -> dict[str, Any]:
+    """Rows, ticks, marks and bars for ``events`` and ``ranges`` (see ``data.timeline_data``);
+    ranges reaching out of the ``since``..``until`` window are cut at its edges."""
+    low = _day(since) if since else date.min
+    high = _day(until) + timedelta(days=1) if until else date.max
+
+    def begin(r: dict[str, Any]) -> date:
+        return max(_day(r["start"]), low)
+
+    def end(r: dict[str, Any]) -> date:  # the day after the range's last day
+        return min(_day(r["end"]) + timedelta(days=1), high)
+
     days = [_day(e["date"]) for e in events]
-    days += [_day(r["start"]) for r in ranges] + [_day(r["end"]) + timedelta(days=1) for r in ranges]
+    days += [begin(r) for r in ranges] + [end(r) for r in ranges]
     if not days:
         return {
             "width": WIDTH,
@@ -100,8 +116,8 @@ def layout(events: list[dict[str, Any]], ranges: list[dict[str, Any]], as_of: st
     ]
     bars = [
         {
-            "x": x(_day(r["start"])),
-            "width": max(x(_day(r["end"]) + timedelta(days=1)) - x(_day(r["start"])), 2.0),
+            "x": x(begin(r)),
+            "width": max(x(end(r)) - x(begin(r)), 2.0),
             "y": centre[_key(r)] + BAR_OFFSET + LANE * lane,
             "range": r["range"],
             "href": r["link"],

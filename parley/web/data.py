@@ -418,7 +418,11 @@ def timeline_data(
             "party": view["party"], "party_name": names().name(view["party"]) if view["party"] else None,
             "issue": view["issue"], "text": view["text"], "status": view["status"], "link": f"/facts/{view['id']}",
         })  # fmt: skip
-    return {"as_of": day, "process": process, "events": events, "ranges": ranges}
+    return {
+        "as_of": day, "process": process, "party": party, "kind": kind, "issue": issue,
+        "since": since.isoformat() if since else None, "until": until.isoformat() if until else None,
+        "events": events, "ranges": ranges,
+    }  # fmt: skip
 
 
 # -- actors -------------------------------------------------------------------------------------

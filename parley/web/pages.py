@@ -32,6 +32,8 @@ from parley.web.params import (
     OffsetQ,
     PartyQ,
     ProcessQ,
+    SinceQ,
+    UntilQ,
     paginate,
 )
 from parley.web.state import State
@@ -119,12 +121,14 @@ def timeline_page(
     as_of: AsOfQ = None,
     party: PartyQ = None,
     kind: KindQ = None,
+    since: SinceQ = None,
+    until: UntilQ = None,
 ) -> Response:
-    """Events over time, one row per party, truces and ultimatums as ranges."""
+    """Events over time, one row per party, truces and ultimatums as ranges; ``since``/``until`` zoom in."""
     found = data.timeline_data(
-        state.store, state.settings, process, as_of, party, kind.value if kind else None
+        state.store, state.settings, process, as_of, party, kind.value if kind else None, None, since, until
     )
-    page = {**found, "chart": chart.layout(found["events"], found["ranges"], found["as_of"]),
+    page = {**found, "chart": chart.layout(found["events"], found["ranges"], found["as_of"], found["since"], found["until"]),
             "process_names": [p["name"] for p in state.store.processes(counts=False)]}  # fmt: skip
     return respond(request, "timeline.html", page)
 
