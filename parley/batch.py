@@ -13,8 +13,9 @@ Each worker loads the spaCy pipeline and the actor registry once, in :class:`Ext
 and sends back records; only the client writes, through :func:`parley.flow.commit`.
 
 A worker that dies takes its chunk with it: the scheduler runs the chunk again on another worker.
-When a chunk has killed workers too often (Dask's ``KilledWorker``), the client splits it and sends
-its articles one by one, so only an article that kills every worker it meets fails. Bad input is
+When a chunk has killed workers too often (Dask's ``KilledWorker``), the client holds back new
+chunks and runs its articles one at a time, each alone on the cluster, so only an article that
+kills workers by itself fails. Bad input is
 never fatal: unreadable sources and articles that fail extraction are collected, per article, in
 the :class:`BatchSummary`.
 """
@@ -26,6 +27,7 @@ import logging
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
 from contextlib import ExitStack, contextmanager
@@ -209,6 +211,7 @@ def _count_file(path: Path) -> int:
 class _Chunk:
     articles: list[Article]
     hashes: list[str]
+    alone: bool = False  # a suspect sent on its own: nothing else was running on the cluster
 
 
 class _Batch:
@@ -238,6 +241,7 @@ class _Batch:
         self.summary = summary
         self.in_flight: dict[Any, _Chunk] = {}
         self.sending: set[str] = set()  # content hashes in flight: a repeat in the batch is skipped
+        self.suspects: deque[_Chunk] = deque()  # articles of chunks that killed workers, to run alone
         self.completed = as_completed(loop=client.loop)
 
     def run(self, items: Iterator[Article | InputProblem], chunk_size: int) -> None:
@@ -250,6 +254,12 @@ class _Batch:
             self._fill(chunks)
 
     def _fill(self, chunks: Iterator[_Chunk]) -> None:
+        if self.suspects:  # quarantine: no new chunks until each suspect has run alone
+            if not self.in_flight:
+                suspect = self.suspects.popleft()
+                suspect.alone = True
+                self._submit(suspect)
+            return
         # Asked each time: workers that join (or leave) a running cluster change the room.
         threads = max(sum(self.client.nthreads().values()), 1)
         while len(self.in_flight) < threads * CHUNKS_PER_THREAD:
@@ -309,17 +319,22 @@ class _Batch:
         self.sending.difference_update(chunk.hashes)
 
     def _killed(self, chunk: _Chunk) -> None:
-        """A chunk that killed workers: send its articles one by one; a lone killer fails."""
-        self.sending.difference_update(chunk.hashes)
-        if len(chunk.articles) == 1:
+        """A chunk whose workers died too often: find the article at fault by running each alone.
+
+        A worker's death also marks the chunks queued beside the one that killed it, so a chunk
+        (even of one article) that comes back as KilledWorker is only a suspect. Its articles are
+        quarantined and run one at a time with nothing else on the cluster; an article that kills
+        workers even so is reported, and not stored: a re-run of the batch tries it again.
+        """
+        if chunk.alone:
             article = chunk.articles[0]
             message = "every worker that tried to extract this article died (see the worker logs)"
             self._store(article, InputProblem(article.source, message, ExtractionError.code))
+            self.sending.difference_update(chunk.hashes)
             return
         self.summary.retried_chunks += 1
         for article, digest in zip(chunk.articles, chunk.hashes, strict=True):
-            self.sending.add(digest)
-            self._submit(_Chunk([article], [digest]))
+            self.suspects.append(_Chunk([article], [digest]))
 
     def _store(self, article: Article, result: Records | InputProblem) -> None:
         if isinstance(result, InputProblem):
