@@ -26,7 +26,9 @@ def test_title_with_state_resolves_to_the_office_holder() -> None:
 
 
 def test_unknown_person_takes_the_party_of_the_title() -> None:
-    text = "Moldovan Deputy Prime Minister Ion Vasilescu said Chisinau had agreed to reopen the border crossing."
+    text = (
+        "Moldovan Deputy Prime Minister Ion Vasilescu said Chisinau had agreed to reopen the border crossing."
+    )
     records = read(text)
     assert [s.speaker for s in records.statements] == ["person:ion-vasilescu"]
     assert records.statements[0].party == "MDA"
