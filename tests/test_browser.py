@@ -23,7 +23,9 @@ TARGET_BACKGROUND = "rgb(255, 225, 77)"  # --target in parley.css
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (`make browser` installs it)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Debian's chromium is not installed (`make browser` installs it)"
+    ),
 ]
 pytest_plugins = ["test_web_support"]
 
