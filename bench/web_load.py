@@ -107,7 +107,7 @@ async def reader(client: httpx.AsyncClient, article_ids: list[int], until: float
                 errors.append(f"{path}: HTTP {response.status_code}")
         except httpx.HTTPError as exc:
             elapsed = time.perf_counter() - started
-            errors.append(f"{path}: {type(exc).__name__}: {exc}")
+            errors.append(f"{path}: {type(exc).__name__}: {exc} ({exc.__cause__!r})")
         seen[page].append(elapsed)
 
 
@@ -143,7 +143,11 @@ async def run(
     """The load itself; prints the figures and returns the number of errors."""
     seen: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
-    limits = httpx.Limits(max_connections=readers + 1, max_keepalive_connections=readers + 1)
+    # Idle connections are dropped by the client before uvicorn's 5 s keep-alive timeout closes them
+    # (at equal timeouts, a request can go out on a connection the server is closing: a read error).
+    limits = httpx.Limits(
+        max_connections=readers + 1, max_keepalive_connections=readers + 1, keepalive_expiry=2.0
+    )
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
         warm = await client.get(f"/board?as_of={BOARD_DAY}")  # the first board loads the actor registry
         warm.raise_for_status()

@@ -34,7 +34,17 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 # The operations and modes to fuzz, read from the schema of an app over an empty in-memory store
 # (the schema does not depend on what is stored). Invalid requests only where there is something
 # to make invalid: parameters or a body.
-_SCHEMA = create_app(":memory:").openapi()
+
+
+def _schema() -> dict:
+    app = create_app(":memory:")
+    try:
+        return app.openapi()
+    finally:
+        app.state.parley.close()
+
+
+_SCHEMA = _schema()
 CASES = sorted(
     (path, method.upper(), mode)
     for path, methods in _SCHEMA["paths"].items()
