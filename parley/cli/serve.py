@@ -19,7 +19,9 @@ _DB_HELP = (
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``serve`` to the ``parley`` parser."""
     parser = sub.add_parser(
-        "serve", help="serve the dashboard and the JSON API", description=(__doc__ or "").splitlines()[0]
+        "serve",
+        help="serve the dashboard and the JSON API",
+        description=(__doc__ or "").splitlines()[0].split(": ", 1)[1],
     )
     parser.add_argument("--db", metavar="URL", help=_DB_HELP)
     parser.add_argument("--host", help="address to listen on (default: settings serve.host, 127.0.0.1)")
