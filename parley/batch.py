@@ -444,7 +444,7 @@ def _connect(scheduler: str | None, workers: int | None) -> Iterator[Client]:
             yield client
         return
     try:
-        client = Client(scheduler, set_as_default=False, timeout=WORKER_WAIT_SECONDS)
+        client = Client(scheduler, set_as_default=False)  # Dask's connect timeout (30 s, configurable)
     except OSError as exc:
         raise ClusterError(f"cannot reach the Dask scheduler: {exc}", source=scheduler) from exc
     with client:
