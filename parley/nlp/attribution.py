@@ -71,11 +71,12 @@ class Attributor:
         discourse = Discourse(doc, self.registry)
         statements: list[Attribution] = []
         sentences = list(doc.sents)
+        text = doc.text  # built once: spaCy joins the tokens anew on every access
         for number, sent in enumerate(sentences):
             if number == 0 and _is_headline(sent):
                 continue  # a headline repeats the story's first sentence in telegraph style
             found = [
-                s for s in self._sentence(sent, number, discourse) if _has_words(doc.text[s.start : s.end])
+                s for s in self._sentence(sent, number, discourse) if _has_words(text[s.start : s.end])
             ]
             if not found:
                 found = self._quote_continuation(sent, number, statements)

@@ -74,9 +74,12 @@ class Negotiation:
                 masked[m.start_char : m.end_char] = " " * (m.end_char - m.start_char)
         doc.user_data["parley_masked"] = "".join(masked)
         last_date: str | None = None  # the last day named so far: "earlier in the day" refers to it
+        paragraph = 0
         for number, sent in enumerate(doc.sents):
+            if sent.start > 0 and "\n" in doc[sent.start - 1].text + doc[sent.start - 1].whitespace_:
+                paragraph += 1
             own = [(i, s) for i, s in enumerate(statements) if s.sentence == number]
-            ctx = _Sentence(sent, number, own, discourse)
+            ctx = _Sentence(sent, number, paragraph, own, discourse)
             ctx.last_date = last_date
             last_date = ctx.meeting_date(doc, sent) or last_date
             commitments = self._commitments(ctx, plan)
@@ -314,6 +317,8 @@ class Negotiation:
             if lemma in self.words.violation_verbs and token.pos_ == "VERB":
                 if _in_condition(token) or _negated(token):
                     continue  # "if they violate it": a hypothesis, not an accusation
+                if any(a.lemma_.lower() in ("accuse", "blame") for a in token.ancestors):
+                    continue  # "accused Russia of violating": the accusation's own branch reads it
                 accused = ctx.parties_of_subject(token)
                 obj = next((c for c in token.children if c.dep_ == "dobj"), None)
                 text = obj.subtree if obj is not None else []
@@ -511,7 +516,12 @@ class _Sentence:
     """One sentence with its statements and helpers to read parties, places and dates from it."""
 
     def __init__(
-        self, sent: Span, number: int, statements: list[tuple[int, Attribution]], discourse: Discourse
+        self,
+        sent: Span,
+        number: int,
+        paragraph: int,
+        statements: list[tuple[int, Attribution]],
+        discourse: Discourse,
     ):
         self.sent = sent
         self.number = number
@@ -520,7 +530,7 @@ class _Sentence:
         self.text = sent.text
         self._masked: str = sent.doc.user_data["parley_masked"]
         self.last_date: str | None = None
-        self.paragraph = sum(1 for t in sent.doc[: sent.start] if "\n" in t.text or "\n" in t.whitespace_)
+        self.paragraph = paragraph
 
     def words(self, span: Span) -> str:
         """The text of ``span`` with place names standing for governments blanked out, so that
