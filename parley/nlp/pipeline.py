@@ -95,15 +95,15 @@ def paragraph_boundaries(doc: Doc) -> Doc:
                 )
                 or (
                     previous.text == ":"
-                    and not any(t.pos_ == "VERB" for t in doc[paragraph_start : previous.i])
+                    and not any(t.tag_.startswith("VB") for t in doc[paragraph_start : previous.i])
                 )
             )
         ):
             if not token.is_space:
                 token.is_sent_start = True
             continue
-        if token.i > 0 and inside_quote and token.text != '"':
-            token.is_sent_start = False
+        if token.i > 0 and inside_quote:
+            token.is_sent_start = False  # inside a quotation, up to and including its closing mark
         if token.text == '"':
             inside_quote = not inside_quote
     return doc
