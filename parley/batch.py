@@ -38,7 +38,7 @@ from typing import Any
 from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin, as_completed, get_worker
 
 from parley.actors import ActorRegistry
-from parley.errors import ParleyError
+from parley.errors import ClusterError, ExtractionError, ParleyError
 from parley.flow import commit, content_hash
 from parley.ingest import InputProblem, read_sources
 from parley.ingest.sources import SIDECAR_SUFFIX
@@ -60,18 +60,6 @@ Progress = Callable[[int, int | None], None]
 
 Outcome = tuple[Article, Records | InputProblem]
 """What a worker returns for one article: its records, or why it could not be read."""
-
-
-class ClusterError(ParleyError):
-    """The Dask cluster cannot be reached or used (no scheduler, no worker, connection lost)."""
-
-    code = "P500"
-
-
-class ExtractionError(ParleyError):
-    """Extracting the records of one article failed, or killed every worker that tried."""
-
-    code = "P501"
 
 
 @dataclass

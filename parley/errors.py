@@ -13,6 +13,9 @@ class ParleyError(Exception):
         self.source = source
         super().__init__(str(self))
 
+    def __reduce__(self):  # pickled across processes (Dask workers) with message and source intact
+        return (_rebuild, (type(self), self.message, self.source))
+
     def __str__(self) -> str:
         where = f"{self.source}: " if self.source else ""
         return f"{where}{self.message} [{self.code}]"
@@ -60,6 +63,24 @@ class ActorDataError(ParleyError):
     code = "P301"
 
 
+class SettingsError(ParleyError):
+    """A settings file that cannot be read, or a setting that is unknown or has the wrong type."""
+
+    code = "P302"
+
+
+class ClusterError(ParleyError):
+    """The Dask cluster cannot be reached or used (no scheduler, no worker, connection lost)."""
+
+    code = "P600"
+
+
+class ExtractionError(ParleyError):
+    """Extracting the records of one article failed, or killed every worker that tried."""
+
+    code = "P601"
+
+
 class StoreError(ParleyError):
     """The database cannot be opened or migrated."""
 
@@ -70,3 +91,7 @@ class NotFoundError(ParleyError):
     """An id (article, fact, actor) that is not in the store."""
 
     code = "P404"
+
+
+def _rebuild(cls: type[ParleyError], message: str, source: str | None) -> ParleyError:
+    return cls(message, source=source)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from parley.errors import SettingsError
+
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULTS_FILE = DATA_DIR / "settings.toml"
 
@@ -88,7 +90,13 @@ def load_settings(path: str | Path | None = None, **overrides: dict[str, Any]) -
     merged: dict[str, dict[str, Any]] = tomllib.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))
     user = path or os.environ.get("PARLEY_SETTINGS")
     if user:
-        for section, values in tomllib.loads(Path(user).read_text(encoding="utf-8")).items():
+        try:
+            loaded = tomllib.loads(Path(user).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsError(f"cannot read settings: {exc}", source=str(user)) from None
+        for section, values in loaded.items():
+            if not isinstance(values, dict) or section not in {f.name for f in fields(Settings)}:
+                raise SettingsError(f"unknown settings section [{section}]", source=str(user))
             merged.setdefault(section, {}).update(values)
     sections = {}
     for f in fields(Settings):
@@ -98,11 +106,31 @@ def load_settings(path: str | Path | None = None, **overrides: dict[str, Any]) -
         for sf in fields(cls):
             env = os.environ.get(f"PARLEY_{f.name}_{sf.name}".upper())
             if env is not None:
-                values[sf.name] = _coerce(env, getattr(defaults, sf.name))
+                try:
+                    values[sf.name] = _coerce(env, getattr(defaults, sf.name))
+                except ValueError:
+                    raise SettingsError(
+                        f"{env!r} is not a valid {f.name}.{sf.name}",
+                        source=f"PARLEY_{f.name}_{sf.name}".upper(),
+                    ) from None
         values.update(overrides.get(f.name, {}))
         known = {sf.name for sf in fields(cls)}
         unknown = set(values) - known
         if unknown:
-            raise ValueError(f"unknown setting(s) in [{f.name}]: {', '.join(sorted(unknown))}")
+            raise SettingsError(
+                f"unknown setting(s) in [{f.name}]: {', '.join(sorted(unknown))}",
+                source=str(user or DEFAULTS_FILE),
+            )
+        for sf in fields(cls):
+            default = getattr(defaults, sf.name)
+            if (
+                sf.name in values
+                and not isinstance(values[sf.name], type(default))
+                and not (isinstance(default, float) and isinstance(values[sf.name], int))
+            ):
+                raise SettingsError(
+                    f"[{f.name}] {sf.name} must be a {type(default).__name__}, not {values[sf.name]!r}",
+                    source=str(user or DEFAULTS_FILE),
+                )
         sections[f.name] = cls(**values)
     return Settings(**sections)

@@ -261,7 +261,7 @@ def test_an_article_that_kills_every_worker_fails_alone(cluster: Cluster, tmp_pa
         [tmp_path / "news.jsonl"], db, scheduler=cluster.address, chunk_size=8, settings=settings
     )
 
-    assert [(p.source, p.code) for p in summary.problems] == [(f"{tmp_path / 'news.jsonl'}:12", "P501")]
+    assert [(p.source, p.code) for p in summary.problems] == [(f"{tmp_path / 'news.jsonl'}:12", "P601")]
     assert "every worker that tried to extract this article died" in summary.problems[0].message
     assert summary.retried_chunks >= 1
     assert_stored_once(db, rows)
