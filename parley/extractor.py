@@ -52,17 +52,38 @@ class Extractor:
         return next(self.extract_many([article]))[1]
 
     def extract_many(self, articles: Iterable[Article]) -> Iterator[tuple[Article, Records]]:
-        """Records of many articles, in order, parsed in batches with ``nlp.pipe``."""
-        docs = (self._prepare(article) for article in articles)
-        for doc in self.nlp.pipe(docs, batch_size=self.settings.nlp.batch_size):
-            article = doc.user_data["article"]
-            yield article, to_records(doc, article)
+        """Records of many articles, in order, parsed in batches with ``nlp.pipe``.
+
+        Each group of batches runs in a spaCy memory zone, so that a long-running extractor (a
+        batch worker, the web server) does not keep every word it has ever seen."""
+        size = self.settings.nlp.batch_size
+        for group in _groups(articles, size * BATCHES_PER_MEMORY_ZONE):
+            with self.nlp.memory_zone():
+                docs = (self._prepare(article) for article in group)
+                for doc in self.nlp.pipe(docs, batch_size=size):
+                    article = doc.user_data["article"]
+                    yield article, to_records(doc, article)
 
     def _prepare(self, article: Article) -> Doc:
         doc = self.nlp.make_doc(normalise_for_model(article.text))
         doc.user_data["article"] = article
         doc.user_data["published"] = article.published
         return doc
+
+
+#: Batches parsed in one spaCy memory zone: larger groups amortise the zone, smaller ones free sooner.
+BATCHES_PER_MEMORY_ZONE = 8
+
+
+def _groups(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    group: list[Article] = []
+    for item in items:
+        group.append(item)
+        if len(group) == size:
+            yield group
+            group = []
+    if group:
+        yield group
 
 
 def article_id(article: Article) -> str:

@@ -22,7 +22,6 @@ DEFAULTS_FILE = DATA_DIR / "settings.toml"
 class NlpSettings:
     model: str = "auto"
     batch_size: int = 32
-    n_process: int = 1
 
 
 @dataclass(frozen=True)
