@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/store_bench.py                      # SQLite and PostgreSQL, 10k and 100k
     .venv/bin/python bench/store_bench.py --backends sqlite --sizes 10000
+    .venv/bin/python bench/store_bench.py --backends sqlite --keep /tmp/bench.db   # fill once, measure again
 
 1. **Ingest**: ``flow.commit`` of synthetic articles (records made, not extracted: this measures the
    store, the near-duplicate check and consolidation), one transaction per article as in
@@ -202,21 +203,24 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000], help="stored articles")
     parser.add_argument("--ingest", type=int, default=2000, help="articles for the throughput figure")
     parser.add_argument("--runs", type=int, default=40, help="board calls per measurement")
+    parser.add_argument(
+        "--keep", metavar="FILE", help="SQLite only: fill (or reuse) this file instead of a scratch one"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for backend in args.backends:
-            url, database = scratch(backend, Path(tmp))
+            url, database = (args.keep, None) if args.keep else scratch(backend, Path(tmp))
             try:
                 with open_store(url) as store:
-                    source = Synthetic()
+                    source = Synthetic(seed=int(time.time()) if args.keep else 7)
                     per_article, per_record = ingest(store, source, args.ingest)
                     print(f"{backend:10} ingest: {per_article:7.1f} articles/s  {per_record:8.1f} records/s"
                           f"  ({args.ingest} articles, one transaction each)", flush=True)  # fmt: skip
-                    stored = args.ingest
+                    stored = store.stats()["articles"]
                     for size in sorted(args.sizes):
                         started = time.perf_counter()
-                        fill(store, source, size - stored)
-                        stored = size
+                        fill(store, source, max(0, size - stored))
+                        stored = max(size, stored)
                         stats = store.stats()
                         print(f"{backend:10} filled to {stats['articles']:,} articles ({sum(stats['facts'].values()):,}"
                               f" facts, {stats['processes']} processes) in {time.perf_counter() - started:.0f} s",
