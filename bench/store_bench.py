@@ -62,7 +62,8 @@ START = date(2024, 1, 1)
 class Synthetic:
     """A reproducible stream of synthetic articles with their records."""
 
-    def __init__(self, seed: int = 7, processes: int = 20) -> None:
+    def __init__(self, seed: int = 7, processes: int = 20, stream: int = 0) -> None:
+        """The same ``seed`` gives the same processes; ``stream`` picks which articles follow."""
         self.rng = random.Random(seed)
         actors = STATES + GROUPS
         self.rng.shuffle(actors)
@@ -73,6 +74,7 @@ class Synthetic:
         self.outlets = [f"outlet:site-{i}" for i in range(40)]
         self.stance = {}  # (party, issue) -> whether it refuses; flips rarely, as positions do
         self.recent: list[Article] = []
+        self.rng = random.Random(f"{seed}/{stream}")
 
     def articles(self, count: int, days: int = 730) -> Iterator[tuple[Article, Records]]:
         for n in range(count):
@@ -212,7 +214,7 @@ def main() -> None:
             url, database = (args.keep, None) if args.keep else scratch(backend, Path(tmp))
             try:
                 with open_store(url) as store:
-                    source = Synthetic(seed=int(time.time()) if args.keep else 7)
+                    source = Synthetic(stream=store.stats()["articles"])
                     per_article, per_record = ingest(store, source, args.ingest)
                     print(f"{backend:10} ingest: {per_article:7.1f} articles/s  {per_record:8.1f} records/s"
                           f"  ({args.ingest} articles, one transaction each)", flush=True)  # fmt: skip
@@ -226,7 +228,7 @@ def main() -> None:
                               f" facts, {stats['processes']} processes) in {time.perf_counter() - started:.0f} s",
                               flush=True)  # fmt: skip
                         for label, (p50, p95) in board_latency(store, args.runs).items():
-                            print(f"{backend:10} board at {size:>7,} articles, {label:26}: p50 {p50:6.1f} ms"
+                            print(f"{backend:10} board at {stats['articles']:>7,} articles, {label:26}: p50 {p50:6.1f} ms"
                                   f"  p95 {p95:6.1f} ms", flush=True)  # fmt: skip
             finally:
                 drop(database)
