@@ -293,10 +293,6 @@ def test_model_option_overrides_the_setting(tmp_path: Path, capsys: pytest.Captu
     [
         (["extract", "x.txt"], "--out DIR is required"),
         (["extract", "x.txt", "--out", "o", "--published", "18 March"], "invalid published date"),
-        (
-            ["--settings", "/nonexistent/parley.toml", "extract", "x.txt", "--out", "o"],
-            "cannot read the settings",
-        ),
         (["extract", "--out", "o"], "required: PATH"),
     ],
 )
@@ -423,3 +419,9 @@ def test_closed_output_stream_stops_quietly(tmp_path: Path) -> None:
     assert "Traceback" not in err and "Exception ignored" not in err
     assert "the output stream was closed; stopping" in err
     assert summary(err).group(1, 5) == ("0", "1")
+
+
+def test_an_unreadable_settings_file_is_one_error_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--settings", "/nonexistent/parley.toml", "extract", "x.txt", "--out", "o"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "/nonexistent/parley.toml: cannot read settings" in err[0] and "[P302]" in err[0]

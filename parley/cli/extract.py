@@ -89,10 +89,7 @@ def _extract(args: argparse.Namespace) -> int:
     if not args.jsonl and not args.out:
         args.parser.error("--out DIR is required (or --jsonl to write one stream)")
     overrides = {"nlp": {"model": args.model}} if args.model else {}
-    try:
-        settings = load_settings(args.settings, **overrides)
-    except (OSError, ValueError) as err:  # a missing file, bad TOML or an unknown key
-        args.parser.error(f"cannot read the settings: {err}")
+    settings = load_settings(args.settings, **overrides)  # a SettingsError names the file
     try:
         output = _JsonlOutput(args.out) if args.jsonl else _DirectoryOutput(Path(args.out))
     except OSError as err:
