@@ -1,7 +1,9 @@
 """The whole shared development corpus through the extractor and the scorer, with a floor.
 
-The floors are where the rules stand today; raise them as the NLP improves (the issue's targets are
-micro F1 >= 0.85 and every kind >= 0.65). The score table is written to the terminal.
+The floors are the issue's targets (micro F1 >= 0.85, every kind >= 0.65); the development set is
+for building rules that generalise, so a drop below them is a regression to look into, not to tune
+away. The score table is written to the terminal.
+
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from parley.ingest import read_sources
 from parley.records import Article
 
 #: Lowest acceptable micro-averaged F1 over all kinds.
-MICRO_F1_FLOOR = 0.80
+MICRO_F1_FLOOR = 0.85
 #: Lowest acceptable F1 of each kind.
-KIND_F1_FLOOR = 0.55
+KIND_F1_FLOOR = 0.65
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS, GOLD = SHARED / "corpus", SHARED / "gold"
