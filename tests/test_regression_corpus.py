@@ -3,7 +3,6 @@
 The floors are the issue's targets (micro F1 >= 0.85, every kind >= 0.65); the development set is
 for building rules that generalise, so a drop below them is a regression to look into, not to tune
 away. The score table is written to the terminal.
-
 """
 
 from __future__ import annotations
