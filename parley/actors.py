@@ -362,14 +362,19 @@ def _merge_entries(
         origin.setdefault(entry.id, source)
 
 
-def _cache_file(digest: str) -> Path | None:
-    """The JSON copy of the built-in data for this content digest, in $XDG_CACHE_HOME/parley or
-    ~/.cache/parley; None without a home directory."""
+def cache_dir() -> Path | None:
+    """Where parley keeps start-up caches: $XDG_CACHE_HOME/parley or ~/.cache/parley; None
+    without a home directory."""
     try:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "parley"
     except RuntimeError:
         return None
-    return base / "parley" / f"actors-{digest[:20]}.json"
+
+
+def _cache_file(digest: str) -> Path | None:
+    """The JSON copy of the built-in data for this content digest."""
+    base = cache_dir()
+    return base / f"actors-{digest[:20]}.json" if base else None
 
 
 def _read_cache(cache: Path, names: list[str]) -> dict[str, list[Any]] | None:

@@ -9,14 +9,16 @@ from spaCy's PERSON entities and keep their id when later named by surname alone
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from functools import lru_cache
 
+import spacy
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
-from parley.actors import ActorRegistry, person_id
+from parley.actors import ActorRegistry, cache_dir, person_id
 
 ACTOR_SPANS = "actors"
 
@@ -35,23 +37,35 @@ class ActorMentions:
 
     def __init__(self, nlp: Language, actor_files: tuple[str, ...]) -> None:
         self.registry = registry_for(actor_files)
-        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        forms: dict[tuple[str, str], list[str]] = {}
+        forms: dict[str, tuple[str, str]] = {}  # text -> (form kind, actor id); the first one wins
         for text, actor_id, kind in self.registry.surface_forms():
-            variants = {text}
+            forms.setdefault(text, (kind, actor_id))
             if text.startswith("the "):
-                variants.add("The " + text[4:])
-            for variant in variants:
-                forms.setdefault((actor_id, kind), []).append(variant)
-        for (actor_id, kind), texts in forms.items():
-            self.matcher.add(f"{kind}|{actor_id}", list(nlp.tokenizer.pipe(texts)))
+                forms.setdefault("The " + text[4:], (kind, actor_id))
+        self.index: dict[tuple[str, ...], tuple[str, str]] = {}
+        for text, tokens in _tokenized(nlp, list(forms)).items():
+            self.index.setdefault(tuple(tokens), forms[text])
+        self.longest = max((len(k) for k in self.index), default=0)
+        self.first_words = {k[0] for k in self.index}
+
+    def _registry_mentions(self, doc: Doc) -> list[Span]:
+        """Longest registry forms, left to right, matched on the tokens' exact text."""
+        words = [t.text for t in doc]
+        found = []
+        i = 0
+        while i < len(words):
+            if words[i] in self.first_words:
+                for length in range(min(self.longest, len(words) - i), 0, -1):
+                    hit = self.index.get(tuple(words[i : i + length]))
+                    if hit:
+                        found.append(Span(doc, i, i + length, label=hit[0], kb_id=hit[1]))
+                        i += length - 1
+                        break
+            i += 1
+        return found
 
     def __call__(self, doc: Doc) -> Doc:
-        found = []
-        for match_id, start, end in self.matcher(doc):
-            kind, actor_id = doc.vocab.strings[match_id].split("|", 1)
-            found.append(Span(doc, start, end, label=kind, kb_id=actor_id))
-        known = filter_spans(found)
+        known = self._registry_mentions(doc)
         taken = {i for span in known for i in range(span.start, span.end)}
         people: dict[str, str] = {}  # surname -> person id, for later mentions by surname
         extra = []
@@ -70,6 +84,34 @@ class ActorMentions:
             extra.append(Span(doc, ent.start, ent.end, label="person", kb_id=pid))
         doc.spans[ACTOR_SPANS] = sorted(known + extra, key=lambda s: s.start)
         return doc
+
+
+def _tokenized(nlp: Language, texts: list[str]) -> dict[str, list[str]]:
+    """Each surface form split as the pipeline's tokenizer splits it, from a cache keyed by the
+    forms and the pipeline: tokenizing thousands of names adds a second to every start-up."""
+    key = hashlib.sha1(
+        "\n".join([nlp.meta.get("name", ""), nlp.meta.get("version", ""), spacy.__version__, *texts]).encode()
+    )
+    base = cache_dir()
+    cache = base / f"forms-{key.hexdigest()[:20]}.json" if base else None
+    if cache is not None:
+        try:
+            return json.loads(cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass  # no cache yet, or a damaged one: tokenize and write it
+    tokens = {text: [t.text for t in doc] for text, doc in zip(texts, nlp.tokenizer.pipe(texts), strict=True)}
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            partial = cache.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps(tokens), encoding="utf-8")
+            os.replace(partial, cache)
+            for stale in cache.parent.glob("forms-*.json"):
+                if stale != cache:
+                    stale.unlink(missing_ok=True)
+        except OSError:
+            pass  # a read-only cache directory only costs the next start-up the tokenizing
+    return tokens
 
 
 def _clean_name(ent: Span) -> str:
