@@ -75,9 +75,7 @@ class Attributor:
         for number, sent in enumerate(sentences):
             if number == 0 and _is_headline(sent):
                 continue  # a headline repeats the story's first sentence in telegraph style
-            found = [
-                s for s in self._sentence(sent, number, discourse) if _has_words(text[s.start : s.end])
-            ]
+            found = [s for s in self._sentence(sent, number, discourse) if _has_words(text[s.start : s.end])]
             if not found:
                 found = self._quote_continuation(sent, number, statements)
             for st in found:
