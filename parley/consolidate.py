@@ -183,6 +183,11 @@ def _party_tally(records: list[dict[str, Any]]) -> tuple[Counter[str], Counter[s
     return weighted, principal
 
 
+def _issue_tally(records: list[dict[str, Any]]) -> Counter[str]:
+    """The issues an article's records name, with how many name each."""
+    return Counter(r["issue"] for r in records if r["issue"])
+
+
 def _matching_process(processes: list[dict[str, Any]], parties: Counter[str], issues: set[str]) -> int | None:
     """The process sharing the most parties with the article (at least two, or its only one); on a
     tie, the one sharing more of its issues, then the one where those parties weigh most."""
@@ -225,7 +230,7 @@ def assign_process(
     if article["process_id"] is not None and not name:
         return article["process_id"]
     weighted, principal = _party_tally(records)
-    issues = Counter(r["issue"] for r in records if r["issue"])
+    issues = _issue_tally(records)
     if name:
         process_id = store.add_process(name)
     elif not weighted:
@@ -240,6 +245,23 @@ def assign_process(
     store.update_process(process_id, dict(parties), dict(Counter(process["issues"]) + issues))
     store.set_article_process(article["id"], process_id)
     return process_id
+
+
+def withdraw_article(store: Store, article_id: int) -> None:
+    """Take a stored article's parties and issues out of its process's tallies, before the article
+    is deleted (``parley.flow.delete_article``), so later articles find processes as if it had never
+    been read."""
+    article = store.article(article_id)
+    if article["process_id"] is None:
+        return
+    records = store.records(article_id=article_id)
+    weighted, _ = _party_tally(records)
+    process = store.process(article["process_id"])
+    store.update_process(
+        process["id"],
+        dict(Counter(process["parties"]) - weighted),
+        dict(Counter(process["issues"]) - _issue_tally(records)),
+    )
 
 
 # -- merging records into facts -----------------------------------------------------------------
@@ -304,6 +326,40 @@ def rebuild(store: Store, process: str | None = None) -> int:
         return sum(apply_article(store, a, registry=registry) for a in store.article_ids(process_id))
 
 
+def rebuild_facts(store: Store, fact_ids: list[int], registry: ActorRegistry | None = None) -> int:
+    """Recompute some facts from the records still linked to them, in date order, as ``rebuild``
+    would (after an article is deleted: ``parley.flow.delete_article``); each keeps its id.
+
+    Every fact given must still have a record. Return the number of records merged.
+    """
+    if not fact_ids:
+        return 0
+    registry = registry or ActorRegistry.load()
+    articles: dict[int, dict[str, Any]] = {}
+    statements: dict[int, dict[str, Any]] = {}
+    merged = 0
+    for fact_id in fact_ids:
+        process_id = store.fact(fact_id)["process_id"]
+        records = store.records(fact_id=fact_id)
+        for article_id in {r["article_id"] for r in records} - articles.keys():
+            articles[article_id] = store.article(article_id)
+            statements |= {s["id"]: s for s in store.statements(article_id)}
+        records.sort(key=lambda r: (articles[r["article_id"]]["seen"], r["article_id"], r["idx"]))
+        store.reset_fact(fact_id, **_new_fact(records[0], articles[records[0]["article_id"]]["seen"]))
+        for record in records:
+            article = articles[record["article_id"]]
+            source = _source(article, statements.get(record["statement_id"]), registry)
+            _merge(store, process_id, article, record, source)
+            merged += 1
+    return merged
+
+
+def _new_fact(record: dict[str, Any], seen: str) -> dict[str, Any]:
+    """The columns of a fact whose first record is ``record``, seen on ``seen``."""
+    return {"party": record["party"], "issue": record["issue"], "text": record["text"], "first_seen": seen,
+            "last_seen": seen, "payload": {}}  # fmt: skip
+
+
 def _merge(
     store: Store, process_id: int, article: dict[str, Any], record: dict[str, Any], source: dict[str, Any]
 ) -> None:
@@ -311,10 +367,7 @@ def _merge(
     key = fact_key(kind, raw, record["date_start"])
     fact = store.fact_by_key(process_id, kind, key)
     if fact is None:
-        fact_id = store.add_fact(
-            process_id, kind, key, party=record["party"], issue=record["issue"], text=record["text"],
-            first_seen=seen, last_seen=seen, payload={},
-        )  # fmt: skip
+        fact_id = store.add_fact(process_id, kind, key, **_new_fact(record, seen))
         fact = store.fact(fact_id)
     fact_id = fact["id"]
     story_id = article["duplicate_of"] or article["id"]

@@ -1,4 +1,5 @@
-"""The one way into the store: ``take_in`` (extract, then commit) and ``commit`` (records already made).
+"""The one way into the store: ``take_in`` (extract, then commit) and ``commit`` (records already
+made); and the one way out: ``delete_article``.
 
 Every article, whoever brings it (``parley ingest``, the web API, a Dask batch), goes through here:
 
@@ -8,6 +9,9 @@ Every article, whoever brings it (``parley ingest``, the web API, a Dask batch),
    the article is stored, linked to the first one, and counts as one more outlet carrying it;
 3. the article, its statements and records (dates resolved against its publication date) and the
    facts they update are written in ONE transaction: an interrupted run leaves nothing half-written.
+
+Deleting an article is one transaction too: the article and all read from it go, and the facts it
+supported are recomputed from their other sources (or removed when it was their only one).
 
 Near-duplicate search scales with locality-sensitive hashing: each 5-word shingle hashes to one of
 64 bins, each bin keeps its smallest hash (one-permutation MinHash, so two texts agree on a bin with
@@ -63,6 +67,17 @@ class TakeIn:
     def ok(self) -> bool:
         """Stored now or before."""
         return self.status != "failed"
+
+
+@dataclass
+class Deleted:
+    """What deleting one article did."""
+
+    article_id: int
+    process: str | None  # the process it was in
+    facts_updated: list[int]  # facts recomputed from their other sources
+    facts_removed: list[int]  # facts it was the only source of
+    story_first: int | None = None  # the near-duplicate that became the first of its story
 
 
 def normalise(text: str) -> str:
@@ -217,6 +232,27 @@ def commit(
         duplicate_of=duplicate_of,
         records=records.count(),
         process=stored.get("process"),
+    )
+
+
+def delete_article(store: Store, article_id: int, registry: ActorRegistry | None = None) -> Deleted:
+    """Delete a stored article and everything read from it, in one transaction, and recompute the
+    facts it supported from their remaining sources; ``NotFoundError`` for an unknown id.
+
+    Its process's party and issue tallies forget it (a process left with no article is removed); its
+    near-duplicates stay one story, led by the earliest of them. The same text can be taken in again.
+    """
+    with store.transaction():
+        article = store.article(article_id)
+        consolidate.withdraw_article(store, article_id)
+        deleted = store.delete_article(article_id)
+        consolidate.rebuild_facts(store, deleted["facts"], registry=registry)
+    return Deleted(
+        article_id=article_id,
+        process=article["process"],
+        facts_updated=deleted["facts"],
+        facts_removed=deleted["facts_removed"],
+        story_first=deleted["story_first"],
     )
 
 

@@ -30,6 +30,8 @@ from parley.web import create_app
 pytest_plugins = ["test_web_support"]
 
 EXAMPLES = 20
+#: The methods that write (and need the token).
+WRITES = ("POST", "DELETE")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # The operations and modes to fuzz, read from the schema of an app over an empty in-memory store
 # (the schema does not depend on what is stored). Invalid requests only where there is something
@@ -78,7 +80,7 @@ def fuzz(
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     def run(case: schemathesis.Case) -> None:
         response = case.call_and_validate(headers=headers or None, checks=CHECKS)
-        if method == "POST" and not headers:
+        if method in WRITES and not headers:
             assert response.status_code in (401, 403, 413, 422), response.text
 
     run()
@@ -93,6 +95,14 @@ def test_no_request_fails_the_server(
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda m: m.value)
-def test_no_write_fails_the_server(api: schemathesis.BaseSchema, mode: GenerationMode) -> None:
-    """With the token: whatever the body, an article is stored or refused as input, never 5xx."""
-    fuzz(api, "/api/articles", "POST", mode, Authorization=f"Bearer {TOKEN}")
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [("/api/articles", "POST"), ("/api/articles/{article_id}", "DELETE")],
+    ids=["POST", "DELETE"],
+)
+def test_no_write_fails_the_server(
+    api: schemathesis.BaseSchema, path: str, method: str, mode: GenerationMode
+) -> None:
+    """With the token: whatever the body, an article is stored or refused as input, and whatever the
+    id, an article is deleted or not found, never 5xx."""
+    fuzz(api, path, method, mode, Authorization=f"Bearer {TOKEN}")

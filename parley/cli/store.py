@@ -1,4 +1,4 @@
-"""``parley ingest|board|timeline|facts|sources|search|stats|export``: the store's commands.
+"""``parley ingest|delete|board|timeline|facts|sources|search|stats|export``: the store's commands.
 
 Each handler opens the store (``--db``, else ``PARLEY_DB``, else the settings), calls one library
 function and prints: rich tables in a terminal, JSON with ``--json``.
@@ -39,6 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--published", metavar="DATE", help="publication date for articles that lack one")
     p.add_argument("--outlet", metavar="NAME", help="outlet for articles that lack one")
     p.add_argument("--actors", metavar="FILE", action="append", default=[], help="extra actor registry file")
+
+    p = command(
+        "delete", _delete, "delete an article and all read from it; the facts it supported are recomputed"
+    )
+    p.add_argument("article_id", type=int, metavar="ARTICLE_ID")
 
     p = command("board", _board, "the state of a negotiation: positions, commitments, conflicts, deadlines")
     dated(p)
@@ -155,6 +160,17 @@ def _ingest(args: argparse.Namespace) -> int:
     failed = counts["failed"] + problems
     print(f"{counts['stored']} stored, {counts['exists']} already stored, {failed} failed", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    from parley.flow import delete_article
+
+    with _open(args) as store:
+        deleted = delete_article(store, args.article_id)
+    promoted = f", article {deleted.story_first} now leads its story" if deleted.story_first else ""
+    print(f"deleted article {deleted.article_id} (process {deleted.process or '-'}):"
+          f" {len(deleted.facts_updated)} facts recomputed, {len(deleted.facts_removed)} removed{promoted}")  # fmt: skip
+    return 0
 
 
 # -- reading ------------------------------------------------------------------------------------

@@ -351,6 +351,80 @@ class Store:
             [*params, limit, offset],
         )
 
+    def delete_article(self, article_id: int) -> dict[str, Any]:
+        """Delete an article and everything read from it, in one transaction; ``NotFoundError`` if none.
+
+        Goes with it: its statements, records, search entries, near-duplicate bands, the fact
+        sources and events of its records, the facts it alone supported, and its process if that is
+        left with no article. Its near-duplicates stay one story: the earliest (lowest id) becomes
+        the story's first and the others point to it.
+        Returns ``facts`` (ids of facts that lost a source but keep others: their columns are stale
+        until ``parley.consolidate.rebuild_facts`` recomputes them in the same transaction),
+        ``facts_removed`` and ``story_first`` (the near-duplicate promoted, or None).
+        """
+        with self.transaction():
+            process_id = self.article(article_id)["process_id"]
+            fact_ids = [
+                r["fact_id"]
+                for r in self._all(
+                    "SELECT DISTINCT fact_id FROM fact_sources WHERE article_id = ? ORDER BY fact_id",
+                    (article_id,),
+                )
+            ]
+            if self.backend == "sqlite":  # external-content FTS5 tables forget a row given its old values
+                self._execute(
+                    "INSERT INTO articles_fts (articles_fts, rowid, title, text)"
+                    " SELECT 'delete', id, COALESCE(title, ''), text FROM articles WHERE id = ?",
+                    (article_id,),
+                )
+                self._execute(
+                    "INSERT INTO statements_fts (statements_fts, rowid, text)"
+                    " SELECT 'delete', id, text FROM statements WHERE article_id = ?",
+                    (article_id,),
+                )
+            records = "SELECT id FROM records WHERE article_id = ?"
+            self._execute(f"DELETE FROM fact_events WHERE record_id IN ({records})", (article_id,))
+            self._execute("DELETE FROM fact_sources WHERE article_id = ?", (article_id,))
+            self._execute("DELETE FROM records WHERE article_id = ?", (article_id,))
+            self._execute("DELETE FROM statements WHERE article_id = ?", (article_id,))
+            self._execute("DELETE FROM article_bands WHERE article_id = ?", (article_id,))
+            story_first = self._scalar(
+                "SELECT MIN(id) AS id FROM articles WHERE duplicate_of = ?", (article_id,)
+            )
+            if story_first is not None:
+                self._execute("UPDATE articles SET duplicate_of = NULL WHERE id = ?", (story_first,))
+                self._execute(
+                    "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", (story_first, article_id)
+                )
+                self._execute(
+                    "UPDATE fact_sources SET story_id = ? WHERE story_id = ?", (story_first, article_id)
+                )
+            self._execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            kept: set[int] = set()
+            if fact_ids:
+                marks = ", ".join("?" for _ in fact_ids)
+                kept = {
+                    r["fact_id"]
+                    for r in self._all(
+                        f"SELECT DISTINCT fact_id FROM fact_sources WHERE fact_id IN ({marks})", fact_ids
+                    )
+                }
+            removed = [f for f in fact_ids if f not in kept]
+            if removed:
+                marks = ", ".join("?" for _ in removed)
+                self._execute(f"DELETE FROM fact_events WHERE fact_id IN ({marks})", removed)
+                self._execute(f"DELETE FROM facts WHERE id IN ({marks})", removed)
+            self._execute(
+                "DELETE FROM processes WHERE id = ? AND NOT EXISTS (SELECT 1 FROM articles WHERE process_id = ?)"
+                " AND NOT EXISTS (SELECT 1 FROM facts WHERE process_id = ?)",
+                (process_id, process_id, process_id),
+            )
+        return {
+            "facts": [f for f in fact_ids if f in kept],
+            "facts_removed": removed,
+            "story_first": None if story_first is None else int(story_first),
+        }
+
     def set_article_process(self, article_id: int, process_id: int) -> None:
         """Assign an article to a process."""
         self._execute("UPDATE articles SET process_id = ? WHERE id = ?", (process_id, article_id))
@@ -505,6 +579,14 @@ class Store:
         columns = _fact_values(columns)
         sets = ", ".join(f"{name} = ?" for name in columns)
         self._execute(f"UPDATE facts SET {sets} WHERE id = ?", [*columns.values(), fact_id])
+
+    def reset_fact(self, fact_id: int, **columns: Any) -> None:
+        """Empty a fact before its records are merged into it again, keeping its id: its sources and
+        events deleted, its records unlinked, its columns as a new fact's (``columns`` as ``add_fact``)."""
+        self._execute("UPDATE records SET fact_id = NULL WHERE fact_id = ?", (fact_id,))
+        self._execute("DELETE FROM fact_events WHERE fact_id = ?", (fact_id,))
+        self._execute("DELETE FROM fact_sources WHERE fact_id = ?", (fact_id,))
+        self.update_fact(fact_id, **(_FACT_DEFAULTS | columns))
 
     def add_fact_source(
         self,
@@ -784,6 +866,11 @@ _FACT_COLUMNS = (
 _FACT_WRITABLE = frozenset(
     "party issue text first_seen last_seen date_start date_end date_precision conditional condition_issue"
     " red_line reports articles stories outlets named_sources anonymous_sources payload".split()
+)
+
+#: The writable columns of a new fact, as the facts table's defaults give them.
+_FACT_DEFAULTS: dict[str, Any] = dict.fromkeys(_FACT_WRITABLE) | dict.fromkeys(
+    "conditional red_line reports articles stories outlets named_sources anonymous_sources".split(), 0
 )
 
 

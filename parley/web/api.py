@@ -1,4 +1,5 @@
-"""The JSON API under ``/api``: reads are open; writes need the bearer token and go through ``parley.flow``.
+"""The JSON API under ``/api``: reads are open; writes (storing and deleting articles) need the bearer
+token and go through ``parley.flow``.
 
 Lists answer ``{"items": [...], "total", "limit", "offset", "next", "prev"}``; errors answer
 ``{"error": {"code", "message"}}`` (see ``parley.web.errors``).
@@ -373,3 +374,28 @@ def add_article(body: ArticleIn, state: Writer) -> Any:
     return JSONResponse(
         out.model_dump(), status_code=201 if any(r.status == "stored" for r in results) else 200
     )
+
+
+class DeletedOut(BaseModel):
+    """What deleting an article did."""
+
+    article_id: int
+    process: str | None = Field(None, description="the process it was in")
+    facts_updated: list[int] = Field(description="facts recomputed from their other sources")
+    facts_removed: list[int] = Field(description="facts it was the only source of")
+    story_first: int | None = Field(
+        None, description="the near-duplicate that became the first article of its story"
+    )
+
+
+@router.delete(
+    "/articles/{article_id}",
+    tags=["writing"],
+    response_model=DeletedOut,
+    responses=errors(401, 403, 404, 422),
+    summary="Delete an article",
+)
+def delete_article(article_id: ArticleId, state: Writer) -> Any:
+    """Delete an article with its statements and records (``parley.flow.delete_article``): the facts
+    it supported are recomputed from their other sources, those it alone supported are removed."""
+    return JSONResponse(DeletedOut(**vars(state.delete_article(article_id))).model_dump())

@@ -50,11 +50,12 @@ SECURITY_HEADERS = {
 DESCRIPTION = """\
 The sourced record of peace and ceasefire negotiations kept by parley.
 
-Reads are open. Writes (`POST /api/articles`) need `Authorization: Bearer <token>` with the token
-of `PARLEY_TOKEN` or of the file named by the setting `serve.token_file`; with neither, writes are
-refused. Lists are paged with `limit`/`offset` and answer `total`, `next` and `prev`. Errors answer
-`{"error": {"code": "P404", "message": "..."}}`. Every page of the dashboard has a JSON twin at the
-same path plus `.json` (`/board.json`, `/articles/1.json`).
+Reads are open. Writes (`POST /api/articles`, `DELETE /api/articles/{id}`) need
+`Authorization: Bearer <token>` with the token of `PARLEY_TOKEN` or of the file named by the setting
+`serve.token_file`; with neither, writes are refused. Lists are paged with `limit`/`offset` and
+answer `total`, `next` and `prev`. Errors answer `{"error": {"code": "P404", "message": "..."}}`.
+Every page of the dashboard has a JSON twin at the same path plus `.json` (`/board.json`,
+`/articles/1.json`).
 """
 
 

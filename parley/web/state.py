@@ -62,20 +62,30 @@ class WebState:
                 f"writes are disabled: cannot read the token file {path!r} (setting serve.token_file): {reason}"
             ) from None
 
+    def _writing_store(self) -> Store:
+        """The writers' connection, opened on the first write; call it holding ``_write_lock``."""
+        if self._writer is None:
+            in_memory = self.store_url in _IN_MEMORY
+            self._writer = self.store if in_memory else open_store(self.store_url, self.settings)
+        return self._writer
+
     def take_in(self, articles: list[Article], process: str | None) -> list[flow.TakeIn]:
         """Store articles through ``parley.flow.take_in``, one writer at a time."""
         with self._write_lock:
-            if self._writer is None:
-                in_memory = self.store_url in _IN_MEMORY
-                self._writer = self.store if in_memory else open_store(self.store_url, self.settings)
+            writer = self._writing_store()
             if self._extractor is None:
                 from parley.extractor import Extractor  # spaCy loads on the first write only
 
                 self._extractor = Extractor(self.settings)
             return [
-                flow.take_in(self._writer, article, self._extractor, process=process, settings=self.settings)
+                flow.take_in(writer, article, self._extractor, process=process, settings=self.settings)
                 for article in articles
             ]
+
+    def delete_article(self, article_id: int) -> flow.Deleted:
+        """Delete an article through ``parley.flow.delete_article``, one writer at a time."""
+        with self._write_lock:
+            return flow.delete_article(self._writing_store(), article_id)
 
 
 def get_state(request: Request) -> WebState:
