@@ -464,19 +464,18 @@ def _merge_meeting(record: _Row, payload: _Row, latest: bool, updates: _Row) -> 
 
 
 def _merge_position(record: _Row, payload: _Row, latest: bool, updates: _Row) -> _Row:
-    """Keep the position's versions: a report with the same stance (red line or not, accepting or
-    refusing) corroborates the version in force on its day; the opposite stance starts a new one."""
+    """Keep the position's versions: a report with the same stance (accepting or refusing)
+    corroborates the version in force on its day — and makes it a red line if it calls it one —
+    while the opposite stance starts a new version."""
     raw = record["payload"]
     day = record["date_start"] or updates["last_seen"]
     stance = {"red_line": bool(raw.get("red_line")), "polarity": polarity(raw.get("text"))}
     versions: list[dict[str, Any]] = payload.setdefault("versions", [])
     before = [v for v in versions if v["valid_from"] <= day]
 
-    def same(version: dict[str, Any]) -> bool:
-        return version["red_line"] == stance["red_line"] and version["polarity"] == stance["polarity"]
-
     current = before[-1] if before else (versions[0] if versions else None)
-    if current is not None and same(current):
+    if current is not None and current["polarity"] == stance["polarity"]:
+        current["red_line"] = current["red_line"] or stance["red_line"]
         current["valid_from"] = min(current["valid_from"], day)
         current["last_seen"] = max(current["last_seen"], day)
         current["reports"] += 1

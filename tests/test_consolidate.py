@@ -90,15 +90,17 @@ def test_a_party_stating_the_opposite_supersedes_its_position(store: Store) -> N
     report(store, ACCEPT, "2025-06-01", **_position(ACCEPT, False))  # arrives first, happened later
     report(store, REFUSE, "2025-04-17", **_position(REFUSE, True))
     report(store, REFUSE + " Again.", "2025-04-20", **_position(REFUSE, True))
+    plain = "Kyiv will not cede the occupied land, an adviser said."  # the same stance, not called a red line
+    report(store, plain, "2025-04-19", **_position(plain, False))
     [fact] = store.facts()
     versions = fact["payload"]["versions"]
     assert [(v["valid_from"], v["valid_until"], v["red_line"], v["reports"]) for v in versions] == [
-        ("2025-04-17", "2025-06-01", True, 2),
+        ("2025-04-17", "2025-06-01", True, 3),
         ("2025-06-01", None, False, 1),
     ]
     [before] = analysis.facts(store, as_of="2025-05-01")
     assert before["text"] == REFUSE and before["red_line"] and before["status"] == "current"
-    assert before["corroboration"]["reports"] == 2  # counted as of the day
+    assert before["corroboration"]["reports"] == 3  # counted as of the day
     [after] = analysis.facts(store, as_of="2025-06-02")
     assert after["text"] == ACCEPT and not after["red_line"] and after["valid_from"] == "2025-06-01"
     assert [v["status"] for v in after["versions"]] == ["superseded", "current"]

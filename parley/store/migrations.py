@@ -165,8 +165,13 @@ _SOURCE_INDEXES = [
     "CREATE INDEX fact_sources_fact_speaker ON fact_sources (fact_id, speaker)",
 ]
 
-# The board shows each process's latest meeting: found by date without reading them all.
+# The board shows each process's latest meeting: found by date without reading them all (5: the
+# index also holds first_seen, so that "known by then" is answered from it too).
 _MEETINGS_INDEX = "CREATE INDEX facts_kind_process_start ON facts (kind, process_id, date_start)"
+_MEETINGS_INDEX_5 = [
+    "DROP INDEX facts_kind_process_start",
+    "CREATE INDEX facts_kind_process_start_seen ON facts (kind, process_id, date_start, first_seen)",
+]
 
 #: (version, name, statements for a dialect), applied in order.
 MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
@@ -174,6 +179,11 @@ MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
     (2, "full-text search", _SEARCH),
     (3, "fact source indexes", {"sqlite": _SOURCE_INDEXES, "postgresql": _SOURCE_INDEXES}),
     (4, "latest meetings index", {name: [_MEETINGS_INDEX] for name in ("sqlite", "postgresql")}),
+    (
+        5,
+        "latest meetings index covers first_seen",
+        {name: _MEETINGS_INDEX_5 for name in ("sqlite", "postgresql")},
+    ),
 ]
 
 
