@@ -120,7 +120,12 @@ class Negotiation:
                     continue
                 if self.words.threat_phrases.search(text) and "sanction" in text.lower():
                     continue  # "promised to impose sanctions": a threat, not an undertaking
-                issue = primary_issue(ctx.words(clause)) or primary_issue(ctx.words(ctx.sent))
+                # the parser may hang "for a 60-day ceasefire" on the verb rather than on its object
+                rest = ctx.sent.doc[clause.start : max(clause.end, token.right_edge.i + 1)]
+                issue = next(iter(specific_issues(ctx.words(clause))), None)
+                if self.words.proposal_nouns.search(clause.text):  # "accepted a proposal ... for a truce"
+                    issue = issue or next(iter(specific_issues(ctx.words(rest))), None)
+                issue = issue or primary_issue(ctx.words(clause)) or primary_issue(ctx.words(ctx.sent))
                 if not issue and plan.issues and self.words.proposal_nouns.search(clause.text):
                     issue = plan.issues[0]  # "Israel has signed off on the proposal": the plan's main term
                 if issue:
@@ -197,6 +202,9 @@ class Negotiation:
                 terms = _trim_attribution(ctx)
             else:
                 terms = _proposal_terms(noun)
+                if terms is not None and not specific_issues(ctx.words(terms)):
+                    # "a proposal from the mediators for a truce": the terms may hang on the verb
+                    terms = ctx.sent.doc[terms.start : max(terms.end, noun.head.right_edge.i + 1)]
             if terms is None:
                 return []
             issues = _all_issues(ctx.words(terms))
