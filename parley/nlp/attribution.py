@@ -58,6 +58,7 @@ class _Cue:
     via: list[str] = field(default_factory=list)
     belief: bool = False
     demonstrative: bool = False  # "X reports this": attributes the sentence before
+    vouches: bool = False  # "according to X": X stands behind the whole sentence
 
 
 class Attributor:
@@ -101,7 +102,7 @@ class Attributor:
     def _sentence(self, sent: Span, number: int, discourse: Discourse) -> list[Attribution]:
         found = [c for c in (self._cue(tok, sent, discourse) for tok in sent) if c is not None]
         found = _drop_nested(found)
-        according = [c for c in found if c.token.lower_ == "according"]
+        according = [c for c in found if c.vouches]
         if according:  # "According to X, Y told the room that ...": X vouches for the whole sentence
             found = according
         citing = [c for c in found if c.token.lemma_.lower() in self.words.citing]
@@ -142,10 +143,12 @@ class Attributor:
     def _cue(self, token: Token, sent: Span, discourse: Discourse) -> _Cue | None:
         words = self.words
         lemma = token.lemma_.lower()
-        if token.lower_ == "according" and token.i + 1 < sent.end and token.nbor().lower_ == "to":
-            target = next((c for c in token.nbor().children if c.dep_ == "pobj"), None)
-            ref = discourse.resolve(target) if target is not None else None
-            return _Cue(token, ref, (token.i, token.i + 2)) if ref else None
+        for phrase in words.according_to:  # "according to X", "as reported by X", "in the words of X"
+            end = token.i + len(phrase)
+            if end <= sent.end and [t.lower_ for t in sent.doc[token.i : end]] == list(phrase):
+                target = next((c for c in sent.doc[end - 1].children if c.dep_ == "pobj"), None)
+                ref = discourse.resolve(target) if target is not None else None
+                return _Cue(token, ref, (token.i, end), vouches=True) if ref else None
         if token.pos_ == "ADJ" and lemma in words.belief_cues:
             subj = _subject(token.head if token.dep_ == "acomp" else token)
             if subj is not None and any(c.dep_ in ("ccomp", "prep", "xcomp") for c in token.children):

@@ -37,11 +37,10 @@ class Cues:
     belief_cues: frozenset[str]
     hedge_words: frozenset[str]
     needs_clause: frozenset[str]
-    according_to: tuple[str, ...]
+    according_to: tuple[tuple[str, ...], ...]  # each phrase as its words
     citing: frozenset[str]
     source_nouns: frozenset[str]
     document_nouns: frozenset[str]
-    audience_nouns: frozenset[str]
     anaphors: dict[str, frozenset[str]]
     titles: tuple[str, ...]  # longest first
 
@@ -79,11 +78,10 @@ def cues() -> Cues:
         belief_cues=frozenset(raw["belief_cues"]),
         hedge_words=frozenset(raw["hedge_words"]),
         needs_clause=frozenset(raw["needs_clause"]),
-        according_to=tuple(raw["according_to"]),
+        according_to=tuple(tuple(p.lower().split()) for p in raw["according_to"]),
         citing=frozenset(raw["citing"]),
         source_nouns=frozenset(raw["source_nouns"]),
         document_nouns=frozenset(raw["document_nouns"]),
-        audience_nouns=frozenset(raw["audience_nouns"]),
         anaphors={k: frozenset(v) for k, v in raw["anaphors"].items()},
         titles=tuple(sorted(titles, key=len, reverse=True)),
     )
