@@ -85,14 +85,7 @@ def validate(data: dict[str, Any], text: str) -> None:
     "text",
     [
         pytest.param(TYPOGRAPHIC, id="typographic"),
-        pytest.param(
-            ARTICLE,
-            id="article",
-            marks=pytest.mark.xfail(
-                reason="NLP: a closing quote at the end of a line becomes a statement of its own ('\u201d')",
-                strict=False,
-            ),
-        ),
+        pytest.param(ARTICLE, id="article"),
     ],
 )
 def test_output_is_valid_records_and_round_trips(text: str) -> None:

@@ -220,7 +220,6 @@ def test_according_to() -> None:
     assert covers(text, st, "the delegations will meet again in Cairo")
 
 
-@xfail("'X reported ..., citing Y': the outlet is the speaker, the cited officials are dropped")
 def test_citing_gives_the_outlet_as_channel() -> None:
     text = "Reuters reported that a deal on grain shipments was close, citing two officials briefed on the talks."
     records = read(text)
@@ -271,7 +270,6 @@ def test_quote_spanning_sentences() -> None:
     assert covers(text, zelensky[1], "But we will not accept an ultimatum")
 
 
-@xfail("the closing quote is split off into a sentence and gets a statement of its own: '\"'")
 def test_closing_quote_at_the_end_of_a_line_belongs_to_the_quote() -> None:
     text = (
         '"We are ready to talk," Stubb said. "But we will not be rushed into a bad deal."\n'
@@ -284,7 +282,6 @@ def test_closing_quote_at_the_end_of_a_line_belongs_to_the_quote() -> None:
     ]
 
 
-@xfail("'Peskov said: \"...\"' yields no statement at all")
 def test_cue_and_colon_before_a_quote() -> None:
     text = 'Peskov said: "There is no deadline for the talks. We are in no hurry."'
     peskov = said_by(read(text), "person:dmitry-peskov")
@@ -478,7 +475,6 @@ def test_threat_without_deadline() -> None:
 # -- violations ---------------------------------------------------------------------------------
 
 
-@xfail("a second violation appears with the accuser as the accused: {accused: UKR, issue: ceasefire}")
 def test_accused_of_violating() -> None:
     text = "Ukraine accused Russia of violating the Easter truce more than two thousand times."
     (v,) = read(text).violations

@@ -272,6 +272,9 @@ def _drop_nested(found: list[_Cue]) -> list[_Cue]:
     """Keep outer cues: a cue inside what another cue reports is part of the reported content."""
     keep = []
     for cue in found:
+        if cue.token.lemma_.lower() in cues().citing:
+            keep.append(cue)  # "X reported that ..., citing Y": the parser may hang it inside the report
+            continue
         nested = False
         for other in found:
             if other is cue or other.token.lemma_.lower() in cues().citing:

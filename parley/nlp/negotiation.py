@@ -560,13 +560,12 @@ class _Sentence:
         return None
 
     def record(self, kind: str, span: Any, **fields: Any) -> Found:
-        evidence = (
-            [(span.start_char, span.end_char)]
-            if isinstance(span, Span) and len(span)
-            else [(self.sent.start_char, self.sent.end_char)]
-        )
+        span = span if isinstance(span, Span) and len(span) else self.sent
+        while len(span) > 1 and (span[-1].is_space or span[-1].text in ",;"):
+            span = span[:-1]  # evidence ends at the words, not at a line break or a comma
+        evidence = [(span.start_char, span.end_char)]
         statement = self.statements[0][0] if self.statements else None
-        fields.setdefault("text", (span.text if isinstance(span, Span) else self.text).strip())
+        fields.setdefault("text", span.text.strip())
         return Found(kind, fields, evidence, statement)
 
     def parties_of_subject(self, verb: Token) -> list[str]:
