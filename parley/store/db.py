@@ -636,21 +636,6 @@ class Store:
             (fact_id, event, day, record_id),
         )
 
-    def facts_of(self, process_id: int, kind: str, party: str | None = None, issue: str | None = None) -> list[
-        dict[str, Any]
-    ]:  # fmt: skip
-        """Facts of one kind in a process, optionally of one party and/or issue."""
-        conditions, params = ["f.process_id = ?", "f.kind = ?"], [process_id, kind]
-        for column, value in (("party", party), ("issue", issue)):
-            if value is not None:
-                conditions.append(f"f.{column} = ?")
-                params.append(value)
-        return self._all(
-            f"SELECT {_FACT_COLUMNS} FROM facts f JOIN processes p ON p.id = f.process_id"
-            f" WHERE {' AND '.join(conditions)} ORDER BY f.id",
-            params,
-        )
-
     def clear_facts(self, process_id: int | None = None) -> None:
         """Delete facts (of one process, or all) and unlink their records, before a rebuild."""
         if process_id is None:
