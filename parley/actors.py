@@ -388,18 +388,20 @@ def _read_cache(cache: Path, names: list[str]) -> dict[str, list[Any]] | None:
     return cached
 
 
-def _write_cache(cache: Path, entries: dict[str, list[Any]]) -> None:
-    """Store the parsed entries (atomically) and drop copies of earlier versions of the data."""
+def write_cache(cache: Path, data: Any) -> None:
+    """Store a start-up cache as JSON (atomically) and drop its earlier versions, which share the
+    name up to the last "-" (``actors-<digest>.json``). A read-only or full cache directory only
+    costs the next start-up the work the cache saves."""
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         partial = cache.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(entries), encoding="utf-8")
+        partial.write_text(json.dumps(data), encoding="utf-8")
         os.replace(partial, cache)
-        for stale in cache.parent.glob("actors-*.json"):
+        for stale in cache.parent.glob(cache.name.rsplit("-", 1)[0] + "-*.json"):
             if stale != cache:
                 stale.unlink(missing_ok=True)
     except OSError:
-        pass  # a read-only or full cache directory only costs the next start-up a YAML parse
+        pass
 
 
 def _builtin_entries() -> list[tuple[str, list[Any]]]:
@@ -418,7 +420,7 @@ def _builtin_entries() -> list[tuple[str, list[Any]]]:
     if cached is None:
         cached = {path.name: _parse_yaml(text, str(path)) for path, text in zip(paths, texts, strict=True)}
         if cache:
-            _write_cache(cache, cached)
+            write_cache(cache, cached)
     return [(str(path), cached[path.name]) for path in paths]
 
 

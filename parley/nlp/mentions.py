@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from parley.actors import ActorRegistry, cache_dir, person_id
+from parley.actors import ActorRegistry, cache_dir, person_id, write_cache
 
 ACTOR_SPANS = "actors"
 
@@ -101,16 +100,7 @@ def _tokenized(nlp: Language, texts: list[str]) -> dict[str, list[str]]:
             pass  # no cache yet, or a damaged one: tokenize and write it
     tokens = {text: [t.text for t in doc] for text, doc in zip(texts, nlp.tokenizer.pipe(texts), strict=True)}
     if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            partial = cache.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_text(json.dumps(tokens), encoding="utf-8")
-            os.replace(partial, cache)
-            for stale in cache.parent.glob("forms-*.json"):
-                if stale != cache:
-                    stale.unlink(missing_ok=True)
-        except OSError:
-            pass  # a read-only cache directory only costs the next start-up the tokenizing
+        write_cache(cache, tokens)
     return tokens
 
 
