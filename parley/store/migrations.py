@@ -173,17 +173,27 @@ _MEETINGS_INDEX_5 = [
     "CREATE INDEX facts_kind_process_start_seen ON facts (kind, process_id, date_start, first_seen)",
 ]
 
+# Every board names its processes with their article counts: kept up to date (by
+# Store.set_article_process and Store.delete_article) rather than counted each time.
+_ARTICLE_COUNT = [
+    "ALTER TABLE processes ADD COLUMN article_count INTEGER NOT NULL DEFAULT 0",
+    "UPDATE processes SET article_count = (SELECT COUNT(*) FROM articles a WHERE a.process_id = processes.id)",
+]
+
+
+def _everywhere(statements: list[str]) -> dict[str, list[str]]:
+    """The same statements for both databases."""
+    return {"sqlite": statements, "postgresql": statements}
+
+
 #: (version, name, statements for a dialect), applied in order.
 MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
-    (1, "tables", {"sqlite": _TABLES, "postgresql": _TABLES}),
+    (1, "tables", _everywhere(_TABLES)),
     (2, "full-text search", _SEARCH),
-    (3, "fact source indexes", {"sqlite": _SOURCE_INDEXES, "postgresql": _SOURCE_INDEXES}),
-    (4, "latest meetings index", {name: [_MEETINGS_INDEX] for name in ("sqlite", "postgresql")}),
-    (
-        5,
-        "latest meetings index covers first_seen",
-        {name: _MEETINGS_INDEX_5 for name in ("sqlite", "postgresql")},
-    ),
+    (3, "fact source indexes", _everywhere(_SOURCE_INDEXES)),
+    (4, "latest meetings index", _everywhere([_MEETINGS_INDEX])),
+    (5, "latest meetings index covers first_seen", _everywhere(_MEETINGS_INDEX_5)),
+    (6, "process article counts", _everywhere(_ARTICLE_COUNT)),
 ]
 
 
