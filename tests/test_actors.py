@@ -118,8 +118,8 @@ def test_references_resolve(registry: ActorRegistry) -> None:
         ("Palestinian Authority", "PSE"),
         ("Türkiye", "TUR"),
         ("Axios", "outlet:axios"),
-        ("The New York Times", "outlet:nyt"),
-        ("New York Times", "outlet:nyt"),
+        ("The New York Times", "outlet:new-york-times"),
+        ("New York Times", "outlet:new-york-times"),
         ("Bloomberg", "outlet:bloomberg"),
         ("Associated Press", "outlet:ap"),
         ("Rubio", "person:marco-rubio"),
@@ -141,6 +141,17 @@ def test_references_resolve(registry: ActorRegistry) -> None:
         ("U.N.", "un"),
         ("Red Cross", "icrc"),
         ("Quad", "quad"),
+        ("E3", "europe"),
+        ("Taliban", "AFG"),
+        ("Pakistani Taliban", "ttp"),
+        ("SPLM-IO", "splm-io"),
+        ("MILF", "milf"),
+        ("Gulf Clan", "clan-del-golfo"),
+        ("Turkish Cypriot side", "turkish-cypriots"),
+        ("Maduro", "person:nicolas-maduro"),
+        ("Nicolas Maduro", "person:nicolas-maduro"),
+        ("Petkovic", "person:petar-petkovic"),
+        ("The Wall Street Journal", "outlet:wall-street-journal"),
     ],
 )
 def test_lookup(registry: ActorRegistry, text: str, expected: str) -> None:
@@ -216,6 +227,14 @@ def test_dated_roles(registry: ActorRegistry) -> None:
     assert registry.party_of("person:ahmed-al-sharaa") == "SYR"
     assert registry.party_of("person:mark-rutte", "2023-05-01") == "NLD"
     assert registry.party_of("person:mark-rutte", "2025-06-24") == "nato"
+    # The sides of each negotiation in the registry, with the leaders who changed during them.
+    assert registry.party_of("person:ersin-tatar", "2025-03-18") == "turkish-cypriots"
+    assert registry.title_of("person:ersin-tatar", "2025-11-01") is None
+    assert registry.title_of("person:tufan-erhurman", "2025-11-01") == "Turkish Cypriot leader"
+    assert registry.party_of("person:zabihullah-mujahid") == "AFG"
+    assert registry.party_of("person:al-haj-murad-ebrahim") == "milf"
+    assert registry.party_of("person:gustavo-petro", "2025-09-18") == "COL"
+    assert registry.party_of("person:peter-sorensen", "2025-06-11") == "eu"
     # Without a date: the current (open-ended) role, else the one that ended last.
     assert registry.title_of("person:pete-hegseth") == "Secretary of War"
     assert registry.title_of("person:pete-hegseth", "2025-03-01") == "Secretary of Defense"
