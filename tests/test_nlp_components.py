@@ -541,3 +541,57 @@ NOTHING = [
 def test_sentence_yields_nothing(text: str) -> None:
     records = read(text, published="2025-06-02")
     assert records.count() == 0, records.to_dict()
+
+
+# -- the context of bare references (issue 8) ---------------------------------------------------
+
+
+def test_the_army_is_the_army_the_article_named() -> None:
+    text = (
+        "Chad's army and the rebel FACT movement agreed to a truce in talks hosted by Qatar, "
+        "American officials said.\n\n"
+        "Washington promised to fund the monitors.\n\n"
+        "The army said the rebels had shelled its barracks in Abeche on Monday."
+    )
+    records = read(text, published="2025-06-02")
+    assert said_by(records, "TCD"), records.statements
+    assert not said_by(records, "USA")
+
+
+def test_the_military_without_a_named_army_is_the_country_of_the_article() -> None:
+    text = (
+        "Myanmar's ethnic rebels and the military agreed to a pause in fighting near Lashio after talks in "
+        "Kunming, Chinese officials said.\n\n"
+        "The military said on Friday that it would halt air strikes in northern Shan State."
+    )
+    records = read(text, published="2025-06-02")
+    assert said_by(records, "MMR"), records.statements
+    assert ("MMR", "ceasefire") in keys(records, "commitments")
+
+
+def test_forces_named_as_a_modifier_belong_to_the_army_of_the_article() -> None:
+    text = (
+        "Sudan's army and the RSF traded accusations on Monday at talks hosted by the United States.\n\n"
+        "The RSF said army drones had struck a market in Nyala, breaking the truce."
+    )
+    records = read(text, published="2025-06-02")
+    assert {r.accused for r in records.violations} == {"SDN"}, records.violations
+
+
+def test_mediators_are_not_the_sides_that_both_parties_stands_for() -> None:
+    text = (
+        "Ethiopia and the Oromo Liberation Army agreed on a truce after talks in Dar es Salaam, "
+        "Kenyan and Tanzanian mediators said.\n\n"
+        "Both parties committed to stop attacks on civilians and to let aid reach Oromia, the mediators said."
+    )
+    parties = {party for party, _ in keys(read(text, published="2025-06-02"), "commitments")}
+    assert parties and parties <= {"ETH", "ola"}, parties
+
+
+def test_wire_dateline_with_country_and_agency_is_not_the_subject() -> None:
+    text = (
+        "MAPUTO, Mozambique, June 2 (AFP) - Mozambique's government and the RENAMO leadership agreed to "
+        "extend the disarmament deadline by ninety days, officials said."
+    )
+    records = read(text, published="2025-06-02")
+    assert ("MOZ", "disarmament") in keys(records, "commitments"), records.commitments

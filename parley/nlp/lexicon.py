@@ -42,6 +42,8 @@ class Cues:
     source_nouns: frozenset[str]
     document_nouns: frozenset[str]
     anaphors: dict[str, frozenset[str]]
+    bare_forces: frozenset[str]
+    mediator_nouns: frozenset[str]
     titles: tuple[str, ...]  # longest first
 
 
@@ -83,6 +85,8 @@ def cues() -> Cues:
         source_nouns=frozenset(raw["source_nouns"]),
         document_nouns=frozenset(raw["document_nouns"]),
         anaphors={k: frozenset(v) for k, v in raw["anaphors"].items()},
+        bare_forces=frozenset(raw["bare_forces"]),
+        mediator_nouns=frozenset(raw["mediator_nouns"]),
         titles=tuple(sorted(titles, key=len, reverse=True)),
     )
 

@@ -4,7 +4,9 @@ Writes ``doc.spans["actors"]``: one span per mention, ``label_`` the form kind (
 ``demonym``, ``metonym``, ``armed_forces`` for registry forms, ``person`` for a person the registry
 does not know) and ``kb_id_`` the actor id. Registry forms are matched case-sensitively (so "US"
 never matches "us"); a form starting with "the" also matches "The". People the registry lacks come
-from spaCy's PERSON entities and keep their id when later named by surname alone.
+from spaCy's PERSON entities and keep their id when later named by surname alone. Forces named
+without their state ("the army", "army drones") are the ``armed_forces`` of the state the article
+puts them with (see :func:`_bare_forces`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from parley.actors import ActorRegistry, cache_dir, person_id, write_cache
+from parley.nlp.lexicon import cues
 
 ACTOR_SPANS = "actors"
 
@@ -81,8 +84,58 @@ class ActorMentions:
             if pid is None:
                 pid = person_id(name)
             extra.append(Span(doc, ent.start, ent.end, label="person", kb_id=pid))
-        doc.spans[ACTOR_SPANS] = sorted(known + extra, key=lambda s: s.start)
+        found = known + extra
+        found += self._bare_forces(doc, found)
+        doc.spans[ACTOR_SPANS] = sorted(found, key=lambda s: s.start)
         return doc
+
+    def _bare_forces(self, doc: Doc, found: list[Span]) -> list[Span]:
+        """ "the army", "the military", "army drones": forces the text names without their state.
+
+        They are the forces of the state whose forces the article last named ("Sudan's army and
+        the RSF agreed ... the army rejected"), else of the first state whose forces it names
+        later, else of the state it names most: the country the article is about, not whichever
+        state (a mediator, often) happens to be the last mentioned."""
+        words = cues().bare_forces
+        taken = {i for span in found for i in range(span.start, span.end)}
+        candidates = [
+            t
+            for t in doc
+            if t.lower_ in words and t.pos_ in ("NOUN", "PROPN") and t.i not in taken and _bare(t, taken)
+        ]
+        if not candidates:
+            return []
+        states = [s for s in found if self._kind(s.kb_id_) == "state" and s.label_ != "person"]
+        forces = [s for s in states if s.label_ == "armed_forces"]
+        counts: dict[str, int] = {}
+        for s in states:
+            if s.label_ != "demonym":
+                counts[s.kb_id_] = counts.get(s.kb_id_, 0) + 1
+        most = max(counts, key=lambda k: counts[k], default=None)  # first named wins a tie
+        out = []
+        for token in candidates:
+            before = [s for s in forces if s.end <= token.i]
+            state = before[-1].kb_id_ if before else (forces[0].kb_id_ if forces else most)
+            if state is not None:
+                out.append(Span(doc, token.i, token.i + 1, label="armed_forces", kb_id=state))
+        return out
+
+    def _kind(self, actor_id: str) -> str | None:
+        actor = self.registry.get(actor_id)
+        return actor.kind if actor else None
+
+
+def _bare(token, taken: set[int]) -> bool:
+    """Whether ``token`` names forces without saying whose: "the army", "army drones", not
+    "an army", "its army" or "the Thai army" (whose state is in the phrase)."""
+    for child in token.children:
+        if child.i in taken or child.dep_ in ("poss", "amod", "compound", "nmod"):
+            return False
+        if child.dep_ == "det" and child.lower_ != "the":
+            return False
+    if token.dep_ == "compound":
+        return True  # "army drones", "an army spokesman"
+    return any(c.dep_ == "det" for c in token.children)
 
 
 def _tokenized(nlp: Language, texts: list[str]) -> dict[str, list[str]]:

@@ -65,8 +65,9 @@ def resolve_model_name(name: str) -> str:
 
 
 #: A paragraph opening with at most this many tokens before a dash or colon has a dateline or a
-#: label ("KYIV, March 3 —", "Why it matters:") that is not part of the first sentence.
-DATELINE_MAX_TOKENS = 8
+#: label ("KYIV, March 3 —", "Why it matters:") that is not part of the first sentence; a wire
+#: dateline with country and agency ("JEDDAH, Saudi Arabia, May 20 (AFP) -") takes eleven.
+DATELINE_MAX_TOKENS = 12
 _DATELINE_DASHES = frozenset({"\u2014", "\u2013", "--", "-"})
 
 

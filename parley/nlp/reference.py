@@ -61,6 +61,7 @@ class Discourse:
         self._mention_at = {i: m for m in self.mentions for i in range(m.start, m.end)}
         self.speakers: list[tuple[int, str]] = []  # (token index, speaker id) in reading order
         self.parties: dict[str, str] = {}  # people the registry lacks -> party from the text
+        self._mediators: set[str] | None = None
         for m in self.mentions:
             if m.label_ == "person" and m.kb_id_ not in self.parties:
                 party = self._party_from_title(m)
@@ -123,9 +124,25 @@ class Discourse:
         """The two sides of the talks ("both leaders", "the parties"): of the three parties most
         mentioned in the article, the two mentioned last before ``before`` (mediators reporting
         the agreement excluded)."""
+        exclude = set(exclude) | self.mediators()
         prominent = [p for p in self.counterparts("") if p not in exclude][:3]
         recent = [p for p in self.last_parties(before, count=10, exclude=exclude) if p in prominent]
         return recent[:2] if len(recent) >= 2 else prominent[:2]
+
+    def mediators(self) -> set[str]:
+        """Parties the article names as go-betweens ("Saudi and American mediators")."""
+        if self._mediators is None:
+            nouns = cues().mediator_nouns
+            self._mediators = set()
+            for m in self.mentions:
+                node = m.root
+                while node.dep_ == "conj" and node.head.i != node.i:
+                    node = node.head  # "Saudi and American mediators": American hangs on Saudi
+                if node.dep_ in ("amod", "compound", "poss") and node.head.lower_ in nouns:
+                    party = self.party(m.kb_id_)
+                    if party:
+                        self._mediators.add(party)
+        return self._mediators
 
     def last_parties(self, before: int, count: int = 2, exclude: frozenset | set = frozenset()) -> list[str]:
         """The ``count`` most recent distinct parties (states, groups) mentioned before the sentence
@@ -292,9 +309,6 @@ class Discourse:
             return self.last_mentioned(before, lambda s: s.startswith("outlet:"))
         if kind == "source":
             return self.last_speaker(before, lambda s: s.startswith("anon"))
-        if kind == "armed":
-            test = lambda s: self.kind(s) == "state"  # noqa: E731
-            return self.last_mentioned(before, test)
         kinds = ("group",) if kind == "group" else ("state",)
         found = self._recent(
             self.doc[before],
