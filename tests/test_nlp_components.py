@@ -595,3 +595,96 @@ def test_wire_dateline_with_country_and_agency_is_not_the_subject() -> None:
     )
     records = read(text, published="2025-06-02")
     assert ("MOZ", "disarmament") in keys(records, "commitments"), records.commitments
+
+
+# -- attribution in real reporting (issue 8) ----------------------------------------------------
+
+REPORTING = [
+    pytest.param(
+        'Kenya\'s President William Ruto said the monitors "will be in place by June," according to Reuters.',
+        "person:william-ruto",
+        ["outlet:reuters"],
+        id="speaker then according to outlet",
+    ),
+    pytest.param(
+        "William Ruto told reporters in Nairobi that the monitors were ready, the BBC reported.",
+        "person:william-ruto",
+        ["outlet:bbc"],
+        id="speaker then outlet reported",
+    ),
+    pytest.param(
+        "The mediators drafted a second text over the weekend, per the Financial Times.",
+        "outlet:financial-times",
+        [],
+        id="per outlet",
+    ),
+    pytest.param(
+        "A third round of talks was held in Nairobi last month, reported the Politico website.",
+        "outlet:politico",
+        [],
+        id="outlet after its verb",
+    ),
+    pytest.param(
+        "The agreement was welcomed by William Ruto as a turning point for the region.",
+        "person:william-ruto",
+        [],
+        id="passive with agent",
+    ),
+    pytest.param(
+        "William Ruto called the shelling of the camp a grave breach of the truce.",
+        "person:william-ruto",
+        [],
+        id="called X Y",
+    ),
+    pytest.param(
+        "Kenya's foreign ministry dismissed the accusation as baseless propaganda.",
+        "KEN",
+        [],
+        id="dismissed X as Y",
+    ),
+    pytest.param(
+        "William Ruto made clear that Kenya would not send troops without a mandate.",
+        "person:william-ruto",
+        [],
+        id="made clear that",
+    ),
+    pytest.param(
+        "William Ruto vowed to keep the border open for aid convoys.", "person:william-ruto", [], id="vowed"
+    ),
+    pytest.param(
+        "William Ruto threatened to pull Kenya's officers out of the monitoring mission.",
+        "person:william-ruto",
+        [],
+        id="threatened",
+    ),
+    pytest.param(
+        '"We are ready to sign," Basem Naim told Turkey\'s Anadolu news agency.',
+        "person:basem-naim",
+        ["outlet:anadolu"],
+        id="told an outlet named inside a noun phrase",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "speaker", "via"), REPORTING)
+def test_attribution_construction_of_real_reporting(text: str, speaker: str, via: list[str]) -> None:
+    records = read(text, published="2025-06-02")
+    assert [(s.speaker, s.via) for s in records.statements] == [(speaker, via)], records.statements
+
+
+def test_outlet_noun_with_the_outlet_named_inside_is_the_outlet() -> None:
+    text = "The ceasefire will take effect at midnight, according to Iran's Tasnim news agency."
+    assert [s.speaker for s in read(text).statements] == ["outlet:tasnim"]
+
+
+def test_hard_wrapped_lines_do_not_cut_sentences() -> None:
+    text = (
+        "On Monday, Felix Tshisekedi accused Rwanda of violating the\n"
+        "peace deal, and said that Rwandan forces had attacked\n"
+        "several towns in South Kivu.\n"
+        "Kigali rejected the claim."
+    )
+    records = read(text, published="2025-06-02")
+    (statement,) = said_by(records, "person:felix-tshisekedi")
+    assert covers(text, statement, "several towns in South Kivu")
+    assert said_by(records, "RWA")

@@ -101,7 +101,7 @@ class Attributor:
     # -- one sentence ------------------------------------------------------------------------
     def _sentence(self, sent: Span, number: int, discourse: Discourse) -> list[Attribution]:
         found = [c for c in (self._cue(tok, sent, discourse) for tok in sent) if c is not None]
-        found = _drop_nested(found)
+        found = _drop_nested(_outlets_as_channel(found))
         according = [c for c in found if c.vouches]
         if according:  # "According to X, Y told the room that ...": X vouches for the whole sentence
             found = according
@@ -119,6 +119,8 @@ class Attributor:
             text = span.text
             hedged = cue.belief or any(t.lower_ in self.words.hedge_words for t in span)
             for speaker in cue.referent.ids:
+                if any((o.start, o.end, o.speaker) == (span.start_char, span.end_char, speaker) for o in out):
+                    continue  # two cues of one speaker on one span ("accused X ... and said"): one statement
                 out.append(
                     Attribution(
                         start=span.start_char,
@@ -159,16 +161,20 @@ class Attributor:
             return (
                 None  # a cue in a relative clause ("a truce that Washington said it brokered") is background
             )
-        if not (lemma in words.report_verbs or lemma in words.belief_cues or lemma in words.citing):
+        phrase = any((lemma, c.lower_) in words.report_phrases for c in token.children)
+        if not (lemma in words.report_verbs or lemma in words.belief_cues or lemma in words.citing or phrase):
             return self._colon_quote(token, sent, discourse)
-        subj = _subject(token)
+        if phrase and not any(c.dep_ == "ccomp" for c in token.children):
+            return None  # "made clear that ...", not "made clear progress"
+        children = list(token.children)
+        subj = _agent(token) or self._inverted_subject(token, sent, discourse) or _subject(token)
         if subj is None:
             return None
-        children = list(token.children)
         if any(c.dep_ == "dobj" and c.lower_ == "other" for c in children):
             return None  # "accused each other": the narrator's summary of two accounts
         has_clause = (
-            any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in children)
+            any(c.dep_ in ("ccomp", "xcomp", "parataxis", "oprd") for c in children)  # oprd: "called X Y"
+            or any(c.dep_ == "prep" and c.lower_ == "as" for c in children)  # "dismissed X as Y"
             or token.dep_ in ("parataxis",)
             or any(q in sent.text for q in _QUOTES)
         )
@@ -187,12 +193,11 @@ class Attributor:
         via = []
         for c in children:
             if c.dep_ in ("dobj", "dative") and lemma in ("tell", "write"):
-                m = discourse.mention_at(c)
-                if m is not None and m.kb_id_.startswith("outlet:"):
-                    via.append(m.kb_id_)
+                told = discourse.resolve(c)  # "told Axios", "told Turkey's Anadolu news agency"
+                via += [i for i in (told.ids if told else []) if i.startswith("outlet:")]
         demonstrative = not has_clause and any(
-            c.dep_ == "dobj" and c.lower_ in _DEMONSTRATIVES for c in children
-        )
+            c.dep_ in ("dobj", "nsubjpass") and c.lower_ in _DEMONSTRATIVES for c in children
+        )  # "X reports this", "this was stated by X"
         cue_end = token.i + 1
         for c in children:
             if c.dep_ in ("dobj", "dative") and c.i > token.i and c.i == cue_end:
@@ -205,6 +210,17 @@ class Attributor:
             belief=lemma in words.belief_cues,
             demonstrative=demonstrative,
         )
+
+    @staticmethod
+    def _inverted_subject(verb: Token, sent: Span, discourse: Discourse) -> Token | None:
+        """The speaker after the verb: "..., reported the Axios website", "..., announced Qatar's
+        foreign ministry" (the parser takes a subject that follows its verb for an object)."""
+        if verb.i == sent.start or verb.doc[verb.i - 1].text != "," or verb.dep_ not in ("ROOT", "conj"):
+            return None
+        if any(c.dep_ in ("ccomp", "xcomp", "nsubj") for c in verb.children):
+            return None
+        obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+        return obj if obj is not None and discourse.resolve(obj) is not None else None
 
     def _colon_quote(self, verb: Token, sent: Span, discourse: Discourse) -> _Cue | None:
         """ "X put it more bluntly: "..."": a quotation introduced by a colon after X's verb."""
@@ -266,6 +282,33 @@ def _subject(verb: Token) -> Token | None:
         if verb.dep_ in ("conj", "xcomp") or verb.tag_ == "VBG":
             return _subject(verb.head) if verb.head.i != verb.i else None
     return None
+
+
+def _outlets_as_channel(found: list[_Cue]) -> list[_Cue]:
+    """ "X said ..., according to Reuters", "..., X told reporters, Bernama reported": an outlet
+    cue after a speaker's cue is the channel the speaker's words came through, not a second
+    speaker. An outlet first ("According to Axios, X told aides ...") still vouches for the whole."""
+    speakers = [c for c in found if not _all_outlets(c)]
+    if not speakers:
+        return found
+    first = min(c.token.i for c in speakers)
+    channels = [c for c in found if _all_outlets(c) and c.token.i > first]
+    if not channels:
+        return found
+    outlets = [i for c in channels for i in c.referent.ids]
+    for cue in speakers:
+        cue.via = list(dict.fromkeys(cue.via + outlets))
+    return [c for c in found if c not in channels]
+
+
+def _all_outlets(cue: _Cue) -> bool:
+    return bool(cue.referent.ids) and all(i.startswith("outlet:") for i in cue.referent.ids)
+
+
+def _agent(verb: Token) -> Token | None:
+    """The speaker of a passive report: "this was stated by X", "the plan was welcomed by X"."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
 
 
 def _drop_nested(found: list[_Cue]) -> list[_Cue]:

@@ -34,6 +34,7 @@ class Cues:
     """Attribution vocabulary (``data/cues.yaml``)."""
 
     report_verbs: frozenset[str]
+    report_phrases: frozenset[tuple[str, str]]  # (verb lemma, one of its dependents)
     belief_cues: frozenset[str]
     hedge_words: frozenset[str]
     needs_clause: frozenset[str]
@@ -77,6 +78,7 @@ def cues() -> Cues:
     titles = _read("titles.yaml")["titles"]
     return Cues(
         report_verbs=frozenset(raw["report_verbs"]),
+        report_phrases=frozenset(tuple(p.lower().split()) for p in raw["report_phrases"]),
         belief_cues=frozenset(raw["belief_cues"]),
         hedge_words=frozenset(raw["hedge_words"]),
         needs_clause=frozenset(raw["needs_clause"]),

@@ -84,6 +84,9 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     inside_quote = False
     for token in doc:
         if token.i > 0 and ("\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_):
+            if _wrapped(doc, token):
+                token.is_sent_start = False
+                continue
             token.is_sent_start = True
             paragraph_start = token.i
             inside_quote = token.text == '"'  # a paragraph that opens with a quotation
@@ -112,6 +115,25 @@ def paragraph_boundaries(doc: Doc) -> Doc:
         if token.text == '"':
             inside_quote = not inside_quote
     return doc
+
+
+#: Parts of speech that never end a sentence: a line ending on one was cut by the page's width.
+_OPEN_TAGS = frozenset({"DT", "IN", "CC", "TO", "PRP$", "WDT", "JJ", "MD"})
+
+
+def _wrapped(doc: Doc, token) -> bool:
+    """A line break inside a sentence, from hard-wrapped text: a single line break after a line
+    that ends on a comma or a word that cannot end a sentence, or before a lower-case word."""
+    previous = doc[token.i - 1]
+    if previous.is_space:
+        if previous.text.count("\n") > 1 or token.i < 2:
+            return False  # a blank line: a new paragraph
+        previous = doc[token.i - 2]
+    elif previous.whitespace_.count("\n") > 1:
+        return False
+    if previous.text in (".", "!", "?", '"', "'", ":", ";") or previous.is_space:
+        return False
+    return previous.text == "," or previous.tag_ in _OPEN_TAGS or token.text[:1].islower()
 
 
 def _looks_like_dateline(span) -> bool:

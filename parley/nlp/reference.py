@@ -239,6 +239,13 @@ class Discourse:
             speakers = {self.party(s) for i, s in self.speakers if self.doc[i].sent.start == head.sent.start}
             parties = self.sides(head.i, exclude=speakers)
             return Referent(parties, phrase) if len(parties) == 2 else None
+        if head.lemma_.lower() in words.anaphors["outlet"]:
+            outlet = next(
+                (m for m in self.mentions_in(head.left_edge.i, head.i) if m.kb_id_.startswith("outlet:")),
+                None,
+            )
+            if outlet is not None:  # "Iran's Tasnim news agency": the agency, not Iran
+                return Referent([outlet.kb_id_], phrase)
         possessor = self._affiliation(head)
         if possessor and head.lemma_.lower() not in words.anaphors["source"] and _is_title(head):
             holder = self._title_holder(head, possessor)  # "the Israeli defence minister" → Israel Katz
