@@ -538,6 +538,21 @@ class ActorRegistry:
         role = self._role(actor, on, nearest=False)
         return role.title if role else None
 
+    def titles_of(self, actor_id: str, on: date | str | None = None) -> list[str]:
+        """Every title a person held on ``on`` (a minister who also heads a delegation has two);
+        without a date, those of the current role(s)."""
+        actor = self._actors.get(actor_id)
+        if actor is None or actor.kind != "person" or not actor.roles:
+            return []
+        if on is None:
+            role = self._role(actor, None, nearest=False)
+            current = [r.title for r in actor.roles if r.end is None]
+            return current or ([role.title] if role else [])
+        day = date.fromisoformat(on[:10]) if isinstance(on, str) else on
+        if isinstance(day, datetime):
+            day = day.date()
+        return [r.title for r in actor.roles if r.valid_on(day)]
+
     def surface_forms(self) -> Iterator[tuple[str, str, str]]:
         """Every ``(text, actor_id, form_kind)``; form_kind is one of :data:`FORM_KINDS`.
 

@@ -688,3 +688,39 @@ def test_hard_wrapped_lines_do_not_cut_sentences() -> None:
     (statement,) = said_by(records, "person:felix-tshisekedi")
     assert covers(text, statement, "several towns in South Kivu")
     assert said_by(records, "RWA")
+
+
+TITLED = [
+    pytest.param(
+        "The talks stalled again, the U.N. special envoy for Yemen said on Saturday.",
+        "person:hans-grundberg",
+        id="title with its complement",
+    ),
+    pytest.param(
+        "The head of the Russian delegation said Moscow had offered a short truce on parts of the front.",
+        "person:vladimir-medinsky",
+        id="head of a delegation",
+    ),
+    pytest.param(
+        "The Houthis and Oman met in Muscat.\n\n"
+        "The deal covers only shipping, the group's chief negotiator told reporters.",
+        "person:mohammed-abdulsalam",
+        id="the group's title",
+    ),
+    pytest.param(
+        "The chief of the UN mission in South Sudan, Nicholas Haysom, said the parties must show restraint.",
+        "person:nicholas-haysom",
+        id="name in apposition to a long role",
+    ),
+    pytest.param(
+        "Maj Gen Tomas Arvidsson told reporters the monitors would deploy within a week.",
+        "person:tomas-arvidsson",
+        id="rank folded into the name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "speaker"), TITLED)
+def test_titled_speaker_is_the_person(text: str, speaker: str) -> None:
+    records = read(text, published="2025-06-02")
+    assert [s.speaker for s in records.statements][-1:] == [speaker], records.statements

@@ -46,6 +46,7 @@ class Cues:
     bare_forces: frozenset[str]
     mediator_nouns: frozenset[str]
     titles: tuple[str, ...]  # longest first
+    name_prefixes: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,8 @@ class NegotiationWords:
 def cues() -> Cues:
     """The attribution vocabulary."""
     raw = _read("cues.yaml")
-    titles = _read("titles.yaml")["titles"]
+    title_data = _read("titles.yaml")
+    titles = title_data["titles"]
     return Cues(
         report_verbs=frozenset(raw["report_verbs"]),
         report_phrases=frozenset(tuple(p.lower().split()) for p in raw["report_phrases"]),
@@ -90,6 +92,7 @@ def cues() -> Cues:
         bare_forces=frozenset(raw["bare_forces"]),
         mediator_nouns=frozenset(raw["mediator_nouns"]),
         titles=tuple(sorted(titles, key=len, reverse=True)),
+        name_prefixes=frozenset(title_data["name_prefixes"]),
     )
 
 

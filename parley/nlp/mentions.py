@@ -24,9 +24,6 @@ from parley.nlp.lexicon import cues
 
 ACTOR_SPANS = "actors"
 
-# Words spaCy sometimes folds into a PERSON entity that are not part of the name.
-_NAME_PREFIXES = ("President ", "Prime Minister ", "Minister ", "Mr ", "Mr. ", "Ms ", "Ms. ", "Dr ", "Dr. ")
-
 
 @lru_cache(maxsize=4)
 def registry_for(actor_files: tuple[str, ...]) -> ActorRegistry:
@@ -158,12 +155,15 @@ def _tokenized(nlp: Language, texts: list[str]) -> dict[str, list[str]]:
 
 
 def _clean_name(ent: Span) -> str:
+    """The name in a PERSON entity, without the ranks and titles spaCy folds into it."""
     text = ent.text.strip()
     if text.endswith("'s"):
         text = text[:-2]
-    for prefix in _NAME_PREFIXES:
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
+    words = text.split()
+    prefixes = cues().name_prefixes
+    while len(words) > 1 and words[0].strip("().") in prefixes:
+        words = words[1:]  # "Lt Col Nadav Shoshani", "Gen (Rtd) Nattaphon"
+    text = " ".join(words)
     return text if any(c.isalpha() for c in text) and text[0].isupper() else ""
 
 

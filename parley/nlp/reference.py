@@ -287,7 +287,15 @@ class Discourse:
         return Referent([best[1]], phrase) if best else None
 
     def _named_in_apposition(self, head: Token) -> str | None:
-        """A person named beside a role: "the group's leader, Naim Qassem", "spokesperson X Y"."""
+        """A person named beside a role: "the group's leader, Naim Qassem", "spokesperson X Y",
+        "the head of the UN mission in South Sudan, Nicholas Haysom" (the parser may hang the
+        name on the last noun of the role)."""
+        if _is_title(head):
+            for token in head.subtree:
+                m = self._mention_at.get(token.i)
+                if token.dep_ == "appos" and token.i > head.i and m is not None and m.label_ != "demonym":
+                    if self.kind(m.kb_id_) == "person":
+                        return m.kb_id_
         for child in head.children:
             if child.dep_ == "acl" and child.lower_ in (
                 "known",
@@ -338,27 +346,45 @@ class Discourse:
                 return self.party(m.kb_id_) or m.kb_id_
             if token.lower_ in ("group", "movement") and token.head.lower_ in ("for", "of"):
                 return self._anaphor("group", head.i)
+            if token.dep_ == "poss" and any(c.lower_ == "the" for c in token.children):
+                # "the group's chief negotiator", "the country's foreign minister"
+                for kind in ("group", "state"):
+                    if token.lower_ in cues().anaphors[kind]:
+                        return self._anaphor(kind, head.i)
         return None
 
     def _title_holder(self, head: Token, party: str) -> str | None:
-        """The one person the registry lists with this title for ``party`` on the article's date."""
-        words = _title_words(
-            " ".join(
-                t.text
-                for t in head.doc[head.left_edge.i : head.i + 1]
-                if t.i not in self._mention_at and t.dep_ not in ("det", "poss", "case")
-            )
-        )
+        """The one person the registry lists with this title for ``party`` on the article's date:
+        "the Israeli defence minister", "the U.N. special envoy for Yemen", "the head of the Russian
+        delegation"; else the one whose title holds all the words ("the group's chief negotiator"
+        for a "spokesman and chief negotiator")."""
+        doc = head.doc
+        before = [
+            t
+            for t in doc[head.left_edge.i : head.i + 1]
+            if t.i not in self._mention_at and t.dep_ not in ("det", "poss", "case")
+        ]
+        after = [
+            t
+            for c in head.rights
+            if c.dep_ == "prep" and c.lower_ in _TITLE_COMPLEMENTS
+            for t in c.subtree
+            if t.dep_ != "det"
+        ]
+        words = _title_words(" ".join(t.text for t in before + after))
         if not words:
             return None
         published = self.doc.user_data.get("published")
-        found = [
-            actor.id
+        held = {
+            actor.id: [_title_words(t) for t in self.registry.titles_of(actor.id, published)]
             for actor in self.registry.all("person")
             if self.registry.party_of(actor.id, published) == party
-            and _title_words(self.registry.title_of(actor.id, published) or "") == words
-        ]
-        return found[0] if len(found) == 1 else None
+        }
+        for matches in (lambda t: t == words, lambda t: words <= t):
+            found = [pid for pid, titles in held.items() if any(matches(t) for t in titles)]
+            if found:
+                return found[0] if len(found) == 1 else None
+        return None
 
     def _source(self, head: Token, phrase: Span, determiners: set[str]) -> Referent | None:
         """An unnamed source: ``anon:`` + the affiliation the phrase gives, or bare ``anon``."""
@@ -400,7 +426,11 @@ def _np_span(head: Token) -> Span:
     return head.doc[left : right + 1]
 
 
-_TITLE_FILLERS = frozenset({"of", "the", "for", "and", "'s", "senior", "top", "chief"})
+_TITLE_FILLERS = frozenset(
+    {"of", "the", "for", "and", "'s", "senior", "top", "chief", "at", "with", "to", "in"}
+)
+# Prepositions whose complement is part of a title: "envoy for Yemen", "head of the delegation".
+_TITLE_COMPLEMENTS = frozenset({"for", "of", "to"})
 
 
 def _title_words(title: str) -> frozenset[str]:
