@@ -89,3 +89,12 @@ def test_joint_undertaking_announced_by_one_of_the_parties() -> None:
 )
 def test_sentences_that_yield_no_accusation(text: str) -> None:
     assert read(text).violations == []
+
+
+# -- commitments, proposals, positions: the constructions of real reporting ----------------------------
+
+
+def test_issue_is_the_head_the_predicate_governs_not_the_first_modifier() -> None:
+    # "humanitarian" comes first, but what is agreed to is a truce
+    text = "Sudan's army agreed to observe a humanitarian truce in Darfur."
+    assert keys(read(text).commitments, "party", "issue") == {("SDN", "ceasefire")}

@@ -149,6 +149,15 @@ def issues_in(text: str) -> list[tuple[int, str]]:
     return [(start, issue) for start, _, issue in sorted(specific + generic)]
 
 
+def issue_mentions(text: str) -> list[tuple[int, int, int, str]]:
+    """Every issue word in ``text`` as ``(start, end, tier, issue)``: tier 0 specific, 1 generic."""
+    found = []
+    for tier_rank, tier in enumerate(("specific", "generic")):
+        for issue, pattern in _issue_patterns()[tier]:
+            found += [(m.start(), m.end(), tier_rank, issue) for m in pattern.finditer(text)]
+    return found
+
+
 def specific_issues(text: str) -> list[str]:
     """The issues named by specific words in ``text``, in order of first mention."""
     return [issue for _, _, issue in _first_matches(text, "specific")]

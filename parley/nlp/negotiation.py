@@ -28,7 +28,14 @@ from spacy.tokens import Doc, Span, Token
 
 from parley import dates
 from parley.nlp.attribution import Attribution
-from parley.nlp.lexicon import cues, negotiation_words, primary_issue, specific_issues, violation_issue
+from parley.nlp.lexicon import (
+    cues,
+    issue_mentions,
+    negotiation_words,
+    primary_issue,
+    specific_issues,
+    violation_issue,
+)
 from parley.nlp.mentions import registry_for
 from parley.nlp.reference import PAIR_NOUNS, Discourse
 
@@ -122,10 +129,10 @@ class Negotiation:
                     continue  # "promised to impose sanctions": a threat, not an undertaking
                 # the parser may hang "for a 60-day ceasefire" on the verb rather than on its object
                 rest = ctx.sent.doc[clause.start : max(clause.end, token.right_edge.i + 1)]
-                issue = next(iter(specific_issues(ctx.words(clause))), None)
+                issue = ctx.issue(clause, specific=True)
                 if self.words.proposal_nouns.search(clause.text):  # "accepted a proposal ... for a truce"
-                    issue = issue or next(iter(specific_issues(ctx.words(rest))), None)
-                issue = issue or primary_issue(ctx.words(clause)) or primary_issue(ctx.words(ctx.sent))
+                    issue = issue or ctx.issue(rest, clause.root, specific=True)
+                issue = issue or ctx.issue(clause) or ctx.issue(ctx.sent, token)
                 if not issue and plan.issues and self.words.proposal_nouns.search(clause.text):
                     issue = plan.issues[0]  # "Israel has signed off on the proposal": the plan's main term
                 if issue:
@@ -156,7 +163,7 @@ class Negotiation:
                 clause = _clause(token)
                 if self.words.threat_phrases.search(clause.text) and _CONDITION_PHRASES.search(ctx.text):
                     continue
-                issue = primary_issue(ctx.words(clause))
+                issue = ctx.issue(clause)
                 if issue:
                     terms = self._terms(clause, ctx)
                     out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in subj]
@@ -249,7 +256,7 @@ class Negotiation:
             content
         ]
         for clause in clauses:
-            issue = primary_issue(ctx.words(clause)) or primary_issue(ctx.words(content))
+            issue = ctx.issue(clause) or ctx.issue(content)
             if not issue:
                 continue
             source = clause if len(clauses) > 1 else ctx.sent
@@ -552,6 +559,22 @@ class _Sentence:
             for _, s in self.statements
         )
 
+    def issue(self, span: Span, head: Token | None = None, specific: bool = False) -> str | None:
+        """The issue a record read from ``span`` is about: of the issue words in it, a specific one
+        before a generic one, and among those the word nearest to ``head`` (the predicate; by default
+        the span's root) in the dependency tree, then the earlier. "agreed to a humanitarian truce" is
+        about the truce its verb governs, not the modifier that happens to come first."""
+        head = head if head is not None else span.root
+        best: tuple[tuple[int, int, int], str] | None = None
+        for start, end, tier, issue in issue_mentions(self.words(span)):
+            if specific and tier:
+                continue
+            first, last = span.start_char + start, span.start_char + end
+            depth = min(_tree_distance(t, head) for t in span if t.idx < last and t.idx + len(t) > first)
+            if best is None or (tier, depth, start) < best[0]:
+                best = ((tier, depth, start), issue)
+        return best[1] if best else None
+
     def token_at(self, offset: int) -> Token | None:
         char = self.sent.start_char + offset
         for token in self.sent:
@@ -681,6 +704,19 @@ class _Sentence:
             if value.precision == "day":
                 return value.iso()
         return None
+
+
+def _tree_distance(token: Token, head: Token) -> int:
+    """Edges between two tokens of a sentence in its dependency tree."""
+    up = {token.i: 0}
+    for steps, node in enumerate(token.ancestors, 1):
+        up[node.i] = steps
+    if head.i in up:
+        return up[head.i]
+    for steps, node in enumerate(head.ancestors, 1):
+        if node.i in up:
+            return steps + up[node.i]
+    return len(up) + sum(1 for _ in head.ancestors)
 
 
 def _duty(be: Token) -> Token | None:
