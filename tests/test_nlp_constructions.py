@@ -98,3 +98,15 @@ def test_issue_is_the_head_the_predicate_governs_not_the_first_modifier() -> Non
     # "humanitarian" comes first, but what is agreed to is a truce
     text = "Sudan's army agreed to observe a humanitarian truce in Darfur."
     assert keys(read(text).commitments, "party", "issue") == {("SDN", "ceasefire")}
+
+
+@pytest.mark.parametrize(
+    ("text", "issue"),
+    [
+        ('Moldova had offered Transnistria a "local truce" for five days along the river.', "ceasefire"),
+        ("Moldova proposed to Transnistria to hold a summit in Vienna.", "mediation"),
+        ("Chisinau offered to hand over more prisoners of war to Tiraspol.", "prisoners"),
+    ],
+)
+def test_what_a_party_offers_or_proposes_is_its_proposal(text: str, issue: str) -> None:
+    assert ("MDA", issue) in keys(read(text).proposals, "proposer", "issue")

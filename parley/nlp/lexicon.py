@@ -56,6 +56,7 @@ class NegotiationWords:
     negators: frozenset[str]
     proposal_nouns: re.Pattern[str]
     proposal_verbs: frozenset[str]
+    offer_verbs: frozenset[str]
     position_verbs: frozenset[str]
     position_phrases: re.Pattern[str]
     red_line_phrases: re.Pattern[str]
@@ -99,6 +100,7 @@ def negotiation_words() -> NegotiationWords:
         negators=frozenset(raw["negators"]),
         proposal_nouns=_phrase_regex(raw["proposal_nouns"]),
         proposal_verbs=frozenset(raw["proposal_verbs"]),
+        offer_verbs=frozenset(raw["offer_verbs"]),
         position_verbs=frozenset(raw["position_verbs"]),
         position_phrases=_phrase_regex(raw["position_phrases"]),
         red_line_phrases=_phrase_regex(raw["red_line_phrases"]),

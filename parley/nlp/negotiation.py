@@ -194,7 +194,37 @@ class Negotiation:
     # -- proposals -----------------------------------------------------------------------------
     def _proposals(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
         """Terms of a plan: where a plan noun with a proposer is described, and the sentences after
-        it that go on describing it ("Under the plan, ...", "In return, Israel would ...")."""
+        it that go on describing it ("Under the plan, ...", "In return, Israel would ..."); else the
+        clauses a party offers ("Russia had offered to hand over more prisoners")."""
+        return self._plan_terms(ctx, plan) or self._offers(ctx, plan)
+
+    def _offers(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
+        """ "X offered (Y) to VERB ...", "X proposed (to Y) a truce": X's proposal, one term per clause."""
+        out = []
+        for verb in ctx.sent:
+            if (
+                verb.lemma_.lower() not in self.words.offer_verbs
+                or verb.pos_ != "VERB"
+                or _negated(verb)
+                or _wished(verb)
+                or _in_condition(verb)
+            ):
+                continue
+            proposers = ctx.parties_of_subject(verb)
+            if not proposers:
+                continue
+            for clause in _object_clauses(verb):
+                if clause.root.i == verb.i or (clause.root.dep_ == "prep" and not clause.root.lower_ == "on"):
+                    continue  # "proposed to Moscow": to whom, not what
+                issue = ctx.issue(clause)
+                if issue:
+                    out.append(ctx.record("proposals", clause, proposer=proposers[0], issue=issue))
+            if out:
+                plan.proposer, plan.paragraph, plan.active = proposers[0], ctx.paragraph, False
+                plan.issues = [f.fields["issue"] for f in out]
+        return out
+
+    def _plan_terms(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
         for match in self.words.proposal_nouns.finditer(ctx.text):
             noun = ctx.token_at(match.start())
             if noun is None or noun.pos_ != "NOUN":
