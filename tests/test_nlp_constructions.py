@@ -110,3 +110,27 @@ def test_issue_is_the_head_the_predicate_governs_not_the_first_modifier() -> Non
 )
 def test_what_a_party_offers_or_proposes_is_its_proposal(text: str, issue: str) -> None:
     assert ("MDA", issue) in keys(read(text).proposals, "proposer", "issue")
+
+
+@pytest.mark.parametrize(
+    ("text", "party", "issue"),
+    [
+        ("The M23 rebels reiterated their commitment to release prisoners.", "m23", "prisoners"),
+        ("The RSF affirmed its agreement to enter into the truce.", "rsf", "ceasefire"),
+        ("Hamas announced its acceptance of a proposal for a ceasefire.", "hamas", "ceasefire"),
+        ("India and Pakistan agreed to scale back troops along the border.", "PAK", "troop_withdrawal"),
+    ],
+)
+def test_an_undertaking_told_as_a_noun_phrase_is_a_commitment(text: str, party: str, issue: str) -> None:
+    assert (party, issue) in keys(read(text).commitments, "party", "issue")
+
+
+def test_an_offered_pledge_is_a_proposal_not_an_undertaking() -> None:
+    records = read("Washington offered Kyiv a NATO-style pledge to defend it.")
+    assert ("USA", "security_guarantees") in keys(records.proposals, "proposer", "issue")
+    assert not records.commitments
+
+
+def test_a_commitment_without_an_issue_word_does_not_take_a_generic_word_of_its_sentence() -> None:
+    text = "After the attacks stopped, Armenia agreed to take further steps."
+    assert ("ARM", "ceasefire") not in keys(read(text).commitments, "party", "issue")

@@ -50,6 +50,7 @@ class NegotiationWords:
     """Negotiation vocabulary (``data/negotiation.yaml``)."""
 
     commitment_verbs: frozenset[str]
+    commitment_nouns: frozenset[str]
     readiness: frozenset[str]
     tentative_verbs: frozenset[str]
     condition_markers: re.Pattern[str]
@@ -94,6 +95,7 @@ def negotiation_words() -> NegotiationWords:
     raw = _read("negotiation.yaml")
     return NegotiationWords(
         commitment_verbs=frozenset(raw["commitment_verbs"]),
+        commitment_nouns=frozenset(raw["commitment_nouns"]),
         readiness=frozenset(raw["readiness"]),
         tentative_verbs=frozenset(raw["tentative_verbs"]),
         condition_markers=_phrase_regex(raw["condition_markers"]),

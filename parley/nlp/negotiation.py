@@ -116,6 +116,9 @@ class Negotiation:
                 if _wished(token):
                     continue  # "called on Russia to agree", "would agree only after": not (yet) an undertaking
                 clauses = _object_clauses(token)
+                if lemma in self.words.offer_verbs:
+                    # "offered to free prisoners" binds the offerer; "offered Kyiv a pledge" is a proposal
+                    clauses = [c for c in clauses if c.root.dep_ == "xcomp"]
             else:
                 continue
             parties = ctx.parties_of_subject(token)
@@ -132,7 +135,14 @@ class Negotiation:
                 issue = ctx.issue(clause, specific=True)
                 if self.words.proposal_nouns.search(clause.text):  # "accepted a proposal ... for a truce"
                     issue = issue or ctx.issue(rest, clause.root, specific=True)
-                issue = issue or ctx.issue(clause) or ctx.issue(ctx.sent, token)
+                # past the clause only a specific word counts ("agreed to take further action" in a
+                # sentence about a truce is not an undertaking on the truce), unless the clause refers
+                # back with a pronoun ("the talks ended and both sides agreed to continue them")
+                issue = (
+                    issue
+                    or ctx.issue(clause)
+                    or ctx.issue(ctx.sent, token, specific=not _refers_back(clause))
+                )
                 if not issue and plan.issues and self.words.proposal_nouns.search(clause.text):
                     issue = plan.issues[0]  # "Israel has signed off on the proposal": the plan's main term
                 if issue:
@@ -140,6 +150,7 @@ class Negotiation:
                     if terms["conditional"] and not terms["condition_issue"]:
                         terms["condition_issue"] = issue  # "as long as Israel was": the same undertaking
                     out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties]
+        out += self._pledges(ctx)
         # A speaker's own undertaking in reported speech: "Moscow said it would implement ..."
         for _, st in ctx.statements:
             speaker_party = ctx.discourse.party(st.speaker)
@@ -167,6 +178,47 @@ class Negotiation:
                 if issue:
                     terms = self._terms(clause, ctx)
                     out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in subj]
+        return out
+
+    def _pledges(self, ctx: _Sentence) -> list[Found]:
+        """An undertaking told as a noun phrase: "the rebels reiterated their commitment to free
+        prisoners", "both sides' pledge to halt strikes", "announced its acceptance of the truce".
+        The party is the possessor, or the subject of the verb that reaffirms or announces it."""
+        out = []
+        for noun in ctx.sent:
+            if noun.lemma_.lower() not in self.words.commitment_nouns or noun.pos_ != "NOUN":
+                continue
+            complements = [
+                c
+                for c in noun.children
+                if (c.dep_ == "acl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))
+                or (c.dep_ == "prep" and c.lower_ in ("to", "of") and noun.lemma_.lower() != "agreement")
+            ]
+            if not complements:
+                continue
+            verb = noun.head if noun.dep_ == "dobj" else noun.head.head if noun.dep_ == "pobj" else None
+            if verb is not None and (
+                _negated(verb)
+                or _wished(verb)
+                or verb.lemma_.lower() in self.words.position_verbs
+                or verb.lemma_.lower() in self.words.tentative_verbs
+                or verb.lemma_.lower() in self.words.offer_verbs
+            ):
+                continue  # "rejected any commitment to", "urged a pledge to": not given; "offered a pledge": a proposal
+            possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
+            parties = []
+            if possessor is not None and possessor.pos_ != "PRON":
+                parties = ctx.parties_named_by(possessor)
+            elif verb is not None and verb.pos_ == "VERB":
+                parties = ctx.parties_of_subject(verb)
+            for head in complements:
+                for clause in [_clause(head), *(_clause(c) for c in head.conjuncts if c.i > head.i)]:
+                    issue = ctx.issue(clause)
+                    if issue:
+                        terms = self._terms(clause, ctx)
+                        out += [
+                            ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties
+                        ]
         return out
 
     def _terms(self, clause: Span, ctx: _Sentence) -> dict[str, Any]:
@@ -637,6 +689,10 @@ class _Sentence:
             node = node.head.head if node.dep_ == "pcomp" else node.head
         if subject is None:
             return []
+        return self.parties_named_by(subject)
+
+    def parties_named_by(self, subject: Token) -> list[str]:
+        """Parties a subject or possessor stands for: a name, "both sides", a speaker's pronoun."""
         if subject.lower_ in ("two", "both", "sides") or (
             subject.lower_ in PAIR_NOUNS and any(c.lower_ in ("two", "both", "the") for c in subject.children)
         ):
@@ -734,6 +790,11 @@ class _Sentence:
             if value.precision == "day":
                 return value.iso()
         return None
+
+
+def _refers_back(clause: Span) -> bool:
+    """Whether a clause's object is a pronoun standing for something named before it ("continue them")."""
+    return any(t.dep_ in ("dobj", "pobj") and t.pos_ == "PRON" and t.lower_ in ("it", "them") for t in clause)
 
 
 def _tree_distance(token: Token, head: Token) -> int:
