@@ -134,3 +134,29 @@ def test_an_offered_pledge_is_a_proposal_not_an_undertaking() -> None:
 def test_a_commitment_without_an_issue_word_does_not_take_a_generic_word_of_its_sentence() -> None:
     text = "After the attacks stopped, Armenia agreed to take further steps."
     assert ("ARM", "ceasefire") not in keys(read(text).commitments, "party", "issue")
+
+
+@pytest.mark.parametrize(
+    ("text", "party", "issue"),
+    [
+        ("Moscow did not agree to a ceasefire.", "RUS", "ceasefire"),
+        ("Italy and Poland have ruled out sending troops to Ukraine.", "POL", "security_guarantees"),
+        ("Kigali's demand for a buffer zone was dropped.", "RWA", "security_guarantees"),
+        (
+            "The rebels would not say whether they would accept a clause that they disarm, a key demand by Colombia.",
+            "COL",
+            "disarmament",
+        ),
+        (
+            "Serbia called for talks on the autonomy of Serb-majority municipalities.",
+            "SRB",
+            "political_settlement",
+        ),
+    ],
+)
+def test_a_stance_is_about_what_its_verb_or_noun_governs(text: str, party: str, issue: str) -> None:
+    assert (party, issue) in keys(read(text).positions, "party", "issue")
+
+
+def test_a_denied_act_is_not_a_stance() -> None:
+    assert not read("Tehran denied seeking a nuclear weapon and urged restraint.").positions

@@ -59,6 +59,8 @@ class NegotiationWords:
     proposal_verbs: frozenset[str]
     offer_verbs: frozenset[str]
     position_verbs: frozenset[str]
+    stance_verbs: frozenset[tuple[str, ...]]  # a lemma, with its particle for two-word verbs
+    stance_nouns: frozenset[str]
     position_phrases: re.Pattern[str]
     red_line_phrases: re.Pattern[str]
     threat_verbs: frozenset[str]
@@ -104,6 +106,8 @@ def negotiation_words() -> NegotiationWords:
         proposal_verbs=frozenset(raw["proposal_verbs"]),
         offer_verbs=frozenset(raw["offer_verbs"]),
         position_verbs=frozenset(raw["position_verbs"]),
+        stance_verbs=frozenset(tuple(v.split()) for v in raw["stance_verbs"]),
+        stance_nouns=frozenset(raw["stance_nouns"]),
         position_phrases=_phrase_regex(raw["position_phrases"]),
         red_line_phrases=_phrase_regex(raw["red_line_phrases"]),
         threat_verbs=frozenset(raw["threat_verbs"]),

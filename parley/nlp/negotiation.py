@@ -313,10 +313,11 @@ class Negotiation:
 
     # -- positions -------------------------------------------------------------------------------
     def _positions(self, ctx: _Sentence) -> list[Found]:
-        out = []
+        out = self._stances(ctx)
+        told = {(f.fields["party"], f.fields["issue"]) for f in out}
         speakers = [(i, s) for i, s in ctx.statements if ctx.discourse.party(s.speaker)]
         subjects = []
-        if not speakers:
+        if not speakers and not out:
             for token in ctx.sent:
                 if token.lemma_.lower() in self.words.position_verbs and token.pos_ == "VERB":
                     subjects = ctx.parties_of_subject(token)
@@ -325,6 +326,7 @@ class Negotiation:
         parties = [ctx.discourse.party(s.speaker) for _, s in speakers] or subjects
         if not parties:
             return out
+        out = list(out)
         content = _trim_attribution(ctx)
         text = content.text
         if _denial(ctx.sent):
@@ -344,8 +346,59 @@ class Negotiation:
             source = clause if len(clauses) > 1 else ctx.sent
             red_line = bool(self.words.red_line_phrases.search(source.text))
             for party in dict.fromkeys(parties):
-                out.append(ctx.record("positions", clause, party=party, issue=issue, red_line=red_line))
+                if (party, issue) not in told:
+                    out.append(ctx.record("positions", clause, party=party, issue=issue, red_line=red_line))
         return out
+
+    def _stances(self, ctx: _Sentence) -> list[Found]:
+        """A stance told by its verb or noun, about what that word governs: "Kyiv rejected the land
+        swap", "Moscow did not agree to a ceasefire", "Rome ruled out sending troops", "the army
+        welcomed the truce", "Kigali's demand for a buffer zone", "dropped its demand that X leave"."""
+        out = []
+        doc = ctx.sent.doc
+        for word in ctx.sent:
+            lemma = word.lemma_.lower()
+            if word.pos_ == "VERB":
+                refused = lemma in self.words.commitment_verbs and _negated(word)
+                particles = tuple(c.lower_ for c in word.children if c.dep_ in ("prt", "prep"))
+                named = (lemma,) in self.words.stance_verbs or any(
+                    (lemma, p) in self.words.stance_verbs for p in particles
+                )
+                if not (named or refused) or (_negated(word) and not refused) or _in_condition(word):
+                    continue
+                if _wished(word) and not refused:
+                    continue  # "would welcome", "to seek": not (yet) a stance taken
+                parties = ctx.parties_of_subject(word)
+            elif word.pos_ == "NOUN" and lemma in self.words.stance_nouns:
+                parties = self._holders(ctx, word)
+            else:
+                continue
+            if not parties or _denial(ctx.sent):
+                continue
+            span = doc[word.i : word.right_edge.i + 1]
+            if word.dep_ == "appos":  # "a stipulation that it disarm, a key demand by Israel"
+                span = doc[word.head.i : word.head.right_edge.i + 1]
+            issue = ctx.issue(span, word)
+            if not issue:
+                continue
+            # "would never accept": the negation and modals before the word say how firm it is
+            first = min([word.i] + [c.i for c in word.lefts if c.dep_ in ("neg", "aux", "advmod")])
+            red_line = bool(self.words.red_line_phrases.search(doc[first : span.end].text))
+            out += [ctx.record("positions", span, party=p, issue=issue, red_line=red_line) for p in parties]
+        return out
+
+    def _holders(self, ctx: _Sentence, noun: Token) -> list[str]:
+        """Who holds a stance noun: its possessor ("Kyiv's demand"), its agent ("a demand by Israel")
+        or the subject of the verb that has it ("Congo dropped its demand")."""
+        possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if possessor is not None and possessor.pos_ != "PRON":
+            return ctx.parties_named_by(possessor)
+        agent = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+        if agent is not None:
+            return ctx.parties_in(ctx.sent.doc[agent.i : agent.right_edge.i + 1])
+        if noun.dep_ == "dobj" and noun.head.pos_ == "VERB" and not _negated(noun.head):
+            return ctx.parties_of_subject(noun.head)
+        return []
 
     # -- threats ---------------------------------------------------------------------------------
     def _threats(self, ctx: _Sentence) -> list[Found]:
@@ -570,7 +623,7 @@ _CHARGES = frozenset(
 
 def _denial(sent: Span) -> bool:
     """A sentence whose main verb denies an act or rejects an accusation or a report (not a proposal)."""
-    if any(t.lemma_.lower() == "deny" and t.dep_ in ("ROOT", "ccomp") for t in sent):
+    if any(t.lemma_.lower() == "deny" and t.dep_ in ("ROOT", "ccomp", "conj") for t in sent):
         return True
     return any(
         t.dep_ == "dobj"
