@@ -160,3 +160,16 @@ def test_a_stance_is_about_what_its_verb_or_noun_governs(text: str, party: str, 
 
 def test_a_denied_act_is_not_a_stance() -> None:
     assert not read("Tehran denied seeking a nuclear weapon and urged restraint.").positions
+
+
+@pytest.mark.parametrize(
+    ("text", "parties", "issue"),
+    [
+        ("The ELN announced a ceasefire with Colombia after talks in Havana.", {"eln", "COL"}, "ceasefire"),
+        ("A truce was agreed by Armenia and Azerbaijan on Sunday.", {"ARM", "AZE"}, "ceasefire"),
+        ("Sudan's army agreed with the RSF on a new exchange of prisoners.", {"SDN", "rsf"}, "prisoners"),
+    ],
+)
+def test_a_pact_told_as_made_binds_both_its_parties(text: str, parties: set[str], issue: str) -> None:
+    found = keys(read(text).commitments, "party", "issue")
+    assert {(p, issue) for p in parties} <= found

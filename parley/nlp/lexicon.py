@@ -51,6 +51,8 @@ class NegotiationWords:
 
     commitment_verbs: frozenset[str]
     commitment_nouns: frozenset[str]
+    pact_nouns: frozenset[str]
+    pact_verbs: frozenset[str]
     readiness: frozenset[str]
     tentative_verbs: frozenset[str]
     condition_markers: re.Pattern[str]
@@ -98,6 +100,8 @@ def negotiation_words() -> NegotiationWords:
     return NegotiationWords(
         commitment_verbs=frozenset(raw["commitment_verbs"]),
         commitment_nouns=frozenset(raw["commitment_nouns"]),
+        pact_nouns=frozenset(raw["pact_nouns"]),
+        pact_verbs=frozenset(raw["pact_verbs"]),
         readiness=frozenset(raw["readiness"]),
         tentative_verbs=frozenset(raw["tentative_verbs"]),
         condition_markers=_phrase_regex(raw["condition_markers"]),

@@ -124,6 +124,7 @@ class Negotiation:
             parties = ctx.parties_of_subject(token)
             if not parties:
                 continue
+            parties += [p for p in self._co_parties(ctx, token) if p not in parties]
             for clause in clauses:
                 text = clause.text
                 if clause.root.lemma_.lower() in self.words.tentative_verbs:
@@ -133,7 +134,11 @@ class Negotiation:
                 # the parser may hang "for a 60-day ceasefire" on the verb rather than on its object
                 rest = ctx.sent.doc[clause.start : max(clause.end, token.right_edge.i + 1)]
                 issue = ctx.issue(clause, specific=True)
-                if self.words.proposal_nouns.search(clause.text):  # "accepted a proposal ... for a truce"
+                if (
+                    self.words.proposal_nouns.search(clause.text)
+                    or clause.root.lemma_.lower() in self.words.pact_nouns
+                ):
+                    # "accepted a proposal ... for a truce", "signed an agreement with them to free prisoners"
                     issue = issue or ctx.issue(rest, clause.root, specific=True)
                 # past the clause only a specific word counts ("agreed to take further action" in a
                 # sentence about a truce is not an undertaking on the truce), unless the clause refers
@@ -151,6 +156,7 @@ class Negotiation:
                         terms["condition_issue"] = issue  # "as long as Israel was": the same undertaking
                     out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties]
         out += self._pledges(ctx)
+        out += self._pacts(ctx)
         # A speaker's own undertaking in reported speech: "Moscow said it would implement ..."
         for _, st in ctx.statements:
             speaker_party = ctx.discourse.party(st.speaker)
@@ -178,6 +184,60 @@ class Negotiation:
                 if issue:
                     terms = self._terms(clause, ctx)
                     out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in subj]
+        return out
+
+    def _co_parties(self, ctx: _Sentence, verb: Token) -> list[str]:
+        """The other side of an agreement told with "with": "Sanaa agreed with the Houthis on ..."."""
+        if verb.lemma_.lower() not in ("agree", "sign"):
+            return []
+        return [
+            p
+            for c in verb.children
+            if c.dep_ == "prep" and c.lower_ == "with"
+            for p in ctx.parties_in(ctx.sent.doc[c.i : c.right_edge.i + 1])
+        ]
+
+    def _pacts(self, ctx: _Sentence) -> list[Found]:
+        """A truce or deal told as made: "the rebels announced a ceasefire with the army", "both sides
+        confirmed the cessation of hostilities", "a truce was agreed (by X and Y)", "the deal was signed
+        between X and Y". The parties are the subject (and whom "with" names), else the agent, else
+        the article's two sides; the issue is the pact's own."""
+        out = []
+        doc = ctx.sent.doc
+        for verb in ctx.sent:
+            lemma = verb.lemma_.lower()
+            if verb.pos_ != "VERB" or _negated(verb) or _wished(verb) or _in_condition(verb):
+                continue
+            passive = lemma in self.words.commitment_verbs and any(c.dep_ == "auxpass" for c in verb.children)
+            if passive:
+                pact = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            elif lemma in self.words.pact_verbs:
+                pact = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            else:
+                continue
+            if pact is None or pact.lemma_.lower() not in self.words.pact_nouns:
+                continue
+            phrase = doc[pact.left_edge.i : pact.right_edge.i + 1]
+            issue = ctx.issue(phrase, pact)
+            if not issue:
+                continue
+            around = [
+                c
+                for c in [*verb.children, *pact.children]
+                if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "between", "with")
+            ]
+            named = [p for c in around for p in ctx.parties_in(doc[c.i : c.right_edge.i + 1])]
+            if passive:
+                parties = named or ctx.discourse.sides(verb.i)
+            else:
+                parties = ctx.parties_of_subject(verb)
+                parties += [p for p in named if p not in parties] if parties else []
+            clause = doc[min(phrase.start, verb.i) : max(phrase.end, verb.i + 1)]
+            terms = self._terms(clause, ctx)
+            out += [
+                ctx.record("commitments", clause, party=p, issue=issue, **terms)
+                for p in dict.fromkeys(parties)
+            ]
         return out
 
     def _pledges(self, ctx: _Sentence) -> list[Found]:
