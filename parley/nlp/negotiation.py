@@ -200,8 +200,8 @@ class Negotiation:
     def _pacts(self, ctx: _Sentence) -> list[Found]:
         """A truce or deal told as made: "the rebels announced a ceasefire with the army", "both sides
         confirmed the cessation of hostilities", "a truce was agreed (by X and Y)", "the deal was signed
-        between X and Y". The parties are the subject (and whom "with" names), else the agent, else
-        the article's two sides; the issue is the pact's own."""
+        between X and Y". The parties are the subject (and whom "with" names), else the agent; the
+        issue is the pact's own."""
         out = []
         doc = ctx.sent.doc
         for verb in ctx.sent:
@@ -228,7 +228,7 @@ class Negotiation:
             ]
             named = [p for c in around for p in ctx.parties_in(doc[c.i : c.right_edge.i + 1])]
             if passive:
-                parties = named or ctx.discourse.sides(verb.i)
+                parties = named  # "a truce was signed" alone does not say by whom
             else:
                 parties = ctx.parties_of_subject(verb)
                 parties += [p for p in named if p not in parties] if parties else []
