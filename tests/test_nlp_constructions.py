@@ -173,3 +173,19 @@ def test_a_denied_act_is_not_a_stance() -> None:
 def test_a_pact_told_as_made_binds_both_its_parties(text: str, parties: set[str], issue: str) -> None:
     found = keys(read(text).commitments, "party", "issue")
     assert {(p, issue) for p in parties} <= found
+
+
+@pytest.mark.parametrize(
+    ("text", "proposer", "issue"),
+    [
+        (
+            "Kyiv studied a peace plan drawn up between Washington and Moscow to end the war.",
+            "USA",
+            "ceasefire",
+        ),
+        ("The army accepted the truce proposed by the Quad countries.", "quad", "ceasefire"),
+        ("Moscow's proposal for short local ceasefires was rejected.", "RUS", "ceasefire"),
+    ],
+)
+def test_a_plan_or_term_qualified_by_its_proposer_is_a_proposal(text: str, proposer: str, issue: str) -> None:
+    assert (proposer, issue) in keys(read(text).proposals, "proposer", "issue")

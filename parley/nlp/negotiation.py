@@ -322,6 +322,16 @@ class Negotiation:
                 or _in_condition(verb)
             ):
                 continue
+            if verb.dep_ == "acl":  # "the truce proposed by the Quad": the noun it qualifies is the term
+                agents = list(_participle_agents(verb.head, self.words.offer_verbs))
+                proposers = (
+                    ctx.parties_in(ctx.sent.doc[agents[0].i : agents[0].right_edge.i + 1]) if agents else []
+                )
+                term = ctx.sent.doc[verb.head.left_edge.i : verb.head.i + 1]
+                issue = ctx.issue(term, verb.head)
+                if proposers and issue:
+                    out.append(ctx.record("proposals", term, proposer=proposers[0], issue=issue))
+                continue
             proposers = ctx.parties_of_subject(verb)
             if not proposers:
                 continue
@@ -338,7 +348,7 @@ class Negotiation:
 
     def _plan_terms(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
         for match in self.words.proposal_nouns.finditer(ctx.text):
-            noun = ctx.token_at(match.start())
+            noun = ctx.token_at(match.end() - 1)  # "peace plan": the head is the last word
             if noun is None or noun.pos_ != "NOUN":
                 continue
             proposer = ctx.proposer(noun) or (plan.proposer if _definite(noun) else None)
@@ -859,6 +869,8 @@ class _Sentence:
                 for actor_id in self.discourse.registry.lookup(token.text.split("-")[0]):
                     return self.discourse.party(actor_id) or actor_id
         agent = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
+        if agent is None:  # "a plan drawn up by Washington", "a plan drafted between A and B"
+            agent = next((a for a in _participle_agents(noun, negotiation_words().proposal_verbs)), None)
         if agent is not None:
             parties = self.parties_in(self.sent.doc[agent.i : agent.right_edge.i + 1])
             if parties:
@@ -903,6 +915,17 @@ class _Sentence:
             if value.precision == "day":
                 return value.iso()
         return None
+
+
+def _participle_agents(noun: Token, verbs: frozenset[str]) -> list[Token]:
+    """The agent phrases ("by X", "between A and B") of participles of ``verbs`` qualifying ``noun``."""
+    return [
+        c
+        for acl in noun.children
+        if acl.dep_ == "acl" and acl.lemma_.lower() in verbs
+        for c in acl.children
+        if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "between")
+    ]
 
 
 def _refers_back(clause: Span) -> bool:
