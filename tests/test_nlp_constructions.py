@@ -89,3 +89,103 @@ def test_joint_undertaking_announced_by_one_of_the_parties() -> None:
 )
 def test_sentences_that_yield_no_accusation(text: str) -> None:
     assert read(text).violations == []
+
+
+# -- commitments, proposals, positions: the constructions of real reporting ----------------------------
+
+
+def test_issue_is_the_head_the_predicate_governs_not_the_first_modifier() -> None:
+    # "humanitarian" comes first, but what is agreed to is a truce
+    text = "Sudan's army agreed to observe a humanitarian truce in Darfur."
+    assert keys(read(text).commitments, "party", "issue") == {("SDN", "ceasefire")}
+
+
+@pytest.mark.parametrize(
+    ("text", "issue"),
+    [
+        ('Moldova had offered Transnistria a "local truce" for five days along the river.', "ceasefire"),
+        ("Moldova proposed to Transnistria to hold a summit in Vienna.", "mediation"),
+        ("Chisinau offered to hand over more prisoners of war to Tiraspol.", "prisoners"),
+    ],
+)
+def test_what_a_party_offers_or_proposes_is_its_proposal(text: str, issue: str) -> None:
+    assert ("MDA", issue) in keys(read(text).proposals, "proposer", "issue")
+
+
+@pytest.mark.parametrize(
+    ("text", "party", "issue"),
+    [
+        ("The M23 rebels reiterated their commitment to release prisoners.", "m23", "prisoners"),
+        ("The RSF affirmed its agreement to enter into the truce.", "rsf", "ceasefire"),
+        ("Hamas announced its acceptance of a proposal for a ceasefire.", "hamas", "ceasefire"),
+        ("India and Pakistan agreed to scale back troops along the border.", "PAK", "troop_withdrawal"),
+    ],
+)
+def test_an_undertaking_told_as_a_noun_phrase_is_a_commitment(text: str, party: str, issue: str) -> None:
+    assert (party, issue) in keys(read(text).commitments, "party", "issue")
+
+
+def test_an_offered_pledge_is_a_proposal_not_an_undertaking() -> None:
+    records = read("Washington offered Kyiv a NATO-style pledge to defend it.")
+    assert ("USA", "security_guarantees") in keys(records.proposals, "proposer", "issue")
+    assert not records.commitments
+
+
+def test_a_commitment_without_an_issue_word_does_not_take_a_generic_word_of_its_sentence() -> None:
+    text = "After the attacks stopped, Armenia agreed to take further steps."
+    assert ("ARM", "ceasefire") not in keys(read(text).commitments, "party", "issue")
+
+
+@pytest.mark.parametrize(
+    ("text", "party", "issue"),
+    [
+        ("Moscow did not agree to a ceasefire.", "RUS", "ceasefire"),
+        ("Italy and Poland have ruled out sending troops to Ukraine.", "POL", "security_guarantees"),
+        ("Kigali's demand for a buffer zone was dropped.", "RWA", "security_guarantees"),
+        (
+            "The rebels would not say whether they would accept a clause that they disarm, a key demand by Colombia.",
+            "COL",
+            "disarmament",
+        ),
+        (
+            "Serbia called for talks on the autonomy of Serb-majority municipalities.",
+            "SRB",
+            "political_settlement",
+        ),
+    ],
+)
+def test_a_stance_is_about_what_its_verb_or_noun_governs(text: str, party: str, issue: str) -> None:
+    assert (party, issue) in keys(read(text).positions, "party", "issue")
+
+
+def test_a_denied_act_is_not_a_stance() -> None:
+    assert not read("Tehran denied seeking a nuclear weapon and urged restraint.").positions
+
+
+@pytest.mark.parametrize(
+    ("text", "parties", "issue"),
+    [
+        ("The ELN announced a ceasefire with Colombia after talks in Havana.", {"eln", "COL"}, "ceasefire"),
+        ("A truce was agreed by Armenia and Azerbaijan on Sunday.", {"ARM", "AZE"}, "ceasefire"),
+        ("Sudan's army agreed with the RSF on a new exchange of prisoners.", {"SDN", "rsf"}, "prisoners"),
+    ],
+)
+def test_a_pact_told_as_made_binds_both_its_parties(text: str, parties: set[str], issue: str) -> None:
+    found = keys(read(text).commitments, "party", "issue")
+    assert {(p, issue) for p in parties} <= found
+
+
+@pytest.mark.parametrize(
+    ("text", "proposer", "issue"),
+    [
+        (
+            "Kyiv studied a peace plan drawn up between Washington and Moscow to end the war.",
+            "USA",
+            "ceasefire",
+        ),
+        ("The army accepted the truce proposed by the Quad countries.", "quad", "ceasefire"),
+        ("Moscow's proposal for short local ceasefires was rejected.", "RUS", "ceasefire"),
+    ],
+)
+def test_a_plan_or_term_qualified_by_its_proposer_is_a_proposal(text: str, proposer: str, issue: str) -> None:
+    assert (proposer, issue) in keys(read(text).proposals, "proposer", "issue")

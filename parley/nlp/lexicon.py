@@ -54,13 +54,19 @@ class NegotiationWords:
     """Negotiation vocabulary (``data/negotiation.yaml``)."""
 
     commitment_verbs: frozenset[str]
+    commitment_nouns: frozenset[str]
+    pact_nouns: frozenset[str]
+    pact_verbs: frozenset[str]
     readiness: frozenset[str]
     tentative_verbs: frozenset[str]
     condition_markers: re.Pattern[str]
     negators: frozenset[str]
     proposal_nouns: re.Pattern[str]
     proposal_verbs: frozenset[str]
+    offer_verbs: frozenset[str]
     position_verbs: frozenset[str]
+    stance_verbs: frozenset[tuple[str, ...]]  # a lemma, with its particle for two-word verbs
+    stance_nouns: frozenset[str]
     position_phrases: re.Pattern[str]
     red_line_phrases: re.Pattern[str]
     threat_verbs: frozenset[str]
@@ -102,13 +108,19 @@ def negotiation_words() -> NegotiationWords:
     raw = _read("negotiation.yaml")
     return NegotiationWords(
         commitment_verbs=frozenset(raw["commitment_verbs"]),
+        commitment_nouns=frozenset(raw["commitment_nouns"]),
+        pact_nouns=frozenset(raw["pact_nouns"]),
+        pact_verbs=frozenset(raw["pact_verbs"]),
         readiness=frozenset(raw["readiness"]),
         tentative_verbs=frozenset(raw["tentative_verbs"]),
         condition_markers=_phrase_regex(raw["condition_markers"]),
         negators=frozenset(raw["negators"]),
         proposal_nouns=_phrase_regex(raw["proposal_nouns"]),
         proposal_verbs=frozenset(raw["proposal_verbs"]),
+        offer_verbs=frozenset(raw["offer_verbs"]),
         position_verbs=frozenset(raw["position_verbs"]),
+        stance_verbs=frozenset(tuple(v.split()) for v in raw["stance_verbs"]),
+        stance_nouns=frozenset(raw["stance_nouns"]),
         position_phrases=_phrase_regex(raw["position_phrases"]),
         red_line_phrases=_phrase_regex(raw["red_line_phrases"]),
         threat_verbs=frozenset(raw["threat_verbs"]),
@@ -156,6 +168,15 @@ def issues_in(text: str) -> list[tuple[int, str]]:
     named = {issue for _, _, issue in specific}
     generic = [m for m in _first_matches(text, "generic") if m[2] not in named]
     return [(start, issue) for start, _, issue in sorted(specific + generic)]
+
+
+def issue_mentions(text: str) -> list[tuple[int, int, int, str]]:
+    """Every issue word in ``text`` as ``(start, end, tier, issue)``: tier 0 specific, 1 generic."""
+    found = []
+    for tier_rank, tier in enumerate(("specific", "generic")):
+        for issue, pattern in _issue_patterns()[tier]:
+            found += [(m.start(), m.end(), tier_rank, issue) for m in pattern.finditer(text)]
+    return found
 
 
 def specific_issues(text: str) -> list[str]:

@@ -28,7 +28,14 @@ from spacy.tokens import Doc, Span, Token
 
 from parley import dates
 from parley.nlp.attribution import Attribution
-from parley.nlp.lexicon import cues, negotiation_words, primary_issue, specific_issues, violation_issue
+from parley.nlp.lexicon import (
+    cues,
+    issue_mentions,
+    negotiation_words,
+    primary_issue,
+    specific_issues,
+    violation_issue,
+)
 from parley.nlp.mentions import registry_for
 from parley.nlp.reference import PAIR_NOUNS, Discourse
 
@@ -109,11 +116,15 @@ class Negotiation:
                 if _wished(token):
                     continue  # "called on Russia to agree", "would agree only after": not (yet) an undertaking
                 clauses = _object_clauses(token)
+                if lemma in self.words.offer_verbs:
+                    # "offered to free prisoners" binds the offerer; "offered Kyiv a pledge" is a proposal
+                    clauses = [c for c in clauses if c.root.dep_ == "xcomp"]
             else:
                 continue
             parties = ctx.parties_of_subject(token)
             if not parties:
                 continue
+            parties += [p for p in self._co_parties(ctx, token) if p not in parties]
             for clause in clauses:
                 text = clause.text
                 if clause.root.lemma_.lower() in self.words.tentative_verbs:
@@ -122,10 +133,21 @@ class Negotiation:
                     continue  # "promised to impose sanctions": a threat, not an undertaking
                 # the parser may hang "for a 60-day ceasefire" on the verb rather than on its object
                 rest = ctx.sent.doc[clause.start : max(clause.end, token.right_edge.i + 1)]
-                issue = next(iter(specific_issues(ctx.words(clause))), None)
-                if self.words.proposal_nouns.search(clause.text):  # "accepted a proposal ... for a truce"
-                    issue = issue or next(iter(specific_issues(ctx.words(rest))), None)
-                issue = issue or primary_issue(ctx.words(clause)) or primary_issue(ctx.words(ctx.sent))
+                issue = ctx.issue(clause, specific=True)
+                if (
+                    self.words.proposal_nouns.search(clause.text)
+                    or clause.root.lemma_.lower() in self.words.pact_nouns
+                ):
+                    # "accepted a proposal ... for a truce", "signed an agreement with them to free prisoners"
+                    issue = issue or ctx.issue(rest, clause.root, specific=True)
+                # past the clause only a specific word counts ("agreed to take further action" in a
+                # sentence about a truce is not an undertaking on the truce), unless the clause refers
+                # back with a pronoun ("the talks ended and both sides agreed to continue them")
+                issue = (
+                    issue
+                    or ctx.issue(clause)
+                    or ctx.issue(ctx.sent, token, specific=not _refers_back(clause))
+                )
                 if not issue and plan.issues and self.words.proposal_nouns.search(clause.text):
                     issue = plan.issues[0]  # "Israel has signed off on the proposal": the plan's main term
                 if issue:
@@ -133,6 +155,8 @@ class Negotiation:
                     if terms["conditional"] and not terms["condition_issue"]:
                         terms["condition_issue"] = issue  # "as long as Israel was": the same undertaking
                     out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties]
+        out += self._pledges(ctx)
+        out += self._pacts(ctx)
         # A speaker's own undertaking in reported speech: "Moscow said it would implement ..."
         for _, st in ctx.statements:
             speaker_party = ctx.discourse.party(st.speaker)
@@ -156,10 +180,105 @@ class Negotiation:
                 clause = _clause(token)
                 if self.words.threat_phrases.search(clause.text) and _CONDITION_PHRASES.search(ctx.text):
                     continue
-                issue = primary_issue(ctx.words(clause))
+                issue = ctx.issue(clause)
                 if issue:
                     terms = self._terms(clause, ctx)
                     out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in subj]
+        return out
+
+    def _co_parties(self, ctx: _Sentence, verb: Token) -> list[str]:
+        """The other side of an agreement told with "with": "Sanaa agreed with the Houthis on ..."."""
+        if verb.lemma_.lower() not in ("agree", "sign"):
+            return []
+        return [
+            p
+            for c in verb.children
+            if c.dep_ == "prep" and c.lower_ == "with"
+            for p in ctx.parties_in(ctx.sent.doc[c.i : c.right_edge.i + 1])
+        ]
+
+    def _pacts(self, ctx: _Sentence) -> list[Found]:
+        """A truce or deal told as made: "the rebels announced a ceasefire with the army", "both sides
+        confirmed the cessation of hostilities", "a truce was agreed (by X and Y)", "the deal was signed
+        between X and Y". The parties are the subject (and whom "with" names), else the agent; the
+        issue is the pact's own."""
+        out = []
+        doc = ctx.sent.doc
+        for verb in ctx.sent:
+            lemma = verb.lemma_.lower()
+            if verb.pos_ != "VERB" or _negated(verb) or _wished(verb) or _in_condition(verb):
+                continue
+            passive = lemma in self.words.commitment_verbs and any(c.dep_ == "auxpass" for c in verb.children)
+            if passive:
+                pact = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            elif lemma in self.words.pact_verbs:
+                pact = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            else:
+                continue
+            if pact is None or pact.lemma_.lower() not in self.words.pact_nouns:
+                continue
+            phrase = doc[pact.left_edge.i : pact.right_edge.i + 1]
+            issue = ctx.issue(phrase, pact)
+            if not issue:
+                continue
+            around = [
+                c
+                for c in [*verb.children, *pact.children]
+                if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "between", "with")
+            ]
+            named = [p for c in around for p in ctx.parties_in(doc[c.i : c.right_edge.i + 1])]
+            if passive:
+                parties = named  # "a truce was signed" alone does not say by whom
+            else:
+                parties = ctx.parties_of_subject(verb)
+                parties += [p for p in named if p not in parties] if parties else []
+            clause = doc[min(phrase.start, verb.i) : max(phrase.end, verb.i + 1)]
+            terms = self._terms(clause, ctx)
+            out += [
+                ctx.record("commitments", clause, party=p, issue=issue, **terms)
+                for p in dict.fromkeys(parties)
+            ]
+        return out
+
+    def _pledges(self, ctx: _Sentence) -> list[Found]:
+        """An undertaking told as a noun phrase: "the rebels reiterated their commitment to free
+        prisoners", "both sides' pledge to halt strikes", "announced its acceptance of the truce".
+        The party is the possessor, or the subject of the verb that reaffirms or announces it."""
+        out = []
+        for noun in ctx.sent:
+            if noun.lemma_.lower() not in self.words.commitment_nouns or noun.pos_ != "NOUN":
+                continue
+            complements = [
+                c
+                for c in noun.children
+                if (c.dep_ == "acl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))
+                or (c.dep_ == "prep" and c.lower_ in ("to", "of") and noun.lemma_.lower() != "agreement")
+            ]
+            if not complements:
+                continue
+            verb = noun.head if noun.dep_ == "dobj" else noun.head.head if noun.dep_ == "pobj" else None
+            if verb is not None and (
+                _negated(verb)
+                or _wished(verb)
+                or verb.lemma_.lower() in self.words.position_verbs
+                or verb.lemma_.lower() in self.words.tentative_verbs
+                or verb.lemma_.lower() in self.words.offer_verbs
+            ):
+                continue  # "rejected any commitment to", "urged a pledge to": not given; "offered a pledge": a proposal
+            possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
+            parties = []
+            if possessor is not None and possessor.pos_ != "PRON":
+                parties = ctx.parties_named_by(possessor)
+            elif verb is not None and verb.pos_ == "VERB":
+                parties = ctx.parties_of_subject(verb)
+            for head in complements:
+                for clause in [_clause(head), *(_clause(c) for c in head.conjuncts if c.i > head.i)]:
+                    issue = ctx.issue(clause)
+                    if issue:
+                        terms = self._terms(clause, ctx)
+                        out += [
+                            ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties
+                        ]
         return out
 
     def _terms(self, clause: Span, ctx: _Sentence) -> dict[str, Any]:
@@ -187,9 +306,49 @@ class Negotiation:
     # -- proposals -----------------------------------------------------------------------------
     def _proposals(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
         """Terms of a plan: where a plan noun with a proposer is described, and the sentences after
-        it that go on describing it ("Under the plan, ...", "In return, Israel would ...")."""
+        it that go on describing it ("Under the plan, ...", "In return, Israel would ..."); else the
+        clauses a party offers ("Russia had offered to hand over more prisoners")."""
+        return self._plan_terms(ctx, plan) or self._offers(ctx, plan)
+
+    def _offers(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
+        """ "X offered (Y) to VERB ...", "X proposed (to Y) a truce": X's proposal, one term per clause."""
+        out = []
+        for verb in ctx.sent:
+            if (
+                verb.lemma_.lower() not in self.words.offer_verbs
+                or verb.pos_ != "VERB"
+                or _negated(verb)
+                or _wished(verb)
+                or _in_condition(verb)
+            ):
+                continue
+            if verb.dep_ == "acl":  # "the truce proposed by the Quad": the noun it qualifies is the term
+                agents = list(_participle_agents(verb.head, self.words.offer_verbs))
+                proposers = (
+                    ctx.parties_in(ctx.sent.doc[agents[0].i : agents[0].right_edge.i + 1]) if agents else []
+                )
+                term = ctx.sent.doc[verb.head.left_edge.i : verb.head.i + 1]
+                issue = ctx.issue(term, verb.head)
+                if proposers and issue:
+                    out.append(ctx.record("proposals", term, proposer=proposers[0], issue=issue))
+                continue
+            proposers = ctx.parties_of_subject(verb)
+            if not proposers:
+                continue
+            for clause in _object_clauses(verb):
+                if clause.root.i == verb.i or (clause.root.dep_ == "prep" and not clause.root.lower_ == "on"):
+                    continue  # "proposed to Moscow": to whom, not what
+                issue = ctx.issue(clause)
+                if issue:
+                    out.append(ctx.record("proposals", clause, proposer=proposers[0], issue=issue))
+            if out:
+                plan.proposer, plan.paragraph, plan.active = proposers[0], ctx.paragraph, False
+                plan.issues = [f.fields["issue"] for f in out]
+        return out
+
+    def _plan_terms(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
         for match in self.words.proposal_nouns.finditer(ctx.text):
-            noun = ctx.token_at(match.start())
+            noun = ctx.token_at(match.end() - 1)  # "peace plan": the head is the last word
             if noun is None or noun.pos_ != "NOUN":
                 continue
             proposer = ctx.proposer(noun) or (plan.proposer if _definite(noun) else None)
@@ -224,10 +383,11 @@ class Negotiation:
 
     # -- positions -------------------------------------------------------------------------------
     def _positions(self, ctx: _Sentence) -> list[Found]:
-        out = []
+        out = self._stances(ctx)
+        told = {(f.fields["party"], f.fields["issue"]) for f in out}
         speakers = [(i, s) for i, s in ctx.statements if ctx.discourse.party(s.speaker)]
         subjects = []
-        if not speakers:
+        if not speakers and not out:
             for token in ctx.sent:
                 if token.lemma_.lower() in self.words.position_verbs and token.pos_ == "VERB":
                     subjects = ctx.parties_of_subject(token)
@@ -236,6 +396,7 @@ class Negotiation:
         parties = [ctx.discourse.party(s.speaker) for _, s in speakers] or subjects
         if not parties:
             return out
+        out = list(out)
         content = _trim_attribution(ctx)
         text = content.text
         if _denial(ctx.sent):
@@ -249,14 +410,65 @@ class Negotiation:
             content
         ]
         for clause in clauses:
-            issue = primary_issue(ctx.words(clause)) or primary_issue(ctx.words(content))
+            issue = ctx.issue(clause) or ctx.issue(content)
             if not issue:
                 continue
             source = clause if len(clauses) > 1 else ctx.sent
             red_line = bool(self.words.red_line_phrases.search(source.text))
             for party in dict.fromkeys(parties):
-                out.append(ctx.record("positions", clause, party=party, issue=issue, red_line=red_line))
+                if (party, issue) not in told:
+                    out.append(ctx.record("positions", clause, party=party, issue=issue, red_line=red_line))
         return out
+
+    def _stances(self, ctx: _Sentence) -> list[Found]:
+        """A stance told by its verb or noun, about what that word governs: "Kyiv rejected the land
+        swap", "Moscow did not agree to a ceasefire", "Rome ruled out sending troops", "the army
+        welcomed the truce", "Kigali's demand for a buffer zone", "dropped its demand that X leave"."""
+        out = []
+        doc = ctx.sent.doc
+        for word in ctx.sent:
+            lemma = word.lemma_.lower()
+            if word.pos_ == "VERB":
+                refused = lemma in self.words.commitment_verbs and _negated(word)
+                particles = tuple(c.lower_ for c in word.children if c.dep_ in ("prt", "prep"))
+                named = (lemma,) in self.words.stance_verbs or any(
+                    (lemma, p) in self.words.stance_verbs for p in particles
+                )
+                if not (named or refused) or (_negated(word) and not refused) or _in_condition(word):
+                    continue
+                if _wished(word) and not refused:
+                    continue  # "would welcome", "to seek": not (yet) a stance taken
+                parties = ctx.parties_of_subject(word)
+            elif word.pos_ == "NOUN" and lemma in self.words.stance_nouns:
+                parties = self._holders(ctx, word)
+            else:
+                continue
+            if not parties or _denial(ctx.sent):
+                continue
+            span = doc[word.i : word.right_edge.i + 1]
+            if word.dep_ == "appos":  # "a stipulation that it disarm, a key demand by Israel"
+                span = doc[word.head.i : word.head.right_edge.i + 1]
+            issue = ctx.issue(span, word)
+            if not issue:
+                continue
+            # "would never accept": the negation and modals before the word say how firm it is
+            first = min([word.i] + [c.i for c in word.lefts if c.dep_ in ("neg", "aux", "advmod")])
+            red_line = bool(self.words.red_line_phrases.search(doc[first : span.end].text))
+            out += [ctx.record("positions", span, party=p, issue=issue, red_line=red_line) for p in parties]
+        return out
+
+    def _holders(self, ctx: _Sentence, noun: Token) -> list[str]:
+        """Who holds a stance noun: its possessor ("Kyiv's demand"), its agent ("a demand by Israel")
+        or the subject of the verb that has it ("Congo dropped its demand")."""
+        possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if possessor is not None and possessor.pos_ != "PRON":
+            return ctx.parties_named_by(possessor)
+        agent = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+        if agent is not None:
+            return ctx.parties_in(ctx.sent.doc[agent.i : agent.right_edge.i + 1])
+        if noun.dep_ == "dobj" and noun.head.pos_ == "VERB" and not _negated(noun.head):
+            return ctx.parties_of_subject(noun.head)
+        return []
 
     # -- threats ---------------------------------------------------------------------------------
     def _threats(self, ctx: _Sentence) -> list[Found]:
@@ -481,7 +693,7 @@ _CHARGES = frozenset(
 
 def _denial(sent: Span) -> bool:
     """A sentence whose main verb denies an act or rejects an accusation or a report (not a proposal)."""
-    if any(t.lemma_.lower() == "deny" and t.dep_ in ("ROOT", "ccomp") for t in sent):
+    if any(t.lemma_.lower() == "deny" and t.dep_ in ("ROOT", "ccomp", "conj") for t in sent):
         return True
     return any(
         t.dep_ == "dobj"
@@ -552,6 +764,22 @@ class _Sentence:
             for _, s in self.statements
         )
 
+    def issue(self, span: Span, head: Token | None = None, specific: bool = False) -> str | None:
+        """The issue a record read from ``span`` is about: of the issue words in it, a specific one
+        before a generic one, and among those the word nearest to ``head`` (the predicate; by default
+        the span's root) in the dependency tree, then the earlier. "agreed to a humanitarian truce" is
+        about the truce its verb governs, not the modifier that happens to come first."""
+        head = head if head is not None else span.root
+        best: tuple[tuple[int, int, int], str] | None = None
+        for start, end, tier, issue in issue_mentions(self.words(span)):
+            if specific and tier:
+                continue
+            first, last = span.start_char + start, span.start_char + end
+            depth = min(_tree_distance(t, head) for t in span if t.idx < last and t.idx + len(t) > first)
+            if best is None or (tier, depth, start) < best[0]:
+                best = ((tier, depth, start), issue)
+        return best[1] if best else None
+
     def token_at(self, offset: int) -> Token | None:
         char = self.sent.start_char + offset
         for token in self.sent:
@@ -584,6 +812,10 @@ class _Sentence:
             node = node.head.head if node.dep_ == "pcomp" else node.head
         if subject is None:
             return []
+        return self.parties_named_by(subject)
+
+    def parties_named_by(self, subject: Token) -> list[str]:
+        """Parties a subject or possessor stands for: a name, "both sides", a speaker's pronoun."""
         if subject.lower_ in ("two", "both", "sides") or (
             subject.lower_ in PAIR_NOUNS and any(c.lower_ in ("two", "both", "the") for c in subject.children)
         ):
@@ -637,6 +869,8 @@ class _Sentence:
                 for actor_id in self.discourse.registry.lookup(token.text.split("-")[0]):
                     return self.discourse.party(actor_id) or actor_id
         agent = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
+        if agent is None:  # "a plan drawn up by Washington", "a plan drafted between A and B"
+            agent = next((a for a in _participle_agents(noun, negotiation_words().proposal_verbs)), None)
         if agent is not None:
             parties = self.parties_in(self.sent.doc[agent.i : agent.right_edge.i + 1])
             if parties:
@@ -681,6 +915,35 @@ class _Sentence:
             if value.precision == "day":
                 return value.iso()
         return None
+
+
+def _participle_agents(noun: Token, verbs: frozenset[str]) -> list[Token]:
+    """The agent phrases ("by X", "between A and B") of participles of ``verbs`` qualifying ``noun``."""
+    return [
+        c
+        for acl in noun.children
+        if acl.dep_ == "acl" and acl.lemma_.lower() in verbs
+        for c in acl.children
+        if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "between")
+    ]
+
+
+def _refers_back(clause: Span) -> bool:
+    """Whether a clause's object is a pronoun standing for something named before it ("continue them")."""
+    return any(t.dep_ in ("dobj", "pobj") and t.pos_ == "PRON" and t.lower_ in ("it", "them") for t in clause)
+
+
+def _tree_distance(token: Token, head: Token) -> int:
+    """Edges between two tokens of a sentence in its dependency tree."""
+    up = {token.i: 0}
+    for steps, node in enumerate(token.ancestors, 1):
+        up[node.i] = steps
+    if head.i in up:
+        return up[head.i]
+    for steps, node in enumerate(head.ancestors, 1):
+        if node.i in up:
+            return steps + up[node.i]
+    return len(up) + sum(1 for _ in head.ancestors)
 
 
 def _duty(be: Token) -> Token | None:
