@@ -66,6 +66,9 @@ class NegotiationWords:
     attack_verbs: frozenset[str]
     meeting_verbs: frozenset[str]
     meeting_nouns: frozenset[str]
+    signing_verbs: frozenset[str]
+    meeting_cancelled: frozenset[str]
+    venue_cities: dict[str, str]  # lower-cased building -> city
 
 
 @cache
@@ -109,6 +112,9 @@ def negotiation_words() -> NegotiationWords:
         attack_verbs=frozenset(raw["attack_verbs"]),
         meeting_verbs=frozenset(raw["meeting_verbs"]),
         meeting_nouns=frozenset(raw["meeting_nouns"]),
+        signing_verbs=frozenset(raw["signing_verbs"]),
+        meeting_cancelled=frozenset(raw["meeting_cancelled"]),
+        venue_cities={building.lower(): city for building, city in raw["venue_cities"].items()},
     )
 
 

@@ -74,13 +74,14 @@ class Negotiation:
                 masked[m.start_char : m.end_char] = " " * (m.end_char - m.start_char)
         doc.user_data["parley_masked"] = "".join(masked)
         last_date: str | None = None  # the last day named so far: "earlier in the day" refers to it
+        last_place: str | None = None  # where the last meeting told was: "the talks" go on there
         paragraph = 0
         for number, sent in enumerate(doc.sents):
             if sent.start > 0 and "\n" in doc[sent.start - 1].text + doc[sent.start - 1].whitespace_:
                 paragraph += 1
             own = [(i, s) for i, s in enumerate(statements) if s.sentence == number]
             ctx = _Sentence(sent, number, paragraph, own, discourse)
-            ctx.last_date = last_date
+            ctx.last_date, ctx.last_place = last_date, last_place
             last_date = ctx.meeting_date(doc, sent) or last_date
             commitments = self._commitments(ctx, plan)
             found += commitments
@@ -92,7 +93,11 @@ class Negotiation:
             found += [p for p in self._positions(ctx) if (p.fields["party"], p.fields["issue"]) not in taken]
             found += threats
             found += self._violations(ctx)
-            found += self._meetings(ctx, doc)
+            meetings = self._meetings(ctx, doc)
+            found += meetings
+            last_place = next(
+                (m.fields["place"] for m in reversed(meetings) if m.fields["place"]), last_place
+            )
         doc._.negotiation = _merge_meetings(found)
         return doc
 
@@ -399,34 +404,91 @@ class Negotiation:
 
         "X met Y on Sunday and held talks with Z on Monday at a Riyadh hotel" is two meetings:
         each verb takes the date in its own clause, the place of the sentence and its participants.
+        A meeting still to come ("will meet in Geneva on May 2") and a signing ("the accord was
+        signed in Lima on May 2") count when their own clause names both a city and a day; "the
+        talks, which began Sunday" dates the talks last placed in the article.
         """
         out = []
-        place = ctx.place()
         for cue in ctx.sent:
-            is_verb = cue.lemma_.lower() in self.words.meeting_verbs and cue.pos_ == "VERB"
+            lemma = cue.lemma_.lower()
+            is_verb = lemma in self.words.meeting_verbs and cue.pos_ == "VERB"
             is_noun = cue.lower_ in self.words.meeting_nouns and cue.pos_ == "NOUN"
-            if not (is_verb or is_noun) or _planned(cue):
+            is_signing = lemma in self.words.signing_verbs and cue.pos_ == "VERB"
+            if not (is_verb or is_noun or is_signing) or _received(cue) or _said_about(cue):
                 continue
-            clause = _own_clause(cue)
-            when = ctx.meeting_date(doc, clause)
-            if when is None and not any(e.label_ == "DATE" for e in clause.ents):
-                when = ctx.meeting_date(doc, ctx.sent) or ctx.last_date
-            own_place = ctx.place(clause) or place
-            participants = ctx.parties_in(clause) or (ctx.parties_in(ctx.sent) if is_noun else [])
-            subject = ctx.parties_of_subject(cue) if is_verb else []
-            subj_token = _subject_of(cue) if is_verb else None
+            if lemma == "visit" and not _visits_party_or_place(cue, ctx):
+                continue  # "visited returnees": not talks
+            if _called_off(cue, self.words.meeting_cancelled):
+                continue  # "cancelled the meeting with X"
+            # the place and day of a signing may hang on the first of "was signed and witnessed"
+            clause = doc[cue.left_edge.i : cue.right_edge.i + 1] if is_signing else _own_clause(cue)
+            own_when = ctx.meeting_date(doc, clause, future=_planned(cue))
+            own_place = ctx.place(clause)
+            if (_planned(cue) or is_signing) and not (own_place and own_when):
+                continue  # a wish, a plan or a signing without a city and a day tells no meeting apart
+            when = own_when
+            if when is None and not any(ctx.is_time(doc, e) for e in ctx.times(clause)):
+                when = ctx.meeting_date(doc, ctx.sent, governing=cue)
+            if own_place is None and is_noun and own_when and _definite(cue) and ctx.last_place:
+                own_place = ctx.last_place  # "the talks, which began Sunday": the talks told before
+            place = None if own_place else ctx.place(governing=cue)  # "speaking in Tirana at a summit"
+            borrowed = place is not None and own_when is None
+            own_place = own_place or place
+            participants = ctx.parties_in(clause)
+            if not is_verb and len(participants) < 2:  # "Tehran's talks" with the sentence's other side
+                participants += ctx.parties_in(ctx.sent)
+            subject = ctx.parties_of_subject(cue) if not is_noun else []
+            subj_token = _subject_of(cue) if not is_noun else None
             if subj_token is not None:  # "Delegations from Russia and the United States met"
                 subject += ctx.parties_in(ctx.sent.doc[subj_token.left_edge.i : subj_token.right_edge.i + 1])
             participants = list(dict.fromkeys(subject + participants))
-            if len(participants) < (1 if is_verb else 2) or (
-                own_place is None and (when is None or not is_verb)
-            ):
+            if len(participants) < (2 if is_noun else 1) or (own_place is None and (when is None or is_noun)):
                 continue  # a meeting is between parties, and needs a place or a day to be told apart
-            if own_place is None and cue.lemma_.lower() not in ("meet", "talk"):
+            if own_place is None and lemma not in ("meet", "talk"):
                 continue
-            out.append(ctx.record("meetings", clause, place=own_place, date=when, participants=participants))
-        return out
+            found = ctx.record("meetings", clause, place=own_place, date=when, participants=participants)
+            out.append((borrowed, found))
+        # "held rounds of talks since June, but the talks in Geneva on Tuesday ...": the city named
+        # with one meeting is not lent to another of the same sentence
+        own_places = {f.fields["place"] for borrowed, f in out if not borrowed}
+        return [f for borrowed, f in out if not (borrowed and f.fields["place"] in own_places)]
 
+
+def _called_off(cue: Token, cancelling: frozenset[str]) -> bool:
+    """A meeting cancelled or put off: "cancelled the meeting", "the summit was postponed"."""
+    head = cue.head if cue.dep_ in ("dobj", "nsubjpass") else None
+    return head is not None and head.lemma_.lower() in cancelling
+
+
+def _received(cue: Token) -> bool:
+    """ "The plan was met with dismay": a passive "met" is how something was received."""
+    return any(c.dep_ == "auxpass" for c in cue.children) and cue.lemma_.lower() == "meet"
+
+
+def _said_about(cue: Token) -> bool:
+    """ "We talked about the statute": speaking of a subject, not holding talks with someone."""
+    preps = {c.lower_ for c in cue.children if c.dep_ == "prep"}
+    return cue.lemma_.lower() == "talk" and "about" in preps and "with" not in preps
+
+
+def _visits_party_or_place(cue: Token, ctx: _Sentence) -> bool:
+    """A visit is talks when what is visited is a party, a person or a place ("visited Riyadh")."""
+    visited = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    if visited is None:
+        return True
+    span = cue.doc[visited.left_edge.i : visited.right_edge.i + 1]
+    return bool(ctx.discourse.mentions_in(span.start, span.end)) or any(
+        e.label_ in ("GPE", "PERSON", "ORG") for e in span.ents
+    )
+
+
+_TIME_LABELS = frozenset({"DATE", "TIME"})
+# Through these a date or place hangs on its verb ("met on Tuesday at a Riyadh hotel").
+_ADJUNCT_DEPS = frozenset({"npadvmod", "pobj", "prep", "compound", "nmod"})  # "Earlier in the day" is a TIME
+_DAY_NUMBER = re.compile(r"\d")
+
+#: The longest run of days ("talks held from September 14-18") told as one meeting, dated by its first day.
+MEETING_SPAN_DAYS = 14
 
 #: Nouns after a city that make it the venue of talks ("a Riyadh hotel").
 _VENUES = frozenset({"hotel", "palace", "talks", "meeting", "summit", "venue", "residence", "conference"})
@@ -538,6 +600,7 @@ class _Sentence:
         self.text = sent.text
         self._masked: str = sent.doc.user_data["parley_masked"]
         self.last_date: str | None = None
+        self.last_place: str | None = None
         self.paragraph = paragraph
 
     def words(self, span: Span) -> str:
@@ -649,18 +712,33 @@ class _Sentence:
                 return parties[0] if parties else None
         return None
 
-    def place(self, within: Span | None = None) -> str | None:
-        """A city or site named with "in"/"at" (or "a Riyadh hotel"): not a country, not an actor."""
+    def place(self, within: Span | None = None, governing: Token | None = None) -> str | None:
+        """A city named with "in"/"at" (or "a Riyadh hotel", "at Kyiv's Mariinsky Palace", "at the
+        White House" for its city): not a country, not an actor. With ``governing``, only a place
+        of a clause ``governing`` is in (not "..., telling reporters in Damascus")."""
         span = within if within is not None else self.sent
+        venues = negotiation_words().venue_cities
         for ent in self.sent.ents:
-            if ent.label_ not in ("GPE", "FAC") or ent.start < span.start or ent.end > span.end:
+            if ent.label_ not in ("GPE", "FAC", "ORG") or ent.start < span.start or ent.end > span.end:
                 continue
-            prev = self.sent.doc[ent.start - 1] if ent.start > 0 else None
-            located = prev is not None and prev.lower_ in ("in", "at")
+            if governing is not None and not _governs(_governing_verb(ent.root), governing):
+                continue
+            before = ent.start - 1
+            if before >= span.start and self.sent.doc[before].lower_ == "the":
+                before -= 1  # "at the White House"
+            located = before >= 0 and self.sent.doc[before].lower_ in ("in", "at")
             if not located and not (ent.root.dep_ == "compound" and ent.root.head.lower_ in _VENUES):
                 continue
-            if not self._is_city(ent.text):
-                continue
+            building = ent.text.removeprefix("the ").lower()
+            if building in venues:
+                return venues[building]
+            if ent.label_ == "ORG" or (ent.label_ == "FAC" and "'s " not in ent.text):
+                continue  # a building or body with no city named in it
+            capital = ent.label_ == "GPE" and any(
+                m.label_ == "metonym" for m in self.discourse.mentions_in(ent.start, ent.end)
+            )
+            if not capital and not self._is_city(ent.text):
+                continue  # "in Brussels" is where they met, though "Brussels" elsewhere stands for the EU
             return ent.text.removeprefix("the ").split("'s ")[0]  # "Istanbul's Dolmabahce Palace"
         return None
 
@@ -671,16 +749,62 @@ class _Sentence:
                 return False  # a country, a group or a person, not a place of talks
         return True
 
-    def meeting_date(self, doc: Doc, within: Span) -> str | None:
-        """The day-precise date named in ``within``, resolved against the publication date."""
-        published = doc.user_data.get("published")
-        for ent in self.sent.ents:
-            if ent.label_ != "DATE" or ent.start < within.start or ent.end > within.end:
+    def meeting_date(
+        self, doc: Doc, within: Span, future: bool = False, governing: Token | None = None
+    ) -> str | None:
+        """The day named in ``within``, resolved against the publication date (a bare weekday of
+        a ``future`` meeting ahead of it) and, for "the same day", the last day named before; of a
+        span of days ("September 14-18"), the first. With ``governing``, only a date of a clause
+        that ``governing`` is in ("said on Tuesday that the talks ...", not "..., but told
+        reporters Monday")."""
+        for ent in self.times(within):
+            if governing is not None and not _governs(_governing_verb(ent.root), governing):
                 continue
-            value = dates.resolve(ent.text, published)
+            value = self._resolve(doc, ent, future)
             if value.precision == "day":
                 return value.iso()
+            if value.precision == "range" and value.start and value.end and _DAY_NUMBER.search(ent.text):
+                if (value.end - value.start).days <= MEETING_SPAN_DAYS:  # not "mid-June", "last weekend"
+                    return value.start.isoformat()
         return None
+
+    def times(self, within: Span) -> list[Span]:
+        """The time expressions in ``within``: the model's DATE and TIME entities, and the ones
+        it missed that parley.dates reads ("Earlier in the day Vance met ...")."""
+        ents = [
+            e
+            for e in self.sent.ents
+            if e.label_ in _TIME_LABELS and e.start >= within.start and e.end <= within.end
+        ]
+        for start, end, _ in dates.find_expressions(within.text):
+            span = within.doc.char_span(
+                within.start_char + start, within.start_char + end, alignment_mode="expand"
+            )
+            if span is not None and not any(e.start < span.end and span.start < e.end for e in ents):
+                ents.append(span)
+        return ents
+
+    def is_time(self, doc: Doc, ent: Span) -> bool:
+        """A date entity that names a time ("in October", "last week"), not a duration ("two weeks")."""
+        return self._resolve(doc, ent).precision != "unknown"
+
+    def _resolve(self, doc: Doc, ent: Span, future: bool = False) -> dates.DateValue:
+        return dates.resolve(ent.text, doc.user_data.get("published"), future=future, anchor=self.last_date)
+
+
+def _governs(verb: Token, cue: Token) -> bool:
+    """Whether a date or place hanging on ``verb`` is told of ``cue``: the verb is the cue, one of
+    its heads, or coordinated with one ("met X on Sunday and held talks ... at a Riyadh hotel")."""
+    heads = [cue, *cue.ancestors]
+    return any(verb.i == h.i or verb in h.conjuncts for h in heads)
+
+
+def _governing_verb(token: Token) -> Token:
+    """The verb a date or place hangs on ("said on Tuesday": said), through its preposition."""
+    node = token
+    while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i and node.dep_ in _ADJUNCT_DEPS:
+        node = node.head
+    return node
 
 
 def _duty(be: Token) -> Token | None:
@@ -880,6 +1004,23 @@ def _merge_meetings(found: list[Found]) -> list[Found]:
             dict.fromkeys(same.fields["participants"] + m.fields["participants"])
         )
         same.evidence += m.evidence
+    # "X and Y met on Friday" and "at the meeting in Washington, X and Y ...": one meeting, when
+    # a dated one without a place and a placed one without a date share two participants
+    for dated in [m for m in merged if not m.fields["place"] and m.fields["date"]]:
+        placed = [
+            m
+            for m in merged
+            if m.fields["place"]
+            and not m.fields["date"]
+            and len(set(m.fields["participants"]) & set(dated.fields["participants"])) >= 2
+        ]
+        if len(placed) == 1:
+            placed[0].fields["date"] = dated.fields["date"]
+            placed[0].fields["participants"] = list(
+                dict.fromkeys(placed[0].fields["participants"] + dated.fields["participants"])
+            )
+            placed[0].evidence += dated.evidence
+            merged.remove(dated)
     return others + merged
 
 
