@@ -68,6 +68,7 @@ class NegotiationWords:
     meeting_nouns: frozenset[str]
     signing_verbs: frozenset[str]
     meeting_cancelled: frozenset[str]
+    credit_line: re.Pattern[str]  # a line opening with a photo credit label
     venue_cities: dict[str, str]  # lower-cased building -> city
 
 
@@ -114,6 +115,9 @@ def negotiation_words() -> NegotiationWords:
         meeting_nouns=frozenset(raw["meeting_nouns"]),
         signing_verbs=frozenset(raw["signing_verbs"]),
         meeting_cancelled=frozenset(raw["meeting_cancelled"]),
+        credit_line=re.compile(
+            r"^[ \t]*(?:" + "|".join(re.escape(label) for label in raw["credit_labels"]) + r")[ \t]*:", re.M
+        ),
         venue_cities={building.lower(): city for building, city in raw["venue_cities"].items()},
     )
 

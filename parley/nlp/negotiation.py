@@ -76,9 +76,12 @@ class Negotiation:
         last_date: str | None = None  # the last day named so far: "earlier in the day" refers to it
         last_place: str | None = None  # where the last meeting told was: "the talks" go on there
         paragraph = 0
+        captions = _captions(doc.text, self.words.credit_line)
         for number, sent in enumerate(doc.sents):
             if sent.start > 0 and "\n" in doc[sent.start - 1].text + doc[sent.start - 1].whitespace_:
                 paragraph += 1
+            if any(start <= sent.start_char < end for start, end in captions):
+                continue  # a photo's caption tells what the picture shows, not the news
             own = [(i, s) for i, s in enumerate(statements) if s.sentence == number]
             ctx = _Sentence(sent, number, paragraph, own, discourse)
             ctx.last_date, ctx.last_place = last_date, last_place
@@ -454,6 +457,17 @@ class Negotiation:
         return [f for borrowed, f in out if not (borrowed and f.fields["place"] in own_places)]
 
 
+def _captions(text: str, credit_line: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The character ranges of the lines just above a photo credit line ("Image: AGENCY/Name")."""
+    out = []
+    for credit in credit_line.finditer(text):
+        end = text.rfind("\n", 0, credit.start())
+        if end > 0:
+            start = text.rfind("\n", 0, end - 1) + 1
+            out.append((start, end))
+    return out
+
+
 def _called_off(cue: Token, cancelling: frozenset[str]) -> bool:
     """A meeting cancelled or put off: "cancelled the meeting", "the summit was postponed"."""
     head = cue.head if cue.dep_ in ("dobj", "nsubjpass") else None
@@ -466,9 +480,10 @@ def _received(cue: Token) -> bool:
 
 
 def _said_about(cue: Token) -> bool:
-    """ "We talked about the statute": speaking of a subject, not holding talks with someone."""
+    """ "We talked about the statute", "he has been talking to Putin": speaking of a subject or on
+    the phone; talks are held "with" someone."""
     preps = {c.lower_ for c in cue.children if c.dep_ == "prep"}
-    return cue.lemma_.lower() == "talk" and "about" in preps and "with" not in preps
+    return cue.lemma_.lower() == "talk" and cue.pos_ == "VERB" and "with" not in preps
 
 
 def _visits_party_or_place(cue: Token, ctx: _Sentence) -> bool:
@@ -476,7 +491,7 @@ def _visits_party_or_place(cue: Token, ctx: _Sentence) -> bool:
     visited = next((c for c in cue.children if c.dep_ == "dobj"), None)
     if visited is None:
         return True
-    span = cue.doc[visited.left_edge.i : visited.right_edge.i + 1]
+    span = cue.doc[visited.left_edge.i : visited.i + 1]  # the visited, without what is said of them
     return bool(ctx.discourse.mentions_in(span.start, span.end)) or any(
         e.label_ in ("GPE", "PERSON", "ORG") for e in span.ents
     )
@@ -491,7 +506,9 @@ _DAY_NUMBER = re.compile(r"\d")
 MEETING_SPAN_DAYS = 14
 
 #: Nouns after a city that make it the venue of talks ("a Riyadh hotel").
-_VENUES = frozenset({"hotel", "palace", "talks", "meeting", "summit", "venue", "residence", "conference"})
+_VENUES = frozenset(
+    {"hotel", "palace", "talks", "meeting", "summit", "venue", "residence", "conference", "session", "round"}
+)
 
 
 def _planned(cue: Token) -> bool:
