@@ -63,6 +63,9 @@ class NegotiationWords:
     threat_phrases: re.Pattern[str]
     threat_strong: re.Pattern[str]
     violation_verbs: frozenset[str]
+    force_words: frozenset[str]
+    force_phrases: re.Pattern[str]
+    deadline_nouns: frozenset[str]
     attack_verbs: frozenset[str]
     meeting_verbs: frozenset[str]
     meeting_nouns: frozenset[str]
@@ -110,6 +113,9 @@ def negotiation_words() -> NegotiationWords:
         threat_phrases=_phrase_regex(raw["threat_phrases"]),
         threat_strong=_phrase_regex(raw["threat_strong"]),
         violation_verbs=frozenset(raw["violation_verbs"]),
+        force_words=frozenset(raw["force_words"]),
+        force_phrases=_phrase_regex(raw["force_phrases"]),
+        deadline_nouns=frozenset(raw["deadline_nouns"]),
         attack_verbs=frozenset(raw["attack_verbs"]),
         meeting_verbs=frozenset(raw["meeting_verbs"]),
         meeting_nouns=frozenset(raw["meeting_nouns"]),

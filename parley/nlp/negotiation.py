@@ -43,6 +43,8 @@ _CONDITION_PHRASES = re.compile(r"\b(?:if|unless|otherwise|in such a case|in tha
 _PLAN_ANAPHOR = re.compile(
     r"\b(?:this|the|such a|under the) (?:proposal|plan|offer|deal|draft|framework)\b", re.I
 )
+# "if needed", "if necessary": a precaution, not the condition of a threat.
+_PRECAUTION = re.compile(r"\bif (?:needed|necessary|possible|required|need be)\b", re.I)
 _ALSO_FUTURE = re.compile(r"\b(?:will|would) also\b", re.I)
 
 
@@ -268,13 +270,28 @@ class Negotiation:
 
     # -- threats ---------------------------------------------------------------------------------
     def _threats(self, ctx: _Sentence) -> list[Found]:
+        """Warnings: each warning verb with its own subject ("X threatened strikes and Y warned that
+        ..."); a conditional whose consequence is a threat or a use of force ("if they do not free
+        them, we'll attack"); a strong warning in reported speech; an ultimatum without a modal
+        ("gave Hamas until Sunday to accept", "the deadline set by X for Y to respond")."""
         text = ctx.text
-        warned = [t for t in ctx.sent if t.lemma_.lower() in self.words.threat_verbs and t.pos_ == "VERB"]
-        conditional = _CONDITION_PHRASES.search(text) and self.words.threat_phrases.search(text)
+        warned = [
+            t
+            for t in ctx.sent
+            if t.lemma_.lower() in self.words.threat_verbs
+            and t.pos_ == "VERB"
+            and not _danger_only(t, self.words)
+        ]
+        conditional = _CONDITION_PHRASES.search(_PRECAUTION.sub("", text)) and (
+            self.words.threat_phrases.search(text) or self._forceful(_consequence(ctx.sent))
+        )
         strong = ctx.statements and self.words.threat_strong.search(text)
+        ultimatum = self._ultimatum(ctx)
+        if ultimatum:
+            return ultimatum
         if not warned and not conditional and not strong:
             return []
-        actors = []
+        out: list[Found] = []
         for token in warned:
             objects = [c for c in token.children if c.dep_ == "dobj"]
             warned_parties = (
@@ -284,19 +301,29 @@ class Negotiation:
             )
             actors = [a for a in ctx.parties_of_subject(token) if a not in warned_parties]
             if actors:
-                break
-        if not actors:
-            actors = [p for p in (ctx.discourse.party(s.speaker) for _, s in ctx.statements) if p]
-        if not actors:
-            actors = ctx.parties_of_subject(ctx.sent.root)
+                consequence = _consequence(ctx.sent, token if _has_complement(token) else None)
+                if token.lemma_.lower() in ("warn",) and _refusal(consequence, self.words):
+                    continue  # "warned that he would not betray ...": a stance, not a threat
+                out += self._threat_records(ctx, actors, consequence)
+        if out or warned and not (conditional or strong):
+            return out
+        actors = [p for p in (ctx.discourse.party(s.speaker) for _, s in ctx.statements) if p]
+        actors = actors or ctx.parties_of_subject(ctx.sent.root)
         if not actors:
             return []
-        warning = next((w for w in warned if any(c.dep_ in ("ccomp", "xcomp") for c in w.children)), None)
-        consequence = _consequence(ctx.sent, warning)
-        issue = primary_issue(ctx.words(consequence)) or primary_issue(ctx.words(ctx.sent))
+        warning = next((w for w in warned if _has_complement(w)), None)
+        return self._threat_records(ctx, actors, _consequence(ctx.sent, warning))
+
+    def _threat_records(self, ctx: _Sentence, actors: list[str], consequence: Span) -> list[Found]:
+        """One threat per actor: the issue of the threatened action; an unnamed use of force
+        ("we'll attack", "it will be obliterated", "respond adequately") threatens the truce."""
+        issue = primary_issue(ctx.words(consequence))
+        if not issue and self._forceful(consequence):
+            issue = "ceasefire"
+        issue = issue or primary_issue(ctx.words(ctx.sent))
         if not issue:
             return []
-        deadline = self._deadline(text)
+        deadline = self._deadline(ctx.text)
         targets = [p for p in ctx.parties_in(ctx.sent) if p not in actors]
         return [
             ctx.record(
@@ -310,6 +337,81 @@ class Negotiation:
             )
             for a in dict.fromkeys(actors)
         ]
+
+    def _forceful(self, span: Span) -> bool:
+        """Whether ``span`` threatens force: a verb or noun of armed action ("attack", "strikes")."""
+        return any(t.lemma_.lower() in self.words.force_words and t.pos_ == "VERB" for t in span) or bool(
+            self.words.force_phrases.search(span.text)
+        )
+
+    def _ultimatum(self, ctx: _Sentence) -> list[Found]:
+        """An ultimatum told without a modal: "X gave Y until Sunday to accept the proposal", "the
+        deadline set by X for Y to respond": a threat of X against Y, with a deadline."""
+        for token in ctx.sent:
+            lemma = token.lemma_.lower()
+            if lemma == "give" and token.pos_ == "VERB":
+                until = next(
+                    (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("until", "till")), None
+                )
+                demand = next(
+                    (c for c in token.subtree if c.dep_ in ("xcomp", "advcl", "relcl") and c.i > token.i),
+                    None,
+                )
+                if until is None or demand is None:
+                    continue
+                actors = ctx.parties_of_subject(token)
+                receiver = next((c for c in token.children if c.dep_ in ("dative", "dobj")), None)
+            elif lemma in self.words.deadline_nouns and token.pos_ == "NOUN":
+                setter = next(
+                    (c for c in token.children if c.dep_ == "acl" and c.lemma_.lower() == "set"), None
+                )
+                agent = (
+                    next((c for c in setter.children if c.dep_ == "agent"), None)
+                    if setter is not None
+                    else None
+                )
+                if agent is None:
+                    continue
+                actors = ctx.parties_in(ctx.sent.doc[agent.i : agent.right_edge.i + 1])
+                demand = next(
+                    (
+                        c
+                        for c in setter.subtree
+                        if c.dep_ in ("relcl", "advcl", "xcomp", "acl") and c.i > agent.i
+                    ),
+                    None,
+                )
+                receiver = next((c for c in setter.children if c.dep_ == "prep" and c.lower_ == "for"), None)
+                if demand is None:
+                    continue
+            else:
+                continue
+            if not actors:
+                continue
+            targets = (
+                [p for p in ctx.parties_in(ctx.sent.doc[receiver.left_edge.i : receiver.right_edge.i + 1])]
+                if receiver is not None
+                else []
+            )
+            demanded = _clause(demand)
+            # the act demanded ("to accept the proposal") is what the talks hang on
+            issue = primary_issue(ctx.words(demanded))
+            if self.words.proposal_nouns.search(demanded.text) or not issue:
+                issue = "mediation"
+            deadline = self._deadline(ctx.text) or "deadline"
+            return [
+                ctx.record(
+                    "threats",
+                    ctx.sent,
+                    actor=a,
+                    issue=issue,
+                    target=[t for t in targets if t != a],
+                    has_deadline=True,
+                    deadline=deadline,
+                )
+                for a in dict.fromkeys(actors)
+            ]
+        return []
 
     def _deadline(self, text: str) -> str | None:
         for start, _end, expr in dates.find_expressions(text):
@@ -966,13 +1068,53 @@ def _consequence(sent: Span, warning: Token | None = None) -> Span:
     parts = [t for t in root.subtree if not _inside_condition_clause(t, root)]
     if not parts:
         return sent
-    return sent.doc[parts[0].i : parts[-1].i + 1]
+    # the longest run of words outside the condition ("that, if ..., the gates will be opened")
+    runs: list[list[Token]] = []
+    for token in parts:
+        if runs and runs[-1][-1].i == token.i - 1:
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    run = max(runs, key=len)
+    return sent.doc[run[0].i : run[-1].i + 1]
+
+
+def _has_complement(verb: Token) -> bool:
+    return any(c.dep_ in ("ccomp", "xcomp") for c in verb.children)
+
+
+def _danger_only(warning: Token, words: Any) -> bool:
+    """ "The UN warned of a renewed civil war", "warned that the country was on the brink": a
+    danger foreseen, not a threat; unless what is warned of is a response or a consequence
+    ("warned of a harsh response"), or what is warned will or would happen ("warned that it would")."""
+    complement = next((c for c in warning.children if c.dep_ == "ccomp"), None)
+    if complement is not None and warning.lemma_.lower() == "warn":
+        told = warning.doc[complement.left_edge.i : complement.right_edge.i + 1]
+        future = any(t.lower_ in _MODALS or t.lower_ in ("going", "might", "may", "ca") for t in told)
+        return not future and not words.threat_strong.search(told.text)
+    if _has_complement(warning):
+        return False
+    of = next((c for c in warning.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is None:
+        return False
+    warned_of = warning.doc[of.i : of.right_edge.i + 1]
+    return not words.threat_strong.search(warned_of.text) and not words.threat_phrases.search(warned_of.text)
+
+
+def _refusal(consequence: Span, words: Any) -> bool:
+    """A warning that one will not do something, with no condition and no force: a stance."""
+    root = consequence.root
+    return (
+        _negated(root)
+        and not _CONDITION_PHRASES.search(consequence.text)
+        and not words.threat_strong.search(consequence.text)
+    )
 
 
 def _inside_condition_clause(token: Token, root: Token) -> bool:
     node = token
     while node.i != root.i and node.head.i != node.i:
-        if node.dep_ == "advcl" and any(c.lower_ in _CONDITION_WORDS for c in node.children):
+        if node.dep_ in ("advcl", "conj") and any(c.lower_ in _CONDITION_WORDS for c in node.children):
             return True
         node = node.head
     return False
