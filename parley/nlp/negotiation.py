@@ -299,7 +299,11 @@ class Negotiation:
                 if objects
                 else []
             )
-            actors = [a for a in ctx.parties_of_subject(token) if a not in warned_parties]
+            speakers = [p for p in (ctx.discourse.party(st.speaker) for _, st in ctx.statements) if p]
+            if token.tag_ == "VBG" and token.dep_ == "advcl" and speakers:
+                actors = speakers  # "X said Y must disarm, warning that ...": X warns, not Y
+            else:
+                actors = [a for a in ctx.parties_of_subject(token) if a not in warned_parties]
             if actors:
                 consequence = _consequence(ctx.sent, token if _has_complement(token) else None)
                 if token.lemma_.lower() in ("warn",) and _refusal(consequence, self.words):
@@ -317,7 +321,10 @@ class Negotiation:
     def _threat_records(self, ctx: _Sentence, actors: list[str], consequence: Span) -> list[Found]:
         """One threat per actor: the issue of the threatened action; an unnamed use of force
         ("we'll attack", "it will be obliterated", "respond adequately") threatens the truce."""
-        issue = primary_issue(ctx.words(consequence))
+        # the threatened action's issue; else what the sentence says outside the condition ("X
+        # must disarm, warning that if it refuses it will be obliterated"); else force threatens
+        # the truce ("if they do not free the hostages, the gates of hell will open")
+        issue = primary_issue(ctx.words(consequence)) or primary_issue(ctx.words_outside_conditions())
         if not issue and self._forceful(consequence):
             issue = "ceasefire"
         issue = issue or primary_issue(ctx.words(ctx.sent))
@@ -726,6 +733,13 @@ class _Sentence:
         """The text of ``span`` with place names standing for governments blanked out, so that
         "Port Sudan" says nothing about ports and "Black Sea" only where it is not a name."""
         return self._masked[span.start_char : span.end_char]
+
+    def words_outside_conditions(self) -> str:
+        """The sentence's words (as :meth:`words`) without its "if"/"unless" clauses."""
+        root = self.sent.root
+        return " ".join(
+            self._masked[t.idx : t.idx + len(t)] for t in self.sent if not _inside_condition_clause(t, root)
+        )
 
     def in_statement(self, token: Token) -> bool:
         """Whether ``token`` is inside what one of this sentence's speakers said."""
