@@ -63,6 +63,12 @@ class NegotiationWords:
     threat_phrases: re.Pattern[str]
     threat_strong: re.Pattern[str]
     violation_verbs: frozenset[str]
+    compliance_verbs: frozenset[str]
+    failure_verbs: frozenset[str]
+    undertaking_nouns: re.Pattern[str]
+    charge_nouns: frozenset[str]
+    breach_acts: frozenset[str]
+    intent_verbs: frozenset[str]
     force_words: frozenset[str]
     force_phrases: re.Pattern[str]
     deadline_nouns: frozenset[str]
@@ -113,6 +119,12 @@ def negotiation_words() -> NegotiationWords:
         threat_phrases=_phrase_regex(raw["threat_phrases"]),
         threat_strong=_phrase_regex(raw["threat_strong"]),
         violation_verbs=frozenset(raw["violation_verbs"]),
+        compliance_verbs=frozenset(raw["compliance_verbs"]),
+        failure_verbs=frozenset(raw["failure_verbs"]),
+        undertaking_nouns=_phrase_regex(raw["undertaking_nouns"]),
+        charge_nouns=frozenset(raw["charge_nouns"]),
+        breach_acts=frozenset(raw["breach_acts"]),
+        intent_verbs=frozenset(raw["intent_verbs"]),
         force_words=frozenset(raw["force_words"]),
         force_phrases=_phrase_regex(raw["force_phrases"]),
         deadline_nouns=frozenset(raw["deadline_nouns"]),

@@ -435,12 +435,17 @@ class Negotiation:
 
     # -- violations ------------------------------------------------------------------------------
     def _violations(self, ctx: _Sentence) -> list[Found]:
+        """Accusations: "X is violating ...", "accused X of shelling ...", "X's violations of the
+        truce", "a breach of ...", "X has not honoured / failed to comply with / reneged on the
+        deal", "allegations by X that Y laid mines ...", and acts of war a speaker reports ("the
+        army said the rebels attacked first")."""
         out = []
         accusers = [p for p in (ctx.discourse.party(s.speaker) for _, s in ctx.statements) if p]
+        words = self.words
         for token in ctx.sent:
             lemma = token.lemma_.lower()
-            if lemma in self.words.violation_verbs and token.pos_ == "VERB":
-                if _in_condition(token) or _negated(token):
+            if lemma in words.violation_verbs and token.pos_ == "VERB":
+                if _in_condition(token) or _negated(token) or _modal(token):
                     continue  # "if they violate it": a hypothesis, not an accusation
                 if any(a.lemma_.lower() in ("accuse", "blame") for a in token.ancestors):
                     continue  # "accused Russia of violating": the accusation's own branch reads it
@@ -465,6 +470,8 @@ class Negotiation:
                     charges or [c for c in obj.subtree if c.dep_ == "prep" and c.lower_ in ("of", "for")][:1]
                 )
                 for charge in charges:
+                    if _intent_only(charge, words.intent_verbs):
+                        continue  # "accused X of seeking control of the port": an aim, not a breach
                     for issue in _charge_issues(charge):
                         out += [
                             ctx.record("violations", charge, accused=a, issue=issue, accuser=accuser)
@@ -472,26 +479,48 @@ class Negotiation:
                             if a != accuser
                         ]
             elif token.lower_ in ("violations", "violation", "breach", "breaches") and token.pos_ == "NOUN":
-                if not accusers or _HYPOTHETICAL.search(ctx.text):
+                if not ctx.statements or _HYPOTHETICAL.search(ctx.text):
                     continue  # "any movement would be regarded as a breach": a warning, not an accusation
-                accused = [p for p in ctx.parties_in(ctx.sent) if p not in accusers]
+                owner = _possessor(token, ctx)  # "Israel's violations", "its continued violations"
+                if not accusers and not owner:
+                    continue
+                accused = owner or [p for p in ctx.parties_in(ctx.sent) if p not in accusers]
                 accused = accused or ctx.discourse.counterparts(accusers[0])[:1]
+                accuser = next((p for p in accusers if p not in accused), None)
                 for a in accused[:1]:
-                    out.append(
-                        ctx.record(
-                            "violations",
-                            ctx.sent,
-                            accused=a,
-                            issue=violation_issue(ctx.words(ctx.sent)),
-                            accuser=accusers[0],
+                    for issue in _breach_issues(token, ctx):
+                        out.append(
+                            ctx.record("violations", ctx.sent, accused=a, issue=issue, accuser=accuser)
                         )
-                    )
+            elif lemma in words.compliance_verbs and token.pos_ == "VERB" and ctx.statements:
+                # "Israel had not honoured the agreement", "X failed to comply with the truce"
+                failed = token.dep_ == "xcomp" and token.head.lemma_.lower() in words.failure_verbs
+                if (
+                    not (lemma == "renege" or _negated(token) or failed)
+                    or _in_condition(token)
+                    or _modal(token)
+                ):
+                    continue
+                duty = token.doc[token.i : token.right_edge.i + 1]
+                if not words.undertaking_nouns.search(duty.text):
+                    continue  # "did not meet the press": no undertaking named
+                accused = ctx.parties_of_subject(token if _subject_of(token) is not None else token.head)
+                accuser = next(iter(accusers), None)
+                issue = violation_issue(ctx.words(duty))
+                out += [
+                    ctx.record("violations", duty, accused=a, issue=issue, accuser=accuser)
+                    for a in accused
+                    if a not in accusers
+                ]
+            elif lemma in words.charge_nouns and token.pos_ == "NOUN":
+                out += self._alleged_acts(ctx, token, accusers)
             elif (
-                lemma in self.words.attack_verbs
+                lemma in words.attack_verbs
                 and token.pos_ == "VERB"
                 and accusers
                 and ctx.in_statement(token)
                 and not _stopped(token)
+                and _reported_act(token)
             ):
                 # "the army said the rebels had attacked first": the speaker accuses the attacker
                 attackers = ctx.parties_of_subject(token)
@@ -509,6 +538,31 @@ class Negotiation:
                             )
                         )
         return out
+
+    def _alleged_acts(self, ctx: _Sentence, charge: Token, accusers: list[str]) -> list[Found]:
+        """ "The allegations by X that mines were laid by Y": Y accused by X of the act."""
+        agent = next((c for c in charge.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+        act = next(
+            (c for c in charge.children if c.dep_ in ("acl", "ccomp", "relcl") and c.pos_ == "VERB"), None
+        )
+        if act is None or act.lemma_.lower() not in self.words.attack_verbs | self.words.breach_acts:
+            return []
+        claimant = ctx.parties_in(ctx.sent.doc[agent.i : agent.right_edge.i + 1]) if agent is not None else []
+        accuser = (claimant or accusers or [None])[0]
+        doer = next((c for c in act.children if c.dep_ == "agent"), None)
+        accused = (
+            ctx.parties_in(ctx.sent.doc[doer.i : doer.right_edge.i + 1])
+            if doer is not None
+            else ctx.parties_of_subject(act)
+        )
+        clause = _clause(act)
+        return [
+            ctx.record(
+                "violations", clause, accused=a, issue=violation_issue(ctx.words(clause)), accuser=accuser
+            )
+            for a in accused
+            if a != accuser
+        ]
 
     # -- meetings --------------------------------------------------------------------------------
     def _meetings(self, ctx: _Sentence, doc: Doc) -> list[Found]:
@@ -1132,6 +1186,67 @@ def _inside_condition_clause(token: Token, root: Token) -> bool:
             return True
         node = node.head
     return False
+
+
+def _modal(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ in _MODALS | {"might", "may", "can"} for c in verb.children)
+
+
+def _reported_act(verb: Token) -> bool:
+    """An act told as done ("the rebels attacked", "had fired"), not one wished, feared or dated
+    by another ("to refrain from striking", "would attack", "two months after X bombed Y")."""
+    if verb.tag_ not in ("VBD", "VBN", "VBZ", "VBP") or _modal(verb) or _in_condition(verb):
+        return False
+    return not any(c.dep_ == "mark" and c.lower_ in _TIME_MARKS for c in verb.children)
+
+
+_TIME_MARKS = frozenset({"after", "since", "before", "when", "until", "once", "while"})
+
+
+def _intent_only(charge: Token, intent_verbs: frozenset[str]) -> bool:
+    """ "accused X of seeking / plotting / planning to ...": an aim charged, not a breach."""
+    act = next((c for c in charge.children if c.dep_ in ("pcomp", "pobj")), None)
+    return act is not None and act.lemma_.lower() in intent_verbs
+
+
+def _possessor(noun: Token, ctx: _Sentence) -> list[str]:
+    """The party a noun belongs to: "Israel's violations", "its violations" (resolved)."""
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None:
+        return []
+    ref = ctx.discourse.resolve(owner)
+    parties = [ctx.discourse.party(i) for i in (ref.ids if ref else [])]
+    return [p for p in dict.fromkeys(parties) if p]
+
+
+def _breach_issues(noun: Token, ctx: _Sentence) -> list[str]:
+    """What a violation breaches: each undertaking of "a violation of the truce and the deal to free
+    the hostages"; a sovereignty breached is territory; a named treaty with no issue, other."""
+    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    if pobj is None or not (
+        primary_issue(ctx.words(_clause(pobj))) or _breached_issue(pobj, "") != "ceasefire"
+    ):
+        return [
+            violation_issue(ctx.words(ctx.sent))
+        ]  # "a violation of the agreement": the sentence tells which
+    issues = []
+    for head in [pobj, *pobj.conjuncts]:
+        words = ctx.words(
+            head.doc[head.left_edge.i : head.i + 1] if head.conjuncts and head is pobj else _clause(head)
+        )
+        issues.append(_breached_issue(head, words))
+    return list(dict.fromkeys(issues))
+
+
+def _breached_issue(head: Token, words: str) -> str:
+    if head.lemma_.lower() in ("sovereignty", "integrity", "airspace", "border", "borders"):
+        return "territory"
+    named = any(t.pos_ == "PROPN" for t in head.subtree) and head.pos_ == "PROPN"
+    issue = violation_issue(words)
+    if named and issue == "ceasefire" and not primary_issue(words):
+        return "other"  # "a breach of the X Waters Treaty": not a truce
+    return issue
 
 
 def _charge_issues(charge: Token) -> list[str]:
