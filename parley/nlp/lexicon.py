@@ -64,6 +64,7 @@ class NegotiationWords:
     threat_strong: re.Pattern[str]
     violation_verbs: frozenset[str]
     compliance_verbs: frozenset[str]
+    calling_verbs: frozenset[str]
     failure_verbs: frozenset[str]
     undertaking_nouns: re.Pattern[str]
     charge_nouns: frozenset[str]
@@ -120,6 +121,7 @@ def negotiation_words() -> NegotiationWords:
         threat_strong=_phrase_regex(raw["threat_strong"]),
         violation_verbs=frozenset(raw["violation_verbs"]),
         compliance_verbs=frozenset(raw["compliance_verbs"]),
+        calling_verbs=frozenset(raw["calling_verbs"]),
         failure_verbs=frozenset(raw["failure_verbs"]),
         undertaking_nouns=_phrase_regex(raw["undertaking_nouns"]),
         charge_nouns=frozenset(raw["charge_nouns"]),

@@ -479,10 +479,12 @@ class Negotiation:
                             if a != accuser
                         ]
             elif token.lower_ in ("violations", "violation", "breach", "breaches") and token.pos_ == "NOUN":
-                if not ctx.statements or _HYPOTHETICAL.search(ctx.text):
+                if _HYPOTHETICAL.search(ctx.text):
                     continue  # "any movement would be regarded as a breach": a warning, not an accusation
+                # the speaker accuses; in narration, who calls it so ("X slammed it, calling it a breach")
+                accusers = accusers or self._callers(token, ctx)
                 owner = _possessor(token, ctx)  # "Israel's violations", "its continued violations"
-                if not accusers and not owner:
+                if not accusers:
                     continue
                 accused = owner or [p for p in ctx.parties_in(ctx.sent) if p not in accusers]
                 accused = accused or ctx.discourse.counterparts(accusers[0])[:1]
@@ -538,6 +540,15 @@ class Negotiation:
                             )
                         )
         return out
+
+    def _callers(self, noun: Token, ctx: _Sentence) -> list[str]:
+        """The subject of the verb that calls ``noun`` what it is ("dubbing it a violation")."""
+        for verb in noun.ancestors:
+            if verb.pos_ == "VERB" and verb.lemma_.lower() in self.words.calling_verbs:
+                return ctx.parties_of_subject(verb)
+            if verb.pos_ == "VERB":
+                return []
+        return []
 
     def _alleged_acts(self, ctx: _Sentence, charge: Token, accusers: list[str]) -> list[Found]:
         """ "The allegations by X that mines were laid by Y": Y accused by X of the act."""
