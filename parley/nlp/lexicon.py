@@ -65,6 +65,7 @@ class NegotiationWords:
     violation_verbs: frozenset[str]
     compliance_verbs: frozenset[str]
     calling_verbs: frozenset[str]
+    irregular_fighters: frozenset[str]
     failure_verbs: frozenset[str]
     undertaking_nouns: re.Pattern[str]
     charge_nouns: frozenset[str]
@@ -122,6 +123,7 @@ def negotiation_words() -> NegotiationWords:
         violation_verbs=frozenset(raw["violation_verbs"]),
         compliance_verbs=frozenset(raw["compliance_verbs"]),
         calling_verbs=frozenset(raw["calling_verbs"]),
+        irregular_fighters=frozenset(raw["irregular_fighters"]),
         failure_verbs=frozenset(raw["failure_verbs"]),
         undertaking_nouns=_phrase_regex(raw["undertaking_nouns"]),
         charge_nouns=frozenset(raw["charge_nouns"]),

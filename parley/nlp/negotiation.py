@@ -487,6 +487,8 @@ class Negotiation:
                 if not accusers:
                     continue
                 accused = owner or [p for p in ctx.parties_in(ctx.sent) if p not in accusers]
+                # the attacker already charged in this sentence ("militants fired ..., a violation")
+                accused = accused or [f.fields["accused"] for f in out][:1]
                 accused = accused or ctx.discourse.counterparts(accusers[0])[:1]
                 accuser = next((p for p in accusers if p not in accused), None)
                 for a in accused[:1]:
@@ -526,8 +528,12 @@ class Negotiation:
             ):
                 # "the army said the rebels had attacked first": the speaker accuses the attacker
                 attackers = ctx.parties_of_subject(token)
-                if not attackers and _subject_of(token) is not None:  # "militants fired on troops"
-                    attackers = ctx.discourse.counterparts(accusers[0])[:1]
+                subject = _subject_of(token)
+                if not attackers and subject is not None:  # "militants fired on troops": the other side
+                    others = ctx.discourse.counterparts(accusers[0])
+                    if subject.lemma_.lower() in words.irregular_fighters:  # a group, not a mediator state
+                        others = [p for p in others if ctx.discourse.kind(p) == "group"] or others
+                    attackers = others[:1]
                 for a in attackers:
                     if a not in accusers:
                         out.append(
