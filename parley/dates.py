@@ -107,7 +107,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("word", r"\b(?P<word>today|tonight|yesterday|tomorrow)\b"),
         (
             "anchored",
-            r"\b(?:the\s+)?(?P<a>same\s+day|that\s+day|next\s+day|following\s+day|previous\s+day"
+            r"\b(?:the\s+)?(?P<a>same\s+day|that\s+day|(?:earlier|later)\s+in\s+the\s+day|next\s+day|following\s+day|previous\s+day"
             r"|day\s+before|day\s+after)\b",
         ),
         ("weekday", rf"\b(?:(?P<rel>last|next|this|past|coming)\s+)?(?P<wd>{_WEEKDAY})\b"),
@@ -455,7 +455,7 @@ def _one_day(d: date | None) -> DateValue | None:
 
 _DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
 _ANCHOR_WORDS = {"same day": 0, "that day": 0, "next day": 1, "following day": 1, "day after": 1}
-_ANCHOR_WORDS |= {"previous day": -1, "day before": -1}
+_ANCHOR_WORDS |= {"previous day": -1, "day before": -1, "earlier in the day": 0, "later in the day": 0}
 
 # Each takes the match's groups and the context; "published" is set for the kinds resolve() says.
 _RESOLVERS = {

@@ -20,7 +20,7 @@ import pytest
 
 from parley.cli import main
 from parley.errors import InputError
-from parley.evaluate import Tally, same_speaker, score_dirs, score_doc
+from parley.evaluate import Tally, explain_dirs, same_speaker, score_dirs, score_doc, sentence_bounds
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REFERENCE = SHARED / "eval" / "score.py"
@@ -31,9 +31,25 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+#: The shared sets: (articles, gold annotations). The real-news set is scored too, since its person
+#: speakers are where transliterated given names (dmitry / dmitriy) occur.
+SETS = {"written": ("corpus", "gold"), "news": ("corpus-news", "gold-news")}
+
+
+@pytest.fixture(scope="module", params=sorted(SETS))
+def shared_set(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A shared set's gold directory and its articles extracted by ``parley extract`` (in process)."""
+    corpus, gold = (SHARED / name for name in SETS[request.param])
+    if not gold.is_dir():
+        pytest.skip(f"{gold} is not there")
+    out = tmp_path_factory.mktemp("pred")
+    assert main(["extract", str(corpus), "--out", str(out)]) == 0
+    return gold, out
+
+
 @pytest.fixture(scope="module")
 def predictions(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shared corpus extracted by ``parley extract`` (in process), once for this module."""
+    """The written corpus extracted by ``parley extract`` (in process), once for this module."""
     out = tmp_path_factory.mktemp("pred")
     assert main(["extract", str(SHARED / "corpus"), "--out", str(out)]) == 0
     return out
@@ -57,9 +73,10 @@ def run_reference(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("options", [[], ["--per-doc"], ["--json"], ["--json", "--per-doc"]], ids=str)
 def test_parley_eval_prints_what_the_reference_prints(
-    predictions: Path, options: list[str], capsys: pytest.CaptureFixture[str]
+    shared_set: tuple[Path, Path], options: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = ["--gold", str(GOLD), "--pred", str(predictions), *options]
+    gold, predictions = shared_set
+    args = ["--gold", str(gold), "--pred", str(predictions), *options]
     expected = run_reference(*args)
     capsys.readouterr()
     assert main(["eval", *args]) == 0
@@ -81,14 +98,18 @@ def test_missing_predictions_are_reported_like_the_reference(
     assert "missing predictions: 12" in err
 
 
-def test_score_dirs_returns_the_reference_structure(predictions: Path, reference: ModuleType) -> None:
-    assert score_dirs(GOLD, predictions) == reference.score_dirs(str(GOLD), str(predictions))
+def test_score_dirs_returns_the_reference_structure(
+    shared_set: tuple[Path, Path], reference: ModuleType
+) -> None:
+    gold, predictions = shared_set
+    assert score_dirs(gold, predictions) == reference.score_dirs(str(gold), str(predictions))
 
 
 def _random_doc(rng: random.Random, gold: bool) -> dict[str, Any]:
     """A small random document whose records often collide, to exercise every rule."""
     speakers = ["USA", "RUS", "person:volodymyr-zelensky", "person:volodymyr-zelenskyy", "person:v-zelensky",
-                "person:sergei-lavrov", "person:s-lavrova", "anon", "anon:europe"]  # fmt: skip
+                "person:sergei-lavrov", "person:s-lavrova", "person:dmitry-peskov", "person:dmitriy-peskov",
+                "person:dmitri-peskov", "person:dimitry-peskov", "anon", "anon:europe"]  # fmt: skip
     parties, issues = ["USA", "RUS", "UKR"], ["ceasefire", "maritime", "sanctions", "territory"]
 
     def issue() -> Any:
@@ -183,7 +204,10 @@ def test_duplicate_keys_count_once() -> None:
         ("person:subrahmanyam-jaishankar", "person:s-jaishankar", True),
         ("person:volodymyr-zelensky", "person:volodymyr-zelenskyy", True),
         ("person:volodymyr-zelenskyy", "person:zelensky", True),  # no given name written
+        ("person:dmitry-peskov", "person:dmitriy-peskov", True),  # given names one letter apart
+        ("person:dmitry-peskov", "person:dimitry-peskov", True),
         ("person:volodymyr-zelensky", "person:oleksandr-zelensky", False),  # given names differ
+        ("person:ivan-petrov", "person:iven-petrov", False),  # short given names must be spelt exactly
         ("person:li-wei", "person:li-wen", False),  # short surnames must be spelt exactly
         ("person:marco-rubio", "person:marco-robin", False),  # two letters apart
         ("person:marco-rubio", "USA", False),  # a person is not their state
@@ -250,3 +274,122 @@ def test_cli_error_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str
     out, err = capsys.readouterr()
     assert out == ""
     assert err.count("\n") == 1 and "nope" in err and "Traceback" not in err
+
+
+# -- --explain: each error with its sentence and what the other side has there ---------------------
+
+EXPLAINED_TEXT = (
+    "VALDORIA, May 2 (Wire) — Envoys of the two sides met in Lakeport on Tuesday.\n"
+    "Ruritania accused Borduria of shelling the harbour at St. Anne. Borduria warned it would cut gas "
+    "supplies if the U.S. sanctions were not lifted by Friday.\n"
+    "Officials said aid convoys would resume."
+)
+
+
+def _sentence(fragment: str) -> list[int]:
+    start = EXPLAINED_TEXT.index(fragment)
+    return [start, start + len(fragment)]
+
+
+@pytest.fixture()
+def explained(tmp_path: Path) -> Path:
+    """A gold/pred/corpus trio for one article, each kind going wrong in a different way."""
+    gold_dir, pred_dir, texts = tmp_path / "gold-x", tmp_path / "pred", tmp_path / "corpus-x"
+    for folder in (gold_dir, pred_dir, texts):
+        folder.mkdir()
+    (texts / "a.txt").write_bytes(EXPLAINED_TEXT.encode("utf-8"))
+    meeting, accusation = _sentence("met in Lakeport"), _sentence("accused Borduria")
+    warning, aid = _sentence("cut gas"), _sentence("aid convoys")
+    gold = {
+        "violations": [{"accused": "BOR", "issue": "maritime", "accuser": "RUR", "evidence": [accusation]}],
+        "threats": [{"actor": "BOR", "issue": "energy_infrastructure", "has_deadline": True, "evidence": [warning]}],
+        "meetings": [{"place": "Lakeport", "date": "--05-06", "participants": ["BOR", "RUR"], "evidence": [meeting]}],
+        "commitments": [{"party": "RUR", "issue": "humanitarian", "evidence": [aid]}],
+    }  # fmt: skip
+    pred = {
+        "violations": [{"accused": "BOR", "issue": "ceasefire", "evidence": [accusation]},
+                       {"accused": "XYZ", "issue": "ceasefire", "evidence": [meeting]}],
+        "threats": [{"actor": "RUR", "issue": "energy_infrastructure", "evidence": [warning]}],
+        "meetings": [{"place": "Lakeport", "date": "2025-05-07", "evidence": [meeting]}],
+        "positions": [{"party": "RUR", "issue": "humanitarian", "evidence": [aid]}],
+    }  # fmt: skip
+    (gold_dir / "a.json").write_text(json.dumps(gold))
+    (pred_dir / "a.json").write_text(json.dumps(pred))
+    return tmp_path
+
+
+def test_sentences_around_a_span_keep_abbreviations_and_titles() -> None:
+    start = EXPLAINED_TEXT.index("cut gas")
+    lo, hi = sentence_bounds(EXPLAINED_TEXT, start, start + 7)
+    assert (
+        EXPLAINED_TEXT[lo:hi]
+        == "Borduria warned it would cut gas supplies if the U.S. sanctions were not lifted by Friday."
+    )
+    start = EXPLAINED_TEXT.index("accused")
+    lo, hi = sentence_bounds(EXPLAINED_TEXT, start, start + 7)
+    assert EXPLAINED_TEXT[lo:hi] == "Ruritania accused Borduria of shelling the harbour at St. Anne."
+
+
+def test_explain_names_each_error_its_sentence_and_what_is_there(explained: Path) -> None:
+    # The texts are found beside the gold directory: gold-x -> corpus-x.
+    result = explain_dirs(explained / "gold-x", explained / "pred")
+    assert result["texts"] == str(explained / "corpus-x")
+    [article] = result["articles"]
+    missed = {e["kind"]: e for e in article["missed"]}
+    assert {kind: e["error"] for kind, e in missed.items()} == {
+        "violations": "wrong issue",
+        "threats": "wrong party",
+        "meetings": "wrong date",
+        "commitments": "wrong kind",
+    }
+    assert missed["threats"]["sentence"].startswith("Borduria warned it would cut gas")
+    assert missed["threats"]["there"] == ["threats actor=RUR issue=energy_infrastructure"]
+    assert missed["commitments"]["there"] == ["positions party=RUR issue=humanitarian"]
+    spurious = sorted((e["kind"], e["key"], e["error"]) for e in article["spurious"])
+    assert spurious == [
+        ("meetings", "place=Lakeport date=2025-05-07", "wrong date"),
+        ("positions", "party=RUR issue=humanitarian", "wrong kind"),
+        ("threats", "actor=RUR issue=energy_infrastructure", "wrong party"),
+        ("violations", "accused=BOR issue=ceasefire", "wrong issue"),
+        ("violations", "accused=XYZ issue=ceasefire", "nothing"),
+    ]
+    assert result["counts"]["violations"] == {
+        "missed": {"wrong issue": 1},
+        "spurious": {"wrong issue": 1, "nothing": 1},
+    }
+    assert result["counts"]["statements"] == {"missed": {}, "spurious": {}}
+
+
+def test_explain_without_texts_gives_the_spans(explained: Path) -> None:
+    (explained / "corpus-x" / "a.txt").unlink()
+    result = explain_dirs(explained / "gold-x", explained / "pred", kinds=["threats"])
+    [error] = result["articles"][0]["missed"]
+    assert error["sentence"] is None and error["spans"] == [_sentence("cut gas")]
+    assert list(result["counts"]) == ["threats"]
+
+
+def test_cli_explain_prints_the_errors_then_the_scores(
+    explained: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["eval", "--gold", str(explained / "gold-x"), "--pred", str(explained / "pred")]
+    assert main(args) == 0
+    plain = capsys.readouterr().out
+    assert main([*args, "--explain", "--texts", str(explained / "corpus-x")]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith(plain)  # the score table is unchanged, after the errors
+    assert "MISSED threats actor=BOR issue=energy_infrastructure  [wrong party]" in out
+    assert "in: Borduria warned it would cut gas supplies" in out
+    assert "parley has there: threats actor=RUR issue=energy_infrastructure" in out
+    assert "violations   missed 1 (wrong issue 1); spurious 2 (wrong issue 1, nothing 1)" in out
+    assert main([*args, "--explain", "--json", "--kind", "meetings"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["micro"]["fn"] == 4 and list(data["explain"]["counts"]) == ["meetings"]
+
+
+def test_cli_explain_names_a_missing_texts_directory(
+    explained: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["eval", "--gold", str(explained / "gold-x"), "--pred", str(explained / "pred")]
+    assert main([*args, "--explain", "--texts", str(explained / "nope")]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "nope" in err and "texts directory" in err

@@ -64,6 +64,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--pred", required=True, metavar="DIR", help="predictions, one <id>.json each")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--per-doc", action="store_true", help="also list F1 per article")
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="first list each missed and spurious record with its sentence and what the other side has there",
+    )
+    p.add_argument(
+        "--texts",
+        metavar="DIR",
+        help="the articles, one <id>.txt each, for --explain (default: the gold directory's 'corpus' sibling)",
+    )
+    p.add_argument(
+        "--kind",
+        action="append",
+        choices=KINDS,
+        help="with --explain: only this kind's errors (repeatable)",
+    )
     p.set_defaults(func=_eval)
 
 
@@ -280,13 +296,16 @@ def _reason(err: OSError) -> str:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from parley.evaluate import format_json, format_table, score_dirs
+    from parley.evaluate import explain_dirs, format_explanation, format_json, format_table, score_dirs
 
     result = score_dirs(args.gold, args.pred)
+    explanation = explain_dirs(args.gold, args.pred, args.texts, args.kind or KINDS) if args.explain else None
     if args.json:
-        print(format_json(result))
+        print(format_json(result if explanation is None else {**result, "explain": explanation}))
         return 0
     if result["missing_predictions"]:
         print(f"missing predictions: {len(result['missing_predictions'])}", file=sys.stderr)
+    if explanation is not None:
+        sys.stdout.write(format_explanation(explanation) + "\n")
     sys.stdout.write(format_table(result, per_doc=args.per_doc))
     return 0

@@ -73,9 +73,24 @@ class NegotiationWords:
     threat_phrases: re.Pattern[str]
     threat_strong: re.Pattern[str]
     violation_verbs: frozenset[str]
+    compliance_verbs: frozenset[str]
+    calling_verbs: frozenset[str]
+    irregular_fighters: frozenset[str]
+    failure_verbs: frozenset[str]
+    undertaking_nouns: re.Pattern[str]
+    charge_nouns: frozenset[str]
+    breach_acts: frozenset[str]
+    intent_verbs: frozenset[str]
+    force_words: frozenset[str]
+    force_phrases: re.Pattern[str]
+    deadline_nouns: frozenset[str]
     attack_verbs: frozenset[str]
     meeting_verbs: frozenset[str]
     meeting_nouns: frozenset[str]
+    signing_verbs: frozenset[str]
+    meeting_cancelled: frozenset[str]
+    credit_line: re.Pattern[str]  # a line opening with a photo credit label
+    venue_cities: dict[str, str]  # lower-cased building -> city
 
 
 @cache
@@ -127,9 +142,26 @@ def negotiation_words() -> NegotiationWords:
         threat_phrases=_phrase_regex(raw["threat_phrases"]),
         threat_strong=_phrase_regex(raw["threat_strong"]),
         violation_verbs=frozenset(raw["violation_verbs"]),
+        compliance_verbs=frozenset(raw["compliance_verbs"]),
+        calling_verbs=frozenset(raw["calling_verbs"]),
+        irregular_fighters=frozenset(raw["irregular_fighters"]),
+        failure_verbs=frozenset(raw["failure_verbs"]),
+        undertaking_nouns=_phrase_regex(raw["undertaking_nouns"]),
+        charge_nouns=frozenset(raw["charge_nouns"]),
+        breach_acts=frozenset(raw["breach_acts"]),
+        intent_verbs=frozenset(raw["intent_verbs"]),
+        force_words=frozenset(raw["force_words"]),
+        force_phrases=_phrase_regex(raw["force_phrases"]),
+        deadline_nouns=frozenset(raw["deadline_nouns"]),
         attack_verbs=frozenset(raw["attack_verbs"]),
         meeting_verbs=frozenset(raw["meeting_verbs"]),
         meeting_nouns=frozenset(raw["meeting_nouns"]),
+        signing_verbs=frozenset(raw["signing_verbs"]),
+        meeting_cancelled=frozenset(raw["meeting_cancelled"]),
+        credit_line=re.compile(
+            r"^[ \t]*(?:" + "|".join(re.escape(label) for label in raw["credit_labels"]) + r")[ \t]*:", re.M
+        ),
+        venue_cities={building.lower(): city for building, city in raw["venue_cities"].items()},
     )
 
 

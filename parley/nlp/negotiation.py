@@ -50,6 +50,8 @@ _CONDITION_PHRASES = re.compile(r"\b(?:if|unless|otherwise|in such a case|in tha
 _PLAN_ANAPHOR = re.compile(
     r"\b(?:this|the|such a|under the) (?:proposal|plan|offer|deal|draft|framework)\b", re.I
 )
+# "if needed", "if necessary": a precaution, not the condition of a threat.
+_PRECAUTION = re.compile(r"\bif (?:needed|necessary|possible|required|need be)\b", re.I)
 _ALSO_FUTURE = re.compile(r"\b(?:will|would) also\b", re.I)
 
 
@@ -81,13 +83,17 @@ class Negotiation:
                 masked[m.start_char : m.end_char] = " " * (m.end_char - m.start_char)
         doc.user_data["parley_masked"] = "".join(masked)
         last_date: str | None = None  # the last day named so far: "earlier in the day" refers to it
+        last_place: str | None = None  # where the last meeting told was: "the talks" go on there
         paragraph = 0
+        captions = _captions(doc.text, self.words.credit_line)
         for number, sent in enumerate(doc.sents):
             if sent.start > 0 and "\n" in doc[sent.start - 1].text + doc[sent.start - 1].whitespace_:
                 paragraph += 1
+            if any(start <= sent.start_char < end for start, end in captions):
+                continue  # a photo's caption tells what the picture shows, not the news
             own = [(i, s) for i, s in enumerate(statements) if s.sentence == number]
             ctx = _Sentence(sent, number, paragraph, own, discourse)
-            ctx.last_date = last_date
+            ctx.last_date, ctx.last_place = last_date, last_place
             last_date = ctx.meeting_date(doc, sent) or last_date
             commitments = self._commitments(ctx, plan)
             found += commitments
@@ -99,7 +105,11 @@ class Negotiation:
             found += [p for p in self._positions(ctx) if (p.fields["party"], p.fields["issue"]) not in taken]
             found += threats
             found += self._violations(ctx)
-            found += self._meetings(ctx, doc)
+            meetings = self._meetings(ctx, doc)
+            found += meetings
+            last_place = next(
+                (m.fields["place"] for m in reversed(meetings) if m.fields["place"]), last_place
+            )
         doc._.negotiation = _merge_meetings(found)
         return doc
 
@@ -472,13 +482,28 @@ class Negotiation:
 
     # -- threats ---------------------------------------------------------------------------------
     def _threats(self, ctx: _Sentence) -> list[Found]:
+        """Warnings: each warning verb with its own subject ("X threatened strikes and Y warned that
+        ..."); a conditional whose consequence is a threat or a use of force ("if they do not free
+        them, we'll attack"); a strong warning in reported speech; an ultimatum without a modal
+        ("gave Hamas until Sunday to accept", "the deadline set by X for Y to respond")."""
         text = ctx.text
-        warned = [t for t in ctx.sent if t.lemma_.lower() in self.words.threat_verbs and t.pos_ == "VERB"]
-        conditional = _CONDITION_PHRASES.search(text) and self.words.threat_phrases.search(text)
+        warned = [
+            t
+            for t in ctx.sent
+            if t.lemma_.lower() in self.words.threat_verbs
+            and t.pos_ == "VERB"
+            and not _danger_only(t, self.words)
+        ]
+        conditional = _CONDITION_PHRASES.search(_PRECAUTION.sub("", text)) and (
+            self.words.threat_phrases.search(text) or self._forceful(_consequence(ctx.sent))
+        )
         strong = ctx.statements and self.words.threat_strong.search(text)
+        ultimatum = self._ultimatum(ctx)
+        if ultimatum:
+            return ultimatum
         if not warned and not conditional and not strong:
             return []
-        actors = []
+        out: list[Found] = []
         for token in warned:
             objects = [c for c in token.children if c.dep_ == "dobj"]
             warned_parties = (
@@ -486,21 +511,38 @@ class Negotiation:
                 if objects
                 else []
             )
-            actors = [a for a in ctx.parties_of_subject(token) if a not in warned_parties]
+            speakers = [p for p in (ctx.discourse.party(st.speaker) for _, st in ctx.statements) if p]
+            if token.tag_ == "VBG" and token.dep_ == "advcl" and speakers:
+                actors = speakers  # "X said Y must disarm, warning that ...": X warns, not Y
+            else:
+                actors = [a for a in ctx.parties_of_subject(token) if a not in warned_parties]
             if actors:
-                break
-        if not actors:
-            actors = [p for p in (ctx.discourse.party(s.speaker) for _, s in ctx.statements) if p]
-        if not actors:
-            actors = ctx.parties_of_subject(ctx.sent.root)
+                consequence = _consequence(ctx.sent, token if _has_complement(token) else None)
+                if token.lemma_.lower() in ("warn",) and _refusal(consequence, self.words):
+                    continue  # "warned that he would not betray ...": a stance, not a threat
+                out += self._threat_records(ctx, actors, consequence)
+        if out or warned and not (conditional or strong):
+            return out
+        actors = [p for p in (ctx.discourse.party(s.speaker) for _, s in ctx.statements) if p]
+        actors = actors or ctx.parties_of_subject(ctx.sent.root)
         if not actors:
             return []
-        warning = next((w for w in warned if any(c.dep_ in ("ccomp", "xcomp") for c in w.children)), None)
-        consequence = _consequence(ctx.sent, warning)
-        issue = primary_issue(ctx.words(consequence)) or primary_issue(ctx.words(ctx.sent))
+        warning = next((w for w in warned if _has_complement(w)), None)
+        return self._threat_records(ctx, actors, _consequence(ctx.sent, warning))
+
+    def _threat_records(self, ctx: _Sentence, actors: list[str], consequence: Span) -> list[Found]:
+        """One threat per actor: the issue of the threatened action; an unnamed use of force
+        ("we'll attack", "it will be obliterated", "respond adequately") threatens the truce."""
+        # the threatened action's issue; else what the sentence says outside the condition ("X
+        # must disarm, warning that if it refuses it will be obliterated"); else force threatens
+        # the truce ("if they do not free the hostages, the gates of hell will open")
+        issue = primary_issue(ctx.words(consequence)) or primary_issue(ctx.words_outside_conditions())
+        if not issue and self._forceful(consequence):
+            issue = "ceasefire"
+        issue = issue or primary_issue(ctx.words(ctx.sent))
         if not issue:
             return []
-        deadline = self._deadline(text)
+        deadline = self._deadline(ctx.text)
         targets = [p for p in ctx.parties_in(ctx.sent) if p not in actors]
         return [
             ctx.record(
@@ -514,6 +556,81 @@ class Negotiation:
             )
             for a in dict.fromkeys(actors)
         ]
+
+    def _forceful(self, span: Span) -> bool:
+        """Whether ``span`` threatens force: a verb or noun of armed action ("attack", "strikes")."""
+        return any(t.lemma_.lower() in self.words.force_words and t.pos_ == "VERB" for t in span) or bool(
+            self.words.force_phrases.search(span.text)
+        )
+
+    def _ultimatum(self, ctx: _Sentence) -> list[Found]:
+        """An ultimatum told without a modal: "X gave Y until Sunday to accept the proposal", "the
+        deadline set by X for Y to respond": a threat of X against Y, with a deadline."""
+        for token in ctx.sent:
+            lemma = token.lemma_.lower()
+            if lemma == "give" and token.pos_ == "VERB":
+                until = next(
+                    (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("until", "till")), None
+                )
+                demand = next(
+                    (c for c in token.subtree if c.dep_ in ("xcomp", "advcl", "relcl") and c.i > token.i),
+                    None,
+                )
+                if until is None or demand is None:
+                    continue
+                actors = ctx.parties_of_subject(token)
+                receiver = next((c for c in token.children if c.dep_ in ("dative", "dobj")), None)
+            elif lemma in self.words.deadline_nouns and token.pos_ == "NOUN":
+                setter = next(
+                    (c for c in token.children if c.dep_ == "acl" and c.lemma_.lower() == "set"), None
+                )
+                agent = (
+                    next((c for c in setter.children if c.dep_ == "agent"), None)
+                    if setter is not None
+                    else None
+                )
+                if agent is None:
+                    continue
+                actors = ctx.parties_in(ctx.sent.doc[agent.i : agent.right_edge.i + 1])
+                demand = next(
+                    (
+                        c
+                        for c in setter.subtree
+                        if c.dep_ in ("relcl", "advcl", "xcomp", "acl") and c.i > agent.i
+                    ),
+                    None,
+                )
+                receiver = next((c for c in setter.children if c.dep_ == "prep" and c.lower_ == "for"), None)
+                if demand is None:
+                    continue
+            else:
+                continue
+            if not actors:
+                continue
+            targets = (
+                [p for p in ctx.parties_in(ctx.sent.doc[receiver.left_edge.i : receiver.right_edge.i + 1])]
+                if receiver is not None
+                else []
+            )
+            demanded = _clause(demand)
+            # the act demanded ("to accept the proposal") is what the talks hang on
+            issue = primary_issue(ctx.words(demanded))
+            if self.words.proposal_nouns.search(demanded.text) or not issue:
+                issue = "mediation"
+            deadline = self._deadline(ctx.text) or "deadline"
+            return [
+                ctx.record(
+                    "threats",
+                    ctx.sent,
+                    actor=a,
+                    issue=issue,
+                    target=[t for t in targets if t != a],
+                    has_deadline=True,
+                    deadline=deadline,
+                )
+                for a in dict.fromkeys(actors)
+            ]
+        return []
 
     def _deadline(self, text: str) -> str | None:
         for start, _end, expr in dates.find_expressions(text):
@@ -530,12 +647,17 @@ class Negotiation:
 
     # -- violations ------------------------------------------------------------------------------
     def _violations(self, ctx: _Sentence) -> list[Found]:
+        """Accusations: "X is violating ...", "accused X of shelling ...", "X's violations of the
+        truce", "a breach of ...", "X has not honoured / failed to comply with / reneged on the
+        deal", "allegations by X that Y laid mines ...", and acts of war a speaker reports ("the
+        army said the rebels attacked first")."""
         out = []
         accusers = [p for p in (ctx.discourse.party(s.speaker) for _, s in ctx.statements) if p]
+        words = self.words
         for token in ctx.sent:
             lemma = token.lemma_.lower()
-            if lemma in self.words.violation_verbs and token.pos_ == "VERB":
-                if _in_condition(token) or _negated(token):
+            if lemma in words.violation_verbs and token.pos_ == "VERB":
+                if _in_condition(token) or _negated(token) or _modal(token):
                     continue  # "if they violate it": a hypothesis, not an accusation
                 if any(a.lemma_.lower() in ("accuse", "blame") for a in token.ancestors):
                     continue  # "accused Russia of violating": the accusation's own branch reads it
@@ -560,6 +682,8 @@ class Negotiation:
                     charges or [c for c in obj.subtree if c.dep_ == "prep" and c.lower_ in ("of", "for")][:1]
                 )
                 for charge in charges:
+                    if _intent_only(charge, words.intent_verbs):
+                        continue  # "accused X of seeking control of the port": an aim, not a breach
                     for issue in _charge_issues(charge):
                         out += [
                             ctx.record("violations", charge, accused=a, issue=issue, accuser=accuser)
@@ -567,31 +691,61 @@ class Negotiation:
                             if a != accuser
                         ]
             elif token.lower_ in ("violations", "violation", "breach", "breaches") and token.pos_ == "NOUN":
-                if not accusers or _HYPOTHETICAL.search(ctx.text):
+                if _HYPOTHETICAL.search(ctx.text):
                     continue  # "any movement would be regarded as a breach": a warning, not an accusation
-                accused = [p for p in ctx.parties_in(ctx.sent) if p not in accusers]
+                # the speaker accuses; in narration, who calls it so ("X slammed it, calling it a breach")
+                accusers = accusers or self._callers(token, ctx)
+                owner = _possessor(token, ctx)  # "Israel's violations", "its continued violations"
+                if not accusers:
+                    continue
+                accused = owner or [p for p in ctx.parties_in(ctx.sent) if p not in accusers]
+                # the attacker already charged in this sentence ("militants fired ..., a violation")
+                accused = accused or [f.fields["accused"] for f in out][:1]
                 accused = accused or ctx.discourse.counterparts(accusers[0])[:1]
+                accuser = next((p for p in accusers if p not in accused), None)
                 for a in accused[:1]:
-                    out.append(
-                        ctx.record(
-                            "violations",
-                            ctx.sent,
-                            accused=a,
-                            issue=violation_issue(ctx.words(ctx.sent)),
-                            accuser=accusers[0],
+                    for issue in _breach_issues(token, ctx):
+                        out.append(
+                            ctx.record("violations", ctx.sent, accused=a, issue=issue, accuser=accuser)
                         )
-                    )
+            elif lemma in words.compliance_verbs and token.pos_ == "VERB" and ctx.statements:
+                # "Israel had not honoured the agreement", "X failed to comply with the truce"
+                failed = token.dep_ == "xcomp" and token.head.lemma_.lower() in words.failure_verbs
+                if (
+                    not (lemma == "renege" or _negated(token) or failed)
+                    or _in_condition(token)
+                    or _modal(token)
+                ):
+                    continue
+                duty = token.doc[token.i : token.right_edge.i + 1]
+                if not words.undertaking_nouns.search(duty.text):
+                    continue  # "did not meet the press": no undertaking named
+                accused = ctx.parties_of_subject(token if _subject_of(token) is not None else token.head)
+                accuser = next(iter(accusers), None)
+                issue = violation_issue(ctx.words(duty))
+                out += [
+                    ctx.record("violations", duty, accused=a, issue=issue, accuser=accuser)
+                    for a in accused
+                    if a not in accusers
+                ]
+            elif lemma in words.charge_nouns and token.pos_ == "NOUN":
+                out += self._alleged_acts(ctx, token, accusers)
             elif (
-                lemma in self.words.attack_verbs
+                lemma in words.attack_verbs
                 and token.pos_ == "VERB"
                 and accusers
                 and ctx.in_statement(token)
                 and not _stopped(token)
+                and _reported_act(token)
             ):
                 # "the army said the rebels had attacked first": the speaker accuses the attacker
                 attackers = ctx.parties_of_subject(token)
-                if not attackers and _subject_of(token) is not None:  # "militants fired on troops"
-                    attackers = ctx.discourse.counterparts(accusers[0])[:1]
+                subject = _subject_of(token)
+                if not attackers and subject is not None:  # "militants fired on troops": the other side
+                    others = ctx.discourse.counterparts(accusers[0])
+                    if subject.lemma_.lower() in words.irregular_fighters:  # a group, not a mediator state
+                        others = [p for p in others if ctx.discourse.kind(p) == "group"] or others
+                    attackers = others[:1]
                 for a in attackers:
                     if a not in accusers:
                         out.append(
@@ -605,43 +759,148 @@ class Negotiation:
                         )
         return out
 
+    def _callers(self, noun: Token, ctx: _Sentence) -> list[str]:
+        """The subject of the verb that calls ``noun`` what it is ("dubbing it a violation")."""
+        for verb in noun.ancestors:
+            if verb.pos_ == "VERB" and verb.lemma_.lower() in self.words.calling_verbs:
+                return ctx.parties_of_subject(verb)
+            if verb.pos_ == "VERB":
+                return []
+        return []
+
+    def _alleged_acts(self, ctx: _Sentence, charge: Token, accusers: list[str]) -> list[Found]:
+        """ "The allegations by X that mines were laid by Y": Y accused by X of the act."""
+        agent = next((c for c in charge.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+        act = next(
+            (c for c in charge.children if c.dep_ in ("acl", "ccomp", "relcl") and c.pos_ == "VERB"), None
+        )
+        if act is None or act.lemma_.lower() not in self.words.attack_verbs | self.words.breach_acts:
+            return []
+        claimant = ctx.parties_in(ctx.sent.doc[agent.i : agent.right_edge.i + 1]) if agent is not None else []
+        accuser = (claimant or accusers or [None])[0]
+        doer = next((c for c in act.children if c.dep_ == "agent"), None)
+        accused = (
+            ctx.parties_in(ctx.sent.doc[doer.i : doer.right_edge.i + 1])
+            if doer is not None
+            else ctx.parties_of_subject(act)
+        )
+        clause = _clause(act)
+        return [
+            ctx.record(
+                "violations", clause, accused=a, issue=violation_issue(ctx.words(clause)), accuser=accuser
+            )
+            for a in accused
+            if a != accuser
+        ]
+
     # -- meetings --------------------------------------------------------------------------------
     def _meetings(self, ctx: _Sentence, doc: Doc) -> list[Found]:
         """One meeting per meeting verb or noun that has a place (a city) or a date of its own.
 
         "X met Y on Sunday and held talks with Z on Monday at a Riyadh hotel" is two meetings:
         each verb takes the date in its own clause, the place of the sentence and its participants.
+        A meeting still to come ("will meet in Geneva on May 2") and a signing ("the accord was
+        signed in Lima on May 2") count when their own clause names both a city and a day; "the
+        talks, which began Sunday" dates the talks last placed in the article.
         """
         out = []
-        place = ctx.place()
         for cue in ctx.sent:
-            is_verb = cue.lemma_.lower() in self.words.meeting_verbs and cue.pos_ == "VERB"
+            lemma = cue.lemma_.lower()
+            is_verb = lemma in self.words.meeting_verbs and cue.pos_ == "VERB"
             is_noun = cue.lower_ in self.words.meeting_nouns and cue.pos_ == "NOUN"
-            if not (is_verb or is_noun) or _planned(cue):
+            is_signing = lemma in self.words.signing_verbs and cue.pos_ == "VERB"
+            if not (is_verb or is_noun or is_signing) or _received(cue) or _said_about(cue):
                 continue
-            clause = _own_clause(cue)
-            when = ctx.meeting_date(doc, clause)
-            if when is None and not any(e.label_ == "DATE" for e in clause.ents):
-                when = ctx.meeting_date(doc, ctx.sent) or ctx.last_date
-            own_place = ctx.place(clause) or place
-            participants = ctx.parties_in(clause) or (ctx.parties_in(ctx.sent) if is_noun else [])
-            subject = ctx.parties_of_subject(cue) if is_verb else []
-            subj_token = _subject_of(cue) if is_verb else None
+            if lemma == "visit" and not _visits_party_or_place(cue, ctx):
+                continue  # "visited returnees": not talks
+            if _called_off(cue, self.words.meeting_cancelled):
+                continue  # "cancelled the meeting with X"
+            # the place and day of a signing may hang on the first of "was signed and witnessed"
+            clause = doc[cue.left_edge.i : cue.right_edge.i + 1] if is_signing else _own_clause(cue)
+            own_when = ctx.meeting_date(doc, clause, future=_planned(cue))
+            own_place = ctx.place(clause)
+            if (_planned(cue) or is_signing) and not (own_place and own_when):
+                continue  # a wish, a plan or a signing without a city and a day tells no meeting apart
+            when = own_when
+            if when is None and not any(ctx.is_time(doc, e) for e in ctx.times(clause)):
+                when = ctx.meeting_date(doc, ctx.sent, governing=cue)
+            if own_place is None and is_noun and own_when and _definite(cue) and ctx.last_place:
+                own_place = ctx.last_place  # "the talks, which began Sunday": the talks told before
+            place = None if own_place else ctx.place(governing=cue)  # "speaking in Tirana at a summit"
+            borrowed = place is not None and own_when is None
+            own_place = own_place or place
+            participants = ctx.parties_in(clause)
+            if not is_verb and len(participants) < 2:  # "Tehran's talks" with the sentence's other side
+                participants += ctx.parties_in(ctx.sent)
+            subject = ctx.parties_of_subject(cue) if not is_noun else []
+            subj_token = _subject_of(cue) if not is_noun else None
             if subj_token is not None:  # "Delegations from Russia and the United States met"
                 subject += ctx.parties_in(ctx.sent.doc[subj_token.left_edge.i : subj_token.right_edge.i + 1])
             participants = list(dict.fromkeys(subject + participants))
-            if len(participants) < (1 if is_verb else 2) or (
-                own_place is None and (when is None or not is_verb)
-            ):
+            if len(participants) < (2 if is_noun else 1) or (own_place is None and (when is None or is_noun)):
                 continue  # a meeting is between parties, and needs a place or a day to be told apart
-            if own_place is None and cue.lemma_.lower() not in ("meet", "talk"):
+            if own_place is None and lemma not in ("meet", "talk"):
                 continue
-            out.append(ctx.record("meetings", clause, place=own_place, date=when, participants=participants))
-        return out
+            found = ctx.record("meetings", clause, place=own_place, date=when, participants=participants)
+            out.append((borrowed, found))
+        # "held rounds of talks since June, but the talks in Geneva on Tuesday ...": the city named
+        # with one meeting is not lent to another of the same sentence
+        own_places = {f.fields["place"] for borrowed, f in out if not borrowed}
+        return [f for borrowed, f in out if not (borrowed and f.fields["place"] in own_places)]
 
+
+def _captions(text: str, credit_line: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The character ranges of the lines just above a photo credit line ("Image: AGENCY/Name")."""
+    out = []
+    for credit in credit_line.finditer(text):
+        end = text.rfind("\n", 0, credit.start())
+        if end > 0:
+            start = text.rfind("\n", 0, end - 1) + 1
+            out.append((start, end))
+    return out
+
+
+def _called_off(cue: Token, cancelling: frozenset[str]) -> bool:
+    """A meeting cancelled or put off: "cancelled the meeting", "the summit was postponed"."""
+    head = cue.head if cue.dep_ in ("dobj", "nsubjpass") else None
+    return head is not None and head.lemma_.lower() in cancelling
+
+
+def _received(cue: Token) -> bool:
+    """ "The plan was met with dismay": a passive "met" is how something was received."""
+    return any(c.dep_ == "auxpass" for c in cue.children) and cue.lemma_.lower() == "meet"
+
+
+def _said_about(cue: Token) -> bool:
+    """ "We talked about the statute", "he has been talking to Putin": speaking of a subject or on
+    the phone; talks are held "with" someone."""
+    preps = {c.lower_ for c in cue.children if c.dep_ == "prep"}
+    return cue.lemma_.lower() == "talk" and cue.pos_ == "VERB" and "with" not in preps
+
+
+def _visits_party_or_place(cue: Token, ctx: _Sentence) -> bool:
+    """A visit is talks when what is visited is a party, a person or a place ("visited Riyadh")."""
+    visited = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    if visited is None:
+        return True
+    span = cue.doc[visited.left_edge.i : visited.i + 1]  # the visited, without what is said of them
+    return bool(ctx.discourse.mentions_in(span.start, span.end)) or any(
+        e.label_ in ("GPE", "PERSON", "ORG") for e in span.ents
+    )
+
+
+_TIME_LABELS = frozenset({"DATE", "TIME"})
+# Through these a date or place hangs on its verb ("met on Tuesday at a Riyadh hotel").
+_ADJUNCT_DEPS = frozenset({"npadvmod", "pobj", "prep", "compound", "nmod"})  # "Earlier in the day" is a TIME
+_DAY_NUMBER = re.compile(r"\d")
+
+#: The longest run of days ("talks held from September 14-18") told as one meeting, dated by its first day.
+MEETING_SPAN_DAYS = 14
 
 #: Nouns after a city that make it the venue of talks ("a Riyadh hotel").
-_VENUES = frozenset({"hotel", "palace", "talks", "meeting", "summit", "venue", "residence", "conference"})
+_VENUES = frozenset(
+    {"hotel", "palace", "talks", "meeting", "summit", "venue", "residence", "conference", "session", "round"}
+)
 
 
 def _planned(cue: Token) -> bool:
@@ -750,12 +1009,20 @@ class _Sentence:
         self.text = sent.text
         self._masked: str = sent.doc.user_data["parley_masked"]
         self.last_date: str | None = None
+        self.last_place: str | None = None
         self.paragraph = paragraph
 
     def words(self, span: Span) -> str:
         """The text of ``span`` with place names standing for governments blanked out, so that
         "Port Sudan" says nothing about ports and "Black Sea" only where it is not a name."""
         return self._masked[span.start_char : span.end_char]
+
+    def words_outside_conditions(self) -> str:
+        """The sentence's words (as :meth:`words`) without its "if"/"unless" clauses."""
+        root = self.sent.root
+        return " ".join(
+            self._masked[t.idx : t.idx + len(t)] for t in self.sent if not _inside_condition_clause(t, root)
+        )
 
     def in_statement(self, token: Token) -> bool:
         """Whether ``token`` is inside what one of this sentence's speakers said."""
@@ -883,18 +1150,33 @@ class _Sentence:
                 return parties[0] if parties else None
         return None
 
-    def place(self, within: Span | None = None) -> str | None:
-        """A city or site named with "in"/"at" (or "a Riyadh hotel"): not a country, not an actor."""
+    def place(self, within: Span | None = None, governing: Token | None = None) -> str | None:
+        """A city named with "in"/"at" (or "a Riyadh hotel", "at Kyiv's Mariinsky Palace", "at the
+        White House" for its city): not a country, not an actor. With ``governing``, only a place
+        of a clause ``governing`` is in (not "..., telling reporters in Damascus")."""
         span = within if within is not None else self.sent
+        venues = negotiation_words().venue_cities
         for ent in self.sent.ents:
-            if ent.label_ not in ("GPE", "FAC") or ent.start < span.start or ent.end > span.end:
+            if ent.label_ not in ("GPE", "FAC", "ORG") or ent.start < span.start or ent.end > span.end:
                 continue
-            prev = self.sent.doc[ent.start - 1] if ent.start > 0 else None
-            located = prev is not None and prev.lower_ in ("in", "at")
+            if governing is not None and not _governs(_governing_verb(ent.root), governing):
+                continue
+            before = ent.start - 1
+            if before >= span.start and self.sent.doc[before].lower_ == "the":
+                before -= 1  # "at the White House"
+            located = before >= 0 and self.sent.doc[before].lower_ in ("in", "at")
             if not located and not (ent.root.dep_ == "compound" and ent.root.head.lower_ in _VENUES):
                 continue
-            if not self._is_city(ent.text):
-                continue
+            building = ent.text.removeprefix("the ").lower()
+            if building in venues:
+                return venues[building]
+            if ent.label_ == "ORG" or (ent.label_ == "FAC" and "'s " not in ent.text):
+                continue  # a building or body with no city named in it
+            capital = ent.label_ == "GPE" and any(
+                m.label_ == "metonym" for m in self.discourse.mentions_in(ent.start, ent.end)
+            )
+            if not capital and not self._is_city(ent.text):
+                continue  # "in Brussels" is where they met, though "Brussels" elsewhere stands for the EU
             return ent.text.removeprefix("the ").split("'s ")[0]  # "Istanbul's Dolmabahce Palace"
         return None
 
@@ -905,16 +1187,62 @@ class _Sentence:
                 return False  # a country, a group or a person, not a place of talks
         return True
 
-    def meeting_date(self, doc: Doc, within: Span) -> str | None:
-        """The day-precise date named in ``within``, resolved against the publication date."""
-        published = doc.user_data.get("published")
-        for ent in self.sent.ents:
-            if ent.label_ != "DATE" or ent.start < within.start or ent.end > within.end:
+    def meeting_date(
+        self, doc: Doc, within: Span, future: bool = False, governing: Token | None = None
+    ) -> str | None:
+        """The day named in ``within``, resolved against the publication date (a bare weekday of
+        a ``future`` meeting ahead of it) and, for "the same day", the last day named before; of a
+        span of days ("September 14-18"), the first. With ``governing``, only a date of a clause
+        that ``governing`` is in ("said on Tuesday that the talks ...", not "..., but told
+        reporters Monday")."""
+        for ent in self.times(within):
+            if governing is not None and not _governs(_governing_verb(ent.root), governing):
                 continue
-            value = dates.resolve(ent.text, published)
+            value = self._resolve(doc, ent, future)
             if value.precision == "day":
                 return value.iso()
+            if value.precision == "range" and value.start and value.end and _DAY_NUMBER.search(ent.text):
+                if (value.end - value.start).days <= MEETING_SPAN_DAYS:  # not "mid-June", "last weekend"
+                    return value.start.isoformat()
         return None
+
+    def times(self, within: Span) -> list[Span]:
+        """The time expressions in ``within``: the model's DATE and TIME entities, and the ones
+        it missed that parley.dates reads ("Earlier in the day Vance met ...")."""
+        ents = [
+            e
+            for e in self.sent.ents
+            if e.label_ in _TIME_LABELS and e.start >= within.start and e.end <= within.end
+        ]
+        for start, end, _ in dates.find_expressions(within.text):
+            span = within.doc.char_span(
+                within.start_char + start, within.start_char + end, alignment_mode="expand"
+            )
+            if span is not None and not any(e.start < span.end and span.start < e.end for e in ents):
+                ents.append(span)
+        return ents
+
+    def is_time(self, doc: Doc, ent: Span) -> bool:
+        """A date entity that names a time ("in October", "last week"), not a duration ("two weeks")."""
+        return self._resolve(doc, ent).precision != "unknown"
+
+    def _resolve(self, doc: Doc, ent: Span, future: bool = False) -> dates.DateValue:
+        return dates.resolve(ent.text, doc.user_data.get("published"), future=future, anchor=self.last_date)
+
+
+def _governs(verb: Token, cue: Token) -> bool:
+    """Whether a date or place hanging on ``verb`` is told of ``cue``: the verb is the cue, one of
+    its heads, or coordinated with one ("met X on Sunday and held talks ... at a Riyadh hotel")."""
+    heads = [cue, *cue.ancestors]
+    return any(verb.i == h.i or verb in h.conjuncts for h in heads)
+
+
+def _governing_verb(token: Token) -> Token:
+    """The verb a date or place hangs on ("said on Tuesday": said), through its preposition."""
+    node = token
+    while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i and node.dep_ in _ADJUNCT_DEPS:
+        node = node.head
+    return node
 
 
 def _participle_agents(noun: Token, verbs: frozenset[str]) -> list[Token]:
@@ -1088,16 +1416,117 @@ def _consequence(sent: Span, warning: Token | None = None) -> Span:
     parts = [t for t in root.subtree if not _inside_condition_clause(t, root)]
     if not parts:
         return sent
-    return sent.doc[parts[0].i : parts[-1].i + 1]
+    # the longest run of words outside the condition ("that, if ..., the gates will be opened")
+    runs: list[list[Token]] = []
+    for token in parts:
+        if runs and runs[-1][-1].i == token.i - 1:
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    run = max(runs, key=len)
+    return sent.doc[run[0].i : run[-1].i + 1]
+
+
+def _has_complement(verb: Token) -> bool:
+    return any(c.dep_ in ("ccomp", "xcomp") for c in verb.children)
+
+
+def _danger_only(warning: Token, words: Any) -> bool:
+    """ "The UN warned of a renewed civil war", "warned that the country was on the brink": a
+    danger foreseen, not a threat; unless what is warned of is a response or a consequence
+    ("warned of a harsh response"), or what is warned will or would happen ("warned that it would")."""
+    complement = next((c for c in warning.children if c.dep_ == "ccomp"), None)
+    if complement is not None and warning.lemma_.lower() == "warn":
+        told = warning.doc[complement.left_edge.i : complement.right_edge.i + 1]
+        future = any(t.lower_ in _MODALS or t.lower_ in ("going", "might", "may", "ca") for t in told)
+        return not future and not words.threat_strong.search(told.text)
+    if _has_complement(warning):
+        return False
+    of = next((c for c in warning.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is None:
+        return False
+    warned_of = warning.doc[of.i : of.right_edge.i + 1]
+    return not words.threat_strong.search(warned_of.text) and not words.threat_phrases.search(warned_of.text)
+
+
+def _refusal(consequence: Span, words: Any) -> bool:
+    """A warning that one will not do something, with no condition and no force: a stance."""
+    root = consequence.root
+    return (
+        _negated(root)
+        and not _CONDITION_PHRASES.search(consequence.text)
+        and not words.threat_strong.search(consequence.text)
+    )
 
 
 def _inside_condition_clause(token: Token, root: Token) -> bool:
     node = token
     while node.i != root.i and node.head.i != node.i:
-        if node.dep_ == "advcl" and any(c.lower_ in _CONDITION_WORDS for c in node.children):
+        if node.dep_ in ("advcl", "conj") and any(c.lower_ in _CONDITION_WORDS for c in node.children):
             return True
         node = node.head
     return False
+
+
+def _modal(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ in _MODALS | {"might", "may", "can"} for c in verb.children)
+
+
+def _reported_act(verb: Token) -> bool:
+    """An act told as done ("the rebels attacked", "had fired"), not one wished, feared or dated
+    by another ("to refrain from striking", "would attack", "two months after X bombed Y")."""
+    if verb.tag_ not in ("VBD", "VBN", "VBZ", "VBP") or _modal(verb) or _in_condition(verb):
+        return False
+    return not any(c.dep_ == "mark" and c.lower_ in _TIME_MARKS for c in verb.children)
+
+
+_TIME_MARKS = frozenset({"after", "since", "before", "when", "until", "once", "while"})
+
+
+def _intent_only(charge: Token, intent_verbs: frozenset[str]) -> bool:
+    """ "accused X of seeking / plotting / planning to ...": an aim charged, not a breach."""
+    act = next((c for c in charge.children if c.dep_ in ("pcomp", "pobj")), None)
+    return act is not None and act.lemma_.lower() in intent_verbs
+
+
+def _possessor(noun: Token, ctx: _Sentence) -> list[str]:
+    """The party a noun belongs to: "Israel's violations", "its violations" (resolved)."""
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None:
+        return []
+    ref = ctx.discourse.resolve(owner)
+    parties = [ctx.discourse.party(i) for i in (ref.ids if ref else [])]
+    return [p for p in dict.fromkeys(parties) if p]
+
+
+def _breach_issues(noun: Token, ctx: _Sentence) -> list[str]:
+    """What a violation breaches: each undertaking of "a violation of the truce and the deal to free
+    the hostages"; a sovereignty breached is territory; a named treaty with no issue, other."""
+    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    if pobj is None or not (
+        primary_issue(ctx.words(_clause(pobj))) or _breached_issue(pobj, "") != "ceasefire"
+    ):
+        return [
+            violation_issue(ctx.words(ctx.sent))
+        ]  # "a violation of the agreement": the sentence tells which
+    issues = []
+    for head in [pobj, *pobj.conjuncts]:
+        words = ctx.words(
+            head.doc[head.left_edge.i : head.i + 1] if head.conjuncts and head is pobj else _clause(head)
+        )
+        issues.append(_breached_issue(head, words))
+    return list(dict.fromkeys(issues))
+
+
+def _breached_issue(head: Token, words: str) -> str:
+    if head.lemma_.lower() in ("sovereignty", "integrity", "airspace", "border", "borders"):
+        return "territory"
+    named = any(t.pos_ == "PROPN" for t in head.subtree) and head.pos_ == "PROPN"
+    issue = violation_issue(words)
+    if named and issue == "ceasefire" and not primary_issue(words):
+        return "other"  # "a breach of the X Waters Treaty": not a truce
+    return issue
 
 
 def _charge_issues(charge: Token) -> list[str]:
@@ -1143,6 +1572,23 @@ def _merge_meetings(found: list[Found]) -> list[Found]:
             dict.fromkeys(same.fields["participants"] + m.fields["participants"])
         )
         same.evidence += m.evidence
+    # "X and Y met on Friday" and "at the meeting in Washington, X and Y ...": one meeting, when
+    # a dated one without a place and a placed one without a date share two participants
+    for dated in [m for m in merged if not m.fields["place"] and m.fields["date"]]:
+        placed = [
+            m
+            for m in merged
+            if m.fields["place"]
+            and not m.fields["date"]
+            and len(set(m.fields["participants"]) & set(dated.fields["participants"])) >= 2
+        ]
+        if len(placed) == 1:
+            placed[0].fields["date"] = dated.fields["date"]
+            placed[0].fields["participants"] = list(
+                dict.fromkeys(placed[0].fields["participants"] + dated.fields["participants"])
+            )
+            placed[0].evidence += dated.evidence
+            merged.remove(dated)
     return others + merged
 
 

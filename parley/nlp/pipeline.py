@@ -8,6 +8,7 @@ model produces is an offset into the original text.
 from __future__ import annotations
 
 import importlib.util
+import re
 from functools import lru_cache
 
 import spacy
@@ -95,6 +96,13 @@ def paragraph_boundaries(doc: Doc) -> Doc:
         previous = doc[token.i - 1] if token.i > 0 else None
         if (
             previous is not None
+            and offset <= _STAMP_MAX_TOKENS
+            and _ends_date_stamp(doc, paragraph_start, previous)
+        ):
+            token.is_sent_start = True  # "date 2025-06-11 The talks ...": the stamp is not the sentence's
+            continue
+        if (
+            previous is not None
             and 0 < offset <= DATELINE_MAX_TOKENS + 1
             and (
                 (
@@ -134,6 +142,19 @@ def _wrapped(doc: Doc, token) -> bool:
     if previous.text in (".", "!", "?", '"', "'", ":", ";") or previous.is_space:
         return False
     return previous.text == "," or previous.tag_ in _OPEN_TAGS or token.text[:1].islower()
+
+
+#: A page's date stamp opening a paragraph, with at most one label word before it: "2025-06-11",
+#: "date 2025-06-11", "Updated: 2025-06-11 14:05".
+_DATE_STAMP = re.compile(r"(?:[A-Za-z]+:?[ \t]+)?\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?(?=\s)")
+_STAMP_MAX_TOKENS = 10
+
+
+def _ends_date_stamp(doc: Doc, paragraph_start: int, token) -> bool:
+    """Whether ``token`` is the last one of a date stamp that opens its paragraph."""
+    start = doc[paragraph_start].idx
+    stamp = _DATE_STAMP.match(doc.text, start)
+    return stamp is not None and token.idx + len(token) == stamp.end()
 
 
 def _looks_like_dateline(span) -> bool:
