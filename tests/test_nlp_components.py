@@ -658,6 +658,38 @@ REPORTING = [
         id="threatened",
     ),
     pytest.param(
+        "The truce was announced on Sunday by William Ruto.",
+        "person:william-ruto",
+        [],
+        id="passive with agent and nothing else",
+    ),
+    pytest.param(
+        "Kenyan officials described the meeting as a first step towards a lasting truce.",
+        "anon:KEN",
+        [],
+        id="described the object as",
+    ),
+    pytest.param(
+        "Peace is not possible while the bombing goes on, said William Ruto, who called for an immediate "
+        "halt to air strikes.",
+        "person:william-ruto",
+        [],
+        id="relative clause of the speaker",
+    ),
+    pytest.param(
+        '"The convoys will move on Monday," Tomas Arvidsson, a Swedish diplomat who leads the mission, '
+        "posted on X.",
+        "person:tomas-arvidsson",
+        [],
+        id="name, apposition, posted",
+    ),
+    pytest.param(
+        "Kenya considers the border dispute to be a matter for the two governments alone.",
+        "KEN",
+        [],
+        id="considers X to be Y",
+    ),
+    pytest.param(
         '"We are ready to sign," Basem Naim told Turkey\'s Anadolu news agency.',
         "person:basem-naim",
         ["outlet:anadolu"],
@@ -724,3 +756,36 @@ TITLED = [
 def test_titled_speaker_is_the_person(text: str, speaker: str) -> None:
     records = read(text, published="2025-06-02")
     assert [s.speaker for s in records.statements][-1:] == [speaker], records.statements
+
+
+def test_a_negated_report_is_no_statement() -> None:
+    text = "William Ruto did not say whether Kenya would send more police officers to the mission."
+    assert read(text, published="2025-06-02").statements == []
+
+
+def test_a_person_named_in_full_is_later_named_by_surname_alone() -> None:
+    text = (
+        "Hamas official Basem Naim said the group was studying the text.\n\n"
+        "Naim said the leadership would answer within days."
+    )
+    assert [s.speaker for s in read(text).statements] == ["person:basem-naim"] * 2
+
+
+def test_colon_at_the_end_of_a_cue_introduces_the_quoted_paragraphs() -> None:
+    text = (
+        "Kenya's foreign ministry spokesperson said on Monday:\n"
+        '"Kenya will keep its officers in Haiti until the mandate ends.\n'
+        '"We have told the council so."'
+    )
+    records = read(text, published="2025-06-02")
+    assert len(records.statements) == 3
+    assert len({s.speaker for s in records.statements}) == 1
+
+
+def test_citing_a_reason_is_not_citing_a_source() -> None:
+    text = (
+        "The Hostages and Missing Families Forum said the deal must go on.\n\n"
+        "Citing the poor health of the freed captives Ann Roe and Eli Doe, the forum said there was no time."
+    )
+    speakers = {s.speaker for s in read(text).statements}
+    assert speakers == {"hostages-and-missing-families-forum"}, speakers
