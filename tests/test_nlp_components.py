@@ -789,3 +789,17 @@ def test_citing_a_reason_is_not_citing_a_source() -> None:
     )
     speakers = {s.speaker for s in read(text).statements}
     assert speakers == {"hostages-and-missing-families-forum"}, speakers
+
+
+def test_quotation_marks_of_page_markup_do_not_open_a_quotation() -> None:
+    text = (
+        '<a href="https://example.org/live/" target="_blank"><b>Live</b></a> Kenya will keep its officers '
+        "in Haiti, the foreign ministry said on Monday. William Ruto told reporters the mission was working."
+    )
+    records = read(text, published="2025-06-02")
+    assert said_by(records, "person:william-ruto"), records.statements
+
+
+def test_a_member_of_parliament_is_an_unnamed_source_of_the_party() -> None:
+    text = "An MP from Hezbollah told reporters that the group would not hand over its weapons."
+    assert [s.speaker for s in read(text).statements] == ["anon:hezbollah"]
