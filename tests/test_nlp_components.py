@@ -803,3 +803,61 @@ def test_quotation_marks_of_page_markup_do_not_open_a_quotation() -> None:
 def test_a_member_of_parliament_is_an_unnamed_source_of_the_party() -> None:
     text = "An MP from Hezbollah told reporters that the group would not hand over its weapons."
     assert [s.speaker for s in read(text).statements] == ["anon:hezbollah"]
+
+
+def test_a_report_verb_inside_quotation_marks_is_what_was_said() -> None:
+    text = (
+        "Kenya's foreign ministry spokesperson said on Monday:\n"
+        '"Kenya rejects the claims made by the rebels.\n'
+        '"Kenya denies that its officers fired first."'
+    )
+    records = read(text, published="2025-06-02")
+    assert len(records.statements) == 3
+    assert "KEN" not in {s.speaker for s in records.statements[1:]}
+
+
+def test_vague_reports_give_way_to_the_speakers_they_report() -> None:
+    text = (
+        "According to media reports, William Ruto expressed satisfaction with the talks, while Abiy Ahmed "
+        "stated that he was pleased."
+    )
+    speakers = {s.speaker for s in read(text, published="2025-06-02").statements}
+    assert speakers == {"person:william-ruto", "person:abiy-ahmed"}, speakers
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        pytest.param(
+            "The truce is holding, according to a statement by Kenya's foreign ministry.", "KEN", id="by"
+        ),
+        pytest.param(
+            "The monitors will deploy next week, according to a letter sent by the E3 to the council.",
+            "europe",
+            id="sent by",
+        ),
+        pytest.param("The two armies pulled back from the border, a report said.", "anon", id="a report"),
+    ],
+)
+def test_the_author_of_a_document(text: str, speaker: str) -> None:
+    assert [s.speaker for s in read(text, published="2025-06-02").statements] == [speaker]
+
+
+def test_speaker_hung_on_a_participle_before_the_cue() -> None:
+    text = "Kenya's foreign ministry spokesperson Jane Wambui, referring to the court ruling, said the mission would go on."
+    assert [s.speaker for s in read(text).statements] == ["person:jane-wambui"]
+
+
+def test_a_report_in_a_clause_about_a_thing_is_background() -> None:
+    text = "The rebels studied the plan, a key demand of Kenya that the group has previously rejected."
+    assert read(text, published="2025-06-02").statements == []
+
+
+def test_a_party_brokering_the_talks_is_not_one_of_both_sides() -> None:
+    text = (
+        "Ethiopia and the Oromo Liberation Army met in Zanzibar on Monday. Tanzania, which has mediated "
+        "between them since May, hosted the meeting.\n\n"
+        "Both sides confirmed the truce and said they would release prisoners."
+    )
+    speakers = {s.speaker for s in read(text, published="2025-06-02").statements}
+    assert speakers == {"ETH", "ola"}, speakers

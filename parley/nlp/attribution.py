@@ -59,6 +59,7 @@ class _Cue:
     belief: bool = False
     demonstrative: bool = False  # "X reports this": attributes the sentence before
     vouches: bool = False  # "according to X": X stands behind the whole sentence
+    vague: bool = False  # "according to media reports": no one in particular
 
 
 class Attributor:
@@ -100,10 +101,18 @@ class Attributor:
 
     # -- one sentence ------------------------------------------------------------------------
     def _sentence(self, sent: Span, number: int, discourse: Discourse) -> list[Attribution]:
-        found = [c for c in (self._cue(tok, sent, discourse) for tok in sent) if c is not None]
+        quoted = _quoted(sent)
+        found = [
+            c
+            for c in (self._cue(tok, sent, discourse) for tok in sent if tok.i not in quoted)
+            if c is not None
+        ]  # a report verb inside quotation marks is part of what was said
         found = _drop_nested(_outlets_as_channel(found))
         according = [c for c in found if c.vouches]
-        if according:  # "According to X, Y told the room that ...": X vouches for the whole sentence
+        if according and all(c.vague for c in according) and len(according) < len(found):
+            # "According to media reports, X expressed ...": the named speakers, not the vague source
+            found = [c for c in found if not c.vouches]
+        elif according:  # "According to X, Y told the room that ...": X vouches for the whole sentence
             found = according
         citing = [c for c in found if c.token.lemma_.lower() in self.words.citing]
         if citing:  # "Axios reports this, citing three European diplomats": the cited speak, via Axios
@@ -150,7 +159,10 @@ class Attributor:
             if end <= sent.end and [t.lower_ for t in sent.doc[token.i : end]] == list(phrase):
                 target = next((c for c in sent.doc[end - 1].children if c.dep_ == "pobj"), None)
                 ref = discourse.resolve(target) if target is not None else None
-                return _Cue(token, ref, (token.i, end), vouches=True) if ref else None
+                vague = (
+                    ref is not None and ref.ids == ["anon"] and target.lemma_.lower() in words.document_nouns
+                )
+                return _Cue(token, ref, (token.i, end), vouches=True, vague=vague) if ref else None
         if token.pos_ == "ADJ" and lemma in words.belief_cues:
             subj = _subject(token.head if token.dep_ == "acomp" else token)
             if subj is not None and any(c.dep_ in ("ccomp", "prep", "xcomp") for c in token.children):
@@ -160,10 +172,9 @@ class Attributor:
         if token.pos_ not in ("VERB", "AUX"):
             return None
         relative = _relative_speaker(token)
-        if token.dep_ == "relcl" and relative is None:
-            return (
-                None  # a cue in a relative clause ("a truce that Washington said it brokered") is background
-            )
+        clause_on_noun = token.dep_ == "acl" and token.head.pos_ == "NOUN" and _subject(token) is not None
+        if (token.dep_ == "relcl" and relative is None) or clause_on_noun:
+            return None  # a clause about a thing ("a truce that Washington said it brokered") is background
         phrase = any((lemma, c.lower_) in words.report_phrases for c in token.children)
         if not (lemma in words.report_verbs or lemma in words.belief_cues or lemma in words.citing or phrase):
             return self._colon_quote(token, sent, discourse)
@@ -180,7 +191,8 @@ class Attributor:
             return None  # "accused each other": the narrator's summary of two accounts
         objects = [c for c in children if c.dep_ == "dobj"]
         has_clause = (
-            any(c.dep_ in ("ccomp", "xcomp", "parataxis", "oprd") for c in children)  # oprd: "called X Y"
+            any(c.dep_ in ("ccomp", "parataxis", "oprd") for c in children)  # oprd: "called X Y"
+            or any(c.dep_ == "xcomp" and c.tag_ != "VBG" for c in children)  # not "to consider cutting"
             # "dismissed X as Y", "described the talks as constructive"
             or any(c.dep_ == "prep" and c.lower_ == "as" for o in [token, *objects] for c in o.children)
             or token.dep_ in ("parataxis",)
@@ -282,6 +294,7 @@ class Attributor:
                 sentence=number,
                 content=(span.start, span.end),
                 covers_previous=False,
+                direct=True,  # it opens with a quotation mark
             )
             for p in previous
         ]
@@ -311,6 +324,12 @@ def _subject(verb: Token) -> Token | None:
             return child
     if verb.dep_ == "acl" and verb.head.pos_ == "PROPN" and verb.head.i < verb.i and verb.tag_ == "VBN":
         return verb.head  # '"...," Richard Roe, an envoy who ..., posted on X' (a misparsed subject)
+    for child in verb.children:
+        if child.dep_ == "advcl" and child.i < verb.i and child.tag_ == "VBG":
+            # "X, referring to the ruling, said:" (the parser hangs X on the participle)
+            inner = next((c for c in child.children if c.dep_ == "nsubj" and c.i < child.i), None)
+            if inner is not None:
+                return inner
     if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.tag_ in ("VBG", "VBD", "VBN", "VBZ", "VB"):
         if verb.dep_ in ("conj", "xcomp") or verb.tag_ == "VBG":
             return _subject(verb.head) if verb.head.i != verb.i else None
@@ -346,6 +365,18 @@ def _relative_speaker(verb: Token) -> Token | None:
     if any(c.dep_ == "nsubj" and c.lower_ in ("who", "that") for c in verb.children):
         return verb.head
     return None
+
+
+def _quoted(sent: Span) -> set[int]:
+    """Indices of the tokens inside quotation marks (to the end of the sentence when the quotation
+    runs on into the next one)."""
+    inside, out = False, set()
+    for token in sent:
+        if token.text == '"':
+            inside = not inside
+        elif inside:
+            out.add(token.i)
+    return out
 
 
 def _introduces_next(verb: Token, sent: Span) -> bool:
