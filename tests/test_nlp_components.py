@@ -658,6 +658,38 @@ REPORTING = [
         id="threatened",
     ),
     pytest.param(
+        "The truce was announced on Sunday by William Ruto.",
+        "person:william-ruto",
+        [],
+        id="passive with agent and nothing else",
+    ),
+    pytest.param(
+        "Kenyan officials described the meeting as a first step towards a lasting truce.",
+        "anon:KEN",
+        [],
+        id="described the object as",
+    ),
+    pytest.param(
+        "Peace is not possible while the bombing goes on, said William Ruto, who called for an immediate "
+        "halt to air strikes.",
+        "person:william-ruto",
+        [],
+        id="relative clause of the speaker",
+    ),
+    pytest.param(
+        '"The convoys will move on Monday," Tomas Arvidsson, a Swedish diplomat who leads the mission, '
+        "posted on X.",
+        "person:tomas-arvidsson",
+        [],
+        id="name, apposition, posted",
+    ),
+    pytest.param(
+        "Kenya considers the border dispute to be a matter for the two governments alone.",
+        "KEN",
+        [],
+        id="considers X to be Y",
+    ),
+    pytest.param(
         '"We are ready to sign," Basem Naim told Turkey\'s Anadolu news agency.',
         "person:basem-naim",
         ["outlet:anadolu"],
@@ -724,3 +756,108 @@ TITLED = [
 def test_titled_speaker_is_the_person(text: str, speaker: str) -> None:
     records = read(text, published="2025-06-02")
     assert [s.speaker for s in records.statements][-1:] == [speaker], records.statements
+
+
+def test_a_negated_report_is_no_statement() -> None:
+    text = "William Ruto did not say whether Kenya would send more police officers to the mission."
+    assert read(text, published="2025-06-02").statements == []
+
+
+def test_a_person_named_in_full_is_later_named_by_surname_alone() -> None:
+    text = (
+        "Hamas official Basem Naim said the group was studying the text.\n\n"
+        "Naim said the leadership would answer within days."
+    )
+    assert [s.speaker for s in read(text).statements] == ["person:basem-naim"] * 2
+
+
+def test_colon_at_the_end_of_a_cue_introduces_the_quoted_paragraphs() -> None:
+    text = (
+        "Kenya's foreign ministry spokesperson said on Monday:\n"
+        '"Kenya will keep its officers in Haiti until the mandate ends.\n'
+        '"We have told the council so."'
+    )
+    records = read(text, published="2025-06-02")
+    assert len(records.statements) == 3
+    assert len({s.speaker for s in records.statements}) == 1
+
+
+def test_citing_a_reason_is_not_citing_a_source() -> None:
+    text = (
+        "The Hostages and Missing Families Forum said the deal must go on.\n\n"
+        "Citing the poor health of the freed captives Ann Roe and Eli Doe, the forum said there was no time."
+    )
+    speakers = {s.speaker for s in read(text).statements}
+    assert speakers == {"hostages-and-missing-families-forum"}, speakers
+
+
+def test_quotation_marks_of_page_markup_do_not_open_a_quotation() -> None:
+    text = (
+        '<a href="https://example.org/live/" target="_blank"><b>Live</b></a> Kenya will keep its officers '
+        "in Haiti, the foreign ministry said on Monday. William Ruto told reporters the mission was working."
+    )
+    records = read(text, published="2025-06-02")
+    assert said_by(records, "person:william-ruto"), records.statements
+
+
+def test_a_member_of_parliament_is_an_unnamed_source_of_the_party() -> None:
+    text = "An MP from Hezbollah told reporters that the group would not hand over its weapons."
+    assert [s.speaker for s in read(text).statements] == ["anon:hezbollah"]
+
+
+def test_a_report_verb_inside_quotation_marks_is_what_was_said() -> None:
+    text = (
+        "Kenya's foreign ministry spokesperson said on Monday:\n"
+        '"Kenya rejects the claims made by the rebels.\n'
+        '"Kenya denies that its officers fired first."'
+    )
+    records = read(text, published="2025-06-02")
+    assert len(records.statements) == 3
+    assert "KEN" not in {s.speaker for s in records.statements[1:]}
+
+
+def test_vague_reports_give_way_to_the_speakers_they_report() -> None:
+    text = (
+        "According to media reports, William Ruto expressed satisfaction with the talks, while Abiy Ahmed "
+        "stated that he was pleased."
+    )
+    speakers = {s.speaker for s in read(text, published="2025-06-02").statements}
+    assert speakers == {"person:william-ruto", "person:abiy-ahmed"}, speakers
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        pytest.param(
+            "The truce is holding, according to a statement by Kenya's foreign ministry.", "KEN", id="by"
+        ),
+        pytest.param(
+            "The monitors will deploy next week, according to a letter sent by the E3 to the council.",
+            "europe",
+            id="sent by",
+        ),
+        pytest.param("The two armies pulled back from the border, a report said.", "anon", id="a report"),
+    ],
+)
+def test_the_author_of_a_document(text: str, speaker: str) -> None:
+    assert [s.speaker for s in read(text, published="2025-06-02").statements] == [speaker]
+
+
+def test_speaker_hung_on_a_participle_before_the_cue() -> None:
+    text = "Kenya's foreign ministry spokesperson Jane Wambui, referring to the court ruling, said the mission would go on."
+    assert [s.speaker for s in read(text).statements] == ["person:jane-wambui"]
+
+
+def test_a_report_in_a_clause_about_a_thing_is_background() -> None:
+    text = "The rebels studied the plan, a key demand of Kenya that the group has previously rejected."
+    assert read(text, published="2025-06-02").statements == []
+
+
+def test_a_party_brokering_the_talks_is_not_one_of_both_sides() -> None:
+    text = (
+        "Ethiopia and the Oromo Liberation Army met in Zanzibar on Monday. Tanzania, which has mediated "
+        "between them since May, hosted the meeting.\n\n"
+        "Both sides confirmed the truce and said they would release prisoners."
+    )
+    speakers = {s.speaker for s in read(text, published="2025-06-02").statements}
+    assert speakers == {"ETH", "ola"}, speakers

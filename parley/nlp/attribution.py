@@ -59,6 +59,7 @@ class _Cue:
     belief: bool = False
     demonstrative: bool = False  # "X reports this": attributes the sentence before
     vouches: bool = False  # "according to X": X stands behind the whole sentence
+    vague: bool = False  # "according to media reports": no one in particular
 
 
 class Attributor:
@@ -100,10 +101,18 @@ class Attributor:
 
     # -- one sentence ------------------------------------------------------------------------
     def _sentence(self, sent: Span, number: int, discourse: Discourse) -> list[Attribution]:
-        found = [c for c in (self._cue(tok, sent, discourse) for tok in sent) if c is not None]
+        quoted = _quoted(sent)
+        found = [
+            c
+            for c in (self._cue(tok, sent, discourse) for tok in sent if tok.i not in quoted)
+            if c is not None
+        ]  # a report verb inside quotation marks is part of what was said
         found = _drop_nested(_outlets_as_channel(found))
         according = [c for c in found if c.vouches]
-        if according:  # "According to X, Y told the room that ...": X vouches for the whole sentence
+        if according and all(c.vague for c in according) and len(according) < len(found):
+            # "According to media reports, X expressed ...": the named speakers, not the vague source
+            found = [c for c in found if not c.vouches]
+        elif according:  # "According to X, Y told the room that ...": X vouches for the whole sentence
             found = according
         citing = [c for c in found if c.token.lemma_.lower() in self.words.citing]
         if citing:  # "Axios reports this, citing three European diplomats": the cited speak, via Axios
@@ -150,42 +159,61 @@ class Attributor:
             if end <= sent.end and [t.lower_ for t in sent.doc[token.i : end]] == list(phrase):
                 target = next((c for c in sent.doc[end - 1].children if c.dep_ == "pobj"), None)
                 ref = discourse.resolve(target) if target is not None else None
-                return _Cue(token, ref, (token.i, end), vouches=True) if ref else None
+                vague = (
+                    ref is not None and ref.ids == ["anon"] and target.lemma_.lower() in words.document_nouns
+                )
+                return _Cue(token, ref, (token.i, end), vouches=True, vague=vague) if ref else None
         if token.pos_ == "ADJ" and lemma in words.belief_cues:
             subj = _subject(token.head if token.dep_ == "acomp" else token)
             if subj is not None and any(c.dep_ in ("ccomp", "prep", "xcomp") for c in token.children):
                 ref = discourse.resolve(subj)
                 return _Cue(token, ref, (token.i, token.i + 1), belief=True) if ref else None
             return None
-        if token.pos_ not in ("VERB", "AUX") or token.dep_ == "relcl":
-            return (
-                None  # a cue in a relative clause ("a truce that Washington said it brokered") is background
-            )
+        if token.pos_ not in ("VERB", "AUX"):
+            return None
+        relative = _relative_speaker(token)
+        clause_on_noun = token.dep_ == "acl" and token.head.pos_ == "NOUN" and _subject(token) is not None
+        if (token.dep_ == "relcl" and relative is None) or clause_on_noun:
+            return None  # a clause about a thing ("a truce that Washington said it brokered") is background
         phrase = any((lemma, c.lower_) in words.report_phrases for c in token.children)
         if not (lemma in words.report_verbs or lemma in words.belief_cues or lemma in words.citing or phrase):
             return self._colon_quote(token, sent, discourse)
         if phrase and not any(c.dep_ == "ccomp" for c in token.children):
             return None  # "made clear that ...", not "made clear progress"
         children = list(token.children)
-        subj = _agent(token) or self._inverted_subject(token, sent, discourse) or _subject(token)
+        if any(c.dep_ == "neg" for c in children):
+            return None  # "X did not say whether": nothing was said
+        agent = _agent(token)
+        subj = relative or agent or self._inverted_subject(token, sent, discourse) or _subject(token)
         if subj is None:
             return None
         if any(c.dep_ == "dobj" and c.lower_ == "other" for c in children):
             return None  # "accused each other": the narrator's summary of two accounts
+        objects = [c for c in children if c.dep_ == "dobj"]
         has_clause = (
-            any(c.dep_ in ("ccomp", "xcomp", "parataxis", "oprd") for c in children)  # oprd: "called X Y"
-            or any(c.dep_ == "prep" and c.lower_ == "as" for c in children)  # "dismissed X as Y"
+            any(c.dep_ in ("ccomp", "parataxis", "oprd") for c in children)  # oprd: "called X Y"
+            or any(c.dep_ == "xcomp" and c.tag_ != "VBG" for c in children)  # not "to consider cutting"
+            # "dismissed X as Y", "described the talks as constructive"
+            or any(c.dep_ == "prep" and c.lower_ == "as" for o in [token, *objects] for c in o.children)
             or token.dep_ in ("parataxis",)
             or any(q in sent.text for q in _QUOTES)
+            or _introduces_next(token, sent)
         )
-        has_content = has_clause or any(c.dep_ in _CONTENT_DEPS for c in children) or token.dep_ != "ROOT"
+        has_content = (
+            has_clause
+            or any(c.dep_ in _CONTENT_DEPS for c in children)
+            or token.dep_ != "ROOT"
+            or agent is not None  # "the deal was announced by X": the subject is what X said
+        )
         if lemma in words.needs_clause and not has_clause:
             return None
         if not has_content:
             return None
         if lemma in words.citing:
             target = next((c for c in children if c.dep_ == "dobj"), None)
-            ref = discourse.resolve(target) if target is not None else None
+            if target is None or not self._can_speak(target, discourse):
+                return None  # "citing the appearance of the hostages": a reason, not a source
+            ref = discourse.resolve(target)
             return _Cue(token, ref, (token.i, token.i + 1)) if ref else None
         ref = discourse.resolve(subj)
         if ref is None or not ref.ids:
@@ -209,6 +237,19 @@ class Attributor:
             via=via,
             belief=lemma in words.belief_cues,
             demonstrative=demonstrative,
+        )
+
+    def _can_speak(self, head: Token, discourse: Discourse) -> bool:
+        """Whether a noun phrase can be a source: an actor, a pronoun, a source or document noun."""
+        words = self.words
+        lemma = head.lemma_.lower()
+        return (
+            discourse.mention_at(head) is not None
+            or head.pos_ == "PRON"
+            or lemma in words.source_nouns
+            or head.lower_ in words.source_nouns
+            or lemma in words.document_nouns
+            or any(lemma in nouns for nouns in words.anaphors.values())
         )
 
     @staticmethod
@@ -239,7 +280,9 @@ class Attributor:
         text = sent.text.strip()
         if not text.startswith(_QUOTES) or not statements:
             return []
-        previous = [s for s in statements if s.sentence == number - 1 and s.direct]
+        before = sent.doc[sent.start - 1].sent if sent.start > 0 else None
+        opens = before is not None and before.text.rstrip().endswith(":")  # "X said:" then the quote
+        previous = [s for s in statements if s.sentence == number - 1 and (s.direct or opens)]
         if not previous:
             return []
         span = _trimmed(sent)
@@ -251,6 +294,7 @@ class Attributor:
                 sentence=number,
                 content=(span.start, span.end),
                 covers_previous=False,
+                direct=True,  # it opens with a quotation mark
             )
             for p in previous
         ]
@@ -261,7 +305,7 @@ def _is_headline(sent: Span) -> bool:
     text = sent.text.rstrip()
     return (
         "\n" in sent.text_with_ws[len(text) :] + sent.doc[sent.end - 1].whitespace_
-        and text[-1:] not in ".\"'"
+        and text[-1:] not in ".:\"'"
     )
 
 
@@ -278,6 +322,14 @@ def _subject(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in _SUBJECTS:
             return child
+    if verb.dep_ == "acl" and verb.head.pos_ == "PROPN" and verb.head.i < verb.i and verb.tag_ == "VBN":
+        return verb.head  # '"...," Richard Roe, an envoy who ..., posted on X' (a misparsed subject)
+    for child in verb.children:
+        if child.dep_ == "advcl" and child.i < verb.i and child.tag_ == "VBG":
+            # "X, referring to the ruling, said:" (the parser hangs X on the participle)
+            inner = next((c for c in child.children if c.dep_ == "nsubj" and c.i < child.i), None)
+            if inner is not None:
+                return inner
     if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.tag_ in ("VBG", "VBD", "VBN", "VBZ", "VB"):
         if verb.dep_ in ("conj", "xcomp") or verb.tag_ == "VBG":
             return _subject(verb.head) if verb.head.i != verb.i else None
@@ -303,6 +355,34 @@ def _outlets_as_channel(found: list[_Cue]) -> list[_Cue]:
 
 def _all_outlets(cue: _Cue) -> bool:
     return bool(cue.referent.ids) and all(i.startswith("outlet:") for i in cue.referent.ids)
+
+
+def _relative_speaker(verb: Token) -> Token | None:
+    """The speaker of a report in a relative clause about them: "Maduro, who called for a new
+    beginning", "Trump, who said last week that ..." (the noun the clause hangs on)."""
+    if verb.dep_ != "relcl" or verb.head.pos_ not in ("PROPN", "NOUN"):
+        return None
+    if any(c.dep_ == "nsubj" and c.lower_ in ("who", "that") for c in verb.children):
+        return verb.head
+    return None
+
+
+def _quoted(sent: Span) -> set[int]:
+    """Indices of the tokens inside quotation marks (to the end of the sentence when the quotation
+    runs on into the next one)."""
+    inside, out = False, set()
+    for token in sent:
+        if token.text == '"':
+            inside = not inside
+        elif inside:
+            out.add(token.i)
+    return out
+
+
+def _introduces_next(verb: Token, sent: Span) -> bool:
+    """ "X said:" at the end of a sentence: what was said follows in the next one."""
+    last = next((t for t in reversed(sent) if not t.is_space), None)
+    return last is not None and last.text == ":" and last.i > verb.i
 
 
 def _agent(verb: Token) -> Token | None:

@@ -45,6 +45,7 @@ class Cues:
     anaphors: dict[str, frozenset[str]]
     bare_forces: frozenset[str]
     mediator_nouns: frozenset[str]
+    mediator_verbs: frozenset[str]
     titles: tuple[str, ...]  # longest first
     name_prefixes: frozenset[str]
 
@@ -112,6 +113,7 @@ def cues() -> Cues:
         anaphors={k: frozenset(v) for k, v in raw["anaphors"].items()},
         bare_forces=frozenset(raw["bare_forces"]),
         mediator_nouns=frozenset(raw["mediator_nouns"]),
+        mediator_verbs=frozenset(raw["mediator_verbs"]),
         titles=tuple(sorted(titles, key=len, reverse=True)),
         name_prefixes=frozenset(title_data["name_prefixes"]),
     )

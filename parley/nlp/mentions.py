@@ -82,6 +82,7 @@ class ActorMentions:
                 pid = person_id(name)
             extra.append(Span(doc, ent.start, ent.end, label="person", kb_id=pid))
         found = known + extra
+        found += _later_surnames(doc, found)
         found += self._bare_forces(doc, found)
         doc.spans[ACTOR_SPANS] = sorted(found, key=lambda s: s.start)
         return doc
@@ -120,6 +121,24 @@ class ActorMentions:
     def _kind(self, actor_id: str) -> str | None:
         actor = self.registry.get(actor_id)
         return actor.kind if actor else None
+
+
+def _later_surnames(doc: Doc, found: list[Span]) -> list[Span]:
+    """ "Naim said": a person named in full earlier in the article, later by surname alone (unless
+    two people the article names share it)."""
+    people: dict[str, tuple[int, str] | None] = {}  # surname -> (end of first full mention, id)
+    for span in found:
+        if span.kb_id_.startswith("person:") and len(span) > 1:
+            surname = span[-1].text
+            earlier = people.get(surname, (span.end, span.kb_id_))
+            people[surname] = earlier if earlier is not None and earlier[1] == span.kb_id_ else None
+    taken = {i for span in found for i in range(span.start, span.end)}
+    out = []
+    for token in doc:
+        hit = people.get(token.text)
+        if hit is not None and token.i >= hit[0] and token.i not in taken and token.pos_ == "PROPN":
+            out.append(Span(doc, token.i, token.i + 1, label="alias", kb_id=hit[1]))
+    return out
 
 
 def _bare(token, taken: set[int]) -> bool:

@@ -120,9 +120,22 @@ def paragraph_boundaries(doc: Doc) -> Doc:
             continue
         if token.i > 0 and inside_quote:
             token.is_sent_start = False  # inside a quotation, up to and including its closing mark
-        if token.text == '"':
+        if token.text == '"' and not _in_markup(doc, token):
             inside_quote = not inside_quote
     return doc
+
+
+def _in_markup(doc: Doc, token) -> bool:
+    """A quotation mark of page debris: part of an HTML attribute (href="...", target="_blank">)
+    written without spaces, not a quotation."""
+    start = token.i
+    while start > 0 and not doc[start - 1].whitespace_:
+        start -= 1
+    end = token.i
+    while end + 1 < len(doc) and not doc[end].whitespace_:
+        end += 1
+    word = "".join(t.text for t in doc[start : end + 1])
+    return "=" + '"' in word or "<" in word or ">" in word
 
 
 #: Parts of speech that never end a sentence: a line ending on one was cut by the page's width.

@@ -132,13 +132,16 @@ class Discourse:
     def mediators(self) -> set[str]:
         """Parties the article names as go-betweens ("Saudi and American mediators")."""
         if self._mediators is None:
-            nouns = cues().mediator_nouns
+            nouns, verbs = cues().mediator_nouns, cues().mediator_verbs
             self._mediators = set()
             for m in self.mentions:
                 node = m.root
                 while node.dep_ == "conj" and node.head.i != node.i:
                     node = node.head  # "Saudi and American mediators": American hangs on Saudi
-                if node.dep_ in ("amod", "compound", "poss") and node.head.lower_ in nouns:
+                brokers = [
+                    c for c in m.root.children if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in verbs
+                ]  # "Qatar, which has been brokering the talks"
+                if brokers or (node.dep_ in ("amod", "compound", "poss") and node.head.lower_ in nouns):
                     party = self.party(m.kb_id_)
                     if party:
                         self._mediators.add(party)
@@ -259,6 +262,11 @@ class Discourse:
         if head.lemma_.lower() in words.document_nouns:
             if possessor:
                 return Referent([possessor], phrase)
+            author = self._author(head)
+            if author is not None:
+                return author
+            if not definite and "this" not in determiners:
+                return Referent(["anon"], phrase, anonymous=True)  # "a report said", "media reports"
             found = self.last_speaker(head.i)
             return Referent([found], phrase) if found else None
         if definite:
@@ -269,6 +277,22 @@ class Discourse:
         if possessor and head.pos_ in ("NOUN", "PROPN"):
             # "Pakistan's foreign ministry", "the Indian army", "Hamas's armed wing"
             return Referent([possessor], phrase)
+        return None
+
+    def _author(self, document: Token) -> Referent | None:
+        """Who wrote a statement or letter named with its author: "a statement by the Syrian
+        presidency", "a letter sent by the E3", "the statement from Kigali"."""
+        for child in document.children:
+            if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+                agent = next((c for c in child.children if c.dep_ == "pobj"), None)
+            elif child.dep_ == "acl":
+                by = next((c for c in child.children if c.dep_ == "agent"), None)
+                agent = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+            else:
+                continue
+            found = self._resolve_one(agent) if agent is not None else None
+            if found is not None:
+                return found
         return None
 
     def _recent(self, head: Token, phrase: Span, accept, same_sentence: bool = False) -> Referent | None:
