@@ -189,3 +189,20 @@ def test_a_pact_told_as_made_binds_both_its_parties(text: str, parties: set[str]
 )
 def test_a_plan_or_term_qualified_by_its_proposer_is_a_proposal(text: str, proposer: str, issue: str) -> None:
     assert (proposer, issue) in keys(read(text).proposals, "proposer", "issue")
+
+
+def test_each_coordinated_object_of_a_refusal_is_its_own_stance() -> None:
+    found = keys(
+        read("Moscow did not agree to a ceasefire and a meeting of leaders.").positions, "party", "issue"
+    )
+    assert {("RUS", "ceasefire"), ("RUS", "mediation")} <= found
+
+
+def test_a_stance_in_the_passive_belongs_to_its_agent() -> None:
+    text = "The pause in energy strikes was welcomed by Ukraine."
+    assert ("UKR", "energy_infrastructure") in keys(read(text).positions, "party", "issue")
+
+
+def test_a_refusal_given_as_a_reason_is_not_a_stance_told() -> None:
+    text = "Washington imposed new sanctions over Moscow's refusal to end the war."
+    assert ("RUS", "ceasefire") not in keys(read(text).positions, "party", "issue")

@@ -438,23 +438,35 @@ class Negotiation:
                     continue
                 if _wished(word) and not refused:
                     continue  # "would welcome", "to seek": not (yet) a stance taken
-                parties = ctx.parties_of_subject(word)
-            elif word.pos_ == "NOUN" and lemma in self.words.stance_nouns:
-                parties = self._holders(ctx, word)
+                agent = next((c for c in word.children if c.dep_ == "agent"), None)
+                holder = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+                # "the pause was welcomed by Kyiv": the agent holds the stance
+                parties = ctx.parties_named_by(holder) if holder is not None else ctx.parties_of_subject(word)
+            elif word.pos_ == "NOUN" and lemma in self.words.stance_nouns and word.dep_ != "pobj":
+                parties = self._holders(ctx, word)  # not "over Putin's refusal": a reason, not a stance told
             else:
                 continue
             if not parties or _denial(ctx.sent):
                 continue
             span = doc[word.i : word.right_edge.i + 1]
+            theme = next((c for c in word.children if c.dep_ == "nsubjpass"), None)
+            if theme is not None:  # "the pause was welcomed by Kyiv": what is welcomed is the subject
+                span = doc[theme.left_edge.i : word.right_edge.i + 1]
             if word.dep_ == "appos":  # "a stipulation that it disarm, a key demand by Israel"
                 span = doc[word.head.i : word.head.right_edge.i + 1]
-            issue = ctx.issue(span, word)
-            if not issue:
-                continue
             # "would never accept": the negation and modals before the word say how firm it is
             first = min([word.i] + [c.i for c in word.lefts if c.dep_ in ("neg", "aux", "advmod")])
             red_line = bool(self.words.red_line_phrases.search(doc[first : span.end].text))
-            out += [ctx.record("positions", span, party=p, issue=issue, red_line=red_line) for p in parties]
+            # "did not agree to a ceasefire and a meeting of leaders": one stance per coordinated object
+            for item in _governed_items(word) or [span]:
+                issue = ctx.issue(item, item.root) or (
+                    ctx.issue(span, word) if len(item) < len(span) else None
+                )
+                if issue:
+                    out += [
+                        ctx.record("positions", item, party=p, issue=issue, red_line=red_line)
+                        for p in parties
+                    ]
         return out
 
     def _holders(self, ctx: _Sentence, noun: Token) -> list[str]:
@@ -915,6 +927,20 @@ class _Sentence:
             if value.precision == "day":
                 return value.iso()
         return None
+
+
+def _governed_items(word: Token) -> list[Span]:
+    """What a stance word governs, one span per coordinated item, when it governs more than one:
+    "rejected the land swap and the troop cap", "did not agree to a ceasefire and a meeting"."""
+    objects = [c for c in word.children if c.dep_ in ("dobj", "xcomp", "ccomp")]
+    objects += [
+        g for c in word.children if c.dep_ == "prep" for g in c.children if g.dep_ in ("pobj", "pcomp")
+    ]
+    for head in objects:
+        items = [head, *head.conjuncts]
+        if len(items) > 1:
+            return [_own_clause(item) if item.pos_ == "NOUN" else _clause(item) for item in items]
+    return []
 
 
 def _participle_agents(noun: Token, verbs: frozenset[str]) -> list[Token]:
