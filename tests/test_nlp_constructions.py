@@ -206,3 +206,13 @@ def test_a_stance_in_the_passive_belongs_to_its_agent() -> None:
 def test_a_refusal_given_as_a_reason_is_not_a_stance_told() -> None:
     text = "Washington imposed new sanctions over Moscow's refusal to end the war."
     assert ("RUS", "ceasefire") not in keys(read(text).positions, "party", "issue")
+
+
+def test_an_aim_reporting_ascribes_is_not_a_stance() -> None:
+    text = "The third round of talks between Yerevan and Baku opened on Monday, seeking to reduce border tensions."
+    assert not read(text).positions
+
+
+def test_what_a_mediator_urges_two_parties_is_about_the_clause_not_the_parties() -> None:
+    text = "Malaysia urged Thailand and Cambodia to cease all hostilities."
+    assert keys(read(text).positions, "party", "issue") == {("MYS", "ceasefire")}

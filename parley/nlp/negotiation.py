@@ -385,18 +385,13 @@ class Negotiation:
     def _positions(self, ctx: _Sentence) -> list[Found]:
         out = self._stances(ctx)
         told = {(f.fields["party"], f.fields["issue"]) for f in out}
-        speakers = [(i, s) for i, s in ctx.statements if ctx.discourse.party(s.speaker)]
-        subjects = []
-        if not speakers and not out:
-            for token in ctx.sent:
-                if token.lemma_.lower() in self.words.position_verbs and token.pos_ == "VERB":
-                    subjects = ctx.parties_of_subject(token)
-                    if subjects:
-                        break
-        parties = [ctx.discourse.party(s.speaker) for _, s in speakers] or subjects
+        # in narration the stance constructions above are the whole story; in reported speech the
+        # speaker's stance may also be told by a modal or a phrase ("must", "red line", "ready to")
+        parties = [
+            ctx.discourse.party(s.speaker) for _, s in ctx.statements if ctx.discourse.party(s.speaker)
+        ]
         if not parties:
             return out
-        out = list(out)
         content = _trim_attribution(ctx)
         text = content.text
         if _denial(ctx.sent):
@@ -442,7 +437,7 @@ class Negotiation:
                 holder = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
                 # "the pause was welcomed by Kyiv": the agent holds the stance
                 parties = ctx.parties_named_by(holder) if holder is not None else ctx.parties_of_subject(word)
-            elif word.pos_ == "NOUN" and lemma in self.words.stance_nouns and word.dep_ != "pobj":
+            elif word.pos_ == "NOUN" and lemma in self.words.stance_nouns and word.dep_ in _TOLD:
                 parties = self._holders(ctx, word)  # not "over Putin's refusal": a reason, not a stance told
             else:
                 continue
@@ -929,14 +924,22 @@ class _Sentence:
         return None
 
 
+#: Where a stance noun is itself what the sentence tells (subject, object, apposition), not a reason.
+_TOLD = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "appos", "ROOT"})
+
+
 def _governed_items(word: Token) -> list[Span]:
     """What a stance word governs, one span per coordinated item, when it governs more than one:
     "rejected the land swap and the troop cap", "did not agree to a ceasefire and a meeting"."""
-    objects = [c for c in word.children if c.dep_ in ("dobj", "xcomp", "ccomp")]
+    # "urged Kyiv and Moscow to halt strikes": what is urged is the clause, not the parties urged
+    objects = [c for c in word.children if c.dep_ in ("xcomp", "ccomp")]
     objects += [
         g for c in word.children if c.dep_ == "prep" for g in c.children if g.dep_ in ("pobj", "pcomp")
     ]
+    objects += [c for c in word.children if c.dep_ == "dobj"]
     for head in objects:
+        if head.pos_ == "PROPN":
+            continue
         items = [head, *head.conjuncts]
         if len(items) > 1:
             return [_own_clause(item) if item.pos_ == "NOUN" else _clause(item) for item in items]
