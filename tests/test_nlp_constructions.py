@@ -216,3 +216,8 @@ def test_an_aim_reporting_ascribes_is_not_a_stance() -> None:
 def test_what_a_mediator_urges_two_parties_is_about_the_clause_not_the_parties() -> None:
     text = "Malaysia urged Thailand and Cambodia to cease all hostilities."
     assert keys(read(text).positions, "party", "issue") == {("MYS", "ceasefire")}
+
+
+def test_suspending_an_accord_is_a_stance_on_it() -> None:
+    text = "Thailand has suspended the implementation of the joint declaration after the blast."
+    assert ("THA", "ceasefire") in keys(read(text).positions, "party", "issue")
