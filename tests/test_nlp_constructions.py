@@ -221,3 +221,22 @@ def test_what_a_mediator_urges_two_parties_is_about_the_clause_not_the_parties()
 def test_suspending_an_accord_is_a_stance_on_it() -> None:
     text = "Thailand has suspended the implementation of the joint declaration after the blast."
     assert ("THA", "ceasefire") in keys(read(text).positions, "party", "issue")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "As part of the agreement, the ELN will withdraw its fighters from two towns.",
+            {("eln", "troop_withdrawal")},
+        ),
+        (
+            "Under the terms of the truce, Hamas would free ten hostages and Israel would release prisoners.",
+            {("hamas", "prisoners"), ("ISR", "prisoners")},
+        ),
+    ],
+)
+def test_terms_told_after_a_phrase_that_introduces_the_pact_bind_each_subject(
+    text: str, expected: set
+) -> None:
+    assert expected <= keys(read(text).commitments, "party", "issue")

@@ -157,6 +157,7 @@ class Negotiation:
                     out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties]
         out += self._pledges(ctx)
         out += self._pacts(ctx)
+        out += self._pact_terms(ctx)
         # A speaker's own undertaking in reported speech: "Moscow said it would implement ..."
         for _, st in ctx.statements:
             speaker_party = ctx.discourse.party(st.speaker)
@@ -238,6 +239,31 @@ class Negotiation:
                 ctx.record("commitments", clause, party=p, issue=issue, **terms)
                 for p in dict.fromkeys(parties)
             ]
+        return out
+
+    def _pact_terms(self, ctx: _Sentence) -> list[Found]:
+        """Terms of a pact told in narration after a phrase that introduces them: "As part of the
+        agreement, the ELN will withdraw ...", "Under the terms of the truce, Hamas would free ... and
+        Israel would release ...": each party bound to its own future clause."""
+        if ctx.in_statement(ctx.sent.root) or not any(
+            t.lemma_.lower() in self.words.pact_nouns and _introduces_terms(t) for t in ctx.sent
+        ):
+            return []
+        out = []
+        for verb in (ctx.sent.root, *ctx.sent.root.conjuncts):
+            aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+            if not aux & {"will", "would", "shall", "'ll"} or verb.pos_ != "VERB" or _in_condition(verb):
+                continue
+            parties = ctx.parties_of_subject(verb)
+            subject = _subject_of(verb)
+            # the clause from its subject on, without the phrase that introduced the pact
+            clause = ctx.sent.doc[
+                (subject.left_edge.i if subject is not None else verb.i) : _clause(verb).end
+            ]
+            issue = ctx.issue(clause)
+            if issue and parties:
+                terms = self._terms(clause, ctx)
+                out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties]
         return out
 
     def _pledges(self, ctx: _Sentence) -> list[Found]:
@@ -717,8 +743,13 @@ def _definite(noun: Token) -> bool:
 def _introduces_terms(noun: Token) -> bool:
     """ "Under the plan, ...", "According to a copy of the proposal, ...": the sentence lays out terms."""
     for ancestor in noun.ancestors:
-        if ancestor.lower_ in ("under", "according") or (
-            ancestor.lower_ == "to" and ancestor.head.lower_ == "according"
+        if (
+            ancestor.lower_ in ("under", "according")
+            or (
+                ancestor.lower_ == "part"
+                and any(a.lower_ == "as" for a in ancestor.ancestors)  # "as part of"
+            )
+            or (ancestor.lower_ == "to" and ancestor.head.lower_ == "according")
         ):
             return True
         if ancestor.pos_ == "VERB":
