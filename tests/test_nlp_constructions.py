@@ -189,3 +189,54 @@ def test_a_pact_told_as_made_binds_both_its_parties(text: str, parties: set[str]
 )
 def test_a_plan_or_term_qualified_by_its_proposer_is_a_proposal(text: str, proposer: str, issue: str) -> None:
     assert (proposer, issue) in keys(read(text).proposals, "proposer", "issue")
+
+
+def test_each_coordinated_object_of_a_refusal_is_its_own_stance() -> None:
+    found = keys(
+        read("Moscow did not agree to a ceasefire and a meeting of leaders.").positions, "party", "issue"
+    )
+    assert {("RUS", "ceasefire"), ("RUS", "mediation")} <= found
+
+
+def test_a_stance_in_the_passive_belongs_to_its_agent() -> None:
+    text = "The pause in energy strikes was welcomed by Ukraine."
+    assert ("UKR", "energy_infrastructure") in keys(read(text).positions, "party", "issue")
+
+
+def test_a_refusal_given_as_a_reason_is_not_a_stance_told() -> None:
+    text = "Washington imposed new sanctions over Moscow's refusal to end the war."
+    assert ("RUS", "ceasefire") not in keys(read(text).positions, "party", "issue")
+
+
+def test_an_aim_reporting_ascribes_is_not_a_stance() -> None:
+    text = "The third round of talks between Yerevan and Baku opened on Monday, seeking to reduce border tensions."
+    assert not read(text).positions
+
+
+def test_what_a_mediator_urges_two_parties_is_about_the_clause_not_the_parties() -> None:
+    text = "Malaysia urged Thailand and Cambodia to cease all hostilities."
+    assert keys(read(text).positions, "party", "issue") == {("MYS", "ceasefire")}
+
+
+def test_suspending_an_accord_is_a_stance_on_it() -> None:
+    text = "Thailand has suspended the implementation of the joint declaration after the blast."
+    assert ("THA", "ceasefire") in keys(read(text).positions, "party", "issue")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "As part of the agreement, the ELN will withdraw its fighters from two towns.",
+            {("eln", "troop_withdrawal")},
+        ),
+        (
+            "Under the terms of the truce, Hamas would free ten hostages and Israel would release prisoners.",
+            {("hamas", "prisoners"), ("ISR", "prisoners")},
+        ),
+    ],
+)
+def test_terms_told_after_a_phrase_that_introduces_the_pact_bind_each_subject(
+    text: str, expected: set
+) -> None:
+    assert expected <= keys(read(text).commitments, "party", "issue")

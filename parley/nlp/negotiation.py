@@ -167,6 +167,7 @@ class Negotiation:
                     out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties]
         out += self._pledges(ctx)
         out += self._pacts(ctx)
+        out += self._pact_terms(ctx)
         # A speaker's own undertaking in reported speech: "Moscow said it would implement ..."
         for _, st in ctx.statements:
             speaker_party = ctx.discourse.party(st.speaker)
@@ -248,6 +249,31 @@ class Negotiation:
                 ctx.record("commitments", clause, party=p, issue=issue, **terms)
                 for p in dict.fromkeys(parties)
             ]
+        return out
+
+    def _pact_terms(self, ctx: _Sentence) -> list[Found]:
+        """Terms of a pact told in narration after a phrase that introduces them: "As part of the
+        agreement, the ELN will withdraw ...", "Under the terms of the truce, Hamas would free ... and
+        Israel would release ...": each party bound to its own future clause."""
+        if ctx.in_statement(ctx.sent.root) or not any(
+            t.lemma_.lower() in self.words.pact_nouns and _introduces_terms(t) for t in ctx.sent
+        ):
+            return []
+        out = []
+        for verb in (ctx.sent.root, *ctx.sent.root.conjuncts):
+            aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+            if not aux & {"will", "would", "shall", "'ll"} or verb.pos_ != "VERB" or _in_condition(verb):
+                continue
+            parties = ctx.parties_of_subject(verb)
+            subject = _subject_of(verb)
+            # the clause from its subject on, without the phrase that introduced the pact
+            clause = ctx.sent.doc[
+                (subject.left_edge.i if subject is not None else verb.i) : _clause(verb).end
+            ]
+            issue = ctx.issue(clause)
+            if issue and parties:
+                terms = self._terms(clause, ctx)
+                out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties]
         return out
 
     def _pledges(self, ctx: _Sentence) -> list[Found]:
@@ -395,18 +421,13 @@ class Negotiation:
     def _positions(self, ctx: _Sentence) -> list[Found]:
         out = self._stances(ctx)
         told = {(f.fields["party"], f.fields["issue"]) for f in out}
-        speakers = [(i, s) for i, s in ctx.statements if ctx.discourse.party(s.speaker)]
-        subjects = []
-        if not speakers and not out:
-            for token in ctx.sent:
-                if token.lemma_.lower() in self.words.position_verbs and token.pos_ == "VERB":
-                    subjects = ctx.parties_of_subject(token)
-                    if subjects:
-                        break
-        parties = [ctx.discourse.party(s.speaker) for _, s in speakers] or subjects
+        # in narration the stance constructions above are the whole story; in reported speech the
+        # speaker's stance may also be told by a modal or a phrase ("must", "red line", "ready to")
+        parties = [
+            ctx.discourse.party(s.speaker) for _, s in ctx.statements if ctx.discourse.party(s.speaker)
+        ]
         if not parties:
             return out
-        out = list(out)
         content = _trim_attribution(ctx)
         text = content.text
         if _denial(ctx.sent):
@@ -448,23 +469,35 @@ class Negotiation:
                     continue
                 if _wished(word) and not refused:
                     continue  # "would welcome", "to seek": not (yet) a stance taken
-                parties = ctx.parties_of_subject(word)
-            elif word.pos_ == "NOUN" and lemma in self.words.stance_nouns:
-                parties = self._holders(ctx, word)
+                agent = next((c for c in word.children if c.dep_ == "agent"), None)
+                holder = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+                # "the pause was welcomed by Kyiv": the agent holds the stance
+                parties = ctx.parties_named_by(holder) if holder is not None else ctx.parties_of_subject(word)
+            elif word.pos_ == "NOUN" and lemma in self.words.stance_nouns and word.dep_ in _TOLD:
+                parties = self._holders(ctx, word)  # not "over Putin's refusal": a reason, not a stance told
             else:
                 continue
             if not parties or _denial(ctx.sent):
                 continue
             span = doc[word.i : word.right_edge.i + 1]
+            theme = next((c for c in word.children if c.dep_ == "nsubjpass"), None)
+            if theme is not None:  # "the pause was welcomed by Kyiv": what is welcomed is the subject
+                span = doc[theme.left_edge.i : word.right_edge.i + 1]
             if word.dep_ == "appos":  # "a stipulation that it disarm, a key demand by Israel"
                 span = doc[word.head.i : word.head.right_edge.i + 1]
-            issue = ctx.issue(span, word)
-            if not issue:
-                continue
             # "would never accept": the negation and modals before the word say how firm it is
             first = min([word.i] + [c.i for c in word.lefts if c.dep_ in ("neg", "aux", "advmod")])
             red_line = bool(self.words.red_line_phrases.search(doc[first : span.end].text))
-            out += [ctx.record("positions", span, party=p, issue=issue, red_line=red_line) for p in parties]
+            # "did not agree to a ceasefire and a meeting of leaders": one stance per coordinated object
+            for item in _governed_items(word) or [span]:
+                issue = ctx.issue(item, item.root) or (
+                    ctx.issue(span, word) if len(item) < len(span) else None
+                )
+                if issue:
+                    out += [
+                        ctx.record("positions", item, party=p, issue=issue, red_line=red_line)
+                        for p in parties
+                    ]
         return out
 
     def _holders(self, ctx: _Sentence, noun: Token) -> list[str]:
@@ -969,8 +1002,13 @@ def _definite(noun: Token) -> bool:
 def _introduces_terms(noun: Token) -> bool:
     """ "Under the plan, ...", "According to a copy of the proposal, ...": the sentence lays out terms."""
     for ancestor in noun.ancestors:
-        if ancestor.lower_ in ("under", "according") or (
-            ancestor.lower_ == "to" and ancestor.head.lower_ == "according"
+        if (
+            ancestor.lower_ in ("under", "according")
+            or (
+                ancestor.lower_ == "part"
+                and any(a.lower_ == "as" for a in ancestor.ancestors)  # "as part of"
+            )
+            or (ancestor.lower_ == "to" and ancestor.head.lower_ == "according")
         ):
             return True
         if ancestor.pos_ == "VERB":
@@ -1243,6 +1281,28 @@ def _governing_verb(token: Token) -> Token:
     while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i and node.dep_ in _ADJUNCT_DEPS:
         node = node.head
     return node
+
+
+#: Where a stance noun is itself what the sentence tells (subject, object, apposition), not a reason.
+_TOLD = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "appos", "ROOT"})
+
+
+def _governed_items(word: Token) -> list[Span]:
+    """What a stance word governs, one span per coordinated item, when it governs more than one:
+    "rejected the land swap and the troop cap", "did not agree to a ceasefire and a meeting"."""
+    # "urged Kyiv and Moscow to halt strikes": what is urged is the clause, not the parties urged
+    objects = [c for c in word.children if c.dep_ in ("xcomp", "ccomp")]
+    objects += [
+        g for c in word.children if c.dep_ == "prep" for g in c.children if g.dep_ in ("pobj", "pcomp")
+    ]
+    objects += [c for c in word.children if c.dep_ == "dobj"]
+    for head in objects:
+        if head.pos_ == "PROPN":
+            continue
+        items = [head, *head.conjuncts]
+        if len(items) > 1:
+            return [_own_clause(item) if item.pos_ == "NOUN" else _clause(item) for item in items]
+    return []
 
 
 def _participle_agents(noun: Token, verbs: frozenset[str]) -> list[Token]:
