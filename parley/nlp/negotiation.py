@@ -380,17 +380,20 @@ class Negotiation:
                 if agent is None:
                     continue
                 actors = ctx.parties_in(ctx.sent.doc[agent.i : agent.right_edge.i + 1])
+                # "set by X for Y to respond": the demand may hang on the verb or on the noun
                 demand = next(
                     (
                         c
-                        for c in setter.subtree
+                        for c in [*setter.subtree, *token.children]
                         if c.dep_ in ("relcl", "advcl", "xcomp", "acl") and c.i > agent.i
                     ),
                     None,
                 )
-                receiver = next((c for c in setter.children if c.dep_ == "prep" and c.lower_ == "for"), None)
                 if demand is None:
                     continue
+                receiver = _subject_of(demand) or next(
+                    (c for c in setter.children if c.dep_ == "prep" and c.lower_ == "for"), None
+                )
             else:
                 continue
             if not actors:
@@ -984,7 +987,11 @@ class _Sentence:
             span = within.doc.char_span(
                 within.start_char + start, within.start_char + end, alignment_mode="expand"
             )
-            if span is not None and not any(e.start < span.end and span.start < e.end for e in ents):
+            if span is None:
+                continue
+            # "Earlier in the day" read whole, where the model saw only "the day"
+            ents = [e for e in ents if not (span.start <= e.start and e.end <= span.end)]
+            if not any(e.start < span.end and span.start < e.end for e in ents):
                 ents.append(span)
         return ents
 
@@ -998,9 +1005,11 @@ class _Sentence:
 
 def _governs(verb: Token, cue: Token) -> bool:
     """Whether a date or place hanging on ``verb`` is told of ``cue``: the verb is the cue, one of
-    its heads, or coordinated with one ("met X on Sunday and held talks ... at a Riyadh hotel")."""
+    its heads, or a meeting verb coordinated with one ("met X on Sunday and held talks ... at a
+    Riyadh hotel"; not "hosted talks, but told reporters on Monday")."""
+    meeting = negotiation_words().meeting_verbs
     heads = [cue, *cue.ancestors]
-    return any(verb.i == h.i or verb in h.conjuncts for h in heads)
+    return any(verb.i == h.i or (verb in h.conjuncts and verb.lemma_.lower() in meeting) for h in heads)
 
 
 def _governing_verb(token: Token) -> Token:
@@ -1248,7 +1257,10 @@ def _breach_issues(noun: Token, ctx: _Sentence) -> list[str]:
             violation_issue(ctx.words(ctx.sent))
         ]  # "a violation of the agreement": the sentence tells which
     issues = []
-    for head in [pobj, *pobj.conjuncts]:
+    # "of the truce and the deal to ...", "of the truce and of the pact to ...": each undertaking
+    heads = [pobj, *pobj.conjuncts]
+    heads += [c for p in of.conjuncts for c in p.children if c.dep_ == "pobj"]
+    for head in heads:
         words = ctx.words(
             head.doc[head.left_edge.i : head.i + 1] if head.conjuncts and head is pobj else _clause(head)
         )
@@ -1259,9 +1271,10 @@ def _breach_issues(noun: Token, ctx: _Sentence) -> list[str]:
 def _breached_issue(head: Token, words: str) -> str:
     if head.lemma_.lower() in ("sovereignty", "integrity", "airspace", "border", "borders"):
         return "territory"
-    named = any(t.pos_ == "PROPN" for t in head.subtree) and head.pos_ == "PROPN"
+    # "the Nile Basin Treaty": a capitalised name with proper nouns in it
+    named = head.text[:1].isupper() and any(t.pos_ == "PROPN" for t in head.lefts)
     issue = violation_issue(words)
-    if named and issue == "ceasefire" and not primary_issue(words):
+    if named and issue == "ceasefire" and primary_issue(words) in (None, "other"):
         return "other"  # "a breach of the X Waters Treaty": not a truce
     return issue
 
