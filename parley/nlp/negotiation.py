@@ -613,7 +613,10 @@ class Negotiation:
             if (_planned(cue) or is_signing) and not (own_place and own_when):
                 continue  # a wish, a plan or a signing without a city and a day tells no meeting apart
             when = own_when
-            if when is None and not any(ctx.is_time(doc, e) for e in ctx.times(clause)):
+            # a time of the cue's own ("talks that lasted until June") leaves the day unknown; one
+            # of a clause inside it ("talks on the conflict that began in 2014") does not
+            own_times = [e for e in ctx.times(clause) if _governs(_governing_verb(e.root), cue)]
+            if when is None and not any(ctx.is_time(doc, e) for e in own_times):
                 when = ctx.meeting_date(doc, ctx.sent, governing=cue)
             if own_place is None and is_noun and own_when and _definite(cue) and ctx.last_place:
                 own_place = ctx.last_place  # "the talks, which began Sunday": the talks told before
