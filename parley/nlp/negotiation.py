@@ -94,8 +94,11 @@ class Negotiation:
             threats = self._threats(ctx)
             # a party's undertaking or warning in a sentence is not also a stance of it
             taken = {(c.fields["party"], c.fields["issue"]) for c in commitments}
-            taken |= {(t.fields["actor"], t.fields["issue"]) for t in threats}
-            found += [p for p in self._positions(ctx) if (p.fields["party"], p.fields["issue"]) not in taken]
+            found += [
+                p
+                for p in self._positions(ctx)
+                if (p.fields["party"], p.fields["issue"]) not in taken and not _told_as_threat(p, threats)
+            ]
             found += threats
             found += self._violations(ctx)
             meetings = self._meetings(ctx, doc)
@@ -652,6 +655,17 @@ def _captions(text: str, credit_line: re.Pattern[str]) -> list[tuple[int, int]]:
             start = text.rfind("\n", 0, end - 1) + 1
             out.append((start, end))
     return out
+
+
+def _told_as_threat(position: Found, threats: list[Found]) -> bool:
+    """Whether a stance of a party is what its threat threatens: the same issue named in the
+    threatened action ("warned it would walk away from the talks"). A demand beside the warning
+    ("X must disarm, warning that if it refuses it will be crushed") stays a stance."""
+    return any(
+        (t.fields["actor"], t.fields["issue"]) == (position.fields["party"], position.fields["issue"])
+        and primary_issue(t.fields["text"]) == t.fields["issue"]
+        for t in threats
+    )
 
 
 def _called_off(cue: Token, cancelling: frozenset[str]) -> bool:
