@@ -223,6 +223,67 @@ def test_suspending_an_accord_is_a_stance_on_it() -> None:
     assert ("THA", "ceasefire") in keys(read(text).positions, "party", "issue")
 
 
+# -- meetings, threats and violations as real reports tell them -------------------------------------
+
+
+def meetings(text: str, published: str) -> set[tuple]:
+    return keys(read(text, published).meetings, "place", "date")
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # a page's date stamp opening the text is not the meeting's day
+        ("date 2024-03-02 Envoys of Armenia and Azerbaijan met in Tbilisi on Friday.", "2024-03-02",
+         {("Tbilisi", "2024-03-01")}),
+        # a capital that elsewhere stands for a body is where they met
+        ("The EU envoy met Serbian and Kosovan negotiators in Brussels on 4 May.", "2024-05-06",
+         {("Brussels", "2024-05-04")}),
+        # a building stands for its city
+        ("At a meeting at the Kremlin on Tuesday, the presidents of Russia and Belarus signed a union treaty.",
+         "2024-05-09", {("Moscow", "2024-05-07")}),
+        # a signing with a city and a day
+        ("The accord was signed by Ethiopia and Eritrea in Algiers on December 12.", "2024-12-20",
+         {("Algiers", "2024-12-12")}),
+        # a meeting to come, with a city and a day; without them, none
+        ("Kenyan and Somali ministers will meet again in Mombasa on July 9.", "2024-07-01",
+         {("Mombasa", "2024-07-09")}),
+        ("Kenyan and Somali ministers hope to meet again soon.", "2024-07-01", set()),
+        # "the talks, which began on Sunday" date the talks placed before
+        ("Envoys of Sudan and South Sudan gathered in Juba for talks on oil transit.\n"
+         "The talks, which began on Sunday with Sudanese and South Sudanese delegates, focused on pipeline fees.",
+         "2024-07-03", {("Juba", "2024-06-30")}),
+        # the day something was told in another clause is not the meeting's
+        ("Somali and Ethiopian envoys met in Ankara, but the Somali president told reporters on Monday that no "
+         "deal was near.", "2024-07-03", {("Ankara", None)}),
+        # "earlier in the day" is the day named before
+        ("The Qatari emir said on Wednesday that the truce would hold.\n\nEarlier in the day, he met Egypt's "
+         "president in Cairo.", "2024-07-03", {("Cairo", "2024-07-03")}),
+    ],
+)  # fmt: skip
+def test_meeting_constructions(text: str, published: str, expected: set[tuple]) -> None:
+    assert meetings(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trump said he had cancelled the summit with Putin in Budapest on Friday.",  # called off
+        "The Russian plan was met with dismay in Kyiv on Friday.",  # how something was received
+        '"We talked about the border on Friday," the Serbian negotiator said.',  # a subject, not talks
+        # a photo caption above its credit line
+        "Delegates of Georgia and Russia meet in Gali on May 3, 2024.\nPhoto: AGENCY/Photographer\n\n"
+        "The talks ended without a deal.",
+    ],
+)
+def test_sentences_that_tell_no_meeting(text: str) -> None:
+    assert read(text, "2024-07-03").meetings == []
+
+
+def threats(text: str) -> set[tuple]:
+    return keys(read(text, "2024-07-03").threats, "actor", "issue")
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -240,3 +301,87 @@ def test_terms_told_after_a_phrase_that_introduces_the_pact_bind_each_subject(
     text: str, expected: set
 ) -> None:
     assert expected <= keys(read(text).commitments, "party", "issue")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # each warning verb with its own subject
+        ("Serbia threatened sanctions and Kosovo warned that any incursion would end the truce.",
+         {("SRB", "sanctions"), ("XKX", "ceasefire")}),
+        # a conditional whose consequence is force threatens the truce
+        ('"If they fire one more shell, we will strike back," Armenia\'s defence minister said.',
+         {("ARM", "ceasefire")}),
+        # a participle warning is the speaker's; the issue is the demand outside the condition
+        ('Georgia must withdraw its troops, the Russian envoy said, warning that if it refused "it will be '
+         'crushed."', {("RUS", "troop_withdrawal")}),
+    ],
+)  # fmt: skip
+def test_threat_constructions(text: str, expected: set[tuple]) -> None:
+    assert threats(text) == expected
+
+
+def test_ultimatum_without_a_modal_has_a_deadline_and_a_target() -> None:
+    for text, actor, target in [
+        ("Washington gave Hamas until Sunday to accept the proposal.", "USA", "hamas"),
+        ("That is the deadline set by Turkey for Sweden to respond to its demands.", "TUR", "SWE"),
+    ]:
+        [threat] = read(text, "2024-07-03").threats
+        assert (threat.actor, threat.issue, threat.has_deadline) == (actor, "mediation", True)
+        assert threat.target == [target]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The UN warned that the region was sliding towards famine.",  # a danger foreseen
+        "The UN warned of a renewed war in Sudan if the generals do not compromise.",
+        "Zelensky promised to work with Washington but warned that he would not give up any territory.",  # refusal
+        "Pakistan keeps troops near the border for rapid deployment if needed.",  # a precaution
+    ],
+)
+def test_warnings_that_are_not_threats(text: str) -> None:
+    assert read(text, "2024-07-03").threats == []
+
+
+def violations(text: str) -> set[tuple]:
+    return keys(read(text, "2024-07-03").violations, "accused", "issue", "accuser")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an undertaking not kept
+        ('"Russia has not honoured the agreement," the Ukrainian foreign minister said.',
+         {("RUS", "ceasefire", "UKR")}),
+        ("Kyiv said Moscow had failed to comply with the energy truce.",
+         {("RUS", "energy_infrastructure", "UKR")}),
+        # the violations a party owns
+        ('"Azerbaijan\'s repeated violations of the ceasefire must stop," Armenia\'s foreign ministry said.',
+         {("AZE", "ceasefire", "ARM")}),
+        # who calls it a violation accuses; each undertaking breached is an issue
+        ("Colombia's defence minister condemned the ELN ambush, calling it a violation of the truce and of the "
+         "hostage release deal.", {("eln", "ceasefire", "COL"), ("eln", "prisoners", "COL")}),
+        # a sovereignty breached is territory; a named treaty with no issue of its own, other
+        ("Somalia said the port deal was a violation of its sovereignty by Ethiopia.", {("ETH", "territory", "SOM")}),
+        ("Egypt said Ethiopia's filling of the dam was a serious breach of the Nile Basin Treaty.",
+         {("ETH", "other", "EGY")}),
+        # an act alleged by a party, even when denied
+        ("Armenia rejected claims by Azerbaijan that Armenian soldiers had shelled border villages.",
+         {("ARM", "ceasefire", "AZE")}),
+    ],
+)  # fmt: skip
+def test_violation_constructions(text: str, expected: set[tuple]) -> None:
+    assert violations(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eritrea accused Ethiopia of plotting to seize its ports.",  # an aim, not a breach
+        "Iran's envoy said talks resumed two months after Israel struck its nuclear sites.",  # dates another act
+        "Kremlin spokesman Dmitry Peskov said Trump had asked Putin to refrain from striking Kyiv for a week.",
+    ],
+)
+def test_sentences_that_accuse_no_breach(text: str) -> None:
+    assert read(text, "2024-07-03").violations == []

@@ -101,8 +101,11 @@ class Negotiation:
             threats = self._threats(ctx)
             # a party's undertaking or warning in a sentence is not also a stance of it
             taken = {(c.fields["party"], c.fields["issue"]) for c in commitments}
-            taken |= {(t.fields["actor"], t.fields["issue"]) for t in threats}
-            found += [p for p in self._positions(ctx) if (p.fields["party"], p.fields["issue"]) not in taken]
+            found += [
+                p
+                for p in self._positions(ctx)
+                if (p.fields["party"], p.fields["issue"]) not in taken and not _told_as_threat(p, threats)
+            ]
             found += threats
             found += self._violations(ctx)
             meetings = self._meetings(ctx, doc)
@@ -625,17 +628,20 @@ class Negotiation:
                 if agent is None:
                     continue
                 actors = ctx.parties_in(ctx.sent.doc[agent.i : agent.right_edge.i + 1])
+                # "set by X for Y to respond": the demand may hang on the verb or on the noun
                 demand = next(
                     (
                         c
-                        for c in setter.subtree
+                        for c in [*setter.subtree, *token.children]
                         if c.dep_ in ("relcl", "advcl", "xcomp", "acl") and c.i > agent.i
                     ),
                     None,
                 )
-                receiver = next((c for c in setter.children if c.dep_ == "prep" and c.lower_ == "for"), None)
                 if demand is None:
                     continue
+                receiver = _subject_of(demand) or next(
+                    (c for c in setter.children if c.dep_ == "prep" and c.lower_ == "for"), None
+                )
             else:
                 continue
             if not actors:
@@ -855,7 +861,10 @@ class Negotiation:
             if (_planned(cue) or is_signing) and not (own_place and own_when):
                 continue  # a wish, a plan or a signing without a city and a day tells no meeting apart
             when = own_when
-            if when is None and not any(ctx.is_time(doc, e) for e in ctx.times(clause)):
+            # a time of the cue's own ("talks that lasted until June") leaves the day unknown; one
+            # of a clause inside it ("talks on the conflict that began in 2014") does not
+            own_times = [e for e in ctx.times(clause) if _governs(_governing_verb(e.root), cue)]
+            if when is None and not any(ctx.is_time(doc, e) for e in own_times):
                 when = ctx.meeting_date(doc, ctx.sent, governing=cue)
             if own_place is None and is_noun and own_when and _definite(cue) and ctx.last_place:
                 own_place = ctx.last_place  # "the talks, which began Sunday": the talks told before
@@ -891,6 +900,17 @@ def _captions(text: str, credit_line: re.Pattern[str]) -> list[tuple[int, int]]:
             start = text.rfind("\n", 0, end - 1) + 1
             out.append((start, end))
     return out
+
+
+def _told_as_threat(position: Found, threats: list[Found]) -> bool:
+    """Whether a stance of a party is what its threat threatens: the same issue named in the
+    threatened action ("warned it would walk away from the talks"). A demand beside the warning
+    ("X must disarm, warning that if it refuses it will be crushed") stays a stance."""
+    return any(
+        (t.fields["actor"], t.fields["issue"]) == (position.fields["party"], position.fields["issue"])
+        and primary_issue(t.fields["text"]) == t.fields["issue"]
+        for t in threats
+    )
 
 
 def _called_off(cue: Token, cancelling: frozenset[str]) -> bool:
@@ -1256,7 +1276,11 @@ class _Sentence:
             span = within.doc.char_span(
                 within.start_char + start, within.start_char + end, alignment_mode="expand"
             )
-            if span is not None and not any(e.start < span.end and span.start < e.end for e in ents):
+            if span is None:
+                continue
+            # "Earlier in the day" read whole, where the model saw only "the day"
+            ents = [e for e in ents if not (span.start <= e.start and e.end <= span.end)]
+            if not any(e.start < span.end and span.start < e.end for e in ents):
                 ents.append(span)
         return ents
 
@@ -1270,9 +1294,11 @@ class _Sentence:
 
 def _governs(verb: Token, cue: Token) -> bool:
     """Whether a date or place hanging on ``verb`` is told of ``cue``: the verb is the cue, one of
-    its heads, or coordinated with one ("met X on Sunday and held talks ... at a Riyadh hotel")."""
+    its heads, or a meeting verb coordinated with one ("met X on Sunday and held talks ... at a
+    Riyadh hotel"; not "hosted talks, but told reporters on Monday")."""
+    meeting = negotiation_words().meeting_verbs
     heads = [cue, *cue.ancestors]
-    return any(verb.i == h.i or verb in h.conjuncts for h in heads)
+    return any(verb.i == h.i or (verb in h.conjuncts and verb.lemma_.lower() in meeting) for h in heads)
 
 
 def _governing_verb(token: Token) -> Token:
@@ -1571,7 +1597,10 @@ def _breach_issues(noun: Token, ctx: _Sentence) -> list[str]:
             violation_issue(ctx.words(ctx.sent))
         ]  # "a violation of the agreement": the sentence tells which
     issues = []
-    for head in [pobj, *pobj.conjuncts]:
+    # "of the truce and the deal to ...", "of the truce and of the pact to ...": each undertaking
+    heads = [pobj, *pobj.conjuncts]
+    heads += [c for p in of.conjuncts for c in p.children if c.dep_ == "pobj"]
+    for head in heads:
         words = ctx.words(
             head.doc[head.left_edge.i : head.i + 1] if head.conjuncts and head is pobj else _clause(head)
         )
@@ -1582,9 +1611,10 @@ def _breach_issues(noun: Token, ctx: _Sentence) -> list[str]:
 def _breached_issue(head: Token, words: str) -> str:
     if head.lemma_.lower() in ("sovereignty", "integrity", "airspace", "border", "borders"):
         return "territory"
-    named = any(t.pos_ == "PROPN" for t in head.subtree) and head.pos_ == "PROPN"
+    # "the Nile Basin Treaty": a capitalised name with proper nouns in it
+    named = head.text[:1].isupper() and any(t.pos_ == "PROPN" for t in head.lefts)
     issue = violation_issue(words)
-    if named and issue == "ceasefire" and not primary_issue(words):
+    if named and issue == "ceasefire" and primary_issue(words) in (None, "other"):
         return "other"  # "a breach of the X Waters Treaty": not a truce
     return issue
 
