@@ -50,6 +50,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from parley.errors import ActorDataError
+from parley.files import write_output
 
 ACTORS_DIR = Path(__file__).parent / "data" / "actors"
 
@@ -394,9 +395,7 @@ def write_cache(cache: Path, data: Any) -> None:
     costs the next start-up the work the cache saves."""
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(partial, cache)
+        write_output(cache, json.dumps(data))
         for stale in cache.parent.glob(cache.name.rsplit("-", 1)[0] + "-*.json"):
             if stale != cache:
                 stale.unlink(missing_ok=True)

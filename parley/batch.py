@@ -39,6 +39,7 @@ from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin, as_com
 
 from parley.actors import ActorRegistry
 from parley.errors import ClusterError, ExtractionError, ParleyError
+from parley.files import is_regular
 from parley.flow import commit, content_hash
 from parley.ingest import InputProblem, read_sources
 from parley.ingest.sources import SIDECAR_SUFFIX
@@ -185,8 +186,8 @@ def estimate_total(sources: Iterable[str]) -> int | None:
 
 def _count_file(path: Path) -> int:
     suffix = path.suffix.lower()
-    if suffix not in (".jsonl", ".ndjson", ".csv"):
-        return 1
+    if suffix not in (".jsonl", ".ndjson", ".csv") or not is_regular(path):
+        return 1  # a FIFO is never opened here: that would wait for a writer
     try:
         with path.open("rb") as stream:
             lines = sum(1 for line in stream if line.strip())

@@ -5,6 +5,8 @@ Every case is read between two good articles in the same ``read_sources`` call.
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -101,7 +103,40 @@ CASES = {
     ),
     "empty CSV": (_file("none.csv", b""), "P202", "empty CSV file"),
     "URL scheme": (lambda tmp_path, server, port: "file:///etc/passwd", "P201", "only http and https"),
+    "named pipe": (
+        lambda tmp_path, server, port: _fifo(tmp_path / "pipe.txt"),
+        "P100",
+        "a named pipe (FIFO)",
+    ),
+    "character device": (lambda tmp_path, server, port: "/dev/null", "P100", "a character device"),
+    "socket": (lambda tmp_path, server, port: _socket(tmp_path / "sock.txt"), "P100", "a socket"),
+    "self-pointing symlink": (
+        lambda tmp_path, server, port: _symlink(tmp_path / "self.txt", "self.txt"),
+        "P100",
+        "a symbolic link that points (through others) back to itself",
+    ),
+    "symlink loop": (
+        lambda tmp_path, server, port: _symlink(tmp_path / "a.txt", _symlink(tmp_path / "b.txt", "a.txt")),
+        "P100",
+        "back to itself",
+    ),
 }
+
+
+def _fifo(path: Path) -> str:
+    os.mkfifo(path)
+    return str(path)
+
+
+def _socket(path: Path) -> str:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+        listener.bind(str(path))  # the socket file outlives the socket
+    return str(path)
+
+
+def _symlink(path: Path, target: str) -> str:
+    os.symlink(target, path)
+    return str(path)
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -185,3 +220,16 @@ def test_read_text_raises_input_errors_naming_the_source() -> None:
         read_text(b"", "upload", SETTINGS)
     with pytest.raises(InputError, match="too large"):
         read_text(b"x" * 101, "upload", load_settings(input={"max_bytes": 100}))
+
+
+def test_a_directory_with_a_pipe_and_symlink_loops_reads_its_files(tmp_path: Path) -> None:
+    """Nothing in a directory that is not a regular file blocks the run or ends it."""
+    (tmp_path / "a-first.txt").write_text(GOOD, encoding="utf-8")
+    _fifo(tmp_path / "b-pipe.txt")
+    _symlink(tmp_path / "c-self.txt", "c-self.txt")
+    _symlink(tmp_path / "d-up", ".")  # a link to a directory is not followed
+    (tmp_path / "e-last.txt").write_text(GOOD, encoding="utf-8")
+    items = list(read_sources([str(tmp_path)], SETTINGS))
+    assert [type(i) for i in items] == [Article, InputProblem, InputProblem, Article]
+    assert [i.source for i in items[1:3]] == [str(tmp_path / "b-pipe.txt"), str(tmp_path / "c-self.txt")]
+    assert "named pipe" in items[1].message and "back to itself" in items[2].message

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from parley.errors import FeedError, InputError, NotEnglishWarning, ParleyError
+from parley.files import source_problem
 from parley.ingest.batch import Row, read_csv, read_jsonl
 from parley.ingest.feeds import FEED_MEDIA_TYPES, XML_MEDIA_TYPES, FeedEntry, looks_like_feed, parse_feed
 from parley.ingest.fetch import FetchedPage, fetch, new_client
@@ -174,6 +175,8 @@ class _Reader:
             yield from _guarded("stdin", self._stdin())
         elif _URL.match(source):
             yield from _guarded(source, self._url(source))
+        elif problem := source_problem(source):
+            yield InputProblem(source, problem, InputError.code)
         elif os.path.isdir(source):
             yield from self._directory(Path(source))
         else:
@@ -192,7 +195,9 @@ class _Reader:
             # Symlinked directories are not followed: a link to a parent would never end.
             if entry.is_dir(follow_symlinks=False):
                 yield from self._directory(Path(entry.path))
-            elif entry.is_file():
+            elif problem := source_problem(entry.path):
+                yield InputProblem(entry.path, problem, InputError.code)
+            elif entry.is_file():  # a link to a directory or to nothing is passed over, unread
                 yield from _guarded(entry.path, self._file(Path(entry.path)))
 
     def _file(self, path: Path) -> Iterator[Article | InputProblem]:
