@@ -26,9 +26,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument("--db", metavar="URL", help=_DB_HELP)
     parser.add_argument("--host", help="address to listen on (default: settings serve.host, 127.0.0.1)")
     parser.add_argument(
-        "--port", type=int, help="port (default: settings serve.port, 8000; 0 picks a free one)"
+        "--port", type=_port, help="port (default: settings serve.port, 8000; 0 picks a free one)"
     )
     parser.set_defaults(func=_serve)
+
+
+def _port(value: str) -> int:
+    """An argparse type: a TCP port number, 0 to 65535."""
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 0 <= port <= 65_535:
+        raise argparse.ArgumentTypeError(f"{port} is out of range: a port is between 0 and 65535")
+    return port
 
 
 def listen(host: str, port: int) -> socket.socket:
