@@ -31,6 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.set_defaults(func=_serve)
 
 
+#: Connections the kernel queues before the server accepts them (uvicorn's default).
+_BACKLOG = 2048
+
+
 def _port(value: str) -> int:
     """An argparse type: a TCP port number, 0 to 65535."""
     try:
@@ -43,7 +47,7 @@ def _port(value: str) -> int:
 
 
 def listen(host: str, port: int) -> socket.socket:
-    """A socket bound to ``host:port`` (so the printed URL is the real one, even for port 0)."""
+    """A socket listening on ``host:port`` (so the printed URL is the real one, even for port 0)."""
     from parley.web.errors import ServeError
 
     try:
@@ -51,6 +55,9 @@ def listen(host: str, port: int) -> socket.socket:
         sock = socket.socket(info[0], socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(info[4])
+        # Listening now, not when the server's loop starts: a client that connects as soon as the
+        # URL is printed waits in the backlog instead of being refused.
+        sock.listen(_BACKLOG)
     except OSError as exc:
         reason = exc.strerror.lower() if exc.strerror else str(exc)
         raise ServeError(f"cannot listen on {host}:{port}: {reason}", source="parley serve") from None
@@ -68,6 +75,9 @@ def _writes(state: WebState) -> str:
     """Whether the server takes writes, for its start-up message."""
     from parley.web.errors import WritesDisabled
 
+    if state.store.read_only:
+        return "read-only: the database file cannot be written, so writes are refused"
+
     try:
         configured = state.token() is not None
     except WritesDisabled as exc:
@@ -80,12 +90,26 @@ def _writes(state: WebState) -> str:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from parley.errors import StoreError
     from parley.store import database_url
     from parley.web import create_app
 
     settings = load_settings(getattr(args, "settings", None))
     app = create_app(database_url(args.db, settings), settings)
-    sock = listen(args.host or settings.serve.host, settings.serve.port if args.port is None else args.port)
+    try:
+        damage = app.state.parley.store.damage()
+        if damage:  # every page would fail on it: better no server than one that answers 500s
+            raise StoreError(
+                f"the database file is damaged ({'; '.join(damage[:3])}); restore it from a backup"
+                " (or try `sqlite3 FILE .recover`); not serving it",
+                source=app.state.parley.store.url,
+            )
+        sock = listen(
+            args.host or settings.serve.host, settings.serve.port if args.port is None else args.port
+        )
+    except BaseException:
+        app.state.parley.close()
+        raise
     print(f"parley: serving {url_of(sock)} (Ctrl-C to stop)", flush=True)
     print(f"parley: {_writes(app.state.parley)}", flush=True)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))

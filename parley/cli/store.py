@@ -84,10 +84,11 @@ def _settings(args: argparse.Namespace, **overrides: dict[str, Any]) -> Settings
     return load_settings(getattr(args, "settings", None), **overrides)
 
 
-def _open(args: argparse.Namespace, settings: Settings | None = None) -> Any:
+def _open(args: argparse.Namespace, settings: Settings | None = None, *, reading: bool = True) -> Any:
+    """The store of ``--db``; a command that only reads opens a file it may not write read-only."""
     from parley.store import open_store
 
-    return open_store(args.db, settings or _settings(args))
+    return open_store(args.db, settings or _settings(args), reading=reading)
 
 
 def _print_json(data: Any) -> None:
@@ -146,7 +147,7 @@ def _ingest(args: argparse.Namespace) -> int:
             else:
                 yield item
 
-    with _open(args, settings) as store:
+    with _open(args, settings, reading=False) as store:
         for result in take_in_many(
             store, articles(), extractor, process=args.process, settings=settings, registry=registry
         ):
@@ -165,7 +166,7 @@ def _ingest(args: argparse.Namespace) -> int:
 def _delete(args: argparse.Namespace) -> int:
     from parley.flow import delete_article
 
-    with _open(args) as store:
+    with _open(args, reading=False) as store:
         deleted = delete_article(store, args.article_id)
     promoted = f", article {deleted.story_first} now leads its story" if deleted.story_first else ""
     print(f"deleted article {deleted.article_id} (process {deleted.process or '-'}):"
