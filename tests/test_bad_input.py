@@ -233,3 +233,56 @@ def test_a_directory_with_a_pipe_and_symlink_loops_reads_its_files(tmp_path: Pat
     assert [type(i) for i in items] == [Article, InputProblem, InputProblem, Article]
     assert [i.source for i in items[1:3]] == [str(tmp_path / "b-pipe.txt"), str(tmp_path / "c-self.txt")]
     assert "named pipe" in items[1].message and "back to itself" in items[2].message
+
+
+# -- text made safe at the edge -----------------------------------------------------------------
+
+UNSAFE_ROWS = (
+    b'{"id": "surrogate", "text": "'
+    + GOOD.strip().encode()
+    + b' \\ud800 Talks went on.", "title": "A \\udfff"}\n'
+    b'{"id": "nul", "text": "' + GOOD.strip().encode() + b' \\u0000 and \\u001b[31m escape."}\n'
+    b'{"id": "good", "text": "' + GOOD.strip().encode() + b'"}\n'
+)
+
+
+def test_jsonl_rows_with_lone_surrogates_and_controls_are_read_with_replacements(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(UNSAFE_ROWS)
+    articles = list(read_sources([str(path)], SETTINGS))
+    assert [a.id for a in articles if isinstance(a, Article)] == ["surrogate", "nul", "good"]
+    surrogate, nul, _ = articles
+    assert isinstance(surrogate, Article) and isinstance(nul, Article)
+    assert surrogate.text.endswith(" \ufffd Talks went on.") and surrogate.title == "A \ufffd"
+    assert nul.text.endswith(" \ufffd and \ufffd[31m escape.")
+    for article in articles:
+        article.text.encode("utf-8")  # storable as UTF-8: nothing left to fail later
+
+
+def test_a_feed_with_references_to_impossible_characters_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "wire.rss"
+    path.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+        f"<item><title>Truce &#55296; talks</title><description>{GOOD.strip()} &#xD800; &#0; &#1114112; "
+        "Both sides said the halt would be monitored.</description></item>"
+        f"<item><title>More</title><description>{GOOD.strip()} Observers will report weekly.</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    items = list(read_sources([str(path)], SETTINGS))
+    assert [type(i) for i in items] == [Article, Article]
+    first = items[0]
+    assert isinstance(first, Article) and first.title == "Truce \ufffd talks"
+    assert "\ufffd \ufffd \ufffd Both sides" in first.text
+
+
+def test_parley_extract_keeps_offsets_exact_for_the_text_it_was_given() -> None:
+    import parley
+
+    text = f"{GOOD.strip()} \ud800 The foreign ministry said\x00 talks would go on.\x1b"
+    records = parley.extract(text)
+    assert records.statements
+    safe = text.replace("\ud800", "\ufffd").replace("\x00", "\ufffd").replace("\x1b", "\ufffd")
+    for statement in records.statements:
+        start, end = statement.span
+        assert 0 <= start < end <= len(safe)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from parley.errors import InputError
+from parley.errors import InputError, ParleyError
 from parley.files import open_output, write_output
 from parley.records import KINDS, Article, Records
 
@@ -82,6 +82,7 @@ def _date(value: str) -> str:
 
 def _extract(args: argparse.Namespace) -> int:
     from parley.extractor import Extractor
+    from parley.flow import extract_each
     from parley.ingest import read_sources
     from parley.settings import load_settings
 
@@ -104,8 +105,12 @@ def _extract(args: argparse.Namespace) -> int:
         first = next(items, None)
         if first is not None:  # the pipeline loads only once there is something to read
             extractor = Extractor(settings, actor_files=args.actors)
-            for article, records in extractor.extract_many(itertools.chain([first], items)):
+            extracted = extract_each(extractor, itertools.chain([first], items), settings.nlp.batch_size)
+            for article, records in extracted:
                 report.progress(article.source)
+                if isinstance(records, ParleyError):
+                    report.error(article.source, f"{records.message} [{records.code}]")
+                    continue
                 try:
                     replaced = output.write(records, article.source)
                 except BrokenPipeError:  # the reader of the stream went away (``| head``)

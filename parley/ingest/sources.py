@@ -300,9 +300,9 @@ class _Reader:
         )
         article_id = values.get("id") or f"{path.stem}#{row.line}"
         if "text" in values:
-            body = read_body(values["text"].encode("utf-8"), where, self.settings)
+            body = read_body(values["text"], where, self.settings)
         elif "html" in values:
-            body = read_body(values["html"].encode("utf-8"), where, self.settings, html=True, url=meta.url)
+            body = read_body(values["html"], where, self.settings, html=True, url=meta.url)
         elif "url" in values:
             yield from self._page(self.fetch(values["url"]), where, article_id, meta)
             return
@@ -337,6 +337,8 @@ def _guarded(source: str, items: Iterator[Article | InputProblem]) -> Iterator[A
         yield InputProblem.from_error(err, source)
     except OSError as err:
         yield InputProblem(source, f"cannot read: {_os_reason(err)}", InputError.code)
+    except Exception as err:  # a failure no reader foresaw still costs only this input, never the run
+        yield InputProblem(source, f"cannot read: {type(err).__name__}: {err}", InputError.code)
 
 
 def _os_reason(err: OSError) -> str:
