@@ -101,7 +101,6 @@ CASES = {
         "P202",
         "missing columns: a CSV batch needs a 'text', 'html' or 'url' column (found: title, body, published)",
     ),
-    "empty CSV": (_file("none.csv", b""), "P202", "empty CSV file"),
     "URL scheme": (lambda tmp_path, server, port: "file:///etc/passwd", "P201", "only http and https"),
     "named pipe": (
         lambda tmp_path, server, port: _fifo(tmp_path / "pipe.txt"),
@@ -286,3 +285,33 @@ def test_parley_extract_keeps_offsets_exact_for_the_text_it_was_given() -> None:
     for statement in records.statements:
         start, end = statement.span
         assert 0 <= start < end <= len(safe)
+
+
+# -- nothing to read ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("none.csv", b""),
+        ("header.csv", b"text,published\n"),
+        ("none.jsonl", b""),
+        ("blank.jsonl", b"\n \n\n"),
+    ],
+)
+def test_an_empty_batch_is_a_warning_that_there_is_nothing_to_read(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    (problem,) = list(read_sources([str(path)], SETTINGS))
+    assert isinstance(problem, InputProblem)
+    assert (problem.source, problem.severity, problem.code) == (str(path), "warning", "P202")
+    assert problem.message == "nothing to read: the batch file has no rows"
+
+
+def test_an_empty_directory_is_a_warning_that_there_is_nothing_to_read(tmp_path: Path) -> None:
+    (tmp_path / ".hidden").write_text(GOOD, encoding="utf-8")
+    (problem,) = list(read_sources([str(tmp_path)], SETTINGS))
+    assert isinstance(problem, InputProblem) and problem.severity == "warning"
+    assert problem.message == "nothing to read: the directory holds no files"

@@ -92,3 +92,21 @@ def test_the_api_answers_a_surrogate_and_an_overlong_text_without_a_500(
 
         after = client.post("/api/articles", json={"text": GOOD.replace("Tuesday", "Friday")}, headers=auth)
         assert after.status_code == 201, after.text
+
+
+@pytest.mark.parametrize("name", ["empty.jsonl", "empty.csv"])
+def test_an_empty_batch_exits_0_with_nothing_to_read_in_extract_and_ingest(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = tmp_path / name
+    batch.write_bytes(b"")
+    for argv in (
+        ["extract", str(batch), "--out", str(tmp_path / "out")],
+        ["extract", str(batch), "--jsonl"],
+        ["ingest", "--db", str(tmp_path / "parley.db"), str(batch)],
+    ):
+        code = main(argv)
+        out, err = capsys.readouterr()
+        assert code == 0, (argv, err)
+        assert f"parley: {batch}: warning: nothing to read: the batch file has no rows [P202]" in err
+        assert "Traceback" not in err

@@ -3,8 +3,8 @@
 ``extract`` reads its inputs with :func:`parley.ingest.read_sources` (files, directories, ``-``,
 URLs, feeds, batches; per-file ``NAME.meta.json`` sidecars), runs them through one
 :class:`~parley.extractor.Extractor` and writes ``DIR/<id>.json`` each (or one JSONL stream). Every
-input problem is one line on stderr and the batch goes on; the exit code is 1 only when no input
-could be read. ``eval`` prints what ``shared/eval/score.py`` prints, from :mod:`parley.evaluate`.
+input problem is one line on stderr and the batch goes on; the exit code is 1 only when inputs
+failed and none could be read (an empty batch, with nothing to read, exits 0). ``eval`` prints what ``shared/eval/score.py`` prints, from :mod:`parley.evaluate`.
 """
 
 from __future__ import annotations
@@ -127,7 +127,8 @@ def _extract(args: argparse.Namespace) -> int:
         output.close(complete)
         report.close()
     report.summary(time.perf_counter() - started)
-    return 0 if report.articles else 1
+    # 1 when inputs failed and none could be read; a run with nothing to read (an empty batch) is 0.
+    return 1 if report.severities["error"] and not report.articles else 0
 
 
 class _Report:

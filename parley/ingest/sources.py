@@ -41,6 +41,8 @@ _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _FEED_SUFFIXES = (".rss", ".atom", ".xml")
 _JSONL_SUFFIXES = (".jsonl", ".ndjson")
 SIDECAR_SUFFIX = ".meta.json"
+#: How a source with no article in it (an empty batch or directory) is reported: a warning, not an error.
+NOTHING_TO_READ = "nothing to read"
 
 
 @dataclass
@@ -189,6 +191,11 @@ class _Reader:
         except OSError as err:
             yield InputProblem(str(path), f"cannot list the directory: {_os_reason(err)}", InputError.code)
             return
+        if not any(not e.name.startswith(".") and not e.name.endswith(SIDECAR_SUFFIX) for e in ordered):
+            yield InputProblem(
+                str(path), NOTHING_TO_READ + ": the directory holds no files", InputError.code, "warning"
+            )
+            return
         for entry in ordered:
             if entry.name.startswith(".") or entry.name.endswith(SIDECAR_SUFFIX):
                 continue
@@ -282,9 +289,15 @@ class _Reader:
     def _rows(self, path: Path, rows: Iterator[Row]) -> Iterator[Article | InputProblem]:
         # The rows are read inside the guard: a missing CSV column ends this file, not the batch.
         def each() -> Iterator[Article | InputProblem]:
+            empty = True
             for row in rows:
+                empty = False
                 where = f"{path}:{row.line}"
                 yield from _guarded(where, self._row(row, path, where))
+            if empty:
+                yield InputProblem(
+                    str(path), NOTHING_TO_READ + ": the batch file has no rows", FeedError.code, "warning"
+                )
 
         yield from _guarded(str(path), each())
 
