@@ -16,12 +16,17 @@ from __future__ import annotations
 import errno
 import io
 import os
+import re
 import secrets
 import socket
 import stat
 import sys
 from types import TracebackType
 from typing import IO, Any
+
+#: Names of descriptors this process inherited: replacing what they resolve to (a log file opened
+#: for appending) would be wrong, reopening them would truncate; they are written through a copy.
+_INHERITED = re.compile(r"/dev/(stdout|stderr)|/dev/fd/(\d+)|/proc/self/fd/(\d+)")
 
 #: What a file type is called in messages, by ``stat.S_IFMT`` value.
 _KINDS = {
@@ -90,11 +95,17 @@ def open_output(target: str | os.PathLike[str], *, binary: bool = False) -> Outp
     name = os.fspath(target)
     if name == "-":
         return Output(sys.stdout.buffer if binary else sys.stdout, name, None, owned=False)
-    path = os.path.realpath(name)
+    inherited = _INHERITED.fullmatch(name)
+    if inherited:  # /dev/stdout, /dev/fd/N: the descriptor as the shell opened it (append, pipe...)
+        which = inherited.group(1)
+        number = {"stdout": 1, "stderr": 2}[which] if which else int(inherited.group(2) or inherited.group(3))
+        fd = os.dup(number)
+        return Output(_text(os.fdopen(fd, "wb"), binary), name, None, owned=True)
     try:
-        found: os.stat_result | None = os.stat(path)
+        found: os.stat_result | None = os.stat(name)
     except FileNotFoundError:
         found = None
+    path = os.path.realpath(name)
     if found is not None and stat.S_ISDIR(found.st_mode):
         raise IsADirectoryError(21, "is a directory", name)
     if found is not None and stat.S_ISSOCK(found.st_mode):

@@ -165,3 +165,19 @@ def test_the_actor_cache_is_written_with_the_umask_mode(
     assert json.loads(cache.read_text(encoding="utf-8")) == {"people.yaml": []}
     assert _mode(cache) == umask_027
     assert [p.name for p in (tmp_path / "cache").iterdir()] == ["actors-0123.json"]
+
+
+def test_dev_stdout_as_out_writes_through_the_shells_descriptor(tmp_path: Path) -> None:
+    """``--out /dev/stdout >> log`` appends to the log; the log is never replaced or truncated."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "parley.db"
+    open_store(str(db)).close()
+    log = tmp_path / "log.txt"
+    log.write_text("kept\n", encoding="utf-8")
+    inode = log.stat().st_ino
+    command = f"{sys.executable} -m parley export --db {db} --format json --table articles --out /dev/stdout >> {log}"
+    subprocess.run(["sh", "-c", command], check=True, capture_output=True, timeout=120)
+    assert log.read_text(encoding="utf-8") == "kept\n[\n]\n"
+    assert log.stat().st_ino == inode
