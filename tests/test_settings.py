@@ -157,4 +157,4 @@ def test_serve_refuses_a_port_out_of_range(capsys: pytest.CaptureFixture[str]) -
     with pytest.raises(SystemExit) as exit_info:
         main(["serve", "--port", "70000"])
     assert exit_info.value.code == 2
-    assert "70000 is out of range: a port is between 0 and 65535" in capsys.readouterr().err
+    assert "70000 is out of range: a port is from 0 to 65,535" in capsys.readouterr().err

@@ -6,6 +6,7 @@ import argparse
 import socket
 from typing import TYPE_CHECKING
 
+from parley.cli.types import int_in
 from parley.settings import load_settings
 
 if TYPE_CHECKING:  # the web stack is imported when serving, not for every parley command
@@ -35,15 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 _BACKLOG = 2048
 
 
-def _port(value: str) -> int:
-    """An argparse type: a TCP port number, 0 to 65535."""
-    try:
-        port = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
-    if not 0 <= port <= 65_535:
-        raise argparse.ArgumentTypeError(f"{port} is out of range: a port is between 0 and 65535")
-    return port
+_port = int_in(0, 65_535, "a port")
 
 
 def listen(host: str, port: int) -> socket.socket:

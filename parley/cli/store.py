@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 from typing import Any
 
+from parley.cli.types import int_in
 from parley.settings import Settings, load_settings
 
 _DB_HELP = (
@@ -43,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = command(
         "delete", _delete, "delete an article and all read from it; the facts it supported are recomputed"
     )
-    p.add_argument("article_id", type=int, metavar="ARTICLE_ID")
+    p.add_argument("article_id", type=_row_id, metavar="ARTICLE_ID")
 
     p = command("board", _board, "the state of a negotiation: positions, commitments, conflicts, deadlines")
     dated(p)
@@ -60,12 +61,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("sources", _sources, "every article and sentence behind a fact")
-    p.add_argument("fact_id", type=int, metavar="FACT_ID")
+    p.add_argument("fact_id", type=_row_id, metavar="FACT_ID")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("search", _search, 'full-text search over articles and statements ("quoted phrase")')
     p.add_argument("query", metavar="QUERY")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=_limit, default=20, help="at most this many hits (1 to 10,000)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("stats", _stats, "counts of articles, outlets, statements, records and facts")
@@ -78,6 +79,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--table", default="facts", choices=EXPORT_TABLES)
     p.add_argument("--out", metavar="FILE", help="output file (default: standard output)")
     dated(p)
+
+
+_row_id = int_in(1, 2**63 - 1, "an id")
+_limit = int_in(1, 10_000, "a limit")
 
 
 def _settings(args: argparse.Namespace, **overrides: dict[str, Any]) -> Settings:
