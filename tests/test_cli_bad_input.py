@@ -110,3 +110,17 @@ def test_an_empty_batch_exits_0_with_nothing_to_read_in_extract_and_ingest(
         assert code == 0, (argv, err)
         assert f"parley: {batch}: warning: nothing to read: the batch file has no rows [P202]" in err
         assert "Traceback" not in err
+
+
+def test_the_api_reads_a_single_paragraph_fragment(
+    db_copy: Path, extractor: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARLEY_TOKEN", "t0ken")
+    paragraph = " ".join([GOOD.strip()] * 12)  # about 2 kB in one <p>, which trafilatura alone refuses
+    with client_for(db_copy, extractor) as client:
+        response = client.post(
+            "/api/articles", json={"html": f"<p>{paragraph}</p>"}, headers={"Authorization": "Bearer t0ken"}
+        )
+        assert response.status_code == 201, response.text
+        link = response.json()["results"][0]["link"].replace("/articles", "/api/articles")
+        assert client.get(link).json()["article"]["text"].strip() == paragraph
