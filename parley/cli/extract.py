@@ -4,7 +4,8 @@
 URLs, feeds, batches; per-file ``NAME.meta.json`` sidecars), runs them through one
 :class:`~parley.extractor.Extractor` and writes ``DIR/<id>.json`` each (or one JSONL stream). Every
 input problem is one line on stderr and the batch goes on; the exit code is 1 only when inputs
-failed and none could be read (an empty batch, with nothing to read, exits 0). ``eval`` prints what ``shared/eval/score.py`` prints, from :mod:`parley.evaluate`.
+failed and none could be read (an empty batch, with nothing to read, exits 0). ``eval`` prints what
+``shared/eval/score.py`` prints, from :mod:`parley.evaluate`.
 """
 
 from __future__ import annotations
