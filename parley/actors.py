@@ -50,7 +50,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from parley.errors import ActorDataError
-from parley.files import write_output
+from parley.files import source_problem, write_output
 
 ACTORS_DIR = Path(__file__).parent / "data" / "actors"
 
@@ -320,7 +320,10 @@ class _Entry:
 
 
 def _read_text(path: Path) -> str:
-    """The text of an actor file; a missing or unreadable file → ActorDataError."""
+    """The text of an actor file; a missing or unreadable file (or a FIFO, a device) → ActorDataError."""
+    problem = source_problem(path)
+    if problem:
+        raise ActorDataError(f"cannot read actor file: {problem}", source=str(path))
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:

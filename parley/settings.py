@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from parley.errors import SettingsError
+from parley.files import source_problem
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULTS_FILE = DATA_DIR / "settings.toml"
@@ -162,6 +163,9 @@ def load_settings(path: str | Path | None = None, **overrides: dict[str, Any]) -
     }
     user = path or os.environ.get("PARLEY_SETTINGS")
     if user:
+        problem = source_problem(user)
+        if problem:  # a FIFO would wait for a writer, a device would never end
+            raise SettingsError(f"cannot read settings: {problem}", source=str(user))
         try:
             loaded = tomllib.loads(Path(user).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

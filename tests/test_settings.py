@@ -158,3 +158,12 @@ def test_serve_refuses_a_port_out_of_range(capsys: pytest.CaptureFixture[str]) -
         main(["serve", "--port", "70000"])
     assert exit_info.value.code == 2
     assert "70000 is out of range: a port is from 0 to 65,535" in capsys.readouterr().err
+
+
+def test_a_fifo_as_settings_file_is_refused_without_waiting(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "settings.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(SettingsError, match="a named pipe"):
+        load_settings(fifo)
