@@ -50,6 +50,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from parley.errors import ActorDataError
+from parley.files import source_problem, write_output
 
 ACTORS_DIR = Path(__file__).parent / "data" / "actors"
 
@@ -319,7 +320,10 @@ class _Entry:
 
 
 def _read_text(path: Path) -> str:
-    """The text of an actor file; a missing or unreadable file → ActorDataError."""
+    """The text of an actor file; a missing or unreadable file (or a FIFO, a device) → ActorDataError."""
+    problem = source_problem(path)
+    if problem:
+        raise ActorDataError(f"cannot read actor file: {problem}", source=str(path))
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -394,9 +398,7 @@ def write_cache(cache: Path, data: Any) -> None:
     costs the next start-up the work the cache saves."""
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(partial, cache)
+        write_output(cache, json.dumps(data))
         for stale in cache.parent.glob(cache.name.rsplit("-", 1)[0] + "-*.json"):
             if stale != cache:
                 stale.unlink(missing_ok=True)

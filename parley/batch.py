@@ -39,7 +39,8 @@ from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin, as_com
 
 from parley.actors import ActorRegistry
 from parley.errors import ClusterError, ExtractionError, ParleyError
-from parley.flow import commit, content_hash
+from parley.files import is_regular
+from parley.flow import commit, content_hash, extract_each
 from parley.ingest import InputProblem, read_sources
 from parley.ingest.sources import SIDECAR_SUFFIX
 from parley.records import Article, Records
@@ -137,19 +138,13 @@ class ExtractorPlugin(WorkerPlugin):
     def extract(self, articles: list[Article]) -> list[Outcome]:
         """The records of each article; an article that fails is retried alone and reported."""
         with self._lock:
-            try:
-                return list(self._extractor.extract_many(articles))
-            except Exception:  # one bad article must not cost the chunk: redo them one by one
-                return [self._extract_one(article) for article in articles]
-
-    def _extract_one(self, article: Article) -> Outcome:
-        try:
-            return article, self._extractor.extract(article)
-        except ParleyError as err:
-            return article, InputProblem.from_error(err, article.source)
-        except Exception as exc:
-            message = f"extraction failed: {type(exc).__name__}: {exc}"
-            return article, InputProblem(article.source, message, ExtractionError.code)
+            return [
+                (
+                    article,
+                    InputProblem.from_error(got, article.source) if isinstance(got, ParleyError) else got,
+                )
+                for article, got in extract_each(self._extractor, articles, len(articles) or 1)
+            ]
 
 
 def extract_chunk(plugin_name: str, articles: list[Article]) -> list[Outcome]:
@@ -185,8 +180,8 @@ def estimate_total(sources: Iterable[str]) -> int | None:
 
 def _count_file(path: Path) -> int:
     suffix = path.suffix.lower()
-    if suffix not in (".jsonl", ".ndjson", ".csv"):
-        return 1
+    if suffix not in (".jsonl", ".ndjson", ".csv") or not is_regular(path):
+        return 1  # a FIFO is never opened here: that would wait for a writer
     try:
         with path.open("rb") as stream:
             lines = sum(1 for line in stream if line.strip())

@@ -33,6 +33,12 @@ class NotEnglishWarning(ParleyError):
     code = "P101"
 
 
+class OutputError(ParleyError):
+    """A file or stream parley was asked to write cannot be written (missing directory, full disk...)."""
+
+    code = "P102"
+
+
 class FetchError(ParleyError):
     """A URL could not be fetched (unreachable, HTTP error, too large, timed out)."""
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from parley import analysis
-from parley.errors import InputError
+from parley.errors import InputError, OutputError
+from parley.files import open_output
 from parley.store import Store
 
 FORMATS = ("json", "ndjson", "csv", "parquet")
@@ -48,19 +49,26 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def write(data: Iterable[dict[str, Any]], fmt: str, out: str | Path | IO[str] | None = None) -> int:
-    """Write rows in ``fmt`` to ``out`` (a path, an open text file, or stdout); return how many.
+    """Write rows in ``fmt`` to ``out`` (a path, ``-`` or None for stdout, or an open file); return
+    how many. A path is written by the rules of :func:`parley.files.open_output` (a regular file is
+    replaced only once complete; a device or FIFO is written as it is).
 
-    Parquet needs a path. CSV columns are those of the first row plus any new ones met later.
+    Parquet is binary: it needs a path, ``-`` or a binary file. CSV columns are those of the first
+    row plus any new ones met later.
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}", source="--format")
-    if fmt == "parquet":
-        if out is None or not isinstance(out, str | Path):
-            raise InputError("Parquet is binary: give a file with --out", source="--format parquet")
-        return _parquet(data, Path(out))
+    if fmt == "parquet" and out is None:
+        raise InputError("Parquet is binary: give a file (or '-') with --out", source="--format parquet")
     if isinstance(out, str | Path):
-        with open(out, "w", encoding="utf-8", newline="") as handle:
-            return write(data, fmt, handle)
+        try:
+            with open_output(out, binary=fmt == "parquet") as output:
+                return write(data, fmt, output.handle)
+        except OSError as err:
+            reason = err.strerror.lower() if err.strerror else str(err)
+            raise OutputError(f"cannot write: {reason}", source=str(out)) from None
+    if fmt == "parquet":
+        return _parquet(data, out)  # type: ignore[arg-type]
     handle = out or sys.stdout
     if fmt == "csv":
         return _csv(data, handle)
@@ -90,7 +98,7 @@ def _csv(data: Iterable[dict[str, Any]], handle: IO[str]) -> int:
     return len(flat)
 
 
-def _parquet(data: Iterable[dict[str, Any]], path: Path) -> int:
+def _parquet(data: Iterable[dict[str, Any]], handle: IO[bytes]) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -99,7 +107,7 @@ def _parquet(data: Iterable[dict[str, Any]], path: Path) -> int:
     for row in flat:
         columns.update(dict.fromkeys(row))
     table = pa.Table.from_pylist([{c: row.get(c) for c in columns} for row in flat]) if flat else pa.table({})
-    pq.write_table(table, path)
+    pq.write_table(table, handle)
     return len(flat)
 
 

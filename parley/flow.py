@@ -32,7 +32,7 @@ from typing import Any, Protocol
 
 from parley import consolidate, dates
 from parley.actors import ActorRegistry
-from parley.errors import ParleyError
+from parley.errors import ExtractionError, ParleyError
 from parley.records import RECORD_KINDS, Article, Records
 from parley.settings import Settings, load_settings
 from parley.store import Store
@@ -134,10 +134,9 @@ def take_in(
     found = store.article_by_hash(content_hash(article.text))
     if found:
         return _exists(article, found)
-    try:
-        records = extractor.extract(article)
-    except ParleyError as exc:
-        return TakeIn(source=article.source, status="failed", message=str(exc))
+    records = extract_one(extractor, article)
+    if isinstance(records, ParleyError):
+        return TakeIn(source=article.source, status="failed", message=str(records))
     return commit(store, article, records, process=process, settings=settings, registry=registry)
 
 
@@ -152,29 +151,54 @@ def take_in_many(
 ) -> Iterator[TakeIn]:
     """``take_in`` for many articles, extracting new ones in batches (``nlp.pipe`` is faster so).
 
-    Articles already stored are skipped before extraction. If extracting a batch fails on a bad
-    article, that batch is redone one article at a time, so only the bad one fails.
+    Articles already stored are skipped before extraction; an article whose extraction fails is
+    one ``failed`` result and the others are stored (see :func:`extract_each`).
     """
     settings = settings or load_settings()
+    size = batch_size or settings.nlp.batch_size
     pending = iter(articles)
-    while batch := list(islice(pending, batch_size or settings.nlp.batch_size)):
+    while batch := list(islice(pending, size)):
         stored = [store.article_by_hash(content_hash(a.text)) for a in batch]
         fresh = [a for a, found in zip(batch, stored, strict=True) if not found]
-        try:
-            extracted = iter([records for _, records in extractor.extract_many(fresh)])
-        except ParleyError:
-            extracted = None  # redo the batch one article at a time below
+        extracted = extract_each(extractor, fresh, size)
         for article, found in zip(batch, stored, strict=True):
             if found:
                 yield _exists(article, found)
-            elif extracted is None:
-                yield take_in(
-                    store, article, extractor, process=process, settings=settings, registry=registry
-                )
+                continue
+            _, records = next(extracted)
+            if isinstance(records, ParleyError):
+                yield TakeIn(source=article.source, status="failed", message=str(records))
             else:
-                yield commit(
-                    store, article, next(extracted), process=process, settings=settings, registry=registry
-                )
+                yield commit(store, article, records, process=process, settings=settings, registry=registry)
+
+
+def extract_each(
+    extractor: Extracting, articles: Iterable[Article], batch_size: int
+) -> Iterator[tuple[Article, Records | ParleyError]]:
+    """Each article with its records, or with the error its extraction raised, in order.
+
+    Articles are extracted ``batch_size`` at a time (``nlp.pipe``); a batch that fails is redone one
+    article at a time, so that one bad article (a text spaCy refuses, a bug it triggers) fails alone
+    and the run goes on. Every command that extracts goes through here or :func:`extract_one`.
+    """
+    pending = iter(articles)
+    while batch := list(islice(pending, batch_size)):
+        try:
+            done: list[tuple[Article, Records | ParleyError]] = list(extractor.extract_many(batch))
+        except Exception:  # which article failed is unknown: each one alone tells
+            done = [(article, extract_one(extractor, article)) for article in batch]
+        yield from done
+
+
+def extract_one(extractor: Extracting, article: Article) -> Records | ParleyError:
+    """The article's records, or the error extracting them raised (anything else than a
+    :class:`ParleyError` becomes an :class:`ExtractionError` naming the article)."""
+    try:
+        return extractor.extract(article)
+    except ParleyError as err:
+        return err
+    except Exception as exc:
+        return ExtractionError(f"extraction failed: {type(exc).__name__}: {exc}", source=article.source)
 
 
 def commit(

@@ -9,6 +9,7 @@ ignores and the store, the board and the web page use.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -41,9 +42,27 @@ RECORD_KINDS: tuple[str, ...] = ("commitments", "proposals", "positions", "threa
 KINDS: tuple[str, ...] = ("statements", *RECORD_KINDS)
 
 
+#: Code points no stored text may hold, each replaced by U+FFFD: lone surrogates (JSON "\\ud800",
+#: HTML "&#55296;") cannot be encoded as UTF-8 at all, NUL cannot be stored in PostgreSQL, and the
+#: other C0 controls (ESC, backspace...) would act on a terminal that prints the text. Tab, the line
+#: breaks, vertical tab and form feed stay: they are text.
+_UNSAFE = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def safe_text(text: str) -> str:
+    """``text`` with every unsafe code point replaced by U+FFFD, one for one: the length and every
+    offset stay the same, so records index the stored text exactly."""
+    return _UNSAFE.sub(REPLACEMENT, text) if _UNSAFE.search(text) else text
+
+
 @dataclass
 class Article:
-    """An article as it enters parley: its text and what is known about it."""
+    """An article as it enters parley: its text and what is known about it.
+
+    Every text field is made safe on creation (:func:`safe_text`), whoever builds the article (a
+    reader, the web API, ``parley.extract``): this is the one edge all input passes.
+    """
 
     text: str
     source: str  # where it came from (a path, a URL, "stdin", "batch.jsonl#12"), for messages
@@ -52,6 +71,12 @@ class Article:
     outlet: str | None = None  # "outlet:slug"
     url: str | None = None
     title: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("text", "source", "id", "published", "outlet", "url", "title"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, safe_text(value))
 
 
 @dataclass

@@ -5,6 +5,8 @@ Every case is read between two good articles in the same ``read_sources`` call.
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -99,9 +101,41 @@ CASES = {
         "P202",
         "missing columns: a CSV batch needs a 'text', 'html' or 'url' column (found: title, body, published)",
     ),
-    "empty CSV": (_file("none.csv", b""), "P202", "empty CSV file"),
     "URL scheme": (lambda tmp_path, server, port: "file:///etc/passwd", "P201", "only http and https"),
+    "named pipe": (
+        lambda tmp_path, server, port: _fifo(tmp_path / "pipe.txt"),
+        "P100",
+        "a named pipe (FIFO)",
+    ),
+    "character device": (lambda tmp_path, server, port: "/dev/null", "P100", "a character device"),
+    "socket": (lambda tmp_path, server, port: _socket(tmp_path / "sock.txt"), "P100", "a socket"),
+    "self-pointing symlink": (
+        lambda tmp_path, server, port: _symlink(tmp_path / "self.txt", "self.txt"),
+        "P100",
+        "a symbolic link that points (through others) back to itself",
+    ),
+    "symlink loop": (
+        lambda tmp_path, server, port: _symlink(tmp_path / "a.txt", _symlink(tmp_path / "b.txt", "a.txt")),
+        "P100",
+        "back to itself",
+    ),
 }
+
+
+def _fifo(path: Path) -> str:
+    os.mkfifo(path)
+    return str(path)
+
+
+def _socket(path: Path) -> str:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+        listener.bind(str(path))  # the socket file outlives the socket
+    return str(path)
+
+
+def _symlink(path: Path, target: str) -> str:
+    os.symlink(target, path)
+    return str(path)
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -185,3 +219,99 @@ def test_read_text_raises_input_errors_naming_the_source() -> None:
         read_text(b"", "upload", SETTINGS)
     with pytest.raises(InputError, match="too large"):
         read_text(b"x" * 101, "upload", load_settings(input={"max_bytes": 100}))
+
+
+def test_a_directory_with_a_pipe_and_symlink_loops_reads_its_files(tmp_path: Path) -> None:
+    """Nothing in a directory that is not a regular file blocks the run or ends it."""
+    (tmp_path / "a-first.txt").write_text(GOOD, encoding="utf-8")
+    _fifo(tmp_path / "b-pipe.txt")
+    _symlink(tmp_path / "c-self.txt", "c-self.txt")
+    _symlink(tmp_path / "d-up", ".")  # a link to a directory is not followed
+    (tmp_path / "e-last.txt").write_text(GOOD, encoding="utf-8")
+    items = list(read_sources([str(tmp_path)], SETTINGS))
+    assert [type(i) for i in items] == [Article, InputProblem, InputProblem, Article]
+    assert [i.source for i in items[1:3]] == [str(tmp_path / "b-pipe.txt"), str(tmp_path / "c-self.txt")]
+    assert "named pipe" in items[1].message and "back to itself" in items[2].message
+
+
+# -- text made safe at the edge -----------------------------------------------------------------
+
+UNSAFE_ROWS = (
+    b'{"id": "surrogate", "text": "'
+    + GOOD.strip().encode()
+    + b' \\ud800 Talks went on.", "title": "A \\udfff"}\n'
+    b'{"id": "nul", "text": "' + GOOD.strip().encode() + b' \\u0000 and \\u001b[31m escape."}\n'
+    b'{"id": "good", "text": "' + GOOD.strip().encode() + b'"}\n'
+)
+
+
+def test_jsonl_rows_with_lone_surrogates_and_controls_are_read_with_replacements(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(UNSAFE_ROWS)
+    articles = list(read_sources([str(path)], SETTINGS))
+    assert [a.id for a in articles if isinstance(a, Article)] == ["surrogate", "nul", "good"]
+    surrogate, nul, _ = articles
+    assert isinstance(surrogate, Article) and isinstance(nul, Article)
+    assert surrogate.text.endswith(" \ufffd Talks went on.") and surrogate.title == "A \ufffd"
+    assert nul.text.endswith(" \ufffd and \ufffd[31m escape.")
+    for article in articles:
+        article.text.encode("utf-8")  # storable as UTF-8: nothing left to fail later
+
+
+def test_a_feed_with_references_to_impossible_characters_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "wire.rss"
+    path.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+        f"<item><title>Truce &#55296; talks</title><description>{GOOD.strip()} &#xD800; &#0; &#1114112; "
+        "Both sides said the halt would be monitored.</description></item>"
+        f"<item><title>More</title><description>{GOOD.strip()} Observers will report weekly.</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    items = list(read_sources([str(path)], SETTINGS))
+    assert [type(i) for i in items] == [Article, Article]
+    first = items[0]
+    assert isinstance(first, Article) and first.title == "Truce \ufffd talks"
+    assert "\ufffd \ufffd \ufffd Both sides" in first.text
+
+
+def test_parley_extract_keeps_offsets_exact_for_the_text_it_was_given() -> None:
+    import parley
+
+    text = f"{GOOD.strip()} \ud800 The foreign ministry said\x00 talks would go on.\x1b"
+    records = parley.extract(text)
+    assert records.statements
+    safe = text.replace("\ud800", "\ufffd").replace("\x00", "\ufffd").replace("\x1b", "\ufffd")
+    for statement in records.statements:
+        start, end = statement.span
+        assert 0 <= start < end <= len(safe)
+
+
+# -- nothing to read ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("none.csv", b""),
+        ("header.csv", b"text,published\n"),
+        ("none.jsonl", b""),
+        ("blank.jsonl", b"\n \n\n"),
+    ],
+)
+def test_an_empty_batch_is_a_warning_that_there_is_nothing_to_read(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    (problem,) = list(read_sources([str(path)], SETTINGS))
+    assert isinstance(problem, InputProblem)
+    assert (problem.source, problem.severity, problem.code) == (str(path), "warning", "P202")
+    assert problem.message == "nothing to read: the batch file has no rows"
+
+
+def test_an_empty_directory_is_a_warning_that_there_is_nothing_to_read(tmp_path: Path) -> None:
+    (tmp_path / ".hidden").write_text(GOOD, encoding="utf-8")
+    (problem,) = list(read_sources([str(tmp_path)], SETTINGS))
+    assert isinstance(problem, InputProblem) and problem.severity == "warning"
+    assert problem.message == "nothing to read: the directory holds no files"

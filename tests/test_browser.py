@@ -159,3 +159,33 @@ def test_api_docs_work_offline(watched: Watched, server: LiveServer) -> None:
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("parley")
     expect(page.locator(".opblock-summary-path", has_text="/api/board")).not_to_have_count(0)
     assert watched.elsewhere == []
+
+
+#: Markup that runs a script wherever it is put into a page unescaped (element, attribute, URL, JS string).
+XSS_PAYLOADS = [
+    "<script>alert('p1')</script>",
+    "\"><img src=x onerror=alert('p2')>",
+    "'><svg onload=alert('p3')>",
+    "javascript:alert('p4')",
+    "</title><script>alert('p5')</script>",
+    "';alert('p6');//",
+]
+
+
+def test_markup_in_titles_outlets_and_parameters_never_runs(watched: Watched, server: LiveServer) -> None:
+    """Payloads stored as an article's title, outlet and process, and sent in every page's query
+    parameters, show as text: no dialog opens on any page."""
+    page = watched.page
+    for i, payload in enumerate(XSS_PAYLOADS):
+        body = {"text": XSS_TEXT + f" Round {i}.", "title": payload, "outlet": payload, "process": payload}
+        response = httpx.post(f"{server.url}/api/articles", json=body, headers={"Authorization": f"Bearer {TOKEN}"},
+                              timeout=120)  # fmt: skip
+        assert response.status_code in (201, 422), response.text
+        if response.status_code == 201:
+            page.goto(server.url + response.json()["results"][0]["link"])
+        for path, param in [("/search", "q"), ("/board", "process"), ("/timeline", "process"), ("/articles", "outlet"),
+                            ("/actors", "q"), ("/board", "as_of")]:  # fmt: skip
+            page.goto(server.url + path + "?" + str(httpx.QueryParams({param: payload})))
+    for path in ["/articles", "/board", "/timeline"]:
+        page.goto(server.url + path)
+    assert watched.dialogs == [] and watched.elsewhere == []

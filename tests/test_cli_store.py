@@ -182,7 +182,7 @@ def test_export_in_every_format(seeded: str, tmp_path: Path, capsys: pytest.Capt
         code == 0 and table.num_rows == 18 and {"kind", "status", "corroboration"} <= set(table.column_names)
     )
     code, _, err = run(capsys, "export", "--format", "parquet", "--db", seeded)
-    assert code == 1 and "give a file with --out" in err
+    assert code == 1 and "give a file (or '-') with --out" in err
     target = tmp_path / "timeline.csv"
     code, _, _ = run(
         capsys, "export", "--format", "csv", "--table", "timeline", "--out", str(target), "--db", seeded

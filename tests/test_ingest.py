@@ -342,3 +342,37 @@ def test_a_large_batch_is_streamed_not_loaded(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert [a.id for a in first if isinstance(a, Article)] == ["big#1", "big#2", "big#3"]
     assert peak < 2_000_000  # a few rows in memory, not the 20 MB file
+
+
+# -- fragments and plain descriptions (trafilatura finds no article in them alone) ---------------
+
+#: About 3 kB of prose in one block, as a single-paragraph fragment carries it.
+ONE_BLOCK = " ".join([ENGLISH.strip()] * 14)
+
+
+@pytest.mark.parametrize("tag", ["p", "div"])
+def test_a_single_block_html_fragment_is_read(tag: str, tmp_path: Path) -> None:
+    fragment = f"<{tag}>{ONE_BLOCK}</{tag}>"
+    (tmp_path / "one.html").write_text(fragment, encoding="utf-8")
+    (tmp_path / "rows.jsonl").write_text(json.dumps({"id": "row", "html": fragment}) + "\n", encoding="utf-8")
+    articles, problems = read_all([str(tmp_path / "one.html"), str(tmp_path / "rows.jsonl")])
+    assert problems == []
+    assert [a.id for a in articles] == ["one", "row"]
+    for article in articles:
+        assert article.text.strip() == ONE_BLOCK and "<" not in article.text
+
+
+def test_plain_and_escaped_feed_descriptions_are_read(tmp_path: Path) -> None:
+    feed = tmp_path / "wire.rss"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+        f"<item><title>Plain</title><description>{ENGLISH.strip()} Talks &amp; more.</description></item>"
+        f"<item><title>Escaped</title><description>&lt;p&gt;{ENGLISH.strip()}&lt;/p&gt;</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    articles, problems = read_all([str(feed)])
+    assert problems == []
+    assert [a.title for a in articles] == ["Plain", "Escaped"]
+    assert articles[0].text.strip() == ENGLISH.strip() + " Talks & more."
+    assert articles[1].text.strip() == ENGLISH.strip()

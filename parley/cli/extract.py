@@ -3,8 +3,9 @@
 ``extract`` reads its inputs with :func:`parley.ingest.read_sources` (files, directories, ``-``,
 URLs, feeds, batches; per-file ``NAME.meta.json`` sidecars), runs them through one
 :class:`~parley.extractor.Extractor` and writes ``DIR/<id>.json`` each (or one JSONL stream). Every
-input problem is one line on stderr and the batch goes on; the exit code is 1 only when no input
-could be read. ``eval`` prints what ``shared/eval/score.py`` prints, from :mod:`parley.evaluate`.
+input problem is one line on stderr and the batch goes on; the exit code is 1 only when inputs
+failed and none could be read (an empty batch, with nothing to read, exits 0). ``eval`` prints what
+``shared/eval/score.py`` prints, from :mod:`parley.evaluate`.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ import itertools
 import json
 import os
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
-from parley.errors import InputError
+from parley.errors import InputError, ParleyError
+from parley.files import open_output, write_output
 from parley.records import KINDS, Article, Records
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ def _date(value: str) -> str:
 
 def _extract(args: argparse.Namespace) -> int:
     from parley.extractor import Extractor
+    from parley.flow import extract_each
     from parley.ingest import read_sources
     from parley.settings import load_settings
 
@@ -120,8 +122,12 @@ def _extract(args: argparse.Namespace) -> int:
         first = next(items, None)
         if first is not None:  # the pipeline loads only once there is something to read
             extractor = Extractor(settings, actor_files=args.actors)
-            for article, records in extractor.extract_many(itertools.chain([first], items)):
+            extracted = extract_each(extractor, itertools.chain([first], items), settings.nlp.batch_size)
+            for article, records in extracted:
                 report.progress(article.source)
+                if isinstance(records, ParleyError):
+                    report.error(article.source, f"{records.message} [{records.code}]")
+                    continue
                 try:
                     replaced = output.write(records, article.source)
                 except BrokenPipeError:  # the reader of the stream went away (``| head``)
@@ -138,7 +144,8 @@ def _extract(args: argparse.Namespace) -> int:
         output.close(complete)
         report.close()
     report.summary(time.perf_counter() - started)
-    return 0 if report.articles else 1
+    # 1 when inputs failed and none could be read; a run with nothing to read (an empty batch) is 0.
+    return 1 if report.severities["error"] and not report.articles else 0
 
 
 class _Report:
@@ -222,7 +229,7 @@ def _count(n: int, noun: str) -> str:
 
 
 class _DirectoryOutput:
-    """``DIR/<id>.json`` per article, each written atomically (a temporary file renamed over it)."""
+    """``DIR/<id>.json`` per article, each written atomically (see :func:`parley.files.open_output`)."""
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -232,7 +239,7 @@ class _DirectoryOutput:
     def write(self, records: Records, source: str) -> str | None:
         """Write the records; returns the earlier source whose output had the same name, if any."""
         name = records.document.id.translate(_UNSAFE_IN_NAME).lstrip(".") + ".json"
-        _atomic_write(self.folder / name, json.dumps(records.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        write_output(self.folder / name, json.dumps(records.to_dict(), ensure_ascii=False, indent=2) + "\n")
         replaced = self._written.get(name)
         self._written[name] = source
         return replaced
@@ -241,51 +248,30 @@ class _DirectoryOutput:
         """Nothing to finish: each file was complete when renamed into place."""
 
 
-def _atomic_write(target: Path, text: str) -> None:
-    """Write ``text`` to ``target`` so that readers see the old file or the whole new one."""
-    fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(partial, target)
-    except BaseException:
-        os.unlink(partial)
-        raise
-
-
 class _JsonlOutput:
-    """One records object per line, to stdout or to a file that appears only once complete."""
+    """One records object per line, to stdout (no file or ``-``), a device or FIFO as it is, or a
+    regular file that appears only once complete."""
 
     def __init__(self, out: str | None) -> None:
-        self.target = Path(out) if out else None
-        self.partial: str | None = None
-        self.handle: IO[str] = sys.stdout
-        if self.target is not None:
-            fd, self.partial = tempfile.mkstemp(
-                dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".part"
-            )
-            self.handle = os.fdopen(fd, "w", encoding="utf-8")
+        self.output = open_output(out or "-")
 
     def write(self, records: Records, source: str) -> str | None:
         """Write one line (flushed: a reader of the stream never sees half a record)."""
         try:
-            self.handle.write(json.dumps(records.to_dict(), ensure_ascii=False) + "\n")
-            self.handle.flush()
+            self.output.handle.write(json.dumps(records.to_dict(), ensure_ascii=False) + "\n")
+            self.output.handle.flush()
         except BrokenPipeError:
-            if self.partial is None:  # stdout: the interpreter's last flush must not fail again
+            if self.output.handle is sys.stdout:  # the interpreter's last flush must not fail again
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise
         return None
 
     def close(self, complete: bool) -> None:
         """Rename the finished file into place, or drop it when the run was cut short."""
-        if self.partial is None:
-            return
-        self.handle.close()
-        if complete:
-            os.replace(self.partial, self.target)  # type: ignore[arg-type]
-        else:
-            os.unlink(self.partial)
+        try:
+            self.output.close(complete)
+        except BrokenPipeError:
+            pass  # the reader went away; that was reported when a write failed
 
 
 def _reason(err: OSError) -> str:

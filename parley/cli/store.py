@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 from typing import Any
 
+from parley.cli.types import int_in
 from parley.settings import Settings, load_settings
 
 _DB_HELP = (
@@ -43,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = command(
         "delete", _delete, "delete an article and all read from it; the facts it supported are recomputed"
     )
-    p.add_argument("article_id", type=int, metavar="ARTICLE_ID")
+    p.add_argument("article_id", type=_row_id, metavar="ARTICLE_ID")
 
     p = command("board", _board, "the state of a negotiation: positions, commitments, conflicts, deadlines")
     dated(p)
@@ -60,12 +61,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("sources", _sources, "every article and sentence behind a fact")
-    p.add_argument("fact_id", type=int, metavar="FACT_ID")
+    p.add_argument("fact_id", type=_row_id, metavar="FACT_ID")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("search", _search, 'full-text search over articles and statements ("quoted phrase")')
     p.add_argument("query", metavar="QUERY")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=_limit, default=20, help="at most this many hits (1 to 10,000)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("stats", _stats, "counts of articles, outlets, statements, records and facts")
@@ -80,14 +81,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     dated(p)
 
 
+_row_id = int_in(1, 2**63 - 1, "an id")
+_limit = int_in(1, 10_000, "a limit")
+
+
 def _settings(args: argparse.Namespace, **overrides: dict[str, Any]) -> Settings:
     return load_settings(getattr(args, "settings", None), **overrides)
 
 
-def _open(args: argparse.Namespace, settings: Settings | None = None) -> Any:
+def _open(args: argparse.Namespace, settings: Settings | None = None, *, reading: bool = True) -> Any:
+    """The store of ``--db``; a command that only reads opens a file it may not write read-only."""
     from parley.store import open_store
 
-    return open_store(args.db, settings or _settings(args))
+    return open_store(args.db, settings or _settings(args), reading=reading)
 
 
 def _print_json(data: Any) -> None:
@@ -146,7 +152,7 @@ def _ingest(args: argparse.Namespace) -> int:
             else:
                 yield item
 
-    with _open(args, settings) as store:
+    with _open(args, settings, reading=False) as store:
         for result in take_in_many(
             store, articles(), extractor, process=args.process, settings=settings, registry=registry
         ):
@@ -165,7 +171,7 @@ def _ingest(args: argparse.Namespace) -> int:
 def _delete(args: argparse.Namespace) -> int:
     from parley.flow import delete_article
 
-    with _open(args) as store:
+    with _open(args, reading=False) as store:
         deleted = delete_article(store, args.article_id)
     promoted = f", article {deleted.story_first} now leads its story" if deleted.story_first else ""
     print(f"deleted article {deleted.article_id} (process {deleted.process or '-'}):"

@@ -95,7 +95,8 @@ def read_jsonl(path: Path, limit: int) -> Iterator[Row]:
 def read_csv(path: Path, limit: int) -> Iterator[Row]:
     """The rows of a CSV file with a header row naming its columns (case and spaces ignored).
 
-    Raises :class:`FeedError` when the header has none of ``text``, ``html``, ``url``.
+    An empty file has no rows. Raises :class:`FeedError` when the header has none of ``text``,
+    ``html``, ``url``.
     """
     # The csv module's per-field limit (128 kB by default) would refuse long article texts.
     csv.field_size_limit(max(csv.field_size_limit(), limit))
@@ -118,7 +119,7 @@ def read_csv(path: Path, limit: int) -> Iterator[Row]:
         try:
             header = next(reader)
         except StopIteration:
-            raise FeedError("empty CSV file: no header row", source=str(path)) from None
+            return  # an empty file: no rows, as a header alone would give
         except csv.Error as err:
             raise FeedError(f"cannot read the CSV header: {err}", source=str(path)) from None
         columns = [name.strip().lower() for name in header]

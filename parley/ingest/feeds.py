@@ -44,12 +44,34 @@ def parse_feed(data: bytes, source: str, base_url: str | None = None) -> list[Fe
 
     # A BytesIO, never a str: feedparser would read a str that looks like a URL or path from there.
     headers = {"content-location": base_url} if base_url else {}
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    try:
+        parsed = feedparser.parse(io.BytesIO(_safe_references(data)), response_headers=headers)
+    except Exception as err:  # feedparser and its SGML fallback raise many types on broken input
+        raise FeedError(
+            f"cannot parse the feed: {type(err).__name__}: {_one_line(err)}", source=source
+        ) from None
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception")
         detail = f": {_one_line(problem)}" if problem else ""
         raise FeedError(f"not an RSS or Atom feed{detail}", source=source)
     return [_entry(i, e) for i, e in enumerate(parsed.entries, start=1)]
+
+
+#: A numeric character reference, decimal or hexadecimal ("&#55296;", "&#xD800;").
+_REFERENCE = re.compile(rb"&#(?:([0-9]{1,10})|[xX]([0-9a-fA-F]{1,8}));")
+
+
+def _safe_references(data: bytes) -> bytes:
+    """``data`` with every character reference to a code point text cannot hold (a lone surrogate,
+    NUL, beyond U+10FFFF) turned into one to U+FFFD, which feedparser would otherwise crash on."""
+
+    def safe(match: re.Match[bytes]) -> bytes:
+        number = int(match.group(1)) if match.group(1) else int(match.group(2), 16)
+        return (
+            b"&#65533;" if number == 0 or 0xD800 <= number <= 0xDFFF or number > 0x10FFFF else match.group(0)
+        )
+
+    return _REFERENCE.sub(safe, data)
 
 
 def _one_line(value: object) -> str:

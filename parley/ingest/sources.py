@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from parley.errors import FeedError, InputError, NotEnglishWarning, ParleyError
+from parley.files import source_problem
 from parley.ingest.batch import Row, read_csv, read_jsonl
 from parley.ingest.feeds import FEED_MEDIA_TYPES, XML_MEDIA_TYPES, FeedEntry, looks_like_feed, parse_feed
 from parley.ingest.fetch import FetchedPage, fetch, new_client
@@ -40,6 +41,8 @@ _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _FEED_SUFFIXES = (".rss", ".atom", ".xml")
 _JSONL_SUFFIXES = (".jsonl", ".ndjson")
 SIDECAR_SUFFIX = ".meta.json"
+#: How a source with no article in it (an empty batch or directory) is reported: a warning, not an error.
+NOTHING_TO_READ = "nothing to read"
 
 
 @dataclass
@@ -174,6 +177,8 @@ class _Reader:
             yield from _guarded("stdin", self._stdin())
         elif _URL.match(source):
             yield from _guarded(source, self._url(source))
+        elif problem := source_problem(source):
+            yield InputProblem(source, problem, InputError.code)
         elif os.path.isdir(source):
             yield from self._directory(Path(source))
         else:
@@ -186,13 +191,20 @@ class _Reader:
         except OSError as err:
             yield InputProblem(str(path), f"cannot list the directory: {_os_reason(err)}", InputError.code)
             return
+        if not any(not e.name.startswith(".") and not e.name.endswith(SIDECAR_SUFFIX) for e in ordered):
+            yield InputProblem(
+                str(path), NOTHING_TO_READ + ": the directory holds no files", InputError.code, "warning"
+            )
+            return
         for entry in ordered:
             if entry.name.startswith(".") or entry.name.endswith(SIDECAR_SUFFIX):
                 continue
             # Symlinked directories are not followed: a link to a parent would never end.
             if entry.is_dir(follow_symlinks=False):
                 yield from self._directory(Path(entry.path))
-            elif entry.is_file():
+            elif problem := source_problem(entry.path):
+                yield InputProblem(entry.path, problem, InputError.code)
+            elif entry.is_file():  # a link to a directory or to nothing is passed over, unread
                 yield from _guarded(entry.path, self._file(Path(entry.path)))
 
     def _file(self, path: Path) -> Iterator[Article | InputProblem]:
@@ -277,9 +289,15 @@ class _Reader:
     def _rows(self, path: Path, rows: Iterator[Row]) -> Iterator[Article | InputProblem]:
         # The rows are read inside the guard: a missing CSV column ends this file, not the batch.
         def each() -> Iterator[Article | InputProblem]:
+            empty = True
             for row in rows:
+                empty = False
                 where = f"{path}:{row.line}"
                 yield from _guarded(where, self._row(row, path, where))
+            if empty:
+                yield InputProblem(
+                    str(path), NOTHING_TO_READ + ": the batch file has no rows", FeedError.code, "warning"
+                )
 
         yield from _guarded(str(path), each())
 
@@ -295,9 +313,9 @@ class _Reader:
         )
         article_id = values.get("id") or f"{path.stem}#{row.line}"
         if "text" in values:
-            body = read_body(values["text"].encode("utf-8"), where, self.settings)
+            body = read_body(values["text"], where, self.settings)
         elif "html" in values:
-            body = read_body(values["html"].encode("utf-8"), where, self.settings, html=True, url=meta.url)
+            body = read_body(values["html"], where, self.settings, html=True, url=meta.url)
         elif "url" in values:
             yield from self._page(self.fetch(values["url"]), where, article_id, meta)
             return
@@ -332,6 +350,8 @@ def _guarded(source: str, items: Iterator[Article | InputProblem]) -> Iterator[A
         yield InputProblem.from_error(err, source)
     except OSError as err:
         yield InputProblem(source, f"cannot read: {_os_reason(err)}", InputError.code)
+    except Exception as err:  # a failure no reader foresaw still costs only this input, never the run
+        yield InputProblem(source, f"cannot read: {type(err).__name__}: {err}", InputError.code)
 
 
 def _os_reason(err: OSError) -> str:

@@ -16,6 +16,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from parley.errors import InputError, NotEnglishWarning
+from parley.records import safe_text
 from parley.settings import Settings
 
 #: Byte-order marks tried before plain UTF-8, longest first (UTF-32 LE starts like UTF-16 LE).
@@ -143,7 +144,7 @@ def looks_like_html(text: str) -> bool:
 
 
 def read_body(
-    data: bytes,
+    data: bytes | str,
     source: str,
     settings: Settings,
     *,
@@ -153,9 +154,14 @@ def read_body(
 ) -> Body:
     """Check and decode ``data``; HTML (``html=True``, or sniffed when None) yields its main text.
 
-    ``charset`` is a declared encoding (HTTP header); ``url`` is where an HTML page came from (for
-    its outlet and relative links). Raises :class:`InputError` when no article text can be read.
+    ``data`` may be text already decoded by a JSON parser (a batch row, an API body): it is made
+    safe first (:func:`parley.records.safe_text`: lone surrogates cannot even be encoded), then read
+    as its UTF-8 bytes. ``charset`` is a declared encoding (HTTP header); ``url`` is where an HTML
+    page came from (for its outlet and relative links). Raises :class:`InputError` when no article
+    text can be read.
     """
+    if isinstance(data, str):
+        data = safe_text(data).encode("utf-8")
     check_size(len(data), source, settings.input.max_bytes)
     if not data:
         raise InputError("empty file", source=source)
@@ -190,7 +196,12 @@ def read_text(data: bytes, source: str, settings: Settings) -> str:
 
 
 def html_body(html: str | bytes, source: str, settings: Settings, *, url: str | None = None) -> Body:
-    """The main text of an HTML page with its title, date, outlet and URL (trafilatura)."""
+    """The main text of an HTML page with its title, date, outlet and URL (trafilatura).
+
+    A fragment (no ``<html>`` or ``<body>``: a feed entry's description, a batch row's ``html``)
+    in which trafilatura finds no article — a single ``<p>`` or ``<div>``, plain text — is read
+    again as the body of a page, and failing that its plain text (trafilatura's baseline) is kept.
+    """
     import trafilatura
 
     try:
@@ -204,20 +215,25 @@ def html_body(html: str | bytes, source: str, settings: Settings, *, url: str | 
             # body text (that is usually an event date, and dates resolve against it).
             date_extraction_params={"original_date": True, "extensive_search": False},
         )
+        text, title = (doc.text or "", doc.title or None) if doc is not None else ("", None)
+        if title and text.startswith(title + "\n"):
+            # trafilatura repeats the headline as the first line; it is kept in Article.title instead.
+            text = text[len(title) + 1 :]
+        fragment = isinstance(html, str) and not _HTML_SNIFF.match(html[:4096])
+        if len(text.strip()) < settings.input.min_chars and fragment:
+            page = f"<html><body>{html}</body></html>"
+            found = trafilatura.bare_extraction(page, url=url, include_comments=False, include_tables=False)
+            text = (found.text or "") if found is not None else ""
+            if len(text.strip()) < settings.input.min_chars:
+                text = trafilatura.baseline(page)[1]
     except Exception as err:  # trafilatura/lxml raise many types on malformed markup
         raise InputError(f"cannot parse the HTML: {type(err).__name__}: {err}", source=source) from None
-    no_article = InputError("no article text found in the HTML page", source=source)
-    if doc is None:
-        raise no_article
-    text, title = doc.text or "", doc.title or None
-    if title and text.startswith(title + "\n"):
-        # trafilatura repeats the headline as the first line; it is kept in Article.title instead.
-        text = text[len(title) + 1 :]
     if len(text.strip()) < settings.input.min_chars:
-        raise no_article
-    page_url = url or doc.url
-    host = urlsplit(page_url).hostname if page_url else doc.hostname
-    return Body(text, title, doc.date, outlet_for(host, doc.sitename), page_url)
+        raise InputError("no article text found in the HTML page", source=source)
+    date, sitename = (doc.date, doc.sitename) if doc is not None else (None, None)
+    page_url = url or (doc.url if doc is not None else None)
+    host = urlsplit(page_url).hostname if page_url else (doc.hostname if doc is not None else None)
+    return Body(text, title, date, outlet_for(host, sitename), page_url)
 
 
 @cache

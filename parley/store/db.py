@@ -31,6 +31,8 @@ TABLES = ("processes", "articles", "statements", "records", "facts", "fact_sourc
 #: The PostgreSQL advisory lock taken by write transactions, so that concurrent writers queue
 #: the way SQLite's single writer does (consolidation reads, then updates, a fact).
 _PG_WRITE_LOCK = 0x7061726C  # "parl"
+#: SQLite's primary result codes for a damaged file, a file that is not a database, a read-only one.
+_SQLITE_CORRUPT, _SQLITE_NOTADB, _SQLITE_READONLY = 11, 26, 8
 
 
 def database_url(value: str | None = None, settings: Settings | None = None) -> str:
@@ -55,27 +57,83 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def open_store(url: str | None = None, settings: Settings | None = None) -> Store:
-    """Open (creating and migrating as needed) the store at ``url``; see ``database_url``."""
+#: URL schemes of the databases parley stores in; any other ``scheme://`` is refused by name.
+_SCHEMES = ("sqlite", "postgresql", "postgres")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
+
+
+def open_store(url: str | None = None, settings: Settings | None = None, *, reading: bool = False) -> Store:
+    """Open (creating and migrating as needed) the store at ``url``; see ``database_url``.
+
+    ``reading``: the caller only reads (board, search, stats, export...). A SQLite file it may not
+    write (read-only file or file system) is then opened read-only instead of failing, as long as
+    its schema is current. Anything but a path, ``sqlite://`` or ``postgresql://`` is a StoreError.
+    """
     url = database_url(url, settings)
+    scheme = _SCHEME.match(url)
+    if scheme and scheme.group(1).lower() not in _SCHEMES:
+        raise StoreError(
+            f"unsupported database scheme {scheme.group(1)!r}: parley stores in SQLite (a file path or"
+            " sqlite:///PATH) or PostgreSQL (postgresql://...)",
+            source=_redact(url),
+        )
     if url.startswith(("postgresql://", "postgres://")):
         store = Store(url, POSTGRESQL, _connect_postgresql(url))
     else:
-        store = Store(url, SQLITE, _connect_sqlite(url))
-    store.migrate()
+        path = _sqlite_path(url)
+        read_only = path != ":memory:" and os.path.exists(path) and not os.access(path, os.W_OK)
+        if read_only and not reading:
+            raise StoreError(
+                "the database cannot be written (a read-only file or file system); commands that only"
+                " read it (board, facts, search, stats, export, serve) still can",
+                source=url,
+            )
+        store = Store(url, SQLITE, _connect_sqlite(url, path, read_only=read_only))
+        if read_only:
+            store.read_only = True
+            with store.reporting_damage():
+                version = store.schema_version()
+            if version < MIGRATIONS[-1][0]:
+                store.close()
+                raise StoreError(
+                    f"the database is read-only and its schema (version {version}) is older than this"
+                    f" parley's ({MIGRATIONS[-1][0]}): open it once where it can be written to migrate it",
+                    source=url,
+                )
+            return store
+    with store.reporting_damage():
+        store.migrate()
     return store
 
 
-def _connect_sqlite(url: str) -> sqlite3.Connection:
+def _sqlite_path(url: str) -> str:
+    """The file a SQLite URL or path names (``:memory:`` for an in-memory database)."""
+    if url in ("sqlite://", ":memory:"):
+        return ":memory:"
     path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
-    if url == "sqlite://":
-        path = ":memory:"
-    if path != ":memory:":
-        parent = Path(path).expanduser().parent
-        if not parent.is_dir():
-            raise StoreError(f"no such directory {str(parent)!r} for the database", source=url)
-        path = str(Path(path).expanduser())
+    parent = Path(path).expanduser().parent
+    if not parent.is_dir():
+        raise StoreError(f"no such directory {str(parent)!r} for the database", source=url)
+    return str(Path(path).expanduser())
+
+
+def _connect_sqlite(url: str, path: str, *, read_only: bool = False) -> sqlite3.Connection:
     try:
+        if read_only:
+            # A read-only file in a writable directory still gets WAL's shared-memory file; on a
+            # read-only file system nothing can change the file, so SQLite may treat it as immutable.
+            folder_writable = os.access(os.path.dirname(path) or ".", os.W_OK)
+            options = "mode=ro" if folder_writable else "immutable=1"
+            conn = sqlite3.connect(
+                f"{Path(path).absolute().as_uri()}?{options}",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=60,
+            )
+            conn.row_factory = _dict_row
+            conn.execute("PRAGMA busy_timeout=60000")
+            return conn
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60)
         conn.row_factory = _dict_row
         conn.execute("PRAGMA journal_mode=WAL")
@@ -83,8 +141,24 @@ def _connect_sqlite(url: str) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=60000")
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"cannot open the SQLite database: {exc}", source=url) from exc
+        raise StoreError(
+            _sqlite_problem(exc) or f"cannot open the SQLite database: {exc}", source=url
+        ) from exc
     return conn
+
+
+def _sqlite_problem(exc: sqlite3.DatabaseError) -> str | None:
+    """What a damaged, foreign or read-only database file means for the user; None for other errors."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF  # the primary result code
+    if code == _SQLITE_CORRUPT:
+        return (
+            f"the database file is damaged ({exc}); restore it from a backup (or try `sqlite3 FILE .recover`)"
+        )
+    if code == _SQLITE_NOTADB:
+        return f"not a SQLite database ({exc}); give parley's database file, or a new path to create one"
+    if code == _SQLITE_READONLY:
+        return f"the database cannot be written ({exc})"
+    return None
 
 
 def _connect_postgresql(url: str) -> Any:
@@ -125,6 +199,7 @@ class Store:
     def __init__(self, url: str, dialect: Dialect, conn: Any) -> None:
         self.url = _redact(url)
         self.dialect = dialect
+        self.read_only = False  # opened read-only (a SQLite file parley may not write)
         self._conn = conn
         self._lock = threading.RLock()
         self._depth = 0  # nesting of transaction(): inner ones join the outer one
@@ -147,21 +222,46 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    @contextmanager
+    def reporting_damage(self) -> Iterator[None]:
+        """Turn SQLite's "the file is damaged" and "the file is read-only" errors into a StoreError
+        naming the database, so that a corrupt or read-only file is one clear message, never a
+        traceback (or a 500 from the server)."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            message = _sqlite_problem(exc)
+            if message is None:
+                raise
+            raise StoreError(message, source=self.url) from exc
+
+    def damage(self) -> list[str]:
+        """What SQLite's quick check finds wrong with the database file (empty: sound; always
+        empty on PostgreSQL, which checks its own pages)."""
+        if self.backend != "sqlite":
+            return []
         with self._lock:
+            try:
+                found = [r["quick_check"] for r in self._conn.execute("PRAGMA quick_check").fetchall()]
+            except sqlite3.DatabaseError as exc:  # damage bad enough to stop the check itself
+                return [str(exc)]
+        return [f for f in found if f != "ok"]
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        with self._lock, self.reporting_damage():
             return self._conn.execute(self.dialect.sql(sql), tuple(params))
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        with self._lock:
+        with self._lock, self.reporting_damage():
             return [_decode(r) for r in self._execute(sql, params).fetchall()]
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
-        with self._lock:
+        with self._lock, self.reporting_damage():
             row = self._execute(sql, params).fetchone()
         return _decode(row) if row is not None else None
 
     def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        with self._lock:
+        with self._lock, self.reporting_damage():
             row = self._execute(sql, params).fetchone()
         if row is None:
             return None
@@ -189,13 +289,15 @@ class Store:
             self._depth = 1
             try:
                 if self.backend == "sqlite":
-                    self._conn.execute("BEGIN IMMEDIATE")
+                    with self.reporting_damage():
+                        self._conn.execute("BEGIN IMMEDIATE")
                     try:
                         yield self
                     except BaseException:
                         self._conn.execute("ROLLBACK")
                         raise
-                    self._conn.execute("COMMIT")
+                    with self.reporting_damage():
+                        self._conn.execute("COMMIT")
                 else:
                     with self._conn.transaction():
                         self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_WRITE_LOCK,))

@@ -329,7 +329,7 @@ def read_input(body: ArticleIn, settings: Settings) -> list[Article | InputProbl
         return list(read_sources([body.url], settings, published=published, outlet=body.outlet))
     try:
         raw = body.text if body.text is not None else body.html
-        page = read_body(raw.encode("utf-8"), SOURCE, settings, html=body.html is not None)  # type: ignore[union-attr]
+        page = read_body(raw, SOURCE, settings, html=body.html is not None)  # type: ignore[arg-type]
     except ParleyError as err:
         return [InputProblem.from_error(err, SOURCE)]
     found: list[Article | InputProblem] = []

@@ -32,7 +32,7 @@ class WebState:
     def __init__(self, store_url: str, settings: Settings, extractor: flow.Extracting | None = None) -> None:
         self.store_url = store_url
         self.settings = settings
-        self.store = open_store(store_url, settings)
+        self.store = open_store(store_url, settings, reading=True)
         self._writer: Store | None = None
         self._extractor = extractor
         self._write_lock = threading.Lock()
@@ -43,21 +43,23 @@ class WebState:
             self._writer.close()
         self.store.close()
 
-    def token(self) -> str | None:
-        """The bearer token writes need: ``PARLEY_TOKEN``, else the file of ``serve.token_file``.
+    def token(self) -> bytes | None:
+        """The bearer token writes need, as bytes: ``PARLEY_TOKEN``, else the file of ``serve.token_file``.
 
-        Read on each write request, so a token set or rotated later is taken without a restart.
+        Bytes, because that is what a client sends: a token with non-ASCII characters matches the
+        same token sent as UTF-8. Read on each write request, so a token set or rotated later is
+        taken without a restart.
         """
-        from_env = os.environ.get("PARLEY_TOKEN", "").strip()
+        from_env = os.environb.get(b"PARLEY_TOKEN", b"").strip()
         if from_env:
             return from_env
         path = self.settings.serve.token_file
         if not path:
             return None
         try:
-            return Path(path).expanduser().read_text(encoding="utf-8").strip() or None
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else str(exc)
+            return Path(path).expanduser().read_bytes().strip() or None
+        except OSError as exc:
+            reason = exc.strerror.lower() if exc.strerror else str(exc)
             raise WritesDisabled(
                 f"writes are disabled: cannot read the token file {path!r} (setting serve.token_file): {reason}"
             ) from None
@@ -114,7 +116,8 @@ def writer(
         )
     if credentials is None:
         raise TokenMissing("this request changes the store: send the header 'Authorization: Bearer <token>'")
-    if not hmac.compare_digest(credentials.credentials.encode("utf-8"), expected.encode("utf-8")):
+    # The server decoded the header's bytes as Latin-1 (as HTTP says): encoding back gives them.
+    if not hmac.compare_digest(credentials.credentials.encode("latin-1", "replace"), expected):
         raise TokenRejected("the bearer token does not match the configured token")
     return state
 
