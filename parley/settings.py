@@ -57,6 +57,9 @@ class ServeSettings:
     port: int = 8000
     max_body_bytes: int = 2_000_000
     token_file: str = ""
+    count_cap: int = 10_000
+    timeline_days: int = 90
+    board_full_processes: int = 3
 
 
 @dataclass(frozen=True)
