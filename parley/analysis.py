@@ -29,6 +29,22 @@ from parley.settings import Settings, load_settings
 from parley.store import Store
 from parley.store.db import fact_key
 
+#: The statuses each kind of fact can have on a day (``_Day._view``).
+STATUSES = {
+    "commitments": (
+        "withdrawn",
+        "expired",
+        "reported violated",
+        "announced",
+        "pending condition",
+        "in force",
+    ),
+    "threats": ("carried out", "lapsed", "deadline passed", "issued"),
+    "positions": ("current", "stale"),
+    "proposals": ("withdrawn", "stale", "open"),
+    "violations": ("reported",),
+    "meetings": ("scheduled", "held"),
+}
 _CORROBORATION = ("reports", "articles", "stories", "outlets", "named_sources", "anonymous_sources")
 #: Commitment statuses under which a commitment still binds (and can meet another's condition).
 BINDING = ("in force", "reported violated")
@@ -72,8 +88,8 @@ class _Day:
 
     ``rows`` are the facts to show; ``scope`` the process they come from (None: any). A
     commitment's status depends on other facts of its process (violations of it, commitments that
-    meet its condition): those are read for the scope without their payloads, so that a page of
-    facts costs what its own rows and the scope's commitments and violations cost.
+    meet its condition): those are read without their payloads, and only for commitments shown, so
+    that a page of facts costs what its own rows cost.
     """
 
     def __init__(
@@ -87,20 +103,23 @@ class _Day:
         counted = store.corroboration(later, day) if later else {}
         for fact in rows:  # counts as they were on the day, for facts reported again since
             fact.update(counted.get(fact["id"], {}))
-        context = store.facts(scope, kinds=["commitments", "violations"], seen_by=day, payload=False)
-        commitments = [f for f in context if f["kind"] == "commitments"]
+        # What commitments' statuses depend on: violations of them, and the commitments of other
+        # parties on the issues they wait on; read only when there are commitments to show.
+        shown = [f for f in rows if f["kind"] == "commitments"]
+        waits_on = sorted({f["condition_issue"] for f in shown if f["conditional"] and f["condition_issue"]})
+        violations = store.facts(scope, kinds=["violations"], seen_by=day, payload=False) if shown else []
+        meeting = store.facts(scope, ["commitments"], day, payload=False, issues=waits_on) if waits_on else []
         self.events: dict[int, dict[str, str]] = defaultdict(dict)
-        ids = sorted({f["id"] for f in rows} | {f["id"] for f in commitments})
+        ids = sorted({f["id"] for f in rows} | {f["id"] for f in meeting})
         for start in range(0, len(ids), 500):
             for event in store.fact_events(fact_ids=ids[start : start + 500], until=day):
                 self.events[event["fact_id"]].setdefault(event["event"], event["day"])
         self.violations: dict[tuple[int, str, str], str] = {}
-        for fact in context:
-            if fact["kind"] == "violations":
-                self.violations[(fact["process_id"], fact["party"], fact["issue"])] = fact["last_seen"]
-        base = {f["id"]: self._commitment_status(f) for f in commitments + rows if f["kind"] == "commitments"}
+        for fact in violations:
+            self.violations[(fact["process_id"], fact["party"], fact["issue"])] = fact["last_seen"]
+        base = {f["id"]: self._commitment_status(f) for f in meeting + shown}
         self.binding: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
-        for fact in commitments:  # commitments that can meet another party's condition, by issue
+        for fact in meeting:  # commitments that can meet another party's condition, by issue
             if base[fact["id"]] in BINDING:
                 self.binding[(fact["process_id"], fact["issue"])].append(fact)
         self.views = [self._view(fact, base) for fact in rows]
@@ -273,7 +292,9 @@ def facts_page(
     that period (last seen on or after ``since``, first seen on or before ``until``).
     """
     day = as_of_day(as_of)
-    if since is not None and since > day:
+    if status is not None:  # only the kinds that can have it
+        kinds = [k for k in kinds or STATUSES if status in STATUSES[k]]
+    if (since is not None and since > day) or kinds == []:
         return [], None
     process_id = _process_id(store, process)
     chunk = limit + 1 if status is None else max(limit + 1, 500)
@@ -330,9 +351,19 @@ def conditions_of(
     as_of: str | date | None = None,
     settings: Settings | None = None,
 ) -> list[dict[str, Any]]:
-    """``conditions`` on a day, read from the commitments and proposals of a process (or all) only."""
-    state = _Day.load(store, process, as_of, settings, kinds=["commitments", "proposals"])
-    return conditions(state.views)
+    """``conditions`` on a day, read from the conditional commitments of a process (or all) and the
+    commitments and proposals on the issues they wait on."""
+    day = as_of_day(as_of)
+    process_id = _process_id(store, process)
+    rows = store.facts(process_id, ["commitments"], day, conditional=True)
+    waits_on = sorted({f["condition_issue"] for f in rows})
+    if waits_on:
+        known = {f["id"] for f in rows}
+        rows += [
+            f for f in store.facts(process_id, ["commitments"], day, issues=waits_on) if f["id"] not in known
+        ]
+        rows += store.facts(process_id, ["proposals"], day, issues=waits_on)
+    return conditions(_Day(store, day, settings, rows, process_id).views)
 
 
 def deadlines_of(

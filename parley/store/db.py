@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -711,16 +711,20 @@ class Store:
         *,
         party: str | None = None,
         issue: str | None = None,
+        issues: Sequence[str] | None = None,
         reported_since: str | None = None,
         fact_ids: Sequence[int] | None = None,
         conditional: bool | None = None,
         dated: bool = False,
         period: tuple[str | None, str | None] | None = None,
+        spanning: tuple[str | None, str | None] | None = None,
     ) -> tuple[list[str] | None, list[Any]]:
-        """The conditions of a facts filter (None: no fact can match): of one party and issue, last
+        """The conditions of a facts filter (None: no fact can match): of one party, of one issue or
+        of some ``issues``, last
         seen on or after ``reported_since``, the given ids, conditional or not, ``dated`` (with an end
-        date: truces, deadlines), and ``period`` (since, until; either may be None): facts with
-        anything dated in it (first or last seen, start or end)."""
+        date: truces, deadlines), ``period`` (since, until; either may be None): facts with an event
+        in it (made or met, ended, a position stated or changed, a dated change of status), and
+        ``spanning`` (since, until): dated facts whose time (start or first report to end) overlaps it."""
         conditions, params = [], []
         for column, value in (("f.process_id", process_id), ("f.party", party), ("f.issue", issue)):
             if value is not None:
@@ -732,6 +736,9 @@ class Store:
         if seen_by is not None:
             conditions.append("f.first_seen <= ?")
             params.append(seen_by)
+        if issues is not None:
+            conditions.append(f"f.issue IN ({', '.join('?' for _ in issues) or 'NULL'})")
+            params.extend(issues)
         if reported_since is not None:
             conditions.append("f.last_seen >= ?")
             params.append(reported_since)
@@ -747,14 +754,39 @@ class Store:
             params.append(int(conditional))
         if dated:
             conditions.append("f.date_end IS NOT NULL")
-        if period is not None:
+        if period is not None:  # facts with an event in the period (the events of analysis.timeline)
             since, until = period
-            if since is not None:  # anything dated on or after since: last report, end, start
-                conditions.append("(f.last_seen >= ? OR f.date_end >= ? OR f.date_start >= ?)")
-                params += [since, since, since]
+
+            def within(column: str, low: str | None = since) -> str:
+                parts = [
+                    f"{column} {op} ?" for op, value in ((">=", low), ("<=", until)) if value is not None
+                ]
+                params.extend(value for value in (low, until) if value is not None)
+                return " AND ".join(parts) or "1 = 1"
+
+            made = within("COALESCE(f.date_start, f.first_seen)")  # made, met, stated
+            ends = within("f.date_end", _day_before(since) if since else None)  # a truce ends the day after
+            stated = (
+                " AND ".join(
+                    [*(["f.last_seen >= ?"] if since else []), *(["f.first_seen <= ?"] if until else [])]
+                )
+                or "1 = 1"
+            )
+            params.extend(value for value in (since, until) if value is not None)
+            changed = within("e.day")
+            conditions.append(
+                f"(({made}) OR ({ends}) OR (f.kind = 'positions' AND {stated})"
+                f" OR f.id IN (SELECT e.fact_id FROM fact_events e WHERE {changed}))"
+            )
+        if spanning is not None:  # a period (start or first report to end) that overlaps the span
+            since, until = spanning
+            conditions.append("f.date_end IS NOT NULL")
+            if since is not None:
+                conditions.append("f.date_end >= ?")
+                params.append(since)
             if until is not None:
-                conditions.append("(f.first_seen <= ? OR f.date_start <= ?)")
-                params += [until, until]
+                conditions.append("COALESCE(f.date_start, f.first_seen) <= ?")
+                params.append(until)
         return conditions, params
 
     def latest_meetings(self, day: str, process_id: int | None = None) -> list[dict[str, Any]]:
@@ -1030,16 +1062,23 @@ class Store:
         return conditions, params
 
     def statement_tallies(self, dated_speakers: Sequence[str] = ()) -> list[dict[str, Any]]:
-        """Statements counted by ``speaker`` and ``party`` (``n``); for the ``dated_speakers`` without
-        a party of their own, also by day (``seen``, else None), as whom they acted for may have changed."""
-        dated, params = "NULL", []
-        if dated_speakers:
-            dated = f"CASE WHEN party IS NULL AND speaker IN ({', '.join('?' for _ in dated_speakers)}) THEN seen END"
-            params = list(dated_speakers)
-        return self._all(
-            f"SELECT speaker, party, {dated} AS seen, COUNT(*) AS n FROM statements GROUP BY 1, 2, 3",
-            params,
+        """Statements counted by ``speaker`` and ``party`` (``n``; ``seen`` None); for the
+        ``dated_speakers`` without a party of their own, by day (``seen``) instead, as whom they acted
+        for may have changed. Both are read from indexes alone."""
+        marks = ", ".join("?" for _ in dated_speakers)
+        dated = f"party IS NULL AND speaker IN ({marks})" if dated_speakers else "1 = 0"
+        rows = self._all(
+            f"SELECT speaker, party, NULL AS seen, COUNT(*) AS n FROM statements WHERE NOT ({dated})"
+            " GROUP BY party, speaker",
+            list(dated_speakers),
         )
+        if dated_speakers:
+            rows += self._all(
+                f"SELECT speaker, party, seen, COUNT(*) AS n FROM statements WHERE {dated}"
+                " GROUP BY speaker, party, seen",
+                list(dated_speakers),
+            )
+        return rows
 
     def _capped_count(self, select: str, params: Sequence[Any], cap: int) -> int:
         return int(self._scalar(f"SELECT COUNT(*) AS n FROM ({select} LIMIT ?) counted", [*params, cap + 1]))
@@ -1127,6 +1166,10 @@ _FACT_ORDER_SQL = ("f.process_id", "f.kind", "COALESCE(f.party, '')", "COALESCE(
 #: The keys of a row that place it in its list, for the next page's ``after``.
 ARTICLE_ORDER = ("seen", "id")
 STATEMENT_ORDER = ("seen", "article_id", "idx")
+
+
+def _day_before(day: str) -> str:
+    return (date.fromisoformat(day[:10]) - timedelta(days=1)).isoformat()
 
 
 def fact_key(fact: dict[str, Any]) -> list[Any]:

@@ -60,14 +60,11 @@ AsOfQ = Annotated[
 SinceQ = Annotated[date | None, Blank, Query(description="from this day on (YYYY-MM-DD)")]
 UntilQ = Annotated[date | None, Blank, Query(description="up to this day (YYYY-MM-DD)")]
 LimitQ = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")]
+Cursor = Annotated[str, StringConstraints(max_length=2000, pattern=r"^[A-Za-z0-9_-]*$")]
 CursorQ = Annotated[
-    str | None,
+    Cursor | None,
     Blank,
-    Query(
-        description="where the page starts: taken from the `next` link of the page before",
-        max_length=2000,
-        pattern=r"^[A-Za-z0-9_-]*$",
-    ),
+    Query(description="where the page starts: taken from the `next` link of the page before"),
 ]
 ArticleId = Annotated[int, Path(ge=1, le=MAX_ID, description="an article id")]
 FactId = Annotated[int, Path(ge=1, le=MAX_ID, description="a fact id")]
