@@ -20,6 +20,8 @@
    largest answer, this (serving) process's RSS, and the database's size per article.
    Target: every p95 < 300 ms and RSS < 400 MB at 100,000 articles on both backends.
 
+``--copy SQLITE URL`` bulk-loads the rows of a filled SQLite store into an empty PostgreSQL
+database (``COPY``): the quick way to a large PostgreSQL store to read from.
 ``--fill URL`` fills a store (SQLite path or PostgreSQL URL) to each of ``--sizes`` and stops; with
 ``--snapshots`` it copies the store at each size (``NAME-10k.db``; PostgreSQL: a database
 ``NAME_10k`` made from it as a template), so that each size can be measured with ``--web``.
@@ -312,6 +314,48 @@ def fill_to(url: str, sizes: list[int], snapshots: bool) -> None:
             print(f"  snapshot {copy}", flush=True)
 
 
+#: Tables in the order a copy fills them (each after those it refers to).
+COPIED = (
+    "processes",
+    "articles",
+    "article_bands",
+    "statements",
+    "records",
+    "facts",
+    "fact_sources",
+    "fact_events",
+)
+
+
+def copy_store(source: str, target: str) -> None:
+    """Bulk-load a PostgreSQL store with the rows of a filled SQLite store (``COPY``, no commit path).
+
+    The fast way to a large PostgreSQL store for reading benchmarks: the SQLite store was filled
+    through ``flow.commit``, so the rows are what the commit path writes; search vectors are
+    computed by PostgreSQL as the rows arrive. Benchmark tooling, not parley's API.
+    """
+    import sqlite3
+
+    with open_store(source), open_store(target):  # both migrated to the same schema
+        pass
+    started = time.perf_counter()
+    lite = sqlite3.connect(source)
+    with psycopg.connect(target, autocommit=True) as conn:
+        for table in COPIED:
+            columns = [c[1] for c in lite.execute(f"PRAGMA table_info({table})")]
+            names = ", ".join(columns)
+            with conn.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in lite.execute(f"SELECT {names} FROM {table}"):
+                    copy.write_row(row)
+            if "id" in columns:
+                conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+                )
+        conn.execute("ANALYZE")
+    lite.close()
+    print(f"copied {source} into {target} in {time.perf_counter() - started:.0f} s", flush=True)
+
+
 def scratch(backend: str, directory: Path) -> tuple[str, str | None]:
     """A fresh database URL (and the PostgreSQL database name to drop afterwards)."""
     if backend == "sqlite":
@@ -345,10 +389,19 @@ def main() -> None:
     )
     parser.add_argument("--fill", metavar="URL", help="only fill this store to each size")
     parser.add_argument("--snapshots", action="store_true", help="with --fill: copy the store at each size")
+    parser.add_argument(
+        "--copy",
+        nargs=2,
+        metavar=("SQLITE", "POSTGRESQL_URL"),
+        help="only bulk-load a filled SQLite store into PostgreSQL",
+    )
     parser.add_argument("--web-runs", type=int, default=20, help="requests per endpoint")
     args = parser.parse_args()
     if args.fill:
         fill_to(args.fill, args.sizes, args.snapshots)
+        return
+    if args.copy:
+        copy_store(*args.copy)
         return
     if args.web:
         for url in args.web:

@@ -58,7 +58,7 @@ class ServeSettings:
     max_body_bytes: int = 2_000_000
     token_file: str = ""
     count_cap: int = 10_000
-    timeline_days: int = 90
+    timeline_days: int = 30
     board_full_processes: int = 3
 
 

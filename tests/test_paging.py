@@ -25,7 +25,7 @@ SPEAKERS = ["RUS", "UKR", "person:marco-rubio", "anon:UKR"]
 
 def _text(rng: random.Random) -> str:
     """A text no other shares a shingle with (so none is taken for a near-duplicate)."""
-    return " ".join(f"w{rng.randrange(10**9)}" for _ in range(40)) + "."
+    return "ceasefire " + " ".join(f"w{rng.randrange(10**9)}" for _ in range(40)) + "."
 
 
 def _add(store: Store, rng: random.Random, n: int) -> int:
@@ -138,5 +138,17 @@ def test_next_links_of_the_api_and_the_pages(store_url: str) -> None:
             assert said["next"] and all(s["party"] == "UKR" for s in said["items"])
             following = client.get(said["next"]).json()["items"]
             assert following and not {s["id"] for s in following} & {s["id"] for s in said["items"]}
+            # Search hits, most of them tied on their score, paged without a repeat or a gap.
+            everything = client.get("/api/search", params={"q": "ceasefire", "limit": 100}).json()
+            hits, link = [], "/api/search?q=ceasefire&limit=3"
+            while link:
+                page = client.get(link).json()
+                hits += [(h["kind"], h["id"]) for h in page["items"]]
+                link = page["next"]
+            assert (
+                hits == [(h["kind"], h["id"]) for h in everything["items"]]
+                and len(hits) == everything["total"]
+            )
+            assert {kind for kind, _ in hits} == {"article", "statement"}
     finally:
         app.state.parley.close()

@@ -1085,25 +1085,48 @@ class Store:
 
     # -- search, statistics, export -------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Full-text search over articles and statements, best matches first.
+    def search(self, query: str, limit: int = 20, after: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """Full-text search over articles and statements, best matches first (``SEARCH_ORDER``: score,
+        kind, id); ``after`` is the position of the last hit of the page before.
 
-        Each hit has ``kind`` ("article" or "statement"), ``article_id``, ``statement_id``, title,
-        outlet, published, url, a ``snippet`` with the matched words between « and », and ``score``
-        (lower is better); statement hits also have ``speaker`` and the span.
+        Each hit has ``kind`` ("article" or "statement"), ``id`` (of the article or statement),
+        ``article_id``, ``statement_id``, title, outlet, published, url, a ``snippet`` with the
+        matched words between « and », and ``score`` (lower is better); statement hits also have
+        ``speaker`` and the span. Matches are ranked in the database, snippets made for these only.
         """
         terms = self.dialect.search_query(query)
         if not terms.strip():
             return []
-        hits = [
-            {"kind": "article", **r} for r in self._all(self.dialect.search_articles_sql(), (terms, limit))
-        ]
-        hits += [
-            {"kind": "statement", **r}
-            for r in self._all(self.dialect.search_statements_sql(), (terms, limit))
-        ]
-        hits.sort(key=lambda h: h["score"])
-        return hits[:limit]
+        ranked = []
+        for kind, table in (("article", "articles"), ("statement", "statements")):
+            after_sql, params = "", []
+            if after is not None:
+                score, after_kind, after_id = after
+                if kind == after_kind:
+                    after_sql, params = "score >= ? AND (score > ? OR id > ?)", [score, score, after_id]
+                else:  # ties on the score: articles before statements
+                    after_sql, params = ("score > ?" if kind < after_kind else "score >= ?"), [score]
+            rows = self._all(self.dialect.search_rank_sql(table, after_sql), [terms, *params, limit])
+            ranked += [(r["score"], kind, r["id"]) for r in rows]
+        ranked = sorted(ranked)[:limit]
+        hits = []
+        for kind, table in (("article", "articles"), ("statement", "statements")):
+            ids = [i for _, k, i in ranked if k == kind]
+            if ids:
+                rows = self._all(self.dialect.search_show_sql(table, len(ids)), [terms, *ids])
+                hits += [{"kind": kind, "id": r["statement_id"] or r["article_id"], **r} for r in rows]
+        order = {(kind, i): n for n, (_, kind, i) in enumerate(ranked)}
+        return sorted(hits, key=lambda h: order[(h["kind"], h["id"])])
+
+    def search_count(self, query: str, cap: int) -> int:
+        """How many articles and statements match, each counted up to ``cap + 1``."""
+        terms = self.dialect.search_query(query)
+        if not terms.strip():
+            return 0
+        return sum(
+            int(self._scalar(self.dialect.search_count_sql(t), (terms, cap + 1)))
+            for t in ("articles", "statements")
+        )
 
     def stats(self) -> dict[str, Any]:
         """Counts: articles, near-duplicates, outlets, processes, statements, records and facts by kind."""
@@ -1165,6 +1188,7 @@ FACT_ORDER = ("process_id", "kind", "party", "issue", "id")
 _FACT_ORDER_SQL = ("f.process_id", "f.kind", "COALESCE(f.party, '')", "COALESCE(f.issue, '')", "f.id")
 #: The keys of a row that place it in its list, for the next page's ``after``.
 ARTICLE_ORDER = ("seen", "id")
+SEARCH_ORDER = ("score", "kind", "id")
 STATEMENT_ORDER = ("seen", "article_id", "idx")
 
 

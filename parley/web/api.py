@@ -286,7 +286,15 @@ def search(
     request: Request, state: State, q: SearchQ, limit: LimitQ = DEFAULT_LIMIT, cursor: CursorQ = None
 ) -> Response:
     """Full-text search, best first; a ``snippet`` marks the matched words between « and »."""
-    return JSONData(paginate(request, data.search_hits(state.store, q, cursor=cursor, limit=limit), limit))
+    return JSONData(
+        paginate(
+            request,
+            data.search_hits(
+                state.store, q, cursor=cursor, limit=limit, count_cap=state.settings.serve.count_cap
+            ),
+            limit,
+        )
+    )
 
 
 @router.get("/stats", tags=READ, summary="Counts")

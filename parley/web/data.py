@@ -19,12 +19,10 @@ from parley.errors import NotFoundError
 from parley.records import ISSUES
 from parley.settings import Settings
 from parley.store import Store
-from parley.store.db import ARTICLE_ORDER, FACT_ORDER, STATEMENT_ORDER
+from parley.store.db import ARTICLE_ORDER, FACT_ORDER, SEARCH_ORDER, STATEMENT_ORDER
 from parley.web.highlight import anchor
 from parley.web.params import Page, page_of, position_of
 
-#: At most this many search hits are ranked (and paged through) for one query.
-MAX_SEARCH_HITS = 1000
 #: Speaker colours on the article page: CSS classes ``speaker-0`` ... ``speaker-7``, reused in turn.
 SPEAKER_COLOURS = 8
 
@@ -617,21 +615,28 @@ def actor_data(
 # -- search -------------------------------------------------------------------------------------
 
 
-def search_hits(store: Store, query: str, *, cursor: str | None = None, limit: int = 50) -> Page:
-    """A page of full-text hits over articles and statements, best first (at most ``MAX_SEARCH_HITS``
-    are ranked), each with its link and snippet parts."""
+def search_hits(
+    store: Store, query: str, *, cursor: str | None = None, limit: int = 50, count_cap: int = 10_000
+) -> Page:
+    """A page of full-text hits over articles and statements, best first, each with its link and
+    snippet parts."""
+    if not query.strip():
+        return Page([], None, total=0)
+    found = store.search(query, limit=limit + 1, after=position_of(cursor, len(SEARCH_ORDER)))
     hits = []
-    for hit in store.search(query, limit=MAX_SEARCH_HITS) if query.strip() else []:
+    for hit in found[:limit]:
         span = (hit["span_start"], hit["span_end"]) if hit.get("statement_id") else None
         hits.append({
             **hit, "link": article_link(hit["article_id"], span), "parts": snippet_parts(hit["snippet"] or ""),
             "speaker_name": names().name(hit["speaker"]) if hit.get("speaker") else None,
         })  # fmt: skip
-    return page_of(hits, _hit_position, cursor, limit)
-
-
-def _hit_position(hit: Row) -> list[Any]:
-    return [hit["score"], hit["kind"], hit["article_id"], hit["statement_id"] or 0]
+    total = store.search_count(query, count_cap)
+    return Page(
+        hits,
+        [hits[-1][k] for k in SEARCH_ORDER] if len(found) > limit else None,
+        total=min(total, count_cap),
+        total_capped=total > count_cap,
+    )
 
 
 def snippet_parts(snippet: str) -> list[Row]:

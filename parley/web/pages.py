@@ -248,5 +248,7 @@ def search_page(
     cursor: CursorQ = None,
 ) -> Response:
     """Full-text search over articles and statements (an empty query shows the form only)."""
-    hits = data.search_hits(state.store, q, cursor=cursor, limit=limit)
+    hits = data.search_hits(
+        state.store, q, cursor=cursor, limit=limit, count_cap=state.settings.serve.count_cap
+    )
     return respond(request, "search.html", paginate(request, hits, limit, q=q))
