@@ -1,8 +1,10 @@
-"""Store benchmark: ingest throughput and board latency, on SQLite and PostgreSQL. Prints figures.
+"""Store benchmark: ingest throughput, board latency and every web endpoint, on SQLite and PostgreSQL.
 
     .venv/bin/python bench/store_bench.py                      # SQLite and PostgreSQL, 10k and 100k
     .venv/bin/python bench/store_bench.py --backends sqlite --sizes 10000
     .venv/bin/python bench/store_bench.py --backends sqlite --keep /tmp/bench.db   # fill once, measure again
+    .venv/bin/python bench/store_bench.py --fill /tmp/parley-100k.db --sizes 10000 30000 100000 --snapshots
+    .venv/bin/python bench/store_bench.py --web /tmp/parley-100k.db postgresql://postgres@127.0.0.1:5432/p100k
 
 1. **Ingest**: ``flow.commit`` of synthetic articles (records made, not extracted: this measures the
    store, the near-duplicate check and consolidation), one transaction per article as in
@@ -11,6 +13,18 @@
    there sooner; the facts are the same), then ``analysis.board`` is timed for one process on the
    latest day, for one process on a day in the past (corroboration recounted as of that day), and
    for all processes: p50 and p95 in milliseconds. Target: p95 < 200 ms at 100,000 articles on SQLite.
+
+3. **Web** (``--web URL...``, or after each size with ``--endpoints``): every GET endpoint of
+   ``/openapi.json`` (the JSON API and every page with its ``.json`` twin) and a few filtered and
+   second-page variants, requested in-process one at a time: p50 and p95 in milliseconds, the
+   largest answer, this (serving) process's RSS, and the database's size per article.
+   Target: every p95 < 300 ms and RSS < 400 MB at 100,000 articles on both backends.
+
+``--copy SQLITE URL`` bulk-loads the rows of a filled SQLite store into an empty PostgreSQL
+database (``COPY``): the quick way to a large PostgreSQL store to read from.
+``--fill URL`` fills a store (SQLite path or PostgreSQL URL) to each of ``--sizes`` and stops; with
+``--snapshots`` it copies the store at each size (``NAME-10k.db``; PostgreSQL: a database
+``NAME_10k`` made from it as a template), so that each size can be measured with ``--web``.
 
 The synthetic news: 20 negotiation processes of 2–4 parties each plus mediators, 40 outlets, two
 years of articles, each with 1–3 statements and about 5 records of every kind, a few of them
@@ -21,14 +35,20 @@ created on 127.0.0.1:5432 and dropped afterwards.
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
+import shutil
 import statistics
 import tempfile
 import time
 import uuid
+import warnings
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
 import psycopg
 
@@ -181,6 +201,161 @@ def board_latency(store: Store, runs: int) -> dict[str, tuple[float, float]]:
     return out
 
 
+def rss_mb() -> tuple[float, float]:
+    """This process's resident memory now and at its peak, in MB."""
+    now = 0.0
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            now = int(line.split()[1]) / 1024
+    return now, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def database_bytes(url: str) -> int:
+    """The size of the database: the SQLite file with its write-ahead log, or PostgreSQL's own count."""
+    if url.startswith("postgresql://"):
+        with psycopg.connect(url) as conn:
+            return int(conn.execute("SELECT pg_database_size(current_database())").fetchone()[0])
+    return sum(os.path.getsize(p) for p in (url, f"{url}-wal") if os.path.exists(p))
+
+
+def requests_to_time(client: Any, store: Store) -> list[str]:
+    """Every GET route of /openapi.json with its path filled in, plus filtered and second pages."""
+    processes = store.processes(counts=False)
+    process = processes[len(processes) // 2]["name"]
+    party = process.split("-")[0]
+    newest = store.articles(limit=1)[0]
+    article = max(1, newest["id"] // 2)
+    fact = store.facts(limit=1, seen_by=newest["seen"])[0]["id"]
+    values = {"article_id": article, "fact_id": fact, "actor_id": party}
+    paths = []
+    for path, operations in client.get("/openapi.json").json()["paths"].items():
+        if "get" not in operations or path in ("/openapi.json",):
+            continue
+        for name, value in values.items():
+            path = path.replace("{" + name + "}", str(value))
+        query = {"q": "w0001"} if path.rstrip(".json").endswith("search") else {}
+        paths.append(f"{path}?{urlencode(query)}" if query else path)
+    day = {"as_of": newest["seen"]}
+    paths += [f"{p}?{urlencode(q)}" for p, q in [
+        ("/board", day), ("/board", {**day, "process": process}), ("/api/board", {**day, "process": process}),
+        ("/timeline", day), ("/timeline", {**day, "process": process}), ("/api/timeline", {**day, "party": party}),
+        ("/api/facts", {**day, "status": "current"}), ("/api/facts", {**day, "process": process, "kind": "commitments"}),
+        ("/api/statements", {"speaker": "person:marco-rubio"}), ("/api/statements", {"speaker": party}),
+        ("/api/statements", {"party": party}), ("/api/articles", {"process": process}),
+        ("/api/articles", {"outlet": "outlet:site-3", "since": "2025-01-01"}), ("/actors", {"q": party.lower()}),
+        ("/api/conflicts", {**day, "process": process}), ("/api/deadlines", {**day, "party": party}),
+    ]]  # fmt: skip
+    for first in ("/api/articles", "/api/statements", "/articles", "/api/actors"):
+        answer = client.get(first.replace("/articles", "/articles.json") if first == "/articles" else first)
+        if answer.json().get("next"):
+            paths.append(answer.json()["next"].replace(".json", ""))
+    return paths
+
+
+def endpoint_latency(url: str, runs: int) -> None:
+    """Print p50/p95 of every endpoint and page over the store at ``url``, RSS and size per article."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from parley.web import create_app
+
+    backend = "postgresql" if url.startswith("postgresql://") else "sqlite"
+    app = create_app(url, load_settings())
+    store = app.state.parley.store
+    articles = store.stats()["articles"]
+    worst = (0.0, "")
+    with TestClient(app) as client:
+        for path in requests_to_time(client, store):
+            answer = client.get(path)  # warm: settings, registry, the database's cache
+            if answer.status_code != 200:
+                print(f"{backend:10} {articles:>7,} {path:70} status {answer.status_code}", flush=True)
+                continue
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                client.get(path)
+                times.append((time.perf_counter() - started) * 1000)
+            p50, p95 = statistics.median(times), percentile(times, 0.95)
+            worst = max(worst, (p95, path))
+            print(f"{backend:10} {articles:>7,} {path[:70]:70} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms"
+                  f"  {len(answer.content) / 1000:7.1f} kB", flush=True)  # fmt: skip
+    now, peak = rss_mb()
+    size = database_bytes(url)
+    print(f"{backend:10} {articles:>7,} articles: worst p95 {worst[0]:.1f} ms ({worst[1]}); RSS {now:.0f} MB"
+          f" (peak {peak:.0f} MB); database {size / 1e6:,.0f} MB = {size / max(articles, 1) / 1000:.1f} kB per article",
+          flush=True)  # fmt: skip
+    app.state.parley.close()
+
+
+def fill_to(url: str, sizes: list[int], snapshots: bool) -> None:
+    """Fill the store at ``url`` to each size, copying it at each when asked (see the module docstring)."""
+    source = None
+    for size in sorted(sizes):
+        with open_store(url) as store:
+            stored = store.stats()["articles"]
+            source = source or Synthetic(stream=stored)
+            started = time.perf_counter()
+            fill(store, source, max(0, size - stored))
+            print(f"filled {url} to {size:,} articles in {time.perf_counter() - started:.0f} s", flush=True)
+        if not snapshots:
+            continue
+        label = f"{size // 1000}k"
+        if url.startswith("postgresql://"):
+            server, name = url.rsplit("/", 1)
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}_{label}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{name}_{label}" TEMPLATE "{name}"')
+            print(f"  snapshot {server}/{name}_{label}", flush=True)
+        else:
+            path = Path(url)
+            copy = path.with_name(f"{path.stem}-{label}{path.suffix}")
+            shutil.copyfile(path, copy)  # the store is closed: its log was checkpointed into the file
+            print(f"  snapshot {copy}", flush=True)
+
+
+#: Tables in the order a copy fills them (each after those it refers to).
+COPIED = (
+    "processes",
+    "articles",
+    "article_bands",
+    "statements",
+    "records",
+    "facts",
+    "fact_sources",
+    "fact_events",
+)
+
+
+def copy_store(source: str, target: str) -> None:
+    """Bulk-load a PostgreSQL store with the rows of a filled SQLite store (``COPY``, no commit path).
+
+    The fast way to a large PostgreSQL store for reading benchmarks: the SQLite store was filled
+    through ``flow.commit``, so the rows are what the commit path writes; search vectors are
+    computed by PostgreSQL as the rows arrive. Benchmark tooling, not parley's API.
+    """
+    import sqlite3
+
+    with open_store(source), open_store(target):  # both migrated to the same schema
+        pass
+    started = time.perf_counter()
+    lite = sqlite3.connect(source)
+    with psycopg.connect(target, autocommit=True) as conn:
+        for table in COPIED:
+            columns = [c[1] for c in lite.execute(f"PRAGMA table_info({table})")]
+            names = ", ".join(columns)
+            with conn.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in lite.execute(f"SELECT {names} FROM {table}"):
+                    copy.write_row(row)
+            if "id" in columns:
+                conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+                )
+        conn.execute("ANALYZE")
+    lite.close()
+    print(f"copied {source} into {target} in {time.perf_counter() - started:.0f} s", flush=True)
+
+
 def scratch(backend: str, directory: Path) -> tuple[str, str | None]:
     """A fresh database URL (and the PostgreSQL database name to drop afterwards)."""
     if backend == "sqlite":
@@ -208,7 +383,30 @@ def main() -> None:
     parser.add_argument(
         "--keep", metavar="FILE", help="SQLite only: fill (or reuse) this file instead of a scratch one"
     )
+    parser.add_argument("--endpoints", action="store_true", help="also time every web endpoint at each size")
+    parser.add_argument(
+        "--web", nargs="+", metavar="URL", help="only time every web endpoint over these stores"
+    )
+    parser.add_argument("--fill", metavar="URL", help="only fill this store to each size")
+    parser.add_argument("--snapshots", action="store_true", help="with --fill: copy the store at each size")
+    parser.add_argument(
+        "--copy",
+        nargs=2,
+        metavar=("SQLITE", "POSTGRESQL_URL"),
+        help="only bulk-load a filled SQLite store into PostgreSQL",
+    )
+    parser.add_argument("--web-runs", type=int, default=20, help="requests per endpoint")
     args = parser.parse_args()
+    if args.fill:
+        fill_to(args.fill, args.sizes, args.snapshots)
+        return
+    if args.copy:
+        copy_store(*args.copy)
+        return
+    if args.web:
+        for url in args.web:
+            endpoint_latency(url, args.web_runs)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         for backend in args.backends:
             url, database = (args.keep, None) if args.keep else scratch(backend, Path(tmp))
@@ -230,6 +428,8 @@ def main() -> None:
                         for label, (p50, p95) in board_latency(store, args.runs).items():
                             print(f"{backend:10} board at {stats['articles']:>7,} articles, {label:26}: p50 {p50:6.1f} ms"
                                   f"  p95 {p95:6.1f} ms", flush=True)  # fmt: skip
+                        if args.endpoints:
+                            endpoint_latency(url, args.web_runs)
             finally:
                 drop(database)
 

@@ -532,6 +532,21 @@ class ActorRegistry:
             return role.party if role else None
         return actor.party or actor.id
 
+    def acting_for(self, party: str) -> list[str]:
+        """The ids whose ``party_of`` may be ``party`` on some day: itself, the groups and bodies acting
+        for it, the people with a role for it, and the anonymous sources of each (``anon:ID``)."""
+        ids = {party} | {
+            a.id for a in self._actors.values()
+            if a.kind != "outlet" and (a.party == party or any(r.party == party for r in a.roles))
+        }  # fmt: skip
+        return sorted(ids | {f"anon:{i}" for i in ids})
+
+    def changes_sides(self) -> list[str]:
+        """The people whose roles are for more than one party (whom they act for depends on the day)."""
+        return sorted(
+            a.id for a in self._actors.values() if a.kind == "person" and len({r.party for r in a.roles}) > 1
+        )
+
     def title_of(self, actor_id: str, on: date | str | None = None) -> str | None:
         """A person's title on ``on`` (the current one without a date); None outside their roles."""
         actor = self._actors.get(actor_id)

@@ -27,7 +27,24 @@ from parley.errors import InputError, NotFoundError
 from parley.records import RECORD_KINDS
 from parley.settings import Settings, load_settings
 from parley.store import Store
+from parley.store.db import fact_key
 
+#: The statuses each kind of fact can have on a day (``_Day._view``).
+STATUSES = {
+    "commitments": (
+        "withdrawn",
+        "expired",
+        "reported violated",
+        "announced",
+        "pending condition",
+        "in force",
+    ),
+    "threats": ("carried out", "lapsed", "deadline passed", "issued"),
+    "positions": ("current", "stale"),
+    "proposals": ("withdrawn", "stale", "open"),
+    "violations": ("reported",),
+    "meetings": ("scheduled", "held"),
+}
 _CORROBORATION = ("reports", "articles", "stories", "outlets", "named_sources", "anonymous_sources")
 #: Commitment statuses under which a commitment still binds (and can meet another's condition).
 BINDING = ("in force", "reported violated")
@@ -67,42 +84,66 @@ def _process_id(store: Store, process: str | None) -> int | None:
 
 
 class _Day:
-    """The facts of some processes as they stood on one day: the state every view needs."""
+    """Some facts as they stood on one day, and what their status depends on.
+
+    ``rows`` are the facts to show; ``scope`` the process they come from (None: any). A
+    commitment's status depends on other facts of its process (violations of it, commitments that
+    meet its condition): those are read without their payloads, and only for commitments shown, so
+    that a page of facts costs what its own rows cost.
+    """
 
     def __init__(
-        self,
+        self, store: Store, day: str, settings: Settings | None, rows: list[dict[str, Any]], scope: int | None
+    ):
+        self.day = day
+        self.stale_days = (settings or load_settings()).consolidate.position_stale_days
+        self.process_id = scope
+        self.rows = rows
+        later = [f["id"] for f in rows if f["last_seen"] > day]
+        counted = store.corroboration(later, day) if later else {}
+        for fact in rows:  # counts as they were on the day, for facts reported again since
+            fact.update(counted.get(fact["id"], {}))
+        # What commitments' statuses depend on: violations of them, and the commitments of other
+        # parties on the issues they wait on; read only when there are commitments to show.
+        shown = [f for f in rows if f["kind"] == "commitments"]
+        waits_on = sorted({f["condition_issue"] for f in shown if f["conditional"] and f["condition_issue"]})
+        violations = store.facts(scope, kinds=["violations"], seen_by=day, payload=False) if shown else []
+        meeting = store.facts(scope, ["commitments"], day, payload=False, issues=waits_on) if waits_on else []
+        self.events: dict[int, dict[str, str]] = defaultdict(dict)
+        ids = sorted({f["id"] for f in rows} | {f["id"] for f in meeting})
+        for start in range(0, len(ids), 500):
+            for event in store.fact_events(fact_ids=ids[start : start + 500], until=day):
+                self.events[event["fact_id"]].setdefault(event["event"], event["day"])
+        self.violations: dict[tuple[int, str, str], str] = {}
+        for fact in violations:
+            self.violations[(fact["process_id"], fact["party"], fact["issue"])] = fact["last_seen"]
+        base = {f["id"]: self._commitment_status(f) for f in meeting + shown}
+        self.binding: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
+        for fact in meeting:  # commitments that can meet another party's condition, by issue
+            if base[fact["id"]] in BINDING:
+                self.binding[(fact["process_id"], fact["issue"])].append(fact)
+        self.views = [self._view(fact, base) for fact in rows]
+
+    @classmethod
+    def load(
+        cls,
         store: Store,
         process: str | None,
         as_of: str | date | None,
         settings: Settings | None,
         latest_meetings: bool = False,
-    ):
-        self.day = as_of_day(as_of)
-        self.stale_days = (settings or load_settings()).consolidate.position_stale_days
-        self.process_id = process_id = _process_id(store, process)
+        **filters: Any,
+    ) -> _Day:
+        """The facts of a process (or all) first seen by the day, narrowed by ``Store.facts`` filters."""
+        day = as_of_day(as_of)
+        process_id = _process_id(store, process)
         if latest_meetings:  # a board shows the last round of talks, the timeline all of them
             kinds = [k for k in RECORD_KINDS if k != "meetings"]
-            self.rows = store.facts(process_id, kinds=kinds, seen_by=self.day)
-            self.rows += store.latest_meetings(self.day, process_id)
+            rows = store.facts(process_id, kinds=kinds, seen_by=day, **filters)
+            rows += store.latest_meetings(day, process_id)
         else:
-            self.rows = store.facts(process_id, seen_by=self.day)
-        later = [f["id"] for f in self.rows if f["last_seen"] > self.day]
-        counted = store.corroboration(later, self.day) if later else {}
-        for fact in self.rows:  # counts as they were on the day, for facts reported again since
-            fact.update(counted.get(fact["id"], {}))
-        self.events: dict[int, dict[str, str]] = defaultdict(dict)
-        for event in store.fact_events(process_id, until=self.day):
-            self.events[event["fact_id"]].setdefault(event["event"], event["day"])
-        self.violations: dict[tuple[int, str, str], str] = {}
-        for fact in self.rows:
-            if fact["kind"] == "violations":
-                self.violations[(fact["process_id"], fact["party"], fact["issue"])] = fact["last_seen"]
-        base = {f["id"]: self._commitment_status(f) for f in self.rows if f["kind"] == "commitments"}
-        self.binding: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
-        for fact in self.rows:  # commitments that can meet another party's condition, by issue
-            if fact["kind"] == "commitments" and base[fact["id"]] in BINDING:
-                self.binding[(fact["process_id"], fact["issue"])].append(fact)
-        self.views = [self._view(fact, base) for fact in self.rows]
+            rows = store.facts(process_id, seen_by=day, **filters)
+        return cls(store, day, settings, rows, process_id)
 
     def stale(self, last_seen: str) -> bool:
         return _days(last_seen, self.day) > self.stale_days
@@ -215,17 +256,164 @@ def facts(
     as_of: str | date | None = None,
     kinds: list[str] | None = None,
     settings: Settings | None = None,
+    **filters: Any,
 ) -> list[dict[str, Any]]:
-    """Facts as they stood on ``as_of`` (first seen by then), each with its ``status`` that day."""
-    views = _Day(store, process, as_of, settings).views
-    return [v for v in views if not kinds or v["kind"] in kinds]
+    """Facts as they stood on ``as_of`` (first seen by then), each with its ``status`` that day;
+    ``filters`` narrow them as ``Store.facts`` does (party, issue, period...)."""
+    return _Day.load(store, process, as_of, settings, kinds=kinds, **filters).views
+
+
+def views(
+    store: Store, day: str, rows: list[dict[str, Any]], settings: Settings | None = None
+) -> list[dict[str, Any]]:
+    """The facts ``rows`` (of ``Store.facts``, of any process) as they stood on ``day``."""
+    return _Day(store, day, settings, rows, None).views
+
+
+def facts_page(
+    store: Store,
+    *,
+    process: str | None = None,
+    as_of: str | date | None = None,
+    kinds: list[str] | None = None,
+    party: str | None = None,
+    issue: str | None = None,
+    status: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    after: list[Any] | None = None,
+    limit: int = 50,
+    settings: Settings | None = None,
+) -> tuple[list[dict[str, Any]], list[Any] | None]:
+    """One page of ``facts``, in board order, and the ``after`` of the next page (None on the last).
+
+    The store filters and pages; only ``status``, which depends on the day, is checked here, by
+    reading further pages until this one is full. ``since``/``until`` keep the facts reported in
+    that period (last seen on or after ``since``, first seen on or before ``until``).
+    """
+    day = as_of_day(as_of)
+    if status is not None:  # only the kinds that can have it
+        kinds = [k for k in kinds or STATUSES if status in STATUSES[k]]
+    if (since is not None and since > day) or kinds == []:
+        return [], None
+    process_id = _process_id(store, process)
+    chunk = limit + 1 if status is None else max(limit + 1, 500)
+    found: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    while len(found) <= limit:
+        rows = store.facts(process_id, kinds=kinds, seen_by=min(day, until or day), party=party, issue=issue,
+                           reported_since=since, after=after, limit=chunk)  # fmt: skip
+        views = _Day(store, day, settings, rows, process_id).views
+        found += [(row, view) for row, view in zip(rows, views, strict=True)
+                  if status is None or view["status"] == status]  # fmt: skip
+        if len(rows) < chunk:
+            break
+        after = fact_key(rows[-1])
+    if len(found) > limit:
+        return [view for _, view in found[:limit]], fact_key(found[limit - 1][0])
+    return [view for _, view in found], None
+
+
+def fact_count(
+    store: Store,
+    *,
+    process: str | None = None,
+    as_of: str | date | None = None,
+    kinds: list[str] | None = None,
+    party: str | None = None,
+    issue: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    cap: int,
+) -> int:
+    """How many facts ``facts_page`` lists without a status filter, counted up to ``cap + 1``."""
+    day = as_of_day(as_of)
+    if since is not None and since > day:
+        return 0
+    return store.fact_count(_process_id(store, process), kinds, min(day, until or day), party=party, issue=issue,
+                            reported_since=since, cap=cap)  # fmt: skip
+
+
+def conflicts_of(
+    store: Store,
+    process: str | None = None,
+    as_of: str | date | None = None,
+    issue: str | None = None,
+    settings: Settings | None = None,
+) -> list[dict[str, Any]]:
+    """``conflicts`` on a day, read from the positions and proposals of a process (or all) only."""
+    state = _Day.load(store, process, as_of, settings, kinds=["positions", "proposals"], issue=issue)
+    return conflicts(state.views)
+
+
+def conditions_of(
+    store: Store,
+    process: str | None = None,
+    as_of: str | date | None = None,
+    settings: Settings | None = None,
+) -> list[dict[str, Any]]:
+    """``conditions`` on a day, read from the conditional commitments of a process (or all) and the
+    commitments and proposals on the issues they wait on."""
+    day = as_of_day(as_of)
+    process_id = _process_id(store, process)
+    rows = store.facts(process_id, ["commitments"], day, conditional=True)
+    waits_on = sorted({f["condition_issue"] for f in rows})
+    if waits_on:
+        known = {f["id"] for f in rows}
+        rows += [
+            f for f in store.facts(process_id, ["commitments"], day, issues=waits_on) if f["id"] not in known
+        ]
+        rows += store.facts(process_id, ["proposals"], day, issues=waits_on)
+    return conditions(_Day(store, day, settings, rows, process_id).views)
+
+
+def deadlines_of(
+    store: Store,
+    process: str | None = None,
+    as_of: str | date | None = None,
+    party: str | None = None,
+    issue: str | None = None,
+    settings: Settings | None = None,
+) -> list[dict[str, Any]]:
+    """``deadlines`` on a day, read from the dated commitments and the threats only."""
+    day = as_of_day(as_of)
+    process_id = _process_id(store, process)
+    rows = store.facts(process_id, kinds=["commitments"], seen_by=day, party=party, issue=issue, dated=True)
+    rows += store.facts(process_id, kinds=["threats"], seen_by=day, party=party, issue=issue)
+    return deadlines(_Day(store, day, settings, rows, process_id).views, day)
+
+
+def summary(store: Store, as_of: str | date | None = None) -> dict[str, Any]:
+    """Every process in a line, for a board over all of them: its articles, parties and issues (most
+    named first), how many facts of each kind were known on ``as_of`` and the latest report by then."""
+    day = as_of_day(as_of)
+    kinds: dict[int, dict[str, int]] = defaultdict(dict)
+    latest: dict[int, str] = {}
+    for row in store.fact_summaries(day):
+        kinds[row["process_id"]][row["kind"]] = row["n"]
+        latest[row["process_id"]] = max(latest.get(row["process_id"], ""), row["last_seen"])
+    return {
+        "as_of": day,
+        "processes": [
+            {"name": p["name"], "articles": p["articles"],
+             "parties": sorted(p["parties"], key=lambda k: -p["parties"][k]),
+             "issues": sorted(p["issues"], key=lambda k: -p["issues"][k]),
+             "facts": {kind: kinds[p["id"]].get(kind, 0) for kind in RECORD_KINDS},
+             "last_seen": min(latest[p["id"]], day) if p["id"] in latest else None}
+            for p in store.processes()
+        ],
+    }  # fmt: skip
 
 
 def fact_sources(store: Store, fact_id: int, as_of: str | date | None = None) -> dict[str, Any]:
     """A fact (as of ``as_of``, default today) and every article and sentence behind it."""
     row = store.fact(fact_id)
-    view = next((v for v in _Day(store, row["process"], as_of, None).views if v["id"] == fact_id), None)
-    return {"fact": view or {**row, "status": "not yet reported"}, "sources": store.fact_sources(fact_id)}
+    day = as_of_day(as_of)
+    rows = store.facts(row["process_id"], seen_by=day, fact_ids=[fact_id])
+    views = _Day(store, day, None, rows, row["process_id"]).views
+    return {
+        "fact": views[0] if views else {**row, "status": "not yet reported"},
+        "sources": store.fact_sources(fact_id),
+    }
 
 
 def conflicts(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -378,7 +566,7 @@ def board(
     condition), ``proposals`` (open plans and their terms), ``threats``, ``violations``, ``meetings``,
     ``conflicts``, ``conditions``, ``deadlines``. See ``docs/STORE.md`` for each item's fields.
     """
-    state = _Day(store, process, as_of, settings, latest_meetings=True)
+    state = _Day.load(store, process, as_of, settings, latest_meetings=True)
     views = state.views
     chosen = {v["process"] for v in views}
     processes = [p for p in store.processes(process_id=state.process_id) if p["name"] in chosen or process]
@@ -425,14 +613,19 @@ def timeline(
     process: str | None = None,
     as_of: str | date | None = None,
     settings: Settings | None = None,
+    period: tuple[str | None, str | None] | None = None,
+    **filters: Any,
 ) -> list[dict[str, Any]]:
     """Everything dated about the facts known on ``as_of``, oldest first; ``future`` marks what is
-    still ahead of that day (a truce's end, a deadline, a scheduled meeting)."""
-    state = _Day(store, process, as_of, settings)
+    still ahead of that day (a truce's end, a deadline, a scheduled meeting). With ``period``
+    (since, until; either may be None), only the facts with something dated in it are read and
+    only the events in it are kept; ``filters`` narrow the facts as ``Store.facts`` does."""
+    state = _Day.load(store, process, as_of, settings, period=period, **filters)
+    since, until = period or (None, None)
     out: list[dict[str, Any]] = []
 
     def add(day: str | None, event: str, view: dict[str, Any], text: str | None = None) -> None:
-        if not day:
+        if not day or (since is not None and day < since) or (until is not None and day > until):
             return
         party = view["party"]
         if view["kind"] == "meetings":  # a meeting's "party" is its place: name who met instead

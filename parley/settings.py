@@ -71,6 +71,9 @@ class ServeSettings:
     port: int = _setting(8000, 0, 65_535)
     max_body_bytes: int = _setting(2_000_000, 1)
     token_file: str = ""
+    count_cap: int = 10_000
+    timeline_days: int = 30
+    board_full_processes: int = 3
 
 
 @dataclass(frozen=True)

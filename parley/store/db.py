@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -446,19 +446,6 @@ class Store:
             raise NotFoundError(f"no article with id {article_id}", source=self.url)
         return row
 
-    def articles(
-        self, process_id: int | None = None, limit: int = 50, offset: int = 0
-    ) -> list[dict[str, Any]]:
-        """Articles without their text, newest first (by ``seen``, then id)."""
-        where, params = ("WHERE a.process_id = ?", [process_id]) if process_id is not None else ("", [])
-        return self._all(
-            "SELECT a.id, a.key, a.url, a.outlet, a.title, a.published, a.seen, a.duplicate_of,"
-            " a.process_id, p.name AS process, a.record_count, a.ingested_at"
-            f" FROM articles a LEFT JOIN processes p ON p.id = a.process_id {where}"
-            " ORDER BY a.seen DESC, a.id DESC LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-
     def delete_article(self, article_id: int) -> dict[str, Any]:
         """Delete an article and everything read from it, in one transaction; ``NotFoundError`` if none.
 
@@ -771,32 +758,138 @@ class Store:
         kinds: Sequence[str] | None = None,
         seen_by: str | None = None,
         limit: int | None = None,
-        offset: int = 0,
+        *,
+        after: Sequence[Any] | None = None,
+        payload: bool = True,
+        **filters: Any,
     ) -> list[dict[str, Any]]:
-        """Facts, optionally of one process and some kinds, first seen on or before ``seen_by``.
+        """Facts, filtered in the database, in the order a board lists them (process, kind, party,
+        issue, id): ``FACT_ORDER``, whose values of the last row shown are ``after`` on the next page.
 
-        Ordered by process, kind, party and issue: the order a board lists them in.
+        Filters: of one process, of some kinds, first seen on or before ``seen_by``, and those of
+        ``fact_filter``. Without ``payload`` the JSON column is not read (what consolidation keeps
+        about versions and accounts).
         """
+        conditions, params = self._fact_filter(process_id, kinds, seen_by, **filters)
+        if conditions is None:
+            return []
+        if after is not None:
+            condition, values = _after(_FACT_ORDER_SQL, after, descending=False)
+            conditions.append(condition)
+            params += values
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        page = ""
+        if limit is not None:
+            page = " LIMIT ?"
+            params.append(limit)
+        columns = _FACT_COLUMNS if payload else _FACT_COLUMNS.removesuffix(", f.payload")
+        return self._all(
+            f"SELECT {columns} FROM facts f JOIN processes p ON p.id = f.process_id {where}"
+            f" ORDER BY {', '.join(_FACT_ORDER_SQL)}{page}",
+            params,
+        )
+
+    def fact_count(
+        self,
+        process_id: int | None = None,
+        kinds: Sequence[str] | None = None,
+        seen_by: str | None = None,
+        *,
+        cap: int,
+        **filters: Any,
+    ) -> int:
+        """How many facts the filters of ``facts`` keep, counted up to ``cap + 1``."""
+        conditions, params = self._fact_filter(process_id, kinds, seen_by, **filters)
+        if conditions is None:
+            return 0
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        return self._capped_count(f"SELECT 1 FROM facts f {where}", params, cap)
+
+    @staticmethod
+    def _fact_filter(
+        process_id: int | None,
+        kinds: Sequence[str] | None,
+        seen_by: str | None,
+        *,
+        party: str | None = None,
+        issue: str | None = None,
+        issues: Sequence[str] | None = None,
+        reported_since: str | None = None,
+        fact_ids: Sequence[int] | None = None,
+        conditional: bool | None = None,
+        dated: bool = False,
+        period: tuple[str | None, str | None] | None = None,
+        spanning: tuple[str | None, str | None] | None = None,
+    ) -> tuple[list[str] | None, list[Any]]:
+        """The conditions of a facts filter (None: no fact can match): of one party, of one issue or
+        of some ``issues``, last
+        seen on or after ``reported_since``, the given ids, conditional or not, ``dated`` (with an end
+        date: truces, deadlines), ``period`` (since, until; either may be None): facts with an event
+        in it (made or met, ended, a position stated or changed, a dated change of status), and
+        ``spanning`` (since, until): dated facts whose time (start or first report to end) overlaps it."""
         conditions, params = [], []
-        if process_id is not None:
-            conditions.append("f.process_id = ?")
-            params.append(process_id)
+        for column, value in (("f.process_id", process_id), ("f.party", party), ("f.issue", issue)):
+            if value is not None:
+                conditions.append(f"{column} = ?")
+                params.append(value)
         if kinds:
             conditions.append(f"f.kind IN ({', '.join('?' for _ in kinds)})")
             params.extend(kinds)
         if seen_by is not None:
             conditions.append("f.first_seen <= ?")
             params.append(seen_by)
-        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-        page = ""
-        if limit is not None:
-            page = " LIMIT ? OFFSET ?"
-            params += [limit, offset]
-        return self._all(
-            f"SELECT {_FACT_COLUMNS} FROM facts f JOIN processes p ON p.id = f.process_id {where}"
-            f" ORDER BY f.process_id, f.kind, f.party, f.issue, f.id{page}",
-            params,
-        )
+        if issues is not None:
+            conditions.append(f"f.issue IN ({', '.join('?' for _ in issues) or 'NULL'})")
+            params.extend(issues)
+        if reported_since is not None:
+            conditions.append("f.last_seen >= ?")
+            params.append(reported_since)
+        if fact_ids is not None:
+            if not fact_ids:
+                return None, []
+            conditions.append(f"f.id IN ({', '.join('?' for _ in fact_ids)})")
+            params.extend(fact_ids)
+        if conditional is not None:
+            conditions.append(
+                "f.conditional = ?" + (" AND f.condition_issue IS NOT NULL" if conditional else "")
+            )
+            params.append(int(conditional))
+        if dated:
+            conditions.append("f.date_end IS NOT NULL")
+        if period is not None:  # facts with an event in the period (the events of analysis.timeline)
+            since, until = period
+
+            def within(column: str, low: str | None = since) -> str:
+                parts = [
+                    f"{column} {op} ?" for op, value in ((">=", low), ("<=", until)) if value is not None
+                ]
+                params.extend(value for value in (low, until) if value is not None)
+                return " AND ".join(parts) or "1 = 1"
+
+            made = within("COALESCE(f.date_start, f.first_seen)")  # made, met, stated
+            ends = within("f.date_end", _day_before(since) if since else None)  # a truce ends the day after
+            stated = (
+                " AND ".join(
+                    [*(["f.last_seen >= ?"] if since else []), *(["f.first_seen <= ?"] if until else [])]
+                )
+                or "1 = 1"
+            )
+            params.extend(value for value in (since, until) if value is not None)
+            changed = within("e.day")
+            conditions.append(
+                f"(({made}) OR ({ends}) OR (f.kind = 'positions' AND {stated})"
+                f" OR f.id IN (SELECT e.fact_id FROM fact_events e WHERE {changed}))"
+            )
+        if spanning is not None:  # a period (start or first report to end) that overlaps the span
+            since, until = spanning
+            conditions.append("f.date_end IS NOT NULL")
+            if since is not None:
+                conditions.append("f.date_end >= ?")
+                params.append(since)
+            if until is not None:
+                conditions.append("COALESCE(f.date_start, f.first_seen) <= ?")
+                params.append(until)
+        return conditions, params
 
     def latest_meetings(self, day: str, process_id: int | None = None) -> list[dict[str, Any]]:
         """Meeting facts known on ``day``: each process's latest one held by then, and those after it."""
@@ -885,27 +978,257 @@ class Store:
             out.update({r.pop("fact_id"): r for r in rows})
         return out
 
+    def first_sources(self, fact_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """For each fact, its first source (earliest seen): the article, statement span and record payload."""
+        out: dict[int, dict[str, Any]] = {}
+        for start in range(0, len(fact_ids), 500):
+            chunk = list(fact_ids[start : start + 500])
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._all(
+                "SELECT fs.fact_id, fs.article_id, fs.statement_id, s.span_start, s.span_end, r.payload"
+                " FROM fact_sources fs JOIN records r ON r.id = fs.record_id"
+                " LEFT JOIN statements s ON s.id = fs.statement_id"
+                f" WHERE fs.fact_id IN ({marks}) AND fs.record_id = (SELECT f2.record_id FROM fact_sources f2"
+                " WHERE f2.fact_id = fs.fact_id ORDER BY f2.seen, f2.article_id, f2.record_id LIMIT 1)",
+                chunk,
+            )
+            out.update({r["fact_id"]: r for r in rows})
+        return out
+
+    def fact_tallies(self, seen_by: str | None = None) -> list[dict[str, Any]]:
+        """How many facts (meetings aside) name each party (``party``, ``n``), first seen by ``seen_by``."""
+        scope, params = ("AND first_seen <= ?", [seen_by]) if seen_by is not None else ("", [])
+        return self._all(
+            "SELECT party, COUNT(*) AS n FROM facts WHERE party IS NOT NULL AND kind <> 'meetings'"
+            f" {scope} GROUP BY party",
+            params,
+        )
+
+    def fact_summaries(self, seen_by: str) -> list[dict[str, Any]]:
+        """Per process and kind: facts first seen by ``seen_by`` (``n``) and the latest report (``last_seen``)."""
+        return self._all(
+            "SELECT process_id, kind, COUNT(*) AS n, MAX(last_seen) AS last_seen FROM facts"
+            " WHERE first_seen <= ? GROUP BY process_id, kind ORDER BY process_id, kind",
+            (seen_by,),
+        )
+
+    def facts_said_by(self, actor: str) -> list[int]:
+        """Ids of the facts supported by statements that ``actor`` made or that name it as their party."""
+        return [
+            r["fact_id"]
+            for r in self._all(
+                "SELECT DISTINCT r.fact_id FROM statements s JOIN records r ON r.statement_id = s.id"
+                " WHERE (s.speaker = ? OR s.party = ?) AND r.fact_id IS NOT NULL ORDER BY r.fact_id",
+                (actor, actor),
+            )
+        ]
+
+    # -- pages of lists (keyset pagination) -----------------------------------------------------
+
+    def articles(
+        self,
+        process_id: int | None = None,
+        *,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        after: Sequence[Any] | None = None,
+        limit: int = 50,
+    ) -> list[dict[str, Any]]:
+        """Articles without their text, newest first (``ARTICLE_ORDER``: seen, id, descending), filtered
+        by process, outlet and day seen; ``after`` is the (seen, id) of the last article of the page before."""
+        conditions, params = self._article_filter(process_id, outlet, since, until)
+        if after is not None:
+            condition, values = _after(("a.seen", "a.id"), after, descending=True)
+            conditions.append(condition)
+            params += values
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        return self._all(
+            "SELECT a.id, a.key, a.url, a.outlet, a.title, a.published, a.seen, a.duplicate_of,"
+            " a.process_id, p.name AS process, a.record_count, a.ingested_at"
+            f" FROM articles a LEFT JOIN processes p ON p.id = a.process_id {where}"
+            " ORDER BY a.seen DESC, a.id DESC LIMIT ?",
+            [*params, limit],
+        )
+
+    def article_count(
+        self,
+        *,
+        process_id: int | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        cap: int,
+    ) -> int:
+        """How many articles the filters keep, counted up to ``cap + 1`` (more than ``cap``: at least that)."""
+        conditions, params = self._article_filter(process_id, outlet, since, until)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        return self._capped_count(f"SELECT 1 FROM articles a {where}", params, cap)
+
+    @staticmethod
+    def _article_filter(
+        process_id: int | None, outlet: str | None, since: str | None, until: str | None
+    ) -> tuple[list[str], list[Any]]:
+        conditions, params = [], []
+        for condition, value in (("a.process_id = ?", process_id), ("a.outlet = ?", outlet),
+                                 ("a.seen >= ?", since), ("a.seen <= ?", until)):  # fmt: skip
+            if value is not None:
+                conditions.append(condition)
+                params.append(value)
+        return conditions, params
+
+    def statement_page(
+        self,
+        *,
+        article_id: int | None = None,
+        speaker: str | None = None,
+        party: str | None = None,
+        acting_for_party: Sequence[str] = (),
+        either: bool = False,
+        since: str | None = None,
+        until: str | None = None,
+        after: Sequence[Any] | None = None,
+        limit: int = 50,
+    ) -> list[dict[str, Any]]:
+        """Statements in article date order (``STATEMENT_ORDER``: seen, article, idx), filtered by article,
+        speaker, day seen and party: the statement's own party, or, for statements without one, a
+        speaker of ``acting_for_party`` (the ids that may act for it; the caller checks the day).
+        With ``either``, statements of the speaker or of the party. ``after`` is the (seen,
+        article_id, idx) of the last statement of the page before."""
+        conditions, params = self._statement_filter(
+            article_id, speaker, party, acting_for_party, either, since, until
+        )
+        if after is not None:
+            condition, values = _after(("s.seen", "s.article_id", "s.idx"), after, descending=False)
+            conditions.append(condition)
+            params += values
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        return self._all(
+            "SELECT s.id, s.article_id, s.idx, s.speaker, s.party, s.via, s.direct, s.hedged, s.span_start,"
+            f" s.span_end, s.text, s.seen FROM statements s {where} ORDER BY s.seen, s.article_id, s.idx LIMIT ?",
+            [*params, limit],
+        )
+
+    def statement_count(
+        self,
+        *,
+        article_id: int | None = None,
+        speaker: str | None = None,
+        party: str | None = None,
+        acting_for_party: Sequence[str] = (),
+        either: bool = False,
+        since: str | None = None,
+        until: str | None = None,
+        cap: int,
+    ) -> int:
+        """How many statements the filters of ``statement_page`` keep, counted up to ``cap + 1``."""
+        conditions, params = self._statement_filter(
+            article_id, speaker, party, acting_for_party, either, since, until
+        )
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        return self._capped_count(f"SELECT 1 FROM statements s {where}", params, cap)
+
+    @staticmethod
+    def _statement_filter(
+        article_id: int | None,
+        speaker: str | None,
+        party: str | None,
+        acting_for_party: Sequence[str],
+        either: bool,
+        since: str | None,
+        until: str | None,
+    ) -> tuple[list[str], list[Any]]:
+        conditions, params = [], []
+        for condition, value in (("s.article_id = ?", article_id), ("s.seen >= ?", since),
+                                 ("s.seen <= ?", until)):  # fmt: skip
+            if value is not None:
+                conditions.append(condition)
+                params.append(value)
+        who, who_params = [], []
+        if speaker is not None:
+            who.append("s.speaker = ?")
+            who_params.append(speaker)
+        if party is not None:
+            who.append("s.party = ?")
+            who_params.append(party)
+            if acting_for_party:
+                marks = ", ".join("?" for _ in acting_for_party)
+                who.append(f"(s.party IS NULL AND s.speaker IN ({marks}))")
+                who_params += acting_for_party
+        if speaker is not None and party is not None and not either:  # both must hold
+            conditions.append(who[0])
+            conditions.append(f"({' OR '.join(who[1:])})")
+        elif who:
+            conditions.append(f"({' OR '.join(who)})")
+        params += who_params
+        return conditions, params
+
+    def statement_tallies(self, dated_speakers: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """Statements counted by ``speaker`` and ``party`` (``n``; ``seen`` None); for the
+        ``dated_speakers`` without a party of their own, by day (``seen``) instead, as whom they acted
+        for may have changed. Both are read from indexes alone."""
+        marks = ", ".join("?" for _ in dated_speakers)
+        dated = f"party IS NULL AND speaker IN ({marks})" if dated_speakers else "1 = 0"
+        rows = self._all(
+            f"SELECT speaker, party, NULL AS seen, COUNT(*) AS n FROM statements WHERE NOT ({dated})"
+            " GROUP BY party, speaker",
+            list(dated_speakers),
+        )
+        if dated_speakers:
+            rows += self._all(
+                f"SELECT speaker, party, seen, COUNT(*) AS n FROM statements WHERE {dated}"
+                " GROUP BY speaker, party, seen",
+                list(dated_speakers),
+            )
+        return rows
+
+    def _capped_count(self, select: str, params: Sequence[Any], cap: int) -> int:
+        return int(self._scalar(f"SELECT COUNT(*) AS n FROM ({select} LIMIT ?) counted", [*params, cap + 1]))
+
     # -- search, statistics, export -------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Full-text search over articles and statements, best matches first.
+    def search(self, query: str, limit: int = 20, after: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """Full-text search over articles and statements, best matches first (``SEARCH_ORDER``: score,
+        kind, id); ``after`` is the position of the last hit of the page before.
 
-        Each hit has ``kind`` ("article" or "statement"), ``article_id``, ``statement_id``, title,
-        outlet, published, url, a ``snippet`` with the matched words between « and », and ``score``
-        (lower is better); statement hits also have ``speaker`` and the span.
+        Each hit has ``kind`` ("article" or "statement"), ``id`` (of the article or statement),
+        ``article_id``, ``statement_id``, title, outlet, published, url, a ``snippet`` with the
+        matched words between « and », and ``score`` (lower is better); statement hits also have
+        ``speaker`` and the span. Matches are ranked in the database, snippets made for these only.
         """
         terms = self.dialect.search_query(query)
         if not terms.strip():
             return []
-        hits = [
-            {"kind": "article", **r} for r in self._all(self.dialect.search_articles_sql(), (terms, limit))
-        ]
-        hits += [
-            {"kind": "statement", **r}
-            for r in self._all(self.dialect.search_statements_sql(), (terms, limit))
-        ]
-        hits.sort(key=lambda h: h["score"])
-        return hits[:limit]
+        ranked = []
+        for kind, table in (("article", "articles"), ("statement", "statements")):
+            after_sql, params = "", []
+            if after is not None:
+                score, after_kind, after_id = after
+                if kind == after_kind:
+                    after_sql, params = "score >= ? AND (score > ? OR id > ?)", [score, score, after_id]
+                else:  # ties on the score: articles before statements
+                    after_sql, params = ("score > ?" if kind < after_kind else "score >= ?"), [score]
+            rows = self._all(self.dialect.search_rank_sql(table, after_sql), [terms, *params, limit])
+            ranked += [(r["score"], kind, r["id"]) for r in rows]
+        ranked = sorted(ranked)[:limit]
+        hits = []
+        for kind, table in (("article", "articles"), ("statement", "statements")):
+            ids = [i for _, k, i in ranked if k == kind]
+            if ids:
+                rows = self._all(self.dialect.search_show_sql(table, len(ids)), [terms, *ids])
+                hits += [{"kind": kind, "id": r["statement_id"] or r["article_id"], **r} for r in rows]
+        order = {(kind, i): n for n, (_, kind, i) in enumerate(ranked)}
+        return sorted(hits, key=lambda h: order[(h["kind"], h["id"])])
+
+    def search_count(self, query: str, cap: int) -> int:
+        """How many articles and statements match, each counted up to ``cap + 1``."""
+        terms = self.dialect.search_query(query)
+        if not terms.strip():
+            return 0
+        return sum(
+            int(self._scalar(self.dialect.search_count_sql(t), (terms, cap + 1)))
+            for t in ("articles", "statements")
+        )
 
     def stats(self) -> dict[str, Any]:
         """Counts: articles, near-duplicates, outlets, processes, statements, records and facts by kind."""
@@ -960,6 +1283,40 @@ _FACT_COLUMNS = (
     " f.date_start, f.date_end, f.date_precision, f.conditional, f.condition_issue, f.red_line, f.reports,"
     " f.articles, f.stories, f.outlets, f.named_sources, f.anonymous_sources, f.payload"
 )
+
+
+#: The order facts are listed in (``Store.facts``); a missing party or issue sorts first.
+FACT_ORDER = ("process_id", "kind", "party", "issue", "id")
+_FACT_ORDER_SQL = ("f.process_id", "f.kind", "COALESCE(f.party, '')", "COALESCE(f.issue, '')", "f.id")
+#: The keys of a row that place it in its list, for the next page's ``after``.
+ARTICLE_ORDER = ("seen", "id")
+SEARCH_ORDER = ("score", "kind", "id")
+STATEMENT_ORDER = ("seen", "article_id", "idx")
+
+
+def _day_before(day: str) -> str:
+    return (date.fromisoformat(day[:10]) - timedelta(days=1)).isoformat()
+
+
+def fact_key(fact: dict[str, Any]) -> list[Any]:
+    """Where a fact row sits in ``FACT_ORDER``: the ``after`` of the page that follows it."""
+    return [fact["process_id"], fact["kind"], fact["party"] or "", fact["issue"] or "", fact["id"]]
+
+
+def _after(columns: Sequence[str], key: Sequence[Any], descending: bool) -> tuple[str, list[Any]]:
+    """The condition keeping the rows that come after ``key`` in the order of ``columns``.
+
+    Written as ``c1 >= k1 AND (c1 > k1 OR (c1 = k1 AND ...))``: the leading range lets both
+    databases start the index scan at the key.
+    """
+    if len(key) != len(columns):
+        raise ValueError(f"a position in this list has {len(columns)} values, not {len(key)}")
+    op = "<" if descending else ">"
+    condition, params = f"{columns[-1]} {op} ?", [key[-1]]
+    for column, value in zip(reversed(columns[:-1]), reversed(key[:-1]), strict=True):
+        condition = f"{column} {op} ? OR ({column} = ? AND ({condition}))"
+        params = [value, value, *params]
+    return f"{columns[0]} {op}= ? AND ({condition})", [key[0], *params]
 
 
 #: Fact columns that consolidation sets (besides process, kind and key, which identify a fact).

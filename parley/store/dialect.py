@@ -28,25 +28,44 @@ class Dialect:
             return text
         return text.replace("%", "%%").replace("?", "%s")
 
-    def search_articles_sql(self) -> str:
-        """Full-text search over article titles and texts; one ``?`` for the query, one for the limit."""
+    def search_rank_sql(self, table: str, after: str) -> str:
+        """Ids and scores (lower is better) of the matches in ``table`` ("articles" or "statements"),
+        best first, then by id: one ``?`` for the query, those of ``after`` (a condition on ``score``
+        and ``id``, or empty), one for the limit. Ranking reads no text: snippets are made for the
+        page only (``search_show_sql``). PostgreSQL's rank is a float4: read as float8, so that
+        the score of a cursor, read back, compares equal to the database's."""
+        where = f"WHERE {after}" if after else ""
         if self.name == "sqlite":
+            matches = (
+                f"SELECT rowid AS id, bm25({table}_fts) AS score FROM {table}_fts WHERE {table}_fts MATCH ?"
+            )
+        else:
+            matches = (
+                f"SELECT t.id, -ts_rank(t.tsv, q)::float8 AS score FROM {table} t, websearch_to_tsquery('english', ?) q"
+                " WHERE t.tsv @@ q"
+            )
+        return f"SELECT id, score FROM ({matches}) ranked {where} ORDER BY score, id LIMIT ?"
+
+    def search_count_sql(self, table: str) -> str:
+        """The matches in ``table`` counted up to a cap: one ``?`` for the query, one for the cap."""
+        if self.name == "sqlite":
+            return f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM {table}_fts WHERE {table}_fts MATCH ? LIMIT ?) found"
+        return (
+            f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM {table} t WHERE t.tsv @@ websearch_to_tsquery('english', ?)"
+            " LIMIT ?) found"
+        )
+
+    def search_show_sql(self, table: str, count: int) -> str:
+        """The hits of ``table`` with these ``count`` ids, with their article, snippet and score:
+        one ``?`` for the query, then the ids."""
+        ids = ", ".join("?" for _ in range(count))
+        if self.name == "sqlite" and table == "articles":
             return (
                 "SELECT a.id AS article_id, NULL AS statement_id, a.title, a.outlet, a.published, a.url,"
                 " snippet(articles_fts, 1, '«', '»', '…', 16) AS snippet, bm25(articles_fts) AS score"
                 " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-                " WHERE articles_fts MATCH ? ORDER BY score LIMIT ?"
+                f" WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({ids})"
             )
-        return (
-            "SELECT a.id AS article_id, NULL::bigint AS statement_id, a.title, a.outlet, a.published, a.url,"
-            " ts_headline('english', a.text, q, 'StartSel=«,StopSel=»,MaxWords=24,MinWords=8') AS snippet,"
-            " -ts_rank(a.tsv, q) AS score"
-            " FROM articles a, websearch_to_tsquery('english', ?) q"
-            " WHERE a.tsv @@ q ORDER BY score LIMIT ?"
-        )
-
-    def search_statements_sql(self) -> str:
-        """Full-text search over statements (the reported speech), same parameters."""
         if self.name == "sqlite":
             return (
                 "SELECT s.article_id, s.id AS statement_id, a.title, a.outlet, a.published, a.url,"
@@ -54,15 +73,21 @@ class Dialect:
                 " s.speaker, s.span_start, s.span_end"
                 " FROM statements_fts JOIN statements s ON s.id = statements_fts.rowid"
                 " JOIN articles a ON a.id = s.article_id"
-                " WHERE statements_fts MATCH ? ORDER BY score LIMIT ?"
+                f" WHERE statements_fts MATCH ? AND statements_fts.rowid IN ({ids})"
+            )
+        if table == "articles":
+            return (
+                "SELECT a.id AS article_id, NULL::bigint AS statement_id, a.title, a.outlet, a.published, a.url,"
+                " ts_headline('english', a.text, q, 'StartSel=«,StopSel=»,MaxWords=24,MinWords=8') AS snippet,"
+                " -ts_rank(a.tsv, q)::float8 AS score"
+                f" FROM articles a, websearch_to_tsquery('english', ?) q WHERE a.id IN ({ids})"
             )
         return (
             "SELECT s.article_id, s.id AS statement_id, a.title, a.outlet, a.published, a.url,"
             " ts_headline('english', s.text, q, 'StartSel=«,StopSel=»,MaxWords=24,MinWords=8') AS snippet,"
-            " -ts_rank(s.tsv, q) AS score, s.speaker, s.span_start, s.span_end"
+            " -ts_rank(s.tsv, q)::float8 AS score, s.speaker, s.span_start, s.span_end"
             " FROM statements s JOIN articles a ON a.id = s.article_id,"
-            " websearch_to_tsquery('english', ?) q"
-            " WHERE s.tsv @@ q ORDER BY score LIMIT ?"
+            f" websearch_to_tsquery('english', ?) q WHERE s.id IN ({ids})"
         )
 
     def search_query(self, query: str) -> str:

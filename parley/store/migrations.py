@@ -181,6 +181,38 @@ _ARTICLE_COUNT = [
 ]
 
 
+# Lists are read a page at a time in their display order (keyset pagination): each filter a list
+# takes has an index ending in that order, so a page reads only the rows it shows. A statement
+# carries its article's ``seen`` (set by a trigger on insert, as articles never change date) so
+# that statements can be listed by date without joining every article.
+_PAGING_INDEXES = [
+    "DROP INDEX articles_process_seen",
+    "CREATE INDEX articles_process_seen_id ON articles (process_id, seen, id)",
+    "CREATE INDEX articles_seen_id ON articles (seen, id)",
+    "CREATE INDEX articles_outlet_seen_id ON articles (outlet, seen, id)",
+    "ALTER TABLE statements ADD COLUMN seen TEXT",
+    "UPDATE statements SET seen = (SELECT a.seen FROM articles a WHERE a.id = statements.article_id)",
+    "CREATE INDEX statements_seen ON statements (seen, article_id, idx)",
+    "CREATE INDEX statements_speaker_seen ON statements (speaker, seen, article_id, idx)",
+    "CREATE INDEX statements_party_speaker ON statements (party, speaker)",
+    "CREATE INDEX records_statement ON records (statement_id)",
+    "CREATE INDEX facts_party ON facts (party, first_seen)",
+]
+_STATEMENT_SEEN_TRIGGER = {
+    "sqlite": [
+        "CREATE TRIGGER statements_seen AFTER INSERT ON statements FOR EACH ROW WHEN NEW.seen IS NULL"
+        " BEGIN UPDATE statements SET seen = (SELECT a.seen FROM articles a WHERE a.id = NEW.article_id)"
+        " WHERE id = NEW.id; END",
+    ],
+    "postgresql": [
+        "CREATE FUNCTION statements_seen() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        " IF NEW.seen IS NULL THEN NEW.seen := (SELECT a.seen FROM articles a WHERE a.id = NEW.article_id);"
+        " END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER statements_seen BEFORE INSERT ON statements FOR EACH ROW EXECUTE FUNCTION statements_seen()",
+    ],
+}
+
+
 def _everywhere(statements: list[str]) -> dict[str, list[str]]:
     """The same statements for both databases."""
     return {"sqlite": statements, "postgresql": statements}
@@ -194,6 +226,11 @@ MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
     (4, "latest meetings index", _everywhere([_MEETINGS_INDEX])),
     (5, "latest meetings index covers first_seen", _everywhere(_MEETINGS_INDEX_5)),
     (6, "process article counts", _everywhere(_ARTICLE_COUNT)),
+    (
+        7,
+        "paging indexes, statements dated",
+        {d: _PAGING_INDEXES + _STATEMENT_SEEN_TRIGGER[d] for d in ("sqlite", "postgresql")},
+    ),
 ]
 
 

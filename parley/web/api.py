@@ -1,7 +1,8 @@
 """The JSON API under ``/api``: reads are open; writes (storing and deleting articles) need the bearer
 token and go through ``parley.flow``.
 
-Lists answer ``{"items": [...], "total", "limit", "offset", "next", "prev"}``; errors answer
+Lists answer ``{"items": [...], "limit", "next", "first", "total", "total_capped"}`` (keyset pages:
+``next`` carries a cursor to the page after); errors answer
 ``{"error": {"code", "message"}}`` (see ``parley.web.errors``).
 """
 
@@ -15,7 +16,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from parley import analysis
 from parley.errors import ParleyError
 from parley.ingest import InputProblem, read_sources
 from parley.ingest.sources import outlet_id
@@ -30,20 +30,22 @@ from parley.web.params import (
     READ_ERRORS,
     TEXT,
     ActorId,
+    ActorSearchQ,
     ArticleId,
     AsOfQ,
+    CursorQ,
     FactId,
     IssueQ,
     Kind,
     KindQ,
     LimitQ,
-    OffsetQ,
     PartyQ,
     ProcessQ,
     SearchQ,
     SinceQ,
     UntilQ,
     errors,
+    page_of,
     paginate,
 )
 from parley.web.state import State, Writer
@@ -55,14 +57,17 @@ READ = ["reading"]
 @router.get("/board", tags=READ, responses=READ_ERRORS, summary="The board (as `parley board --json`)")
 def board(state: State, process: ProcessQ = None, as_of: AsOfQ = None) -> Response:
     """The state of a negotiation (or of all) on a day: positions, commitments, proposals, threats,
-    violations, meetings, conflicts, conditions and deadlines."""
-    return JSONData(analysis.board(state.store, process=process, as_of=as_of, settings=state.settings))
+    violations, meetings, conflicts, conditions and deadlines. Over all processes of a store holding
+    more than `serve.board_full_processes`, a summary line per process instead."""
+    return JSONData(data.api_board(state.store, process, as_of, state.settings))
 
 
 @router.get("/processes", tags=READ, responses=READ_ERRORS, summary="Negotiation processes")
-def processes(request: Request, state: State, limit: LimitQ = DEFAULT_LIMIT, offset: OffsetQ = 0) -> Response:
+def processes(
+    request: Request, state: State, limit: LimitQ = DEFAULT_LIMIT, cursor: CursorQ = None
+) -> Response:
     """Every process with its parties and issues, most named first, and its article count."""
-    return JSONData(paginate(request, data.processes_list(state.store), limit, offset))
+    return JSONData(paginate(request, data.processes_list(state.store, cursor=cursor, limit=limit), limit))
 
 
 @router.get("/articles", tags=READ, responses=READ_ERRORS, summary="Articles")
@@ -76,12 +81,14 @@ def articles(
     since: SinceQ = None,
     until: UntilQ = None,
     limit: LimitQ = DEFAULT_LIMIT,
-    offset: OffsetQ = 0,
+    cursor: CursorQ = None,
 ) -> Response:
     """Stored articles without their text, newest first."""
-    return JSONData(
-        paginate(request, data.articles_list(state.store, process, outlet, since, until), limit, offset)
-    )
+    found = data.articles_list(
+        state.store, process, outlet, since, until, cursor=cursor, limit=limit,
+        count_cap=state.settings.serve.count_cap,
+    )  # fmt: skip
+    return JSONData(paginate(request, found, limit))
 
 
 @router.get(
@@ -102,11 +109,14 @@ def statements(
     since: SinceQ = None,
     until: UntilQ = None,
     limit: LimitQ = DEFAULT_LIMIT,
-    offset: OffsetQ = 0,
+    cursor: CursorQ = None,
 ) -> Response:
     """Who said what, where (article and span), in date order."""
-    found = data.statements_list(state.store, article, speaker, party, since, until)
-    return JSONData(paginate(request, found, limit, offset))
+    found = data.statements_list(
+        state.store, article, speaker, party, since, until, cursor=cursor, limit=limit,
+        count_cap=state.settings.serve.count_cap,
+    )  # fmt: skip
+    return JSONData(paginate(request, found, limit))
 
 
 @router.get("/facts", tags=READ, responses=READ_ERRORS, summary="Facts")
@@ -124,15 +134,16 @@ def facts(
     until: UntilQ = None,
     as_of: AsOfQ = None,
     limit: LimitQ = DEFAULT_LIMIT,
-    offset: OffsetQ = 0,
+    cursor: CursorQ = None,
 ) -> Response:
     """Facts as they stood on a day, with their status and corroboration; ``since``/``until`` keep
     the facts reported in that period."""
     found = data.facts_list(
         state.store, state.settings, process, [k.value for k in kind] if kind else None,
-        party, issue.value if issue else None, status, since, until, as_of,
+        party, issue.value if issue else None, status, since, until, as_of, cursor=cursor, limit=limit,
+        count_cap=state.settings.serve.count_cap,
     )  # fmt: skip
-    return JSONData(paginate(request, found, limit, offset))
+    return JSONData(paginate(request, found, limit))
 
 
 @router.get("/facts/{fact_id}", tags=READ, responses=READ_ERRORS, summary="One fact with its sources")
@@ -150,13 +161,20 @@ def conflicts(
     issue: IssueQ = None,
     as_of: AsOfQ = None,
     limit: LimitQ = DEFAULT_LIMIT,
-    offset: OffsetQ = 0,
+    cursor: CursorQ = None,
 ) -> Response:
     """Stances of different parties on one issue that cannot both hold, red lines first."""
     found = data.conflicts_list(
-        state.store, state.settings, process, as_of, party, issue.value if issue else None
+        state.store,
+        state.settings,
+        process,
+        as_of,
+        party,
+        issue.value if issue else None,
+        cursor=cursor,
+        limit=limit,
     )
-    return JSONData(paginate(request, found, limit, offset))
+    return JSONData(paginate(request, found, limit))
 
 
 @router.get("/conditions", tags=READ, responses=READ_ERRORS, summary="Conditions")
@@ -168,13 +186,20 @@ def conditions(
     issue: IssueQ = None,
     as_of: AsOfQ = None,
     limit: LimitQ = DEFAULT_LIMIT,
-    offset: OffsetQ = 0,
+    cursor: CursorQ = None,
 ) -> Response:
     """Conditional commitments: the issue each waits on, what meets it, what would."""
     found = data.conditions_list(
-        state.store, state.settings, process, as_of, party, issue.value if issue else None
+        state.store,
+        state.settings,
+        process,
+        as_of,
+        party,
+        issue.value if issue else None,
+        cursor=cursor,
+        limit=limit,
     )
-    return JSONData(paginate(request, found, limit, offset))
+    return JSONData(paginate(request, found, limit))
 
 
 @router.get("/deadlines", tags=READ, responses=READ_ERRORS, summary="Deadlines")
@@ -188,13 +213,14 @@ def deadlines(
     until: UntilQ = None,
     as_of: AsOfQ = None,
     limit: LimitQ = DEFAULT_LIMIT,
-    offset: OffsetQ = 0,
+    cursor: CursorQ = None,
 ) -> Response:
     """Truce ends and ultimatums, past, coming or undated relative to the day."""
     found = data.deadlines_list(
-        state.store, state.settings, process, as_of, party, issue.value if issue else None, since, until
-    )
-    return JSONData(paginate(request, found, limit, offset))
+        state.store, state.settings, process, as_of, party, issue.value if issue else None, since, until,
+        cursor=cursor, limit=limit,
+    )  # fmt: skip
+    return JSONData(paginate(request, found, limit))
 
 
 @router.get("/timeline", tags=READ, responses=READ_ERRORS, summary="Timeline")
@@ -209,38 +235,66 @@ def timeline(
     until: UntilQ = None,
     as_of: AsOfQ = None,
     limit: LimitQ = DEFAULT_LIMIT,
-    offset: OffsetQ = 0,
+    cursor: CursorQ = None,
 ) -> Response:
-    """Dated events, oldest first (``items``), and the periods they span (``ranges``: truces, ultimatums)."""
+    """Dated events, oldest first (``items``), and the periods they span (``ranges``: truces, ultimatums),
+    of the period ``since``–``until``; without either, of the `serve.timeline_days` days up to
+    ``as_of`` and what is dated after it (``since``/``until`` answer the period shown)."""
     found = data.timeline_data(
         state.store, state.settings, process, as_of, party, kind.value if kind else None,
         issue.value if issue else None, since, until,
     )  # fmt: skip
+    events = page_of(found["events"], data.event_position, cursor, limit)
     return JSONData(
-        paginate(request, found["events"], limit, offset, ranges=found["ranges"], as_of=found["as_of"])
-    )
+        paginate(request, events, limit, ranges=found["ranges"], as_of=found["as_of"], since=found["since"],
+                 until=found["until"])
+    )  # fmt: skip
 
 
 @router.get("/actors", tags=READ, responses=READ_ERRORS, summary="Actors in the store")
 def actors(
-    request: Request, state: State, as_of: AsOfQ = None, limit: LimitQ = DEFAULT_LIMIT, offset: OffsetQ = 0
+    request: Request,
+    state: State,
+    as_of: AsOfQ = None,
+    q: ActorSearchQ = None,
+    limit: LimitQ = DEFAULT_LIMIT,
+    cursor: CursorQ = None,
 ) -> Response:
-    """Every actor a fact or statement names, with how many facts and statements, most active first."""
-    return JSONData(paginate(request, data.actor_index(state.store, state.settings, as_of), limit, offset))
+    """Every actor a fact or statement names, with how many facts and statements, most active first;
+    ``q`` keeps those whose id or name contains it."""
+    found = data.actor_index(state.store, state.settings, as_of, q, cursor=cursor, limit=limit)
+    return JSONData(paginate(request, found, limit))
 
 
 @router.get("/actors/{actor_id}", tags=READ, responses=READ_ERRORS, summary="One actor")
-def actor(state: State, actor_id: ActorId, as_of: AsOfQ = None) -> Response:
-    """What a party or person said and committed to, over time."""
-    return JSONData(data.actor_data(state.store, actor_id, state.settings, as_of))
+def actor(
+    request: Request,
+    state: State,
+    actor_id: ActorId,
+    as_of: AsOfQ = None,
+    limit: LimitQ = DEFAULT_LIMIT,
+    cursor: CursorQ = None,
+) -> Response:
+    """What a party or person said (``statements``: a page, with its ``next`` link) and committed
+    to, over time."""
+    found = data.actor_data(state.store, actor_id, state.settings, as_of, cursor=cursor, limit=limit)
+    return JSONData({**found, "statements": paginate(request, found["statements"], limit)})
 
 
 @router.get("/search", tags=READ, responses=READ_ERRORS, summary="Search articles and statements")
 def search(
-    request: Request, state: State, q: SearchQ, limit: LimitQ = DEFAULT_LIMIT, offset: OffsetQ = 0
+    request: Request, state: State, q: SearchQ, limit: LimitQ = DEFAULT_LIMIT, cursor: CursorQ = None
 ) -> Response:
     """Full-text search, best first; a ``snippet`` marks the matched words between « and »."""
-    return JSONData(paginate(request, data.search_hits(state.store, q), limit, offset))
+    return JSONData(
+        paginate(
+            request,
+            data.search_hits(
+                state.store, q, cursor=cursor, limit=limit, count_cap=state.settings.serve.count_cap
+            ),
+            limit,
+        )
+    )
 
 
 @router.get("/stats", tags=READ, summary="Counts")

@@ -9,7 +9,7 @@ record's first piece of evidence.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,10 +19,10 @@ from parley.errors import NotFoundError
 from parley.records import ISSUES
 from parley.settings import Settings
 from parley.store import Store
+from parley.store.db import ARTICLE_ORDER, FACT_ORDER, SEARCH_ORDER, STATEMENT_ORDER
 from parley.web.highlight import anchor
+from parley.web.params import Page, page_of, position_of
 
-#: At most this many search hits are ranked (and paged through) for one query.
-MAX_SEARCH_HITS = 1000
 #: Speaker colours on the article page: CSS classes ``speaker-0`` ... ``speaker-7``, reused in turn.
 SPEAKER_COLOURS = 8
 
@@ -57,12 +57,7 @@ def source_link(source: Row) -> str:
 
 def fact_links(store: Store, fact_ids: list[int]) -> dict[int, str]:
     """For each fact, the sentence of its first source (where it was first reported)."""
-    links = {}
-    for fact_id in fact_ids:
-        sources = store.fact_sources(fact_id)
-        if sources:
-            links[fact_id] = source_link(sources[0])
-    return links
+    return {fact_id: source_link(source) for fact_id, source in store.first_sources(fact_ids).items()}
 
 
 def process_id(store: Store, process: str | None) -> int | None:
@@ -82,6 +77,10 @@ def latest_report(store: Store) -> str | None:
     return newest[0]["seen"] if newest else None
 
 
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def _in_range(day: str | None, since: date | None, until: date | None) -> bool:
     if since is None and until is None:
         return True
@@ -94,17 +93,31 @@ def _in_range(day: str | None, since: date | None, until: date | None) -> bool:
 
 
 def board_data(store: Store, process: str | None, as_of: date | None, settings: Settings) -> Row:
-    """The board page: ``analysis.board`` plus a parties × issues grid per process and source links."""
+    """The board page: ``analysis.board`` plus a parties × issues grid per process and source links;
+    over all processes of a store holding many, ``analysis.summary`` (a line per process) instead."""
+    process_names = [p["name"] for p in store.processes(counts=False)]
+    common = {"latest_report": latest_report(store), "process": process, "process_names": process_names}
+    if process is None and len(process_names) > settings.serve.board_full_processes:
+        found = analysis.summary(store, as_of)
+        for line in found["processes"]:
+            line["board"] = "/board?" + urlencode({"process": line["name"], "as_of": found["as_of"]})
+        return {"board": None, "summary": found, "grids": [], "links": {}, **common}
     board = analysis.board(store, process=process, as_of=as_of, settings=settings)
     items = _board_items(board)
     return {
         "board": board,
+        "summary": None,
         "grids": _grids(board, items),
         "links": fact_links(store, sorted({i["id"] for i in items} | {m["id"] for m in board["meetings"]})),
-        "latest_report": latest_report(store),
-        "process": process,
-        "process_names": [p["name"] for p in store.processes(counts=False)],
+        **common,
     }
+
+
+def api_board(store: Store, process: str | None, as_of: date | None, settings: Settings) -> Row:
+    """``/api/board``: the board, or over all processes of a store holding many, the summary."""
+    if process is None and len(store.processes(counts=False)) > settings.serve.board_full_processes:
+        return analysis.summary(store, as_of)
+    return analysis.board(store, process=process, as_of=as_of, settings=settings)
 
 
 def _board_items(board: Row) -> list[Row]:
@@ -156,16 +169,29 @@ def articles_list(
     outlet: str | None = None,
     since: date | None = None,
     until: date | None = None,
-) -> list[Row]:
-    """Stored articles (no text), newest first, filtered by process, outlet and date seen."""
-    pid = process_id(store, process)
-    total = len(store.article_ids(pid))
-    rows = store.articles(pid, limit=max(total, 1), offset=0)
-    return [
-        {**row, "link": article_link(row["id"]), "api": f"/api/articles/{row['id']}"}
-        for row in rows
-        if (outlet is None or row["outlet"] == outlet) and _in_range(row["seen"], since, until)
-    ]
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+    count_cap: int = 10_000,
+) -> Page:
+    """A page of stored articles (no text), newest first, filtered by process, outlet and date seen."""
+    filters = {
+        "process_id": process_id(store, process),
+        "outlet": outlet,
+        "since": _iso(since),
+        "until": _iso(until),
+    }
+    rows = store.articles(**filters, after=position_of(cursor, len(ARTICLE_ORDER)), limit=limit + 1)
+    total = store.article_count(**filters, cap=count_cap)
+    return Page(
+        [
+            {**row, "link": article_link(row["id"]), "api": f"/api/articles/{row['id']}"}
+            for row in rows[:limit]
+        ],
+        [rows[limit - 1][k] for k in ARTICLE_ORDER] if len(rows) > limit else None,
+        total=min(total, count_cap),
+        total_capped=total > count_cap,
+    )
 
 
 def article_data(store: Store, article_id: int) -> Row:
@@ -218,38 +244,54 @@ def statements_list(
     party: str | None = None,
     since: date | None = None,
     until: date | None = None,
-) -> list[Row]:
-    """Statements (reported speech), in article date order, filtered by article, speaker, party and date.
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+    count_cap: int = 10_000,
+    either: bool = False,
+) -> Page:
+    """A page of statements (reported speech), in article date order, filtered by article, speaker,
+    party and date; ``either``: by the speaker or the party (what an actor said or was said for it).
 
     A statement's ``party`` is the one the extractor gave, else the one the actor registry knows
-    its speaker acted for on the day (a minister speaks for their state).
+    its speaker acted for on the day (a minister speaks for their state): the database keeps the
+    statements of the speakers who may act for the party, and this checks the day.
     """
-    meta = {a["id"]: a for a in articles_list(store)}
     registry = names()
     if article is not None:
         store.article(article)  # NotFoundError for a bad id
-        rows: Any = store.statements(article)
-    else:
-        rows = store.rows("statements")
-    out = []
-    for row in rows:
-        seen = meta[row["article_id"]]["seen"] if row["article_id"] in meta else None
-        acts_for = row["party"] or registry.party_of(row["speaker"], seen)
-        if speaker is not None and row["speaker"] != speaker:
-            continue
-        if party is not None and acts_for != party:
-            continue
-        if not _in_range(seen, since, until):
-            continue
-        out.append({
-            "id": row["id"], "article_id": row["article_id"], "idx": row["idx"], "speaker": row["speaker"],
-            "speaker_name": registry.name(row["speaker"]), "party": acts_for, "via": row["via"],
-            "direct": bool(row["direct"]), "hedged": bool(row["hedged"]),
-            "span": [row["span_start"], row["span_end"]], "text": row["text"], "seen": seen,
-            "link": article_link(row["article_id"], (row["span_start"], row["span_end"])),
-        })  # fmt: skip
-    out.sort(key=lambda s: (s["seen"] or "", s["article_id"], s["idx"]))
-    return out
+    filters = {
+        "article_id": article, "speaker": speaker, "party": party, "either": either,
+        "acting_for_party": registry.acting_for(party) if party else (), "since": _iso(since), "until": _iso(until),
+    }  # fmt: skip
+    after = position_of(cursor, len(STATEMENT_ORDER))
+    found: list[Row] = []
+    while len(found) <= limit:
+        rows = store.statement_page(**filters, after=after, limit=limit + 1)
+        for row in rows:
+            acts_for = row["party"] or registry.party_of(row["speaker"], row["seen"])
+            if party is None or acts_for == party or (either and row["speaker"] == speaker):
+                found.append(_statement(row, acts_for))
+        if len(rows) <= limit:
+            break
+        after = [rows[-1][k] for k in STATEMENT_ORDER]
+    total = store.statement_count(**filters, cap=count_cap)
+    return Page(
+        found[:limit],
+        [found[limit - 1][k] for k in STATEMENT_ORDER] if len(found) > limit else None,
+        total=min(total, count_cap),
+        total_capped=total > count_cap,
+    )
+
+
+def _statement(row: Row, acts_for: str | None) -> Row:
+    return {
+        "id": row["id"], "article_id": row["article_id"], "idx": row["idx"], "speaker": row["speaker"],
+        "speaker_name": names().name(row["speaker"]), "party": acts_for, "via": row["via"],
+        "direct": bool(row["direct"]), "hedged": bool(row["hedged"]),
+        "span": [row["span_start"], row["span_end"]], "text": row["text"], "seen": row["seen"],
+        "link": article_link(row["article_id"], (row["span_start"], row["span_end"])),
+    }  # fmt: skip
 
 
 # -- facts --------------------------------------------------------------------------------------
@@ -266,18 +308,28 @@ def facts_list(
     since: date | None = None,
     until: date | None = None,
     as_of: date | None = None,
-) -> list[Row]:
-    """Facts as they stood on ``as_of``, filtered; ``since``/``until`` keep those reported in that period."""
-    views = analysis.facts(store, process=process, as_of=as_of, kinds=kinds, settings=settings)
-    return [
-        {**v, "link": f"/facts/{v['id']}"}
-        for v in views
-        if (party is None or v["party"] == party)
-        and (issue is None or v["issue"] == issue)
-        and (status is None or v["status"] == status)
-        and (since is None or v["last_seen"] >= since.isoformat())
-        and (until is None or v["first_seen"] <= until.isoformat())
-    ]
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+    count_cap: int = 10_000,
+) -> Page:
+    """A page of facts as they stood on ``as_of``, filtered; ``since``/``until`` keep those reported
+    in that period. With a ``status`` no total: it would mean reading every fact to know its status."""
+    narrow = {"process": process, "as_of": as_of, "kinds": kinds, "party": party, "issue": issue,
+              "since": _iso(since), "until": _iso(until)}  # fmt: skip
+    views, after = analysis.facts_page(
+        store,
+        **narrow,
+        status=status,
+        after=position_of(cursor, len(FACT_ORDER)),
+        limit=limit,
+        settings=settings,
+    )
+    items = [{**v, "link": f"/facts/{v['id']}"} for v in views]
+    if status is not None:
+        return Page(items, after)
+    total = analysis.fact_count(store, **narrow, cap=count_cap)
+    return Page(items, after, total=min(total, count_cap), total_capped=total > count_cap)
 
 
 def fact_data(store: Store, fact_id: int, as_of: date | None) -> Row:
@@ -317,15 +369,22 @@ def conflicts_list(
     as_of: date | None,
     party: str | None,
     issue: str | None,
-) -> list[Row]:
-    """The board's conflicts, of one party (either side) and/or issue."""
-    views = analysis.facts(store, process=process, as_of=as_of, settings=settings)
-    return [
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """A page of the board's conflicts, of one party (either side) and/or issue, red lines first."""
+    found = [
         c
-        for c in analysis.conflicts(views)
-        if (party is None or party in (c["party"], c["against"]["party"]))
-        and (issue is None or c["issue"] == issue)
+        for c in analysis.conflicts_of(store, process=process, as_of=as_of, issue=issue, settings=settings)
+        if party is None or party in (c["party"], c["against"]["party"])
     ]
+    return page_of(found, _conflict_position, cursor, limit)
+
+
+def _conflict_position(c: Row) -> list[Any]:
+    return [int(not c["red_line"]), c["process"], c["issue"] or "", c["party"] or "", c["against"]["party"] or "",
+            c["fact_id"], c["against"]["fact_id"]]  # fmt: skip
 
 
 def conditions_list(
@@ -335,14 +394,17 @@ def conditions_list(
     as_of: date | None,
     party: str | None,
     issue: str | None,
-) -> list[Row]:
-    """The board's conditional commitments, of one party and/or waiting on one issue."""
-    views = analysis.facts(store, process=process, as_of=as_of, settings=settings)
-    return [
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """A page of the board's conditional commitments, of one party and/or waiting on one issue."""
+    found = [
         c
-        for c in analysis.conditions(views)
+        for c in analysis.conditions_of(store, process=process, as_of=as_of, settings=settings)
         if (party is None or c["commitment"]["party"] == party) and (issue is None or c["waits_on"] == issue)
     ]
+    return page_of(found, lambda c: [c["process"], c["commitment"]["id"]], cursor, limit)
 
 
 def deadlines_list(
@@ -354,17 +416,21 @@ def deadlines_list(
     issue: str | None,
     since: date | None,
     until: date | None,
-) -> list[Row]:
-    """The board's deadlines (truce ends, ultimatums), filtered; ``since``/``until`` on their date."""
-    day = analysis.as_of_day(as_of)
-    views = analysis.facts(store, process=process, as_of=day, settings=settings)
-    return [
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """A page of the board's deadlines (truce ends, ultimatums), filtered; ``since``/``until`` on their date."""
+    found = [
         d
-        for d in analysis.deadlines(views, day)
-        if (party is None or d["party"] == party)
-        and (issue is None or d["issue"] == issue)
-        and _in_range(d["date"], since, until)
+        for d in analysis.deadlines_of(store, process, as_of, party=party, issue=issue, settings=settings)
+        if _in_range(d["date"], since, until)
     ]
+    return page_of(found, _deadline_position, cursor, limit)
+
+
+def _deadline_position(d: Row) -> list[Any]:
+    return [int(d["date"] is None), d["date"] or "", d["process"], d["party"] or "", d["fact_id"]]
 
 
 # -- timeline -----------------------------------------------------------------------------------
@@ -381,8 +447,15 @@ def timeline_data(
     since: date | None = None,
     until: date | None = None,
 ) -> Row:
-    """Dated events (``analysis.timeline``) and the periods they span: truces and ultimatums."""
+    """Dated events (``analysis.timeline``) and the periods they span (truces and ultimatums), of the
+    period ``since``–``until``; without either, of the ``serve.timeline_days`` days up to ``as_of``
+    and what is dated after it. Only the facts with something dated in the period are read."""
     day = analysis.as_of_day(as_of)
+    first = _iso(since)
+    if since is None and until is None:
+        first = (date.fromisoformat(day) - timedelta(days=settings.serve.timeline_days)).isoformat()
+    period = (first, _iso(until))
+    narrow = {"party": party, "issue": issue, "period": period}
 
     def wanted(item: Row) -> bool:
         return (
@@ -397,13 +470,22 @@ def timeline_data(
             "link": f"/facts/{e['fact_id']}",
             "party_name": names().name(e["party"]) if e["party"] else None,
         }
-        for e in analysis.timeline(store, process=process, as_of=day, settings=settings)
-        if wanted(e) and _in_range(e["date"], since, until)
+        for e in analysis.timeline(
+            store, process=process, as_of=day, settings=settings, kinds=[kind] if kind else None, **narrow
+        )
+        if wanted(e)
     ]
     ranges = []
-    for view in analysis.facts(
-        store, process=process, as_of=day, kinds=["commitments", "threats"], settings=settings
-    ):
+    periods = analysis.facts(
+        store,
+        process=process,
+        as_of=day,
+        kinds=["commitments", "threats"],
+        settings=settings,
+        dated=True,
+        **narrow,
+    )
+    for view in periods:
         if not view["end"] or not wanted(view):
             continue
         begin = view["start"] or view["first_seen"]
@@ -411,7 +493,9 @@ def timeline_data(
             what = "truce" if view["duration_days"] else "commitment period"
         else:
             what, begin = "ultimatum", min(view["first_seen"], view["end"])
-        if not (_in_range(begin, None, until) and _in_range(view["end"], since, None)):
+        if not (
+            (period[1] is None or begin <= period[1]) and (period[0] is None or view["end"] >= period[0])
+        ):
             continue
         ranges.append({
             "kind": view["kind"], "range": what, "start": begin, "end": view["end"], "fact_id": view["id"],
@@ -420,36 +504,56 @@ def timeline_data(
         })  # fmt: skip
     return {
         "as_of": day, "process": process, "party": party, "kind": kind, "issue": issue,
-        "since": since.isoformat() if since else None, "until": until.isoformat() if until else None,
-        "events": events, "ranges": ranges,
+        "since": period[0], "until": period[1], "events": events, "ranges": ranges,
     }  # fmt: skip
+
+
+def event_position(event: Row) -> list[Any]:
+    """Where a timeline event sits in its list (date, process, fact, event)."""
+    return [event["date"], event["process"], event["fact_id"], event["event"]]
 
 
 # -- actors -------------------------------------------------------------------------------------
 
 
-def actor_index(store: Store, settings: Settings, as_of: date | None = None) -> list[Row]:
-    """Every actor the store mentions (a fact's party, a statement's speaker or party), with counts."""
-    facts: Counter[str] = Counter(
-        v["party"]
-        for v in analysis.facts(store, as_of=as_of, settings=settings)
-        if v["party"] and v["kind"] != "meetings"
-    )
-    said: Counter[str] = Counter()
-    for statement in statements_list(store):
-        said[statement["speaker"]] += 1
-        if statement["party"] and statement["party"] != statement["speaker"]:
-            said[statement["party"]] += 1
+def actor_index(
+    store: Store,
+    settings: Settings,
+    as_of: date | None = None,
+    q: str | None = None,
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """A page of the actors the store mentions (a fact's party, a statement's speaker or party), with
+    counts, most active first; ``q`` keeps those whose id or name contains it (any case).
+
+    The counts are grouped in the database: one row per speaker and party, not per statement.
+    """
     registry = names()
+    facts: Counter[str] = Counter({r["party"]: r["n"] for r in store.fact_tallies(analysis.as_of_day(as_of))})
+    said: Counter[str] = Counter()
+    for row in store.statement_tallies(registry.changes_sides()):
+        said[row["speaker"]] += row["n"]
+        acts_for = row["party"] or registry.party_of(row["speaker"], row["seen"])
+        if acts_for and acts_for != row["speaker"]:
+            said[acts_for] += row["n"]
+    wanted = q.casefold() if q else None
     out = []
     for actor_id in set(facts) | set(said):
+        name = registry.name(actor_id)
+        if wanted and wanted not in actor_id.casefold() and wanted not in name.casefold():
+            continue
         actor = registry.get(actor_id)
         out.append({
-            "id": actor_id, "name": registry.name(actor_id), "kind": actor.kind if actor else _kind_of(actor_id),
+            "id": actor_id, "name": name, "kind": actor.kind if actor else _kind_of(actor_id),
             "facts": facts[actor_id], "statements": said[actor_id], "link": f"/actors/{actor_id}",
         })  # fmt: skip
-    out.sort(key=lambda a: (-(a["facts"] + a["statements"]), a["name"].casefold()))
-    return out
+    return page_of(out, _actor_position, cursor, limit)
+
+
+def _actor_position(actor: Row) -> list[Any]:
+    return [-(actor["facts"] + actor["statements"]), actor["name"].casefold(), actor["id"]]
 
 
 def _kind_of(actor_id: str) -> str:
@@ -459,23 +563,31 @@ def _kind_of(actor_id: str) -> str:
     return actor_id.split(":", 1)[0] if ":" in actor_id else "unknown"
 
 
-def actor_data(store: Store, actor_id: str, settings: Settings, as_of: date | None = None) -> Row:
-    """What an actor said (statements it made, or made on its behalf) and the facts about it, over time."""
+def actor_data(
+    store: Store,
+    actor_id: str,
+    settings: Settings,
+    as_of: date | None = None,
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Row:
+    """What an actor said (a page of the statements it made, or made on its behalf) and the facts
+    about it, over time: those whose party it is and those its own statements (or statements given
+    its party) support."""
     registry = names()
     actor = registry.get(actor_id)
-    said = [s for s in statements_list(store) if actor_id in (s["speaker"], s["party"])]
-    own_statements = {s["id"] for s in said}
-    # Facts whose party is the actor, and those its own statements support (a person's words).
-    supported = {
-        r["fact_id"] for r in store.records() if r["fact_id"] and r["statement_id"] in own_statements
-    }
-    facts = [
-        {**v, "link": f"/facts/{v['id']}"}
-        for v in analysis.facts(store, as_of=as_of, settings=settings)
-        if v["party"] == actor_id or v["id"] in supported
-    ]
+    said = statements_list(store, speaker=actor_id, party=actor_id, either=True, cursor=cursor, limit=limit)
+    day = analysis.as_of_day(as_of)
+    supported = store.facts_said_by(actor_id)
+    rows = store.facts(party=actor_id, seen_by=day)
+    known = {r["id"] for r in rows}
+    extra = [i for i in supported if i not in known]
+    for start in range(0, len(extra), 500):
+        rows += store.facts(seen_by=day, fact_ids=extra[start : start + 500])
+    facts = [{**v, "link": f"/facts/{v['id']}"} for v in analysis.views(store, day, rows, settings)]
     facts.sort(key=lambda v: (v["first_seen"], v["id"]))
-    if actor is None and not said and not facts:
+    if actor is None and not said.items and not facts and cursor is None:
         raise NotFoundError(f"no actor {actor_id!r} in the registry or the store")
     roles = [
         {"title": r.title, "party": r.party, "party_name": registry.name(r.party),
@@ -503,16 +615,28 @@ def actor_data(store: Store, actor_id: str, settings: Settings, as_of: date | No
 # -- search -------------------------------------------------------------------------------------
 
 
-def search_hits(store: Store, query: str) -> list[Row]:
-    """Full-text hits over articles and statements, best first, each with its link and snippet parts."""
+def search_hits(
+    store: Store, query: str, *, cursor: str | None = None, limit: int = 50, count_cap: int = 10_000
+) -> Page:
+    """A page of full-text hits over articles and statements, best first, each with its link and
+    snippet parts."""
+    if not query.strip():
+        return Page([], None, total=0)
+    found = store.search(query, limit=limit + 1, after=position_of(cursor, len(SEARCH_ORDER)))
     hits = []
-    for hit in store.search(query, limit=MAX_SEARCH_HITS):
+    for hit in found[:limit]:
         span = (hit["span_start"], hit["span_end"]) if hit.get("statement_id") else None
         hits.append({
             **hit, "link": article_link(hit["article_id"], span), "parts": snippet_parts(hit["snippet"] or ""),
             "speaker_name": names().name(hit["speaker"]) if hit.get("speaker") else None,
         })  # fmt: skip
-    return hits
+    total = store.search_count(query, count_cap)
+    return Page(
+        hits,
+        [hits[-1][k] for k in SEARCH_ORDER] if len(found) > limit else None,
+        total=min(total, count_cap),
+        total_capped=total > count_cap,
+    )
 
 
 def snippet_parts(snippet: str) -> list[Row]:
@@ -532,11 +656,13 @@ def snippet_parts(snippet: str) -> list[Row]:
     return parts
 
 
-def processes_list(store: Store) -> list[Row]:
-    """Every negotiation process with its parties and issues (most named first) and article count."""
-    return [
+def processes_list(store: Store, *, cursor: str | None = None, limit: int = 50) -> Page:
+    """A page of the negotiation processes with their parties and issues (most named first) and
+    article counts."""
+    found = [
         {**p, "parties": sorted(p["parties"], key=lambda k: -p["parties"][k]),
          "issues": sorted(p["issues"], key=lambda k: -p["issues"][k]), "tallies": {"parties": p["parties"],
          "issues": p["issues"]}, "board": "/board?" + urlencode({"process": p["name"]})}
         for p in store.processes()
     ]  # fmt: skip
+    return page_of(found, lambda p: [p["id"]], cursor, limit)

@@ -24,12 +24,13 @@ from parley.web.params import (
     READ_ERRORS,
     TEXT,
     ActorId,
+    ActorSearchQ,
     ArticleId,
     AsOfQ,
+    CursorQ,
     FactId,
     KindQ,
     LimitQ,
-    OffsetQ,
     PartyQ,
     ProcessQ,
     SinceQ,
@@ -142,11 +143,13 @@ def articles_page(
     state: State,
     process: ProcessQ = None,
     limit: LimitQ = DEFAULT_LIMIT,
-    offset: OffsetQ = 0,
+    cursor: CursorQ = None,
 ) -> Response:
     """Stored articles, newest first."""
-    page = paginate(request, data.articles_list(state.store, process), limit, offset, process=process)
-    return respond(request, "articles.html", page)
+    found = data.articles_list(
+        state.store, process, cursor=cursor, limit=limit, count_cap=state.settings.serve.count_cap
+    )
+    return respond(request, "articles.html", paginate(request, found, limit, process=process))
 
 
 def article_marks(page: dict[str, Any]) -> list[highlight.Mark]:
@@ -205,17 +208,32 @@ def fact_page(request: Request, state: State, fact_id: FactId, as_of: AsOfQ = No
 
 @_twins("/actors", "actors", "Actors in the store")
 def actors_page(
-    request: Request, state: State, as_of: AsOfQ = None, limit: LimitQ = DEFAULT_LIMIT, offset: OffsetQ = 0
+    request: Request,
+    state: State,
+    as_of: AsOfQ = None,
+    q: ActorSearchQ = None,
+    limit: LimitQ = DEFAULT_LIMIT,
+    cursor: CursorQ = None,
 ) -> Response:
-    """Every actor the store mentions, most active first."""
-    page = paginate(request, data.actor_index(state.store, state.settings, as_of), limit, offset)
-    return respond(request, "actors.html", page)
+    """Every actor the store mentions, most active first; ``q`` finds actors by id or name."""
+    found = data.actor_index(state.store, state.settings, as_of, q, cursor=cursor, limit=limit)
+    return respond(request, "actors.html", paginate(request, found, limit, q=q or ""))
 
 
 @_twins("/actors/{actor_id}", "actor", "Actor: what a party or person said and committed to")
-def actor_page(request: Request, state: State, actor_id: ActorId, as_of: AsOfQ = None) -> Response:
-    """What an actor said and committed to, over time."""
-    return respond(request, "actor.html", data.actor_data(state.store, actor_id, state.settings, as_of))
+def actor_page(
+    request: Request,
+    state: State,
+    actor_id: ActorId,
+    as_of: AsOfQ = None,
+    limit: LimitQ = DEFAULT_LIMIT,
+    cursor: CursorQ = None,
+) -> Response:
+    """What an actor said (a page of its statements) and committed to, over time."""
+    found = data.actor_data(state.store, actor_id, state.settings, as_of, cursor=cursor, limit=limit)
+    return respond(
+        request, "actor.html", {**found, "statements": paginate(request, found["statements"], limit)}
+    )
 
 
 # -- search -------------------------------------------------------------------------------------
@@ -227,8 +245,10 @@ def search_page(
     state: State,
     q: Annotated[str, Query(description="the words to find", max_length=500, pattern=TEXT)] = "",
     limit: LimitQ = DEFAULT_LIMIT,
-    offset: OffsetQ = 0,
+    cursor: CursorQ = None,
 ) -> Response:
     """Full-text search over articles and statements (an empty query shows the form only)."""
-    hits = data.search_hits(state.store, q) if q.strip() else []
-    return respond(request, "search.html", paginate(request, hits, limit, offset, q=q))
+    hits = data.search_hits(
+        state.store, q, cursor=cursor, limit=limit, count_cap=state.settings.serve.count_cap
+    )
+    return respond(request, "search.html", paginate(request, hits, limit, q=q))

@@ -6,6 +6,11 @@ databases' 64-bit integers, so that no request reaches the store with a value it
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
@@ -14,12 +19,12 @@ from urllib.parse import urlencode
 from fastapi import Path, Query, Request
 from pydantic import BaseModel, BeforeValidator, StringConstraints
 
+from parley.errors import InputError
 from parley.records import ISSUES, RECORD_KINDS
 
 #: Page size bounds of every list.
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
-MAX_OFFSET = 1_000_000_000
 MAX_ID = 2**63 - 1
 #: Printable text: no control characters (PostgreSQL refuses NUL in text, and no name holds one).
 TEXT = r"^[^\x00-\x1f\x7f]*$"
@@ -55,7 +60,12 @@ AsOfQ = Annotated[
 SinceQ = Annotated[date | None, Blank, Query(description="from this day on (YYYY-MM-DD)")]
 UntilQ = Annotated[date | None, Blank, Query(description="up to this day (YYYY-MM-DD)")]
 LimitQ = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")]
-OffsetQ = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")]
+Cursor = Annotated[str, StringConstraints(max_length=2000, pattern=r"^[A-Za-z0-9_-]*$")]
+CursorQ = Annotated[
+    Cursor | None,
+    Blank,
+    Query(description="where the page starts: taken from the `next` link of the page before"),
+]
 ArticleId = Annotated[int, Path(ge=1, le=MAX_ID, description="an article id")]
 FactId = Annotated[int, Path(ge=1, le=MAX_ID, description="a fact id")]
 ActorId = Annotated[
@@ -75,6 +85,11 @@ SearchQ = Annotated[
         max_length=500,
         pattern=TEXT,
     ),
+]
+
+
+ActorSearchQ = Annotated[
+    Name | None, Blank, Query(description="only actors whose id or name contains this (any case)")
 ]
 
 
@@ -106,20 +121,69 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 READ_ERRORS = errors(404, 422)
 
 
-def paginate(request: Request, items: list[Any], limit: int, offset: int, **extra: Any) -> dict[str, Any]:
-    """One page of ``items`` with the total and the links to the next and previous pages."""
-    total = len(items)
+@dataclass
+class Page:
+    """One page of a list: its items, the position of the last one when more follow (``after``,
+    made the ``next`` link's cursor) and how many the whole list holds, when that is cheap to know
+    (``total``; ``total_capped``: at least that many)."""
 
-    def link(at: int) -> str:
-        params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("limit", "offset")]
-        return f"{request.url.path}?{urlencode([*params, ('limit', limit), ('offset', at)])}"
+    items: list[Any]
+    after: list[Any] | None
+    total: int | None = None
+    total_capped: bool = False
+
+
+def cursor_of(position: Sequence[Any]) -> str:
+    """The opaque cursor of a position in a list (the sort values of its last item)."""
+    text = json.dumps(list(position), separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def position_of(cursor: str | None, size: int | None) -> list[Any] | None:
+    """The position a ``cursor`` stands for (None: the first page), of ``size`` values (None: any);
+    ``InputError`` naming the cursor."""
+    if cursor is None:
+        return None
+    try:
+        position = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error):
+        position = None
+    if (
+        not isinstance(position, list)
+        or (size is not None and len(position) != size)
+        or not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in position)
+    ):
+        raise InputError(
+            f"not a cursor of this list: {cursor[:40]!r} (take it from a next link)", source="cursor"
+        )
+    return position
+
+
+def page_of(items: list[Any], key: Callable[[Any], list[Any]], cursor: str | None, limit: int) -> Page:
+    """A page of a list computed whole in the order of ``key`` (lists bounded by the number of facts
+    or actors, not of articles): the items after the cursor's position."""
+    ordered = sorted(items, key=key)
+    position = position_of(cursor, len(key(ordered[0])) if ordered else None)
+    rest = [item for item in ordered if position is None or key(item) > position]
+    more = len(rest) > limit
+    return Page(rest[:limit], key(rest[limit - 1]) if more else None, total=len(ordered))
+
+
+def paginate(request: Request, page: Page, limit: int, **extra: Any) -> dict[str, Any]:
+    """A page as the API answers it: ``items``, ``limit``, ``next`` (the link to the page after, None
+    on the last), ``first`` (None on the first page), ``total`` and ``total_capped``, and ``extra``."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("limit", "cursor")]
+
+    def link(position: Sequence[Any] | None) -> str:
+        cursor = [("cursor", cursor_of(position))] if position is not None else []
+        return f"{request.url.path}?{urlencode([*params, ('limit', limit), *cursor])}"
 
     return {
-        "items": items[offset : offset + limit],
-        "total": total,
+        "items": page.items,
         "limit": limit,
-        "offset": offset,
-        "next": link(offset + limit) if offset + limit < total else None,
-        "prev": link(max(offset - limit, 0)) if offset > 0 else None,
+        "next": link(page.after) if page.after is not None else None,
+        "first": link(None) if request.query_params.get("cursor") else None,
+        "total": page.total,
+        "total_capped": page.total_capped,
         **extra,
     }
