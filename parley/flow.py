@@ -152,21 +152,22 @@ def take_in_many(
 ) -> Iterator[TakeIn]:
     """``take_in`` for many articles, extracting new ones in batches (``nlp.pipe`` is faster so).
 
-    Articles already stored are skipped before extraction. If extracting a batch fails on a bad
-    article, that batch is redone one article at a time, so only the bad one fails.
+    Articles already stored are skipped before extraction (one query per batch). If extracting a
+    batch fails on a bad article, that batch is redone one article at a time, so only the bad one fails.
     """
     settings = settings or load_settings()
     pending = iter(articles)
     while batch := list(islice(pending, batch_size or settings.nlp.batch_size)):
-        stored = [store.article_by_hash(content_hash(a.text)) for a in batch]
-        fresh = [a for a, found in zip(batch, stored, strict=True) if not found]
+        digests = [content_hash(a.text) for a in batch]
+        stored = store.articles_by_hash(digests)
+        fresh = [a for a, digest in zip(batch, digests, strict=True) if digest not in stored]
         try:
             extracted = iter([records for _, records in extractor.extract_many(fresh)])
         except ParleyError:
             extracted = None  # redo the batch one article at a time below
-        for article, found in zip(batch, stored, strict=True):
-            if found:
-                yield _exists(article, found)
+        for article, digest in zip(batch, digests, strict=True):
+            if digest in stored:
+                yield _exists(article, stored[digest])
             elif extracted is None:
                 yield take_in(
                     store, article, extractor, process=process, settings=settings, registry=registry
@@ -189,49 +190,80 @@ def commit(
 
     Idempotent: an article whose normalised text is already stored is left as it is
     (``status="exists"``). This is what ``parley.batch`` calls with records made elsewhere.
+    Commits may run concurrently, each on its own store connection: one that a concurrent commit
+    made the database give up on (a deadlock) is run again, up to ``store.commit_attempts`` times.
     """
     settings = settings or load_settings()
+    return store.retrying(
+        lambda: _commit_once(store, article, records, process, settings, registry),
+        settings.store.commit_attempts,
+    )
+
+
+def _commit_once(
+    store: Store,
+    article: Article,
+    records: Records,
+    process: str | None,
+    settings: Settings,
+    registry: ActorRegistry | None,
+) -> TakeIn:
+    """``commit``'s one transaction: a few statements whatever the number of records (the
+    statements and records in one each, the facts they touch read and written in bulk)."""
     digest = content_hash(article.text)
-    with store.transaction():
-        found = store.article_by_hash(digest)
+    hashes = shingles(article.text)
+    keys = bands(hashes)
+    with store.transaction(exclusive=False):
+        similar = store.articles_like(digest, keys)
+        found = next((a for a in similar if a["content_hash"] == digest), None)
         if found:
             return _exists(article, found)
-        hashes = shingles(article.text)
-        keys = bands(hashes)
-        duplicate_of = _first_of_story(store, keys, hashes, settings.store.near_duplicate_jaccard)
+        duplicate_of = _first_of_story(similar, hashes, settings.store.near_duplicate_jaccard)
         data = records.to_dict()
         document = data["document"]
         published = article.published or document.get("published")
-        seen = dates.parse_iso(published) or datetime.now(UTC).date()
+        seen = (dates.parse_iso(published) or datetime.now(UTC).date()).isoformat()
+        row: dict[str, Any] = {  # the article as consolidation reads it
+            "text": article.text,
+            "seen": seen,
+            "outlet": article.outlet or document.get("outlet"),
+            "duplicate_of": duplicate_of,
+            "process_id": None,
+            "process": None,
+        }
         article_id = store.add_article(
             key=article.id or document.get("id") or digest[:16],
             content_hash=digest,
             text=article.text,
-            seen=seen.isoformat(),
+            seen=seen,
             source=article.source,
             url=article.url or document.get("url"),
-            outlet=article.outlet or document.get("outlet"),
+            outlet=row["outlet"],
             title=article.title or document.get("title"),
             published=published,
             duplicate_of=duplicate_of,
             record_count=records.count(),
         )
+        if article_id is None:  # a concurrent commit stored the same text first (and committed)
+            return _exists(article, store.articles_by_hash([digest])[digest])
+        row["id"] = article_id
         store.add_bands(article_id, keys)
-        statements = [
-            _add_statement(store, article_id, i, s, article.text) for i, s in enumerate(data["statements"])
-        ]
-        for kind in RECORD_KINDS:
-            for i, record in enumerate(data[kind]):
-                _add_record(store, article_id, kind, i, record, statements, published)
-        consolidate.apply_article(store, article_id, process=process, registry=registry)
-        stored = store.article_by_hash(digest) or {}
+        statements = [_statement_row(i, s, article.text) for i, s in enumerate(data["statements"])]
+        store.add_statements(article_id, statements)
+        rows = [_record_row(kind, i, record, statements, published)
+                for kind in RECORD_KINDS for i, record in enumerate(data[kind])]  # fmt: skip
+        stored = sorted(store.add_records(article_id, rows), key=lambda r: (r["kind"], r["idx"]))  # as Store.records
+        statement_of = {(r["kind"], r["idx"]): r["statement_idx"] for r in rows}
+        said = {r["statement_id"]: statements[statement_of[r["kind"], r["idx"]]] for r in stored
+                if r["statement_id"] is not None}  # fmt: skip
+        merged = consolidate.merge_article(store, row, stored, said, process=process, registry=registry)
     return TakeIn(
         source=article.source,
         status="stored",
         article_id=article_id,
         duplicate_of=duplicate_of,
         records=records.count(),
-        process=stored.get("process"),
+        process=merged.process,
     )
 
 
@@ -267,9 +299,9 @@ def _exists(article: Article, found: dict[str, Any]) -> TakeIn:
     )
 
 
-def _first_of_story(store: Store, keys: list[str], hashes: set[int], threshold: float) -> int | None:
-    """The first stored article of the same story (Jaccard of shingles ≥ threshold), if any."""
-    for candidate in store.articles_sharing_bands(keys):
+def _first_of_story(similar: list[dict[str, Any]], hashes: set[int], threshold: float) -> int | None:
+    """The first stored article of the same story among ``similar`` (Jaccard of shingles ≥ threshold), if any."""
+    for candidate in similar:
         if jaccard(hashes, shingles(candidate["text"])) >= threshold:
             return candidate["duplicate_of"] or candidate["id"]
     return None
@@ -282,59 +314,50 @@ def _span(span: Any, text: str) -> tuple[int, int]:
     return start, min(max(end, start), len(text))
 
 
-def _add_statement(
-    store: Store, article_id: int, idx: int, statement: dict[str, Any], text: str
-) -> tuple[int, int, int]:
-    """Store a statement; return (id, start, end)."""
+def _statement_row(idx: int, statement: dict[str, Any], text: str) -> dict[str, Any]:
+    """A statement as ``Store.add_statements`` takes it (and consolidation reads it)."""
     start, end = _span(statement.get("span"), text)
-    statement_id = store.add_statement(
-        article_id,
-        idx,
-        speaker=statement.get("speaker") or "anon",
-        party=statement.get("party"),
-        via=list(statement.get("via") or []),
-        direct=bool(statement.get("direct")),
-        hedged=bool(statement.get("hedged")),
-        span=(start, end),
-        text=text[start:end],
-        payload=statement,
-    )
-    return statement_id, start, end
+    return {
+        "idx": idx,
+        "speaker": statement.get("speaker") or "anon",
+        "party": statement.get("party"),
+        "via": list(statement.get("via") or []),
+        "direct": bool(statement.get("direct")),
+        "hedged": bool(statement.get("hedged")),
+        "span_start": start,
+        "span_end": end,
+        "text": text[start:end],
+        "payload": statement,
+    }
 
 
-def _statement_of(record: dict[str, Any], statements: list[tuple[int, int, int]]) -> int | None:
-    """The id of the record's statement: the one it names, else the first whose span holds its evidence."""
+def _statement_of(record: dict[str, Any], statements: list[dict[str, Any]]) -> int | None:
+    """The index of the record's statement: the one it names, else the first whose span holds its evidence."""
     index = record.get("statement")
     if isinstance(index, int):
-        return statements[index][0] if 0 <= index < len(statements) else None
+        return index if 0 <= index < len(statements) else None
     for span in record.get("evidence") or []:
-        for statement_id, start, end in statements:
-            if start <= span[0] and span[1] <= end:
-                return statement_id
+        for statement in statements:
+            if statement["span_start"] <= span[0] and span[1] <= statement["span_end"]:
+                return statement["idx"]
     return None
 
 
-def _add_record(
-    store: Store,
-    article_id: int,
-    kind: str,
-    idx: int,
-    record: dict[str, Any],
-    statements: list[tuple[int, int, int]],
-    published: str | None,
-) -> int:
+def _record_row(
+    kind: str, idx: int, record: dict[str, Any], statements: list[dict[str, Any]], published: str | None
+) -> dict[str, Any]:
+    """A record as ``Store.add_records`` takes it: key fields resolved (dates against the article's
+    publication date), the whole record as payload."""
     when = consolidate.record_dates(kind, record, published)
-    statement_id = _statement_of(record, statements)
-    return store.add_record(
-        article_id,
-        kind,
-        idx,
-        party=consolidate.record_actor(kind, record),
-        issue=record.get("issue"),
-        statement_id=statement_id,
-        date_start=when.start,
-        date_end=when.end,
-        date_precision=when.precision,
-        text=record.get("text") or None,
-        payload=record,
-    )
+    return {
+        "kind": kind,
+        "idx": idx,
+        "party": consolidate.record_actor(kind, record),
+        "issue": record.get("issue"),
+        "statement_idx": _statement_of(record, statements),
+        "date_start": when.start,
+        "date_end": when.end,
+        "date_precision": when.precision,
+        "text": record.get("text") or None,
+        "payload": record,
+    }

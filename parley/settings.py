@@ -44,6 +44,8 @@ class FetchSettings:
 class StoreSettings:
     db: str = "parley.db"
     near_duplicate_jaccard: float = 0.8
+    commit_attempts: int = 5
+    statement_timeout_ms: int = 60_000
 
 
 @dataclass(frozen=True)

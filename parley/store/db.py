@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from parley.errors import NotFoundError, StoreError
 from parley.settings import Settings, load_settings
@@ -28,9 +30,17 @@ from parley.store.migrations import MIGRATIONS, statements_for
 JSON_COLUMNS = frozenset({"payload", "via", "parties", "issues"})
 #: Tables ``Store.rows`` may read whole (for export).
 TABLES = ("processes", "articles", "statements", "records", "facts", "fact_sources", "fact_events")
-#: The PostgreSQL advisory lock taken by write transactions, so that concurrent writers queue
-#: the way SQLite's single writer does (consolidation reads, then updates, a fact).
+#: The PostgreSQL advisory lock of write transactions. Commits of articles take it shared and run
+#: side by side (the rows they update are locked row by row); other writes (deleting an article,
+#: rebuilding facts, migrations) take it exclusive and run alone.
 _PG_WRITE_LOCK = 0x7061726C  # "parl"
+#: SQLSTATEs of a PostgreSQL transaction given up because of a concurrent one: serialization
+#: failure, deadlock detected. Running the transaction again succeeds.
+_PG_TRANSIENT = frozenset({"40001", "40P01"})
+#: Rows per multi-row INSERT (PostgreSQL takes at most 65,535 parameters in a statement, SQLite 32,766).
+_ROWS_PER_INSERT = 500
+
+_T = TypeVar("_T")
 
 
 def database_url(value: str | None = None, settings: Settings | None = None) -> str:
@@ -57,9 +67,10 @@ def _now() -> str:
 
 def open_store(url: str | None = None, settings: Settings | None = None) -> Store:
     """Open (creating and migrating as needed) the store at ``url``; see ``database_url``."""
+    settings = settings or load_settings()
     url = database_url(url, settings)
     if url.startswith(("postgresql://", "postgres://")):
-        store = Store(url, POSTGRESQL, _connect_postgresql(url))
+        store = Store(url, POSTGRESQL, _connect_postgresql(url, settings.store.statement_timeout_ms))
     else:
         store = Store(url, SQLITE, _connect_sqlite(url))
     store.migrate()
@@ -87,7 +98,7 @@ def _connect_sqlite(url: str) -> sqlite3.Connection:
     return conn
 
 
-def _connect_postgresql(url: str) -> Any:
+def _connect_postgresql(url: str, statement_timeout_ms: int) -> Any:
     import psycopg
     from psycopg.rows import dict_row
 
@@ -96,6 +107,8 @@ def _connect_postgresql(url: str) -> Any:
         # parley's queries are short: compiling them (JIT, chosen when table statistics are stale or
         # rows many) costs more than it saves, tens of milliseconds on a board.
         conn.execute("SET jit = off")
+        # A runaway query is cancelled rather than holding a connection and its locks (0: no limit).
+        conn.execute(f"SET statement_timeout = {int(statement_timeout_ms)}")
         return conn
     except psycopg.Error as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -128,6 +141,11 @@ class Store:
         self._conn = conn
         self._lock = threading.RLock()
         self._depth = 0  # nesting of transaction(): inner ones join the outer one
+        self._pipelined = False  # in a PostgreSQL pipeline: statements are sent without waiting
+        #: Times this store waited for the database: each statement (an ``executemany`` is one) and
+        #: each commit; inside a PostgreSQL write transaction (pipeline mode) only the statements
+        #: whose results are read, and the commit. ``bench/store_bench.py`` prints it per article.
+        self.round_trips = 0
 
     @property
     def backend(self) -> str:
@@ -149,34 +167,67 @@ class Store:
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         with self._lock:
+            self.round_trips += not self._pipelined
             return self._conn.execute(self.dialect.sql(sql), tuple(params))
 
-    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for many rows: a single round trip (psycopg pipelines ``executemany``)."""
+        if not rows:
+            return
         with self._lock:
-            return [_decode(r) for r in self._execute(sql, params).fetchall()]
+            self.round_trips += not self._pipelined
+            cursor = self._conn.cursor()
+            try:
+                cursor.executemany(self.dialect.sql(sql), [tuple(r) for r in rows])
+            finally:
+                cursor.close()
+
+    def _fetch(self, sql: str, params: Sequence[Any], many: bool) -> Any:
+        """Run a statement and read its result (in a pipeline, reading is what waits for the server)."""
+        with self._lock:
+            cursor = self._execute(sql, params)
+            self.round_trips += self._pipelined
+            return cursor.fetchall() if many else cursor.fetchone()
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return [_decode(r) for r in self._fetch(sql, params, many=True)]
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
-        with self._lock:
-            row = self._execute(sql, params).fetchone()
+        row = self._fetch(sql, params, many=False)
         return _decode(row) if row is not None else None
 
     def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        with self._lock:
-            row = self._execute(sql, params).fetchone()
+        row = self._fetch(sql, params, many=False)
         if row is None:
             return None
         return next(iter(dict(row).values()))
 
-    def _insert(self, sql: str, params: Sequence[Any]) -> int:
-        """Run an INSERT ... RETURNING id and give the new id."""
-        return int(self._scalar(sql + " RETURNING id", params))
+    def _insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                     returning: str, values: str | None = None) -> list[dict[str, Any]]:
+        """Multi-row INSERT ... RETURNING: one round trip per ``_ROWS_PER_INSERT`` rows.
+
+        ``values`` is one row's VALUES tuple (default: a ``?`` per column), for rows computed in SQL.
+        """
+        values = values or f"({', '.join('?' for _ in columns)})"
+        out: list[dict[str, Any]] = []
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
+            out += self._all(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(values for _ in chunk)}"
+                f" RETURNING {returning}",
+                [value for row in chunk for value in row],
+            )
+        return out  # fmt: skip
 
     @contextmanager
-    def transaction(self) -> Iterator[Store]:
+    def transaction(self, exclusive: bool = True) -> Iterator[Store]:
         """One write transaction: everything inside is committed together or not at all.
 
-        Writers queue (SQLite ``BEGIN IMMEDIATE``; a PostgreSQL advisory lock), so a
-        read-then-update inside stays consistent. Nested calls join the outer transaction.
+        SQLite runs one writer at a time (``BEGIN IMMEDIATE``). On PostgreSQL, ``exclusive``
+        transactions run alone (an advisory lock) and the others (``exclusive=False``: committing
+        an article) side by side, each locking the rows it reads to update; and statements are
+        pipelined: only reading a result waits for the server. Nested calls join the outer
+        transaction.
         """
         with self._lock:
             if self._depth:
@@ -189,19 +240,50 @@ class Store:
             self._depth = 1
             try:
                 if self.backend == "sqlite":
-                    self._conn.execute("BEGIN IMMEDIATE")
+                    self._execute("BEGIN IMMEDIATE")
                     try:
                         yield self
                     except BaseException:
                         self._conn.execute("ROLLBACK")
                         raise
-                    self._conn.execute("COMMIT")
+                    self._execute("COMMIT")
                 else:
-                    with self._conn.transaction():
-                        self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_WRITE_LOCK,))
+                    lock = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+                    with self._conn.pipeline(), self._conn.transaction():
+                        self._pipelined = True
+                        self._execute(f"SELECT {lock}(?)", (_PG_WRITE_LOCK,))
                         yield self
+                    self.round_trips += 1  # the commit
             finally:
                 self._depth = 0
+                self._pipelined = False
+
+    def retrying(self, work: Callable[[], _T], attempts: int) -> _T:
+        """Run ``work`` — a function that opens its own transaction — and run it again, up to
+        ``attempts`` times in all, when the database gave up on that transaction because of a
+        concurrent one (a PostgreSQL deadlock or serialization failure, SQLite still busy).
+
+        Inside an outer transaction ``work`` runs once: the outer one would have to be redone.
+        Raises ``StoreError`` when the last attempt fails so.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                return work()
+            except Exception as exc:
+                if self._depth or not self._transient(exc):
+                    raise
+                if attempt == attempts:
+                    raise StoreError(
+                        f"a concurrent write kept this transaction from completing {attempts} times: {exc}",
+                        source=self.url,
+                    ) from exc
+                time.sleep(random.uniform(0.01, 0.05) * attempt)  # let the other transaction finish
+        raise ValueError("attempts must be at least 1")
+
+    def _transient(self, exc: BaseException) -> bool:
+        if self.backend == "sqlite":
+            return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+        return getattr(exc, "sqlstate", None) in _PG_TRANSIENT
 
     def migrate(self) -> int:
         """Apply the migrations this database lacks; return the schema version."""
@@ -260,10 +342,34 @@ class Store:
 
     def article_by_hash(self, content_hash: str) -> dict[str, Any] | None:
         """The stored article with this content hash (id, key, duplicate_of, process, record_count), if any."""
-        return self._one(
-            "SELECT a.id, a.key, a.duplicate_of, a.process_id, p.name AS process, a.record_count"
-            " FROM articles a LEFT JOIN processes p ON p.id = a.process_id WHERE a.content_hash = ?",
-            (content_hash,),
+        return self.articles_by_hash([content_hash]).get(content_hash)
+
+    def articles_by_hash(self, content_hashes: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The stored articles among these content hashes, by hash (as ``article_by_hash``): one
+        query for a batch's skip check."""
+        found: dict[str, dict[str, Any]] = {}
+        hashes = list(dict.fromkeys(content_hashes))
+        for start in range(0, len(hashes), _ROWS_PER_INSERT):
+            chunk = hashes[start : start + _ROWS_PER_INSERT]
+            rows = self._all(
+                "SELECT a.content_hash, a.id, a.key, a.duplicate_of, a.process_id, p.name AS process, a.record_count"
+                " FROM articles a LEFT JOIN processes p ON p.id = a.process_id"
+                f" WHERE a.content_hash IN ({', '.join('?' for _ in chunk)})",
+                chunk,
+            )
+            found.update({r.pop("content_hash"): r for r in rows})
+        return found
+
+    def articles_like(self, content_hash: str, bands: Sequence[str]) -> list[dict[str, Any]]:
+        """Stored articles with this content hash or sharing one of these near-duplicate bands, oldest
+        first: id, content_hash, text, outlet, duplicate_of, process, record_count."""
+        marks = ", ".join("?" for _ in bands) or "NULL"
+        return self._all(
+            "SELECT a.id, a.content_hash, a.text, a.outlet, a.duplicate_of, p.name AS process, a.record_count"
+            " FROM articles a LEFT JOIN processes p ON p.id = a.process_id"
+            f" WHERE a.content_hash = ? OR a.id IN (SELECT article_id FROM article_bands WHERE band IN ({marks}))"
+            " ORDER BY a.id",
+            [content_hash, *bands],
         )
 
     def add_article(
@@ -281,55 +387,30 @@ class Store:
         duplicate_of: int | None = None,
         process_id: int | None = None,
         record_count: int = 0,
-    ) -> int:
-        """Store an article (and index it for search); return its id."""
-        article_id = self._insert(
+    ) -> int | None:
+        """Store an article (and index it for search); return its id, or None when an article with
+        this content hash is stored already (by a concurrent transaction that committed first)."""
+        row = self._one(
             "INSERT INTO articles (key, content_hash, source, url, outlet, title, published, seen, text,"
-            " duplicate_of, process_id, record_count, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                key,
-                content_hash,
-                source,
-                url,
-                outlet,
-                title,
-                published,
-                seen,
-                text,
-                duplicate_of,
-                process_id,
-                record_count,
-                _now(),
-            ),
-        )
+            " duplicate_of, process_id, record_count, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (content_hash) DO NOTHING RETURNING id",
+            (key, content_hash, source, url, outlet, title, published, seen, text, duplicate_of, process_id,
+             record_count, _now()),
+        )  # fmt: skip
+        if row is None:
+            return None
         if self.backend == "sqlite":
             self._execute(
                 "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
-                (article_id, title or "", text),
+                (row["id"], title or "", text),
             )
-        return article_id
+        return int(row["id"])
 
     def add_bands(self, article_id: int, bands: Iterable[str]) -> None:
         """Record the article's near-duplicate hash bands."""
-        sql = self.dialect.sql(
-            "INSERT INTO article_bands (band, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
-        )
-        with self._lock:
-            cursor = self._conn.cursor()
-            try:
-                cursor.executemany(sql, [(band, article_id) for band in bands])
-            finally:
-                cursor.close()
-
-    def articles_sharing_bands(self, bands: Sequence[str]) -> list[dict[str, Any]]:
-        """Stored articles sharing at least one band (id, text, duplicate_of, outlet), oldest first."""
-        if not bands:
-            return []
-        marks = ", ".join("?" for _ in bands)
-        return self._all(
-            "SELECT id, text, duplicate_of, outlet FROM articles WHERE id IN"
-            f" (SELECT DISTINCT article_id FROM article_bands WHERE band IN ({marks})) ORDER BY id",
-            list(bands),
+        self._executemany(
+            "INSERT INTO article_bands (band, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [(band, article_id) for band in bands],
         )
 
     def article(self, article_id: int) -> dict[str, Any]:
@@ -451,53 +532,39 @@ class Store:
 
     # -- statements and records -----------------------------------------------------------------
 
-    def add_statement(
-        self,
-        article_id: int,
-        idx: int,
-        *,
-        speaker: str,
-        party: str | None,
-        via: list[str],
-        direct: bool,
-        hedged: bool,
-        span: tuple[int, int],
-        text: str,
-        payload: dict[str, Any],
-    ) -> int:
-        """Store one statement of an article (and index it for search); return its id."""
-        statement_id = self._insert(
+    def add_statements(self, article_id: int, statements: Sequence[dict[str, Any]]) -> None:
+        """Store an article's statements (and index them for search), in one statement.
+
+        Each is a dict of ``idx``, speaker, party, via (a list), direct, hedged, span_start,
+        span_end, text and payload (a dict).
+        """
+        self._executemany(
             "INSERT INTO statements (article_id, idx, speaker, party, via, direct, hedged, span_start,"
             " span_end, text, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (article_id, idx, speaker, party, _json(via), int(direct), int(hedged), span[0], span[1], text,
-             _json(payload)),
+            [(article_id, s["idx"], s["speaker"], s["party"], _json(s["via"]), int(s["direct"]), int(s["hedged"]),
+              s["span_start"], s["span_end"], s["text"], _json(s["payload"])) for s in statements],
         )  # fmt: skip
-        if self.backend == "sqlite":
-            self._execute("INSERT INTO statements_fts (rowid, text) VALUES (?, ?)", (statement_id, text))
-        return statement_id
+        if statements and self.backend == "sqlite":
+            self._execute(
+                "INSERT INTO statements_fts (rowid, text) SELECT id, text FROM statements WHERE article_id = ?",
+                (article_id,),
+            )
 
-    def add_record(
-        self,
-        article_id: int,
-        kind: str,
-        idx: int,
-        *,
-        party: str | None,
-        issue: str | None,
-        statement_id: int | None,
-        date_start: str | None,
-        date_end: str | None,
-        date_precision: str | None,
-        text: str | None,
-        payload: dict[str, Any],
-    ) -> int:
-        """Store one record (commitment, proposal, ...) of an article; return its id."""
-        return self._insert(
-            "INSERT INTO records (article_id, kind, idx, party, issue, statement_id, date_start, date_end,"
-            " date_precision, text, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (article_id, kind, idx, party, issue, statement_id, date_start, date_end, date_precision, text,
-             _json(payload)),
-        )  # fmt: skip
+    def add_records(self, article_id: int, records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Store an article's records (commitments, proposals, ...) after its statements; return them
+        as ``records`` gives them, with their ids.
+
+        Each is a dict of kind, ``idx``, party, issue, ``statement_idx`` (the index of its statement
+        in the article, or None), date_start, date_end, date_precision, text and payload (a dict).
+        """
+        columns = ["article_id", "kind", "idx", "party", "issue", "statement_id", "date_start", "date_end",
+                   "date_precision", "text", "payload"]  # fmt: skip
+        statement = "(SELECT id FROM statements WHERE article_id = ? AND idx = ?)"
+        values = f"(?, ?, ?, ?, ?, {statement}, ?, ?, ?, ?, ?)"
+        rows = [(article_id, r["kind"], r["idx"], r["party"], r["issue"], article_id, r["statement_idx"],
+                 r["date_start"], r["date_end"], r["date_precision"], r["text"], _json(r["payload"]))
+                for r in records]  # fmt: skip
+        return self._insert_rows("records", columns, rows, f"id, {', '.join(columns)}, fact_id", values)
 
     def statements(self, article_id: int) -> list[dict[str, Any]]:
         """An article's statements in order."""
@@ -523,9 +590,9 @@ class Store:
             params,
         )
 
-    def set_record_fact(self, record_id: int, fact_id: int | None) -> None:
-        """Link a record to the fact it supports."""
-        self._execute("UPDATE records SET fact_id = ? WHERE id = ?", (fact_id, record_id))
+    def set_record_facts(self, record_facts: Sequence[tuple[int, int | None]]) -> None:
+        """Link records to the facts they support: (record id, fact id) pairs."""
+        self._executemany("UPDATE records SET fact_id = ? WHERE id = ?", [(f, r) for r, f in record_facts])
 
     # -- processes ------------------------------------------------------------------------------
 
@@ -538,10 +605,13 @@ class Store:
             params,
         )
 
-    def process(self, process_id: int) -> dict[str, Any]:
-        """One process; ``NotFoundError`` if there is none."""
+    def process(self, process_id: int, lock: bool = False) -> dict[str, Any]:
+        """One process; ``NotFoundError`` if there is none. With ``lock``, its row stays locked
+        until the transaction ends (PostgreSQL), for a read-then-update of its tallies."""
         row = self._one(
-            "SELECT id, name, parties, issues, created_at FROM processes WHERE id = ?", (process_id,)
+            "SELECT id, name, parties, issues, created_at FROM processes WHERE id = ?"
+            + (self.dialect.lock_rows() if lock else ""),
+            (process_id,),
         )
         if row is None:
             raise NotFoundError(f"no process with id {process_id}", source=self.url)
@@ -578,75 +648,91 @@ class Store:
             (process_id, kind, key),
         )
 
-    def add_fact(self, process_id: int, kind: str, key: str, **columns: Any) -> int:
-        """Create a fact; ``columns`` are facts table columns (payload as a dict). Return its id."""
-        columns = _fact_values(columns)
-        names = ", ".join(["process_id", "kind", "key", *columns])
-        marks = ", ".join("?" for _ in range(3 + len(columns)))
-        return self._insert(
-            f"INSERT INTO facts ({names}) VALUES ({marks})", [process_id, kind, key, *columns.values()]
-        )
+    def lock_facts(
+        self, process_id: int, new_facts: dict[tuple[str, str], dict[str, Any]]
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        """The facts of a process with these (kind, key)s, created as ``new_facts`` gives their columns
+        (payload as a dict) where missing, and locked until the transaction ends (PostgreSQL).
 
-    def update_fact(self, fact_id: int, **columns: Any) -> None:
-        """Set some columns of a fact (payload as a dict)."""
-        columns = _fact_values(columns)
-        sets = ", ".join(f"{name} = ?" for name in columns)
-        self._execute(f"UPDATE facts SET {sets} WHERE id = ?", [*columns.values(), fact_id])
+        A unique constraint decides which of two concurrent transactions creates a fact; the other
+        waits for it and updates that fact. Facts are created and locked in (kind, key) order, so
+        that two transactions wait for each other in one direction only.
+        """
+        if not new_facts:
+            return {}
+        ordered = sorted(new_facts)
+        names = sorted(_fact_values(new_facts[ordered[0]]))
+        self._executemany(
+            f"INSERT INTO facts (process_id, kind, key, {', '.join(names)})"
+            f" VALUES ({', '.join('?' for _ in range(3 + len(names)))}) ON CONFLICT (process_id, kind, key) DO NOTHING",
+            [(process_id, kind, key, *(_fact_values(new_facts[kind, key])[n] for n in names))
+             for kind, key in ordered],
+        )  # fmt: skip
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        for start in range(0, len(ordered), _ROWS_PER_INSERT):
+            chunk = ordered[start : start + _ROWS_PER_INSERT]
+            keys = " OR ".join("(f.kind = ? AND f.key = ?)" for _ in chunk)
+            rows = self._all(
+                f"SELECT {_FACT_COLUMNS} FROM facts f JOIN processes p ON p.id = f.process_id"
+                f" WHERE f.process_id = ? AND ({keys}) ORDER BY f.kind, f.key{self.dialect.lock_rows('f')}",
+                [process_id, *(v for pair in chunk for v in pair)],
+            )
+            found.update({(r["kind"], r["key"]): r for r in rows})
+        return found
+
+    def update_facts(self, updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
+        """Set columns of facts: (fact id, {column: value}) pairs (payload as a dict); one statement
+        per set of columns."""
+        by_columns: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for fact_id, columns in updates:
+            values = _fact_values(columns)
+            by_columns.setdefault(tuple(values), []).append((*values.values(), fact_id))
+        for names, rows in by_columns.items():
+            sets = ", ".join(f"{name} = ?" for name in names)
+            self._executemany(f"UPDATE facts SET {sets} WHERE id = ?", rows)
 
     def reset_fact(self, fact_id: int, **columns: Any) -> None:
         """Empty a fact before its records are merged into it again, keeping its id: its sources and
-        events deleted, its records unlinked, its columns as a new fact's (``columns`` as ``add_fact``)."""
+        events deleted, its records unlinked, its columns as a new fact's (``columns`` as ``lock_facts``)."""
         self._execute("UPDATE records SET fact_id = NULL WHERE fact_id = ?", (fact_id,))
         self._execute("DELETE FROM fact_events WHERE fact_id = ?", (fact_id,))
         self._execute("DELETE FROM fact_sources WHERE fact_id = ?", (fact_id,))
-        self.update_fact(fact_id, **(_FACT_DEFAULTS | columns))
+        self.update_facts([(fact_id, _FACT_DEFAULTS | columns)])
 
-    def add_fact_source(
-        self,
-        fact_id: int,
-        record_id: int,
-        *,
-        article_id: int,
-        story_id: int,
-        statement_id: int | None,
-        outlet: str | None,
-        speaker: str | None,
-        source_type: str,
-        account_party: str | None,
-        seen: str,
-        text: str | None,
-    ) -> None:
-        """Link a record to its fact with who said it, through which outlet, when."""
-        self._execute(
+    def add_fact_sources(self, sources: Sequence[dict[str, Any]]) -> None:
+        """Link records to their facts with who said it, through which outlet, when: dicts of fact_id,
+        record_id, article_id, story_id, statement_id, outlet, speaker, source_type, account_party,
+        seen and text."""
+        self._executemany(
             "INSERT INTO fact_sources (fact_id, record_id, article_id, story_id, statement_id, outlet, speaker,"
             " source_type, account_party, seen, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT DO NOTHING",
-            (fact_id, record_id, article_id, story_id, statement_id, outlet, speaker, source_type, account_party,
-             seen, text),
-        )  # fmt: skip
+            [tuple(s[c] for c in _SOURCE_COLUMNS) for s in sources],
+        )
 
-    def new_to_fact(self, fact_id: int, record_id: int, values: dict[str, Any]) -> dict[str, bool]:
-        """For each of ``values`` ({column: value}, columns article_id, story_id, outlet, speaker):
-        whether no other source of the fact has it (None values are never new)."""
-        wanted = {c: v for c, v in values.items() if v is not None}
-        unknown = set(wanted) - {"article_id", "story_id", "outlet", "speaker"}
+    def known_to_facts(self, checks: Sequence[tuple[int, str, Any]]) -> list[bool]:
+        """For each (fact id, column, value) — columns article_id, story_id, outlet, speaker — whether
+        a stored source of the fact has that value; one query for them all."""
+        unknown = {c for _, c, _ in checks} - {"article_id", "story_id", "outlet", "speaker"}
         if unknown:
             raise ValueError(f"not fact source columns: {', '.join(sorted(unknown))}")
-        if not wanted:
-            return dict.fromkeys(values, False)
-        checks = ", ".join(
-            f"NOT EXISTS (SELECT 1 FROM fact_sources WHERE fact_id = ? AND {c} = ? AND record_id <> ?) AS {c}"
-            for c in wanted
-        )
-        params = [p for value in wanted.values() for p in (fact_id, value, record_id)]
-        row = self._one(f"SELECT {checks}", params) or {}
-        return {c: bool(row.get(c, False)) for c in values}
+        known: set[int] = set()
+        for start in range(0, len(checks), _ROWS_PER_INSERT):
+            chunk = checks[start : start + _ROWS_PER_INSERT]
+            union = " UNION ALL ".join(
+                f"SELECT {start + i} AS n WHERE EXISTS"
+                f" (SELECT 1 FROM fact_sources WHERE fact_id = ? AND {column} = ?)"
+                for i, (_, column, _) in enumerate(chunk)
+            )
+            known |= {r["n"] for r in self._all(union, [v for f, _, value in chunk for v in (f, value)])}
+        return [i in known for i in range(len(checks))]
 
-    def add_fact_event(self, fact_id: int, event: str, day: str, record_id: int | None) -> None:
-        """Record a dated change of a fact's status (kept once per fact, event and day)."""
-        self._execute(
+    def add_fact_events(self, events: Sequence[tuple[int, str, str, int | None]]) -> None:
+        """Record dated changes of facts' status: (fact id, event, day, record id), each kept once
+        per fact, event and day (the first given wins)."""
+        self._executemany(
             "INSERT INTO fact_events (fact_id, event, day, record_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (fact_id, event, day, record_id),
+            events,
         )
 
     def clear_facts(self, process_id: int | None = None) -> None:
@@ -859,6 +945,9 @@ _FACT_COLUMNS = (
     " f.articles, f.stories, f.outlets, f.named_sources, f.anonymous_sources, f.payload"
 )
 
+
+_SOURCE_COLUMNS = ("fact_id", "record_id", "article_id", "story_id", "statement_id", "outlet", "speaker",
+                   "source_type", "account_party", "seen", "text")  # fmt: skip
 
 #: Fact columns that consolidation sets (besides process, kind and key, which identify a fact).
 _FACT_WRITABLE = frozenset(

@@ -28,6 +28,13 @@ class Dialect:
             return text
         return text.replace("%", "%%").replace("?", "%s")
 
+    def lock_rows(self, table: str | None = None) -> str:
+        """The clause that locks the rows a SELECT reads (of ``table`` only, when given) until the
+        transaction ends, against concurrent updates; nothing on SQLite, whose writers run one at a time."""
+        if self.name == "sqlite":
+            return ""
+        return " FOR NO KEY UPDATE" + (f" OF {table}" if table else "")
+
     def search_articles_sql(self) -> str:
         """Full-text search over article titles and texts; one ``?`` for the query, one for the limit."""
         if self.name == "sqlite":
