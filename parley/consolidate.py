@@ -221,11 +221,15 @@ def _new_process_name(weighted: Counter[str], principal: Counter[str], taken: se
 
 
 def choose_process(
-    store: Store, article: dict[str, Any], records: list[dict[str, Any]], name: str | None
+    store: Store,
+    article: dict[str, Any],
+    records: list[dict[str, Any]],
+    name: str | None,
+    processes: list[dict[str, Any]] | None = None,
 ) -> tuple[int, str] | None:
     """The process for an article, as (id, name): the one named, else the one whose parties it
-    shares, else a new one; an article already assigned keeps its process, and one with no records
-    has none."""
+    shares (among ``processes``, default: all stored), else a new one; an article already assigned
+    keeps its process, and one with no records has none."""
     if article["process_id"] is not None and not name:
         return article["process_id"], article["process"]
     if name:
@@ -233,7 +237,7 @@ def choose_process(
     weighted, principal = _party_tally(records)
     if not weighted:
         return None
-    processes = store.processes(counts=False)
+    processes = store.processes(counts=False) if processes is None else processes
     matching = _matching_process(processes, weighted, set(_issue_tally(records)))
     if matching is not None:
         return matching, next(p["name"] for p in processes if p["id"] == matching)
@@ -241,15 +245,17 @@ def choose_process(
     return store.add_process(name), name
 
 
-def join_process(store: Store, article_id: int, records: list[dict[str, Any]], process_id: int) -> None:
-    """Put an article in a process and add its parties and issues to the process's tallies, so that
-    later articles find it. The process row stays locked to the end of the transaction: call this
-    last, so concurrent commits into the same process wait for each other only that long."""
+def _join_process(
+    store: Store, article_id: int, records: list[dict[str, Any]], process: dict[str, Any]
+) -> None:
+    """Put an article in a process (its row as locked by ``Store.lock_for_merge``) and add the
+    article's parties and issues to the process's tallies, so that later articles find it."""
     weighted, _ = _party_tally(records)
-    process = store.process(process_id, lock=True)
     parties = Counter(process["parties"]) + weighted
-    store.update_process(process_id, dict(parties), dict(Counter(process["issues"]) + _issue_tally(records)))
-    store.set_article_process(article_id, process_id)
+    store.update_process(
+        process["id"], dict(parties), dict(Counter(process["issues"]) + _issue_tally(records))
+    )
+    store.set_article_process(article_id, process["id"])
 
 
 def withdraw_article(store: Store, article_id: int) -> None:
@@ -324,16 +330,18 @@ def merge_article(
     statements: dict[int, dict[str, Any]],
     process: str | None = None,
     registry: ActorRegistry | None = None,
+    processes: list[dict[str, Any]] | None = None,
 ) -> Merged:
     """Merge a stored article's records into its process's facts; return its process and how many
     records were merged.
 
     ``article`` is its row (id, text, seen, outlet, duplicate_of, process_id and process), ``records`` its
     stored records (as ``Store.records`` gives them), ``statements`` its statements by id (speaker,
-    via, party). Call it inside the transaction that stored the article (``parley.flow.commit`` does).
+    via, party). ``processes`` are the stored processes, when already read (see ``choose_process``).
+    Call it inside the transaction that stored the article (``parley.flow.commit`` does).
     """
     joining = article["process_id"] is None or bool(process)
-    chosen = choose_process(store, article, records, process)
+    chosen = choose_process(store, article, records, process, processes)
     if chosen is None:
         return Merged(None, 0)
     process_id, name = chosen
@@ -344,9 +352,9 @@ def merge_article(
         # a record about nobody in particular has no key to merge on; it stays a record
         if record["party"] is not None or record["kind"] == "meetings"
     ]
-    _merge_all(store, process_id, merging)
-    if joining:
-        join_process(store, article["id"], records, process_id)
+    locked = _merge_all(store, process_id, merging, lock_process=joining)
+    if locked is not None:
+        _join_process(store, article["id"], records, locked)
     return Merged(name, len(merging))
 
 
@@ -387,7 +395,9 @@ def rebuild_facts(store: Store, fact_ids: list[int], registry: ActorRegistry | N
         merging = []
         for record in records:
             article = articles[record["article_id"]]
-            merging.append((article, record, _source(article, statements.get(record["statement_id"]), registry)))
+            merging.append(
+                (article, record, _source(article, statements.get(record["statement_id"]), registry))
+            )
         _merge_all(store, process_id, merging)
         merged += len(merging)
     return merged
@@ -403,26 +413,29 @@ def _new_fact(record: dict[str, Any], seen: str) -> dict[str, Any]:
 _NEW_TO_FACT = ("article_id", "story_id", "outlet", "speaker")
 
 
-def _merge_all(store: Store, process_id: int, merging: list[tuple[_Row, _Row, _Row]]) -> None:
-    """Merge (article, record, source) triples, in order, into the facts of a process.
+def _merge_all(
+    store: Store, process_id: int, merging: list[tuple[_Row, _Row, _Row]], lock_process: bool = False
+) -> _Row | None:
+    """Merge (article, record, source) triples, in order, into the facts of a process; with
+    ``lock_process``, also lock and return the process row (to update its tallies).
 
     The facts are read (created where missing, and locked) in one go, merged in memory record by
     record exactly as one at a time would, and written back in one go: a few statements per
-    article however many records it has.
+    article however many records it has, and one wait for the database.
     """
-    if not merging:
-        return
     keys = [(record["kind"], fact_key(record["kind"], record["payload"], record["date_start"]))
             for _, record, _ in merging]  # fmt: skip
     firsts: dict[tuple[str, str], dict[str, Any]] = {}
     for key, (article, record, _) in zip(keys, merging, strict=True):
         firsts.setdefault(key, _new_fact(record, article["seen"]))
-    facts = store.lock_facts(process_id, firsts)
     values = [_source_values(article, source) for article, _, source in merging]
-    # What the facts' stored sources already have (a fact just created, or reset, has none).
-    checks = sorted({(facts[key]["id"], column, value) for key, found in zip(keys, values, strict=True)
-                     if facts[key]["reports"] for column, value in found.items()}, key=repr)  # fmt: skip
-    known = {check for check, hit in zip(checks, store.known_to_facts(checks), strict=True) if hit}
+    checks = sorted({(*key, column, value) for key, found in zip(keys, values, strict=True)
+                     for column, value in found.items()}, key=repr)  # fmt: skip
+    locked = store.lock_for_merge(process_id, firsts, checks, process=lock_process)
+    facts = locked["facts"]
+    # What the facts' stored sources already have, as (fact id, column, value).
+    known = {(facts[kind, key]["id"], column, value)
+             for (kind, key, column, value), hit in zip(checks, locked["known"], strict=True) if hit}  # fmt: skip
     sources, record_facts, events = [], [], []
     changed: dict[int, dict[str, Any]] = {}
     for key, found, (article, record, source) in zip(keys, values, merging, strict=True):
@@ -441,6 +454,7 @@ def _merge_all(store: Store, process_id: int, merging: list[tuple[_Row, _Row, _R
     store.set_record_facts(record_facts)
     store.update_facts(list(changed.items()))
     store.add_fact_events(events)
+    return locked["process"]
 
 
 def _source_values(article: _Row, source: _Row) -> dict[str, Any]:

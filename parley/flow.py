@@ -208,60 +208,60 @@ def _commit_once(
     settings: Settings,
     registry: ActorRegistry | None,
 ) -> TakeIn:
-    """``commit``'s one transaction: a few statements whatever the number of records (the
-    statements and records in one each, the facts they touch read and written in bulk)."""
+    """``commit``'s one transaction. It waits for the database three times whatever the number of
+    records: to read what is like the article (and new ids), to lock the facts it updates, to commit."""
     digest = content_hash(article.text)
     hashes = shingles(article.text)
     keys = bands(hashes)
+    data = records.to_dict()
+    # Records in the order Store.records gives them (by kind name, then index): the order they merge in.
+    made = [(kind, i, record) for kind in sorted(RECORD_KINDS) for i, record in enumerate(data[kind])]
     with store.transaction(exclusive=False):
-        similar = store.articles_like(digest, keys)
-        found = next((a for a in similar if a["content_hash"] == digest), None)
+        ready = store.prepare_article(digest, keys, statements=len(data["statements"]), records=len(made))
+        found = next((a for a in ready["similar"] if a["content_hash"] == digest), None)
         if found:
             return _exists(article, found)
-        duplicate_of = _first_of_story(similar, hashes, settings.store.near_duplicate_jaccard)
-        data = records.to_dict()
         document = data["document"]
         published = article.published or document.get("published")
-        seen = (dates.parse_iso(published) or datetime.now(UTC).date()).isoformat()
-        row: dict[str, Any] = {  # the article as consolidation reads it
+        row = {  # the article as consolidation reads it
+            "id": ready["article_id"],
             "text": article.text,
-            "seen": seen,
+            "seen": (dates.parse_iso(published) or datetime.now(UTC).date()).isoformat(),
             "outlet": article.outlet or document.get("outlet"),
-            "duplicate_of": duplicate_of,
+            "duplicate_of": _first_of_story(ready["similar"], hashes, settings.store.near_duplicate_jaccard),
             "process_id": None,
             "process": None,
         }
-        article_id = store.add_article(
+        store.add_article(
+            id=row["id"],
             key=article.id or document.get("id") or digest[:16],
             content_hash=digest,
             text=article.text,
-            seen=seen,
+            seen=row["seen"],
             source=article.source,
             url=article.url or document.get("url"),
             outlet=row["outlet"],
             title=article.title or document.get("title"),
             published=published,
-            duplicate_of=duplicate_of,
+            duplicate_of=row["duplicate_of"],
             record_count=records.count(),
         )
-        if article_id is None:  # a concurrent commit stored the same text first (and committed)
-            return _exists(article, store.articles_by_hash([digest])[digest])
-        row["id"] = article_id
-        store.add_bands(article_id, keys)
-        statements = [_statement_row(i, s, article.text) for i, s in enumerate(data["statements"])]
-        store.add_statements(article_id, statements)
-        rows = [_record_row(kind, i, record, statements, published)
-                for kind in RECORD_KINDS for i, record in enumerate(data[kind])]  # fmt: skip
-        stored = sorted(store.add_records(article_id, rows), key=lambda r: (r["kind"], r["idx"]))  # as Store.records
-        statement_of = {(r["kind"], r["idx"]): r["statement_idx"] for r in rows}
-        said = {r["statement_id"]: statements[statement_of[r["kind"], r["idx"]]] for r in stored
-                if r["statement_id"] is not None}  # fmt: skip
-        merged = consolidate.merge_article(store, row, stored, said, process=process, registry=registry)
+        store.add_bands(row["id"], keys)
+        statements = [_statement_row(statement_id, i, s, article.text)
+                      for statement_id, (i, s) in zip(ready["statement_ids"], enumerate(data["statements"]), strict=True)]  # fmt: skip
+        store.add_statements(row["id"], statements)
+        stored = [_record_row(record_id, row["id"], kind, i, record, statements, published)
+                  for record_id, (kind, i, record) in zip(ready["record_ids"], made, strict=True)]  # fmt: skip
+        store.add_records(row["id"], stored)
+        merged = consolidate.merge_article(
+            store, row, stored, {s["id"]: s for s in statements}, process=process, registry=registry,
+            processes=ready["processes"],
+        )  # fmt: skip
     return TakeIn(
         source=article.source,
         status="stored",
-        article_id=article_id,
-        duplicate_of=duplicate_of,
+        article_id=row["id"],
+        duplicate_of=row["duplicate_of"],
         records=records.count(),
         process=merged.process,
     )
@@ -314,10 +314,11 @@ def _span(span: Any, text: str) -> tuple[int, int]:
     return start, min(max(end, start), len(text))
 
 
-def _statement_row(idx: int, statement: dict[str, Any], text: str) -> dict[str, Any]:
+def _statement_row(statement_id: int, idx: int, statement: dict[str, Any], text: str) -> dict[str, Any]:
     """A statement as ``Store.add_statements`` takes it (and consolidation reads it)."""
     start, end = _span(statement.get("span"), text)
     return {
+        "id": statement_id,
         "idx": idx,
         "speaker": statement.get("speaker") or "anon",
         "party": statement.get("party"),
@@ -332,32 +333,41 @@ def _statement_row(idx: int, statement: dict[str, Any], text: str) -> dict[str, 
 
 
 def _statement_of(record: dict[str, Any], statements: list[dict[str, Any]]) -> int | None:
-    """The index of the record's statement: the one it names, else the first whose span holds its evidence."""
+    """The id of the record's statement: the one it names, else the first whose span holds its evidence."""
     index = record.get("statement")
     if isinstance(index, int):
-        return index if 0 <= index < len(statements) else None
+        return statements[index]["id"] if 0 <= index < len(statements) else None
     for span in record.get("evidence") or []:
         for statement in statements:
             if statement["span_start"] <= span[0] and span[1] <= statement["span_end"]:
-                return statement["idx"]
+                return statement["id"]
     return None
 
 
 def _record_row(
-    kind: str, idx: int, record: dict[str, Any], statements: list[dict[str, Any]], published: str | None
+    record_id: int,
+    article_id: int,
+    kind: str,
+    idx: int,
+    record: dict[str, Any],
+    statements: list[dict[str, Any]],
+    published: str | None,
 ) -> dict[str, Any]:
-    """A record as ``Store.add_records`` takes it: key fields resolved (dates against the article's
-    publication date), the whole record as payload."""
+    """A record as ``Store.add_records`` takes it and ``Store.records`` gives it back: key fields
+    resolved (dates against the article's publication date), the whole record as payload."""
     when = consolidate.record_dates(kind, record, published)
     return {
+        "id": record_id,
+        "article_id": article_id,
         "kind": kind,
         "idx": idx,
         "party": consolidate.record_actor(kind, record),
         "issue": record.get("issue"),
-        "statement_idx": _statement_of(record, statements),
+        "statement_id": _statement_of(record, statements),
         "date_start": when.start,
         "date_end": when.end,
         "date_precision": when.precision,
         "text": record.get("text") or None,
         "payload": record,
+        "fact_id": None,
     }

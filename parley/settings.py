@@ -46,6 +46,7 @@ class StoreSettings:
     near_duplicate_jaccard: float = 0.8
     commit_attempts: int = 5
     statement_timeout_ms: int = 60_000
+    durable_commits: bool = False
 
 
 @dataclass(frozen=True)

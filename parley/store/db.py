@@ -15,14 +15,14 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from parley.errors import NotFoundError, StoreError
-from parley.settings import Settings, load_settings
+from parley.settings import Settings, StoreSettings, load_settings
 from parley.store.dialect import POSTGRESQL, SQLITE, Dialect
 from parley.store.migrations import MIGRATIONS, statements_for
 
@@ -70,14 +70,14 @@ def open_store(url: str | None = None, settings: Settings | None = None) -> Stor
     settings = settings or load_settings()
     url = database_url(url, settings)
     if url.startswith(("postgresql://", "postgres://")):
-        store = Store(url, POSTGRESQL, _connect_postgresql(url, settings.store.statement_timeout_ms))
+        store = Store(url, POSTGRESQL, _connect_postgresql(url, settings.store))
     else:
-        store = Store(url, SQLITE, _connect_sqlite(url))
+        store = Store(url, SQLITE, _connect_sqlite(url, settings.store))
     store.migrate()
     return store
 
 
-def _connect_sqlite(url: str) -> sqlite3.Connection:
+def _connect_sqlite(url: str, settings: StoreSettings) -> sqlite3.Connection:
     path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
     if url == "sqlite://":
         path = ":memory:"
@@ -90,7 +90,9 @@ def _connect_sqlite(url: str) -> sqlite3.Connection:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60)
         conn.row_factory = _dict_row
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
+        # In WAL mode NORMAL syncs at checkpoints only: a crash may lose the last commits, never
+        # corrupts; FULL waits for the disk at every commit (setting store.durable_commits).
+        conn.execute(f"PRAGMA synchronous={'FULL' if settings.durable_commits else 'NORMAL'}")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=60000")
     except sqlite3.DatabaseError as exc:
@@ -98,7 +100,7 @@ def _connect_sqlite(url: str) -> sqlite3.Connection:
     return conn
 
 
-def _connect_postgresql(url: str, statement_timeout_ms: int) -> Any:
+def _connect_postgresql(url: str, settings: StoreSettings) -> Any:
     import psycopg
     from psycopg.rows import dict_row
 
@@ -108,7 +110,9 @@ def _connect_postgresql(url: str, statement_timeout_ms: int) -> Any:
         # rows many) costs more than it saves, tens of milliseconds on a board.
         conn.execute("SET jit = off")
         # A runaway query is cancelled rather than holding a connection and its locks (0: no limit).
-        conn.execute(f"SET statement_timeout = {int(statement_timeout_ms)}")
+        conn.execute(f"SET statement_timeout = {int(settings.statement_timeout_ms)}")
+        # As SQLite's: a commit waits for the disk only with store.durable_commits.
+        conn.execute(f"SET synchronous_commit = {'on' if settings.durable_commits else 'off'}")
         return conn
     except psycopg.Error as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -202,22 +206,27 @@ class Store:
             return None
         return next(iter(dict(row).values()))
 
-    def _insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
-                     returning: str, values: str | None = None) -> list[dict[str, Any]]:
-        """Multi-row INSERT ... RETURNING: one round trip per ``_ROWS_PER_INSERT`` rows.
-
-        ``values`` is one row's VALUES tuple (default: a ``?`` per column), for rows computed in SQL.
-        """
-        values = values or f"({', '.join('?' for _ in columns)})"
-        out: list[dict[str, Any]] = []
+    def _insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], conflict: str = ""
+    ) -> None:
+        """A multi-row INSERT (``conflict``: its ON CONFLICT clause), ``_ROWS_PER_INSERT`` rows a statement."""
+        row = f"({', '.join('?' for _ in columns)})"
         for start in range(0, len(rows), _ROWS_PER_INSERT):
             chunk = rows[start : start + _ROWS_PER_INSERT]
-            out += self._all(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(values for _ in chunk)}"
-                f" RETURNING {returning}",
-                [value for row in chunk for value in row],
+            self._execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(row for _ in chunk)}{conflict}",
+                [value for values in chunk for value in values],
             )
-        return out  # fmt: skip
+
+    def _read_together(self, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[list[dict[str, Any]]]:
+        """The rows of several queries: in a PostgreSQL pipeline they are sent at once and answered
+        in one round trip."""
+        with self._lock:
+            if not self._pipelined:
+                return [self._all(sql, params) for sql, params in queries]
+            cursors = [self._conn.execute(self.dialect.sql(sql), tuple(params)) for sql, params in queries]
+            self.round_trips += 1
+            return [[_decode(r) for r in cursor.fetchall()] for cursor in cursors]
 
     @contextmanager
     def transaction(self, exclusive: bool = True) -> Iterator[Store]:
@@ -360,17 +369,41 @@ class Store:
             found.update({r.pop("content_hash"): r for r in rows})
         return found
 
-    def articles_like(self, content_hash: str, bands: Sequence[str]) -> list[dict[str, Any]]:
-        """Stored articles with this content hash or sharing one of these near-duplicate bands, oldest
-        first: id, content_hash, text, outlet, duplicate_of, process, record_count."""
+    def prepare_article(
+        self, content_hash: str, bands: Sequence[str], statements: int, records: int
+    ) -> dict[str, Any]:
+        """What storing an article reads first, in one round trip (on PostgreSQL; a few statements
+        on SQLite), inside its write transaction:
+
+        - ``similar``: stored articles with this content hash or sharing one of these near-duplicate
+          bands, oldest first (id, content_hash, text, outlet, duplicate_of, process, record_count);
+        - ``processes``: every process with its tallies (as ``processes(counts=False)``);
+        - ``article_id``, ``statement_ids``, ``record_ids``: ids for the article and for this many
+          statements and records, so that they can be written without waiting for the database.
+        """
         marks = ", ".join("?" for _ in bands) or "NULL"
-        return self._all(
-            "SELECT a.id, a.content_hash, a.text, a.outlet, a.duplicate_of, p.name AS process, a.record_count"
-            " FROM articles a LEFT JOIN processes p ON p.id = a.process_id"
-            f" WHERE a.content_hash = ? OR a.id IN (SELECT article_id FROM article_bands WHERE band IN ({marks}))"
-            " ORDER BY a.id",
-            [content_hash, *bands],
+        matching = self.dialect.in_ids(
+            "SELECT id FROM articles WHERE content_hash = ?"
+            f" UNION SELECT article_id FROM article_bands WHERE band IN ({marks})"
         )
+        queries: list[tuple[str, Sequence[Any]]] = [
+            ("SELECT a.id, a.content_hash, a.text, a.outlet, a.duplicate_of, p.name AS process, a.record_count"
+             f" FROM articles a LEFT JOIN processes p ON p.id = a.process_id WHERE a.id {matching} ORDER BY a.id",
+             [content_hash, *bands]),
+            (_PROCESSES, []),
+        ]  # fmt: skip
+        wanted = {"articles": 1, "statements": statements, "records": records}
+        queries += [(self.dialect.new_ids_sql(table), [n]) for table, n in wanted.items() if n]
+        similar, processes, *ids = self._read_together(queries)
+        new = iter(ids)
+        reserved = {table: [r["id"] for r in next(new)] if n else [] for table, n in wanted.items()}
+        return {
+            "similar": similar,
+            "processes": processes,
+            "article_id": reserved["articles"][0],
+            "statement_ids": reserved["statements"],
+            "record_ids": reserved["records"],
+        }
 
     def add_article(
         self,
@@ -379,6 +412,7 @@ class Store:
         content_hash: str,
         text: str,
         seen: str,
+        id: int | None = None,
         source: str | None = None,
         url: str | None = None,
         outlet: str | None = None,
@@ -387,31 +421,29 @@ class Store:
         duplicate_of: int | None = None,
         process_id: int | None = None,
         record_count: int = 0,
-    ) -> int | None:
-        """Store an article (and index it for search); return its id, or None when an article with
-        this content hash is stored already (by a concurrent transaction that committed first)."""
-        row = self._one(
-            "INSERT INTO articles (key, content_hash, source, url, outlet, title, published, seen, text,"
-            " duplicate_of, process_id, record_count, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (content_hash) DO NOTHING RETURNING id",
-            (key, content_hash, source, url, outlet, title, published, seen, text, duplicate_of, process_id,
-             record_count, _now()),
-        )  # fmt: skip
-        if row is None:
-            return None
+    ) -> int:
+        """Store an article (and index it for search); return its id: ``id`` when given (from
+        ``prepare_article``: then nothing waits for the database), else a new one."""
+        columns = ("key, content_hash, source, url, outlet, title, published, seen, text, duplicate_of,"
+                   " process_id, record_count, ingested_at")  # fmt: skip
+        values = [key, content_hash, source, url, outlet, title, published, seen, text, duplicate_of, process_id,
+                  record_count, _now()]  # fmt: skip
+        if id is None:
+            marks = ", ".join("?" for _ in values)
+            id = int(self._scalar(f"INSERT INTO articles ({columns}) VALUES ({marks}) RETURNING id", values))
+        else:
+            marks = ", ".join("?" for _ in range(len(values) + 1))
+            self._execute(f"INSERT INTO articles (id, {columns}) VALUES ({marks})", [id, *values])
         if self.backend == "sqlite":
             self._execute(
-                "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
-                (row["id"], title or "", text),
+                "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)", (id, title or "", text)
             )
-        return int(row["id"])
+        return id
 
-    def add_bands(self, article_id: int, bands: Iterable[str]) -> None:
+    def add_bands(self, article_id: int, bands: Sequence[str]) -> None:
         """Record the article's near-duplicate hash bands."""
-        self._executemany(
-            "INSERT INTO article_bands (band, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            [(band, article_id) for band in bands],
-        )
+        self._insert_rows("article_bands", ("band", "article_id"), [(band, article_id) for band in bands],
+                          conflict=" ON CONFLICT DO NOTHING")  # fmt: skip
 
     def article(self, article_id: int) -> dict[str, Any]:
         """One article with its full text; ``NotFoundError`` if there is none."""
@@ -535,14 +567,15 @@ class Store:
     def add_statements(self, article_id: int, statements: Sequence[dict[str, Any]]) -> None:
         """Store an article's statements (and index them for search), in one statement.
 
-        Each is a dict of ``idx``, speaker, party, via (a list), direct, hedged, span_start,
-        span_end, text and payload (a dict).
+        Each is a dict of ``id`` (from ``prepare_article``), ``idx``, speaker, party, via (a list),
+        direct, hedged, span_start, span_end, text and payload (a dict).
         """
-        self._executemany(
-            "INSERT INTO statements (article_id, idx, speaker, party, via, direct, hedged, span_start,"
-            " span_end, text, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(article_id, s["idx"], s["speaker"], s["party"], _json(s["via"]), int(s["direct"]), int(s["hedged"]),
-              s["span_start"], s["span_end"], s["text"], _json(s["payload"])) for s in statements],
+        self._insert_rows(
+            "statements",
+            ("id", "article_id", "idx", "speaker", "party", "via", "direct", "hedged", "span_start", "span_end",
+             "text", "payload"),
+            [(s["id"], article_id, s["idx"], s["speaker"], s["party"], _json(s["via"]), int(s["direct"]),
+              int(s["hedged"]), s["span_start"], s["span_end"], s["text"], _json(s["payload"])) for s in statements],
         )  # fmt: skip
         if statements and self.backend == "sqlite":
             self._execute(
@@ -550,21 +583,19 @@ class Store:
                 (article_id,),
             )
 
-    def add_records(self, article_id: int, records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Store an article's records (commitments, proposals, ...) after its statements; return them
-        as ``records`` gives them, with their ids.
+    def add_records(self, article_id: int, records: Sequence[dict[str, Any]]) -> None:
+        """Store an article's records (commitments, proposals, ...), after its statements, in one statement.
 
-        Each is a dict of kind, ``idx``, party, issue, ``statement_idx`` (the index of its statement
-        in the article, or None), date_start, date_end, date_precision, text and payload (a dict).
+        Each is a dict of ``id`` (from ``prepare_article``), kind, ``idx``, party, issue,
+        statement_id, date_start, date_end, date_precision, text and payload (a dict).
         """
-        columns = ["article_id", "kind", "idx", "party", "issue", "statement_id", "date_start", "date_end",
-                   "date_precision", "text", "payload"]  # fmt: skip
-        statement = "(SELECT id FROM statements WHERE article_id = ? AND idx = ?)"
-        values = f"(?, ?, ?, ?, ?, {statement}, ?, ?, ?, ?, ?)"
-        rows = [(article_id, r["kind"], r["idx"], r["party"], r["issue"], article_id, r["statement_idx"],
-                 r["date_start"], r["date_end"], r["date_precision"], r["text"], _json(r["payload"]))
-                for r in records]  # fmt: skip
-        return self._insert_rows("records", columns, rows, f"id, {', '.join(columns)}, fact_id", values)
+        self._insert_rows(
+            "records",
+            ("id", "article_id", "kind", "idx", "party", "issue", "statement_id", "date_start", "date_end",
+             "date_precision", "text", "payload"),
+            [(r["id"], article_id, r["kind"], r["idx"], r["party"], r["issue"], r["statement_id"], r["date_start"],
+              r["date_end"], r["date_precision"], r["text"], _json(r["payload"])) for r in records],
+        )  # fmt: skip
 
     def statements(self, article_id: int) -> list[dict[str, Any]]:
         """An article's statements in order."""
@@ -592,12 +623,20 @@ class Store:
 
     def set_record_facts(self, record_facts: Sequence[tuple[int, int | None]]) -> None:
         """Link records to the facts they support: (record id, fact id) pairs."""
-        self._executemany("UPDATE records SET fact_id = ? WHERE id = ?", [(f, r) for r, f in record_facts])
+        for start in range(0, len(record_facts), _ROWS_PER_INSERT):
+            chunk = record_facts[start : start + _ROWS_PER_INSERT]
+            self._execute(
+                f"UPDATE records SET fact_id = v.column2 FROM (VALUES {', '.join('(?, ?)' for _ in chunk)}) v"
+                " WHERE records.id = v.column1",
+                [value for pair in chunk for value in pair],
+            )
 
     # -- processes ------------------------------------------------------------------------------
 
     def processes(self, counts: bool = True, process_id: int | None = None) -> list[dict[str, Any]]:
         """Every process (or one) with its party and issue tallies and, with ``counts``, its article count."""
+        if not counts and process_id is None:
+            return self._all(_PROCESSES)
         articles = ", p.article_count AS articles" if counts else ""
         where, params = ("WHERE p.id = ?", [process_id]) if process_id is not None else ("", [])
         return self._all(
@@ -605,14 +644,9 @@ class Store:
             params,
         )
 
-    def process(self, process_id: int, lock: bool = False) -> dict[str, Any]:
-        """One process; ``NotFoundError`` if there is none. With ``lock``, its row stays locked
-        until the transaction ends (PostgreSQL), for a read-then-update of its tallies."""
-        row = self._one(
-            "SELECT id, name, parties, issues, created_at FROM processes WHERE id = ?"
-            + (self.dialect.lock_rows() if lock else ""),
-            (process_id,),
-        )
+    def process(self, process_id: int) -> dict[str, Any]:
+        """One process; ``NotFoundError`` if there is none."""
+        row = self._one(f"{_PROCESS} WHERE p.id = ?", (process_id,))
         if row is None:
             raise NotFoundError(f"no process with id {process_id}", source=self.url)
         return row
@@ -648,37 +682,71 @@ class Store:
             (process_id, kind, key),
         )
 
-    def lock_facts(
-        self, process_id: int, new_facts: dict[tuple[str, str], dict[str, Any]]
-    ) -> dict[tuple[str, str], dict[str, Any]]:
-        """The facts of a process with these (kind, key)s, created as ``new_facts`` gives their columns
-        (payload as a dict) where missing, and locked until the transaction ends (PostgreSQL).
+    def lock_for_merge(
+        self,
+        process_id: int,
+        new_facts: dict[tuple[str, str], dict[str, Any]],
+        checks: Sequence[tuple[str, str, str, Any]],
+        process: bool = False,
+    ) -> dict[str, Any]:
+        """What merging records into a process's facts reads, locked until the transaction ends
+        (PostgreSQL), in one round trip:
+
+        - ``facts``: the facts with these (kind, key)s by (kind, key), created as ``new_facts``
+          gives their columns (payload as a dict) where missing;
+        - ``known``: for each check (kind, key, column, value) — columns article_id, story_id,
+          outlet, speaker — whether a stored source of that fact has that value;
+        - ``process``: with ``process``, the process row (as ``process``), to update its tallies.
 
         A unique constraint decides which of two concurrent transactions creates a fact; the other
-        waits for it and updates that fact. Facts are created and locked in (kind, key) order, so
-        that two transactions wait for each other in one direction only.
+        waits for it and then updates that fact. Facts are created and locked in (kind, key) order,
+        then the process: concurrent merges wait for each other in one direction only.
         """
-        if not new_facts:
-            return {}
+        unknown = {c for _, _, c, _ in checks} - {"article_id", "story_id", "outlet", "speaker"}
+        if unknown:
+            raise ValueError(f"not fact source columns: {', '.join(sorted(unknown))}")
         ordered = sorted(new_facts)
-        names = sorted(_fact_values(new_facts[ordered[0]]))
-        self._executemany(
-            f"INSERT INTO facts (process_id, kind, key, {', '.join(names)})"
-            f" VALUES ({', '.join('?' for _ in range(3 + len(names)))}) ON CONFLICT (process_id, kind, key) DO NOTHING",
-            [(process_id, kind, key, *(_fact_values(new_facts[kind, key])[n] for n in names))
-             for kind, key in ordered],
-        )  # fmt: skip
-        found: dict[tuple[str, str], dict[str, Any]] = {}
+        if ordered:
+            names = sorted(_fact_values(new_facts[ordered[0]]))
+            self._executemany(
+                f"INSERT INTO facts (process_id, kind, key, {', '.join(names)})"
+                f" VALUES ({', '.join('?' for _ in range(3 + len(names)))})"
+                " ON CONFLICT (process_id, kind, key) DO NOTHING",
+                [(process_id, kind, key, *(_fact_values(new_facts[kind, key])[n] for n in names))
+                 for kind, key in ordered],
+            )  # fmt: skip
+        queries: list[tuple[str, Sequence[Any]]] = []
         for start in range(0, len(ordered), _ROWS_PER_INSERT):
             chunk = ordered[start : start + _ROWS_PER_INSERT]
             keys = " OR ".join("(f.kind = ? AND f.key = ?)" for _ in chunk)
-            rows = self._all(
-                f"SELECT {_FACT_COLUMNS} FROM facts f JOIN processes p ON p.id = f.process_id"
-                f" WHERE f.process_id = ? AND ({keys}) ORDER BY f.kind, f.key{self.dialect.lock_rows('f')}",
+            queries.append((
+                f"SELECT f.id, f.process_id, {_FACT_FIELDS} FROM facts f"
+                f" WHERE f.process_id = ? AND ({keys}) ORDER BY f.kind, f.key{self.dialect.lock_rows()}",
                 [process_id, *(v for pair in chunk for v in pair)],
-            )
-            found.update({(r["kind"], r["key"]): r for r in rows})
-        return found
+            ))  # fmt: skip
+        fact_queries = len(queries)
+        by_column: dict[str, list[int]] = {}
+        for i, (_, _, column, _) in enumerate(checks):
+            by_column.setdefault(column, []).append(i)
+        for column, numbers in sorted(by_column.items()):
+            for start in range(0, len(numbers), _ROWS_PER_INSERT):
+                chunk = numbers[start : start + _ROWS_PER_INSERT]
+                queries.append((
+                    f"SELECT v.column1 AS n FROM (VALUES {', '.join('(?, ?, ?, ?)' for _ in chunk)}) v"
+                    " WHERE EXISTS (SELECT 1 FROM facts f JOIN fact_sources s ON s.fact_id = f.id"
+                    f" WHERE f.process_id = ? AND f.kind = v.column2 AND f.key = v.column3 AND s.{column} = v.column4)",
+                    [*(v for n in chunk for v in (n, *checks[n][0:2], checks[n][3])), process_id],
+                ))  # fmt: skip
+        check_queries = len(queries) - fact_queries
+        if process:
+            queries.append((f"{_PROCESS} WHERE p.id = ?{self.dialect.lock_rows()}", [process_id]))
+        answers = self._read_together(queries)
+        known = {r["n"] for rows in answers[fact_queries : fact_queries + check_queries] for r in rows}
+        return {
+            "facts": {(r["kind"], r["key"]): r for rows in answers[:fact_queries] for r in rows},
+            "known": [i in known for i in range(len(checks))],
+            "process": answers[-1][0] if process else None,
+        }
 
     def update_facts(self, updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
         """Set columns of facts: (fact id, {column: value}) pairs (payload as a dict); one statement
@@ -693,7 +761,7 @@ class Store:
 
     def reset_fact(self, fact_id: int, **columns: Any) -> None:
         """Empty a fact before its records are merged into it again, keeping its id: its sources and
-        events deleted, its records unlinked, its columns as a new fact's (``columns`` as ``lock_facts``)."""
+        events deleted, its records unlinked, its columns as a new fact's (``columns`` as in ``lock_for_merge``)."""
         self._execute("UPDATE records SET fact_id = NULL WHERE fact_id = ?", (fact_id,))
         self._execute("DELETE FROM fact_events WHERE fact_id = ?", (fact_id,))
         self._execute("DELETE FROM fact_sources WHERE fact_id = ?", (fact_id,))
@@ -703,37 +771,14 @@ class Store:
         """Link records to their facts with who said it, through which outlet, when: dicts of fact_id,
         record_id, article_id, story_id, statement_id, outlet, speaker, source_type, account_party,
         seen and text."""
-        self._executemany(
-            "INSERT INTO fact_sources (fact_id, record_id, article_id, story_id, statement_id, outlet, speaker,"
-            " source_type, account_party, seen, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
-            [tuple(s[c] for c in _SOURCE_COLUMNS) for s in sources],
-        )
-
-    def known_to_facts(self, checks: Sequence[tuple[int, str, Any]]) -> list[bool]:
-        """For each (fact id, column, value) — columns article_id, story_id, outlet, speaker — whether
-        a stored source of the fact has that value; one query for them all."""
-        unknown = {c for _, c, _ in checks} - {"article_id", "story_id", "outlet", "speaker"}
-        if unknown:
-            raise ValueError(f"not fact source columns: {', '.join(sorted(unknown))}")
-        known: set[int] = set()
-        for start in range(0, len(checks), _ROWS_PER_INSERT):
-            chunk = checks[start : start + _ROWS_PER_INSERT]
-            union = " UNION ALL ".join(
-                f"SELECT {start + i} AS n WHERE EXISTS"
-                f" (SELECT 1 FROM fact_sources WHERE fact_id = ? AND {column} = ?)"
-                for i, (_, column, _) in enumerate(chunk)
-            )
-            known |= {r["n"] for r in self._all(union, [v for f, _, value in chunk for v in (f, value)])}
-        return [i in known for i in range(len(checks))]
+        rows = [tuple(s[c] for c in _SOURCE_COLUMNS) for s in sources]
+        self._insert_rows("fact_sources", _SOURCE_COLUMNS, rows, conflict=" ON CONFLICT DO NOTHING")
 
     def add_fact_events(self, events: Sequence[tuple[int, str, str, int | None]]) -> None:
         """Record dated changes of facts' status: (fact id, event, day, record id), each kept once
         per fact, event and day (the first given wins)."""
-        self._executemany(
-            "INSERT INTO fact_events (fact_id, event, day, record_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            events,
-        )
+        self._insert_rows("fact_events", ("fact_id", "event", "day", "record_id"), events,
+                          conflict=" ON CONFLICT DO NOTHING")  # fmt: skip
 
     def clear_facts(self, process_id: int | None = None) -> None:
         """Delete facts (of one process, or all) and unlink their records, before a rebuild."""
@@ -939,12 +984,18 @@ class Store:
         ]
 
 
-_FACT_COLUMNS = (
-    "f.id, f.process_id, p.name AS process, f.kind, f.key, f.party, f.issue, f.text, f.first_seen, f.last_seen,"
-    " f.date_start, f.date_end, f.date_precision, f.conditional, f.condition_issue, f.red_line, f.reports,"
-    " f.articles, f.stories, f.outlets, f.named_sources, f.anonymous_sources, f.payload"
+_FACT_FIELDS = (
+    "f.kind, f.key, f.party, f.issue, f.text, f.first_seen, f.last_seen, f.date_start, f.date_end,"
+    " f.date_precision, f.conditional, f.condition_issue, f.red_line, f.reports, f.articles, f.stories,"
+    " f.outlets, f.named_sources, f.anonymous_sources, f.payload"
 )
+#: A fact as read: its own columns and its process's name.
+_FACT_COLUMNS = f"f.id, f.process_id, p.name AS process, {_FACT_FIELDS}"
 
+
+#: A process as read (its tallies decoded), and every process.
+_PROCESS = "SELECT p.id, p.name, p.parties, p.issues, p.created_at FROM processes p"
+_PROCESSES = f"{_PROCESS} ORDER BY p.id"
 
 _SOURCE_COLUMNS = ("fact_id", "record_id", "article_id", "story_id", "statement_id", "outlet", "speaker",
                    "source_type", "account_party", "seen", "text")  # fmt: skip
