@@ -8,7 +8,8 @@
 
 1. **Ingest**: ``flow.commit`` of synthetic articles (records made, not extracted: this measures the
    store, the near-duplicate check and consolidation), one transaction per article as in
-   ``parley ingest``: articles/s and records/s.
+   ``parley ingest``: articles/s, records/s and round trips per article (``Store.round_trips``),
+   into the empty store and again once it holds each size.
 2. **Board**: the store is filled to each size (in batches of articles per transaction, to get
    there sooner; the facts are the same), then ``analysis.board`` is timed for one process on the
    latest day, for one process on a day in the past (corroboration recounted as of that day), and
@@ -153,16 +154,26 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def ingest(store: Store, source: Synthetic, count: int) -> tuple[float, float]:
-    """Articles/s and records/s of committing ``count`` articles one transaction each."""
+def ingest(store: Store, source: Synthetic, count: int) -> tuple[float, float, float]:
+    """Articles/s, records/s and round trips per article of committing ``count`` articles, one
+    transaction each (``Store.round_trips``: statements waited for, commits included)."""
     settings = load_settings()
     records = 0
+    trips = store.round_trips
     started = time.perf_counter()
     for article, made in source.articles(count):
         flow.commit(store, article, made, settings=settings)
         records += made.count()
     seconds = time.perf_counter() - started
-    return count / seconds, records / seconds
+    return count / seconds, records / seconds, (store.round_trips - trips) / count
+
+
+def report_ingest(backend: str, store: Store, source: Synthetic, count: int) -> None:
+    """Print the ingest rate through ``flow.commit`` into the store as it is now."""
+    size = store.stats()["articles"]
+    per_article, per_record, trips = ingest(store, source, count)
+    print(f"{backend:10} ingest at {size:>7,} articles: {per_article:7.1f} articles/s  {per_record:8.1f} records/s"
+          f"  {trips:5.1f} round trips/article  ({count} articles, one transaction each)", flush=True)  # fmt: skip
 
 
 def fill(store: Store, source: Synthetic, count: int, batch: int = 500) -> None:
@@ -379,7 +390,7 @@ def main() -> None:
     )
     parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000], help="stored articles")
     parser.add_argument("--ingest", type=int, default=2000, help="articles for the throughput figure")
-    parser.add_argument("--runs", type=int, default=40, help="board calls per measurement")
+    parser.add_argument("--runs", type=int, default=40, help="board calls per measurement (0: no board)")
     parser.add_argument(
         "--keep", metavar="FILE", help="SQLite only: fill (or reuse) this file instead of a scratch one"
     )
@@ -413,18 +424,19 @@ def main() -> None:
             try:
                 with open_store(url) as store:
                     source = Synthetic(stream=store.stats()["articles"])
-                    per_article, per_record = ingest(store, source, args.ingest)
-                    print(f"{backend:10} ingest: {per_article:7.1f} articles/s  {per_record:8.1f} records/s"
-                          f"  ({args.ingest} articles, one transaction each)", flush=True)  # fmt: skip
+                    report_ingest(backend, store, source, args.ingest)
                     stored = store.stats()["articles"]
                     for size in sorted(args.sizes):
                         started = time.perf_counter()
                         fill(store, source, max(0, size - stored))
-                        stored = max(size, stored)
                         stats = store.stats()
                         print(f"{backend:10} filled to {stats['articles']:,} articles ({sum(stats['facts'].values()):,}"
                               f" facts, {stats['processes']} processes) in {time.perf_counter() - started:.0f} s",
                               flush=True)  # fmt: skip
+                        report_ingest(backend, store, source, args.ingest)
+                        stored = store.stats()["articles"]
+                        if not args.runs:
+                            continue
                         for label, (p50, p95) in board_latency(store, args.runs).items():
                             print(f"{backend:10} board at {stats['articles']:>7,} articles, {label:26}: p50 {p50:6.1f} ms"
                                   f"  p95 {p95:6.1f} ms", flush=True)  # fmt: skip

@@ -6,8 +6,9 @@ commitments and positions, (proposer, issue) for proposals, (actor, issue) for t
 issue) for violations, (place, month-day) for meetings — merge into one *fact* that keeps every
 supporting record as a source: the article, the statement, the speaker, the outlet.
 
-``apply_article`` is called by ``parley.flow.commit`` inside the article's transaction, so facts
-are always up to date and the board only reads them. The merge is incremental and keeps what
+``merge_article`` is called by ``parley.flow.commit`` inside the article's transaction, so facts
+are always up to date and the board only reads them; it reads the facts an article touches in one
+query and writes them back in a few, whatever the number of records. The merge is incremental and keeps what
 later reading needs: first/last seen, corroboration counts, each party's own account, a
 commitment's period, a threat's deadline, a position's versions (a new version when the party
 states the opposite stance). Status changes that happen by themselves (a truce running out, a
@@ -219,32 +220,42 @@ def _new_process_name(weighted: Counter[str], principal: Counter[str], taken: se
     return name
 
 
-def assign_process(
-    store: Store, article: dict[str, Any], records: list[dict[str, Any]], name: str | None
-) -> int | None:
-    """Put an article in a process: the one named, else the one whose parties it shares, else a new one.
-
-    An article already assigned keeps its process; one with no records has none. The process's
-    party and issue tallies grow with each article, so later articles find it.
-    """
+def choose_process(
+    store: Store,
+    article: dict[str, Any],
+    records: list[dict[str, Any]],
+    name: str | None,
+    processes: list[dict[str, Any]] | None = None,
+) -> tuple[int, str] | None:
+    """The process for an article, as (id, name): the one named, else the one whose parties it
+    shares (among ``processes``, default: all stored), else a new one; an article already assigned
+    keeps its process, and one with no records has none."""
     if article["process_id"] is not None and not name:
-        return article["process_id"]
-    weighted, principal = _party_tally(records)
-    issues = _issue_tally(records)
+        return article["process_id"], article["process"]
     if name:
-        process_id = store.add_process(name)
-    elif not weighted:
+        return store.add_process(name), name
+    weighted, principal = _party_tally(records)
+    if not weighted:
         return None
-    else:
-        processes = store.processes(counts=False)
-        process_id = _matching_process(processes, weighted, set(issues)) or store.add_process(
-            _new_process_name(weighted, principal, {p["name"] for p in processes})
-        )
-    process = store.process(process_id)
+    processes = store.processes(counts=False) if processes is None else processes
+    matching = _matching_process(processes, weighted, set(_issue_tally(records)))
+    if matching is not None:
+        return matching, next(p["name"] for p in processes if p["id"] == matching)
+    name = _new_process_name(weighted, principal, {p["name"] for p in processes})
+    return store.add_process(name), name
+
+
+def _join_process(
+    store: Store, article_id: int, records: list[dict[str, Any]], process: dict[str, Any]
+) -> None:
+    """Put an article in a process (its row as locked by ``Store.lock_for_merge``) and add the
+    article's parties and issues to the process's tallies, so that later articles find it."""
+    weighted, _ = _party_tally(records)
     parties = Counter(process["parties"]) + weighted
-    store.update_process(process_id, dict(parties), dict(Counter(process["issues"]) + issues))
-    store.set_article_process(article["id"], process_id)
-    return process_id
+    store.update_process(
+        process["id"], dict(parties), dict(Counter(process["issues"]) + _issue_tally(records))
+    )
+    store.set_article_process(article_id, process["id"])
 
 
 def withdraw_article(store: Store, article_id: int) -> None:
@@ -288,28 +299,63 @@ def _source(
     return {"speaker": speaker, "source_type": source_type, "outlet": outlet, "account_party": account}
 
 
+@dataclass(frozen=True)
+class Merged:
+    """What merging an article's records did: the name of its process (None: it has none), and
+    how many records were merged into facts."""
+
+    process: str | None
+    records: int
+
+
 def apply_article(
     store: Store, article_id: int, process: str | None = None, registry: ActorRegistry | None = None
 ) -> int:
-    """Merge one stored article's records into its process's facts; return the number merged.
+    """Merge one stored article's records, read back from the store, into its process's facts;
+    return the number merged (``merge_article`` with the rows at hand)."""
+    return merge_article(
+        store,
+        store.article(article_id),
+        store.records(article_id=article_id),
+        {s["id"]: s for s in store.statements(article_id)},
+        process=process,
+        registry=registry,
+    ).records
 
+
+def merge_article(
+    store: Store,
+    article: dict[str, Any],
+    records: list[dict[str, Any]],
+    statements: dict[int, dict[str, Any]],
+    process: str | None = None,
+    registry: ActorRegistry | None = None,
+    processes: list[dict[str, Any]] | None = None,
+) -> Merged:
+    """Merge a stored article's records into its process's facts; return its process and how many
+    records were merged.
+
+    ``article`` is its row (id, text, seen, outlet, duplicate_of, process_id and process), ``records`` its
+    stored records (as ``Store.records`` gives them), ``statements`` its statements by id (speaker,
+    via, party). ``processes`` are the stored processes, when already read (see ``choose_process``).
     Call it inside the transaction that stored the article (``parley.flow.commit`` does).
     """
-    article = store.article(article_id)
-    records = store.records(article_id=article_id)
-    process_id = assign_process(store, article, records, process)
-    if process_id is None:
-        return 0
+    joining = article["process_id"] is None or bool(process)
+    chosen = choose_process(store, article, records, process, processes)
+    if chosen is None:
+        return Merged(None, 0)
+    process_id, name = chosen
     registry = registry or ActorRegistry.load()
-    statements = {s["id"]: s for s in store.statements(article_id)}
-    merged = 0
-    for record in records:
-        if record["party"] is None and record["kind"] != "meetings":
-            continue  # a record about nobody in particular has no key to merge on; it stays a record
-        statement = statements.get(record["statement_id"])
-        _merge(store, process_id, article, record, _source(article, statement, registry))
-        merged += 1
-    return merged
+    merging = [
+        (article, record, _source(article, statements.get(record["statement_id"]), registry))
+        for record in records
+        # a record about nobody in particular has no key to merge on; it stays a record
+        if record["party"] is not None or record["kind"] == "meetings"
+    ]
+    locked = _merge_all(store, process_id, merging, lock_process=joining)
+    if locked is not None:
+        _join_process(store, article["id"], records, locked)
+    return Merged(name, len(merging))
 
 
 def rebuild(store: Store, process: str | None = None) -> int:
@@ -346,11 +392,14 @@ def rebuild_facts(store: Store, fact_ids: list[int], registry: ActorRegistry | N
             statements |= {s["id"]: s for s in store.statements(article_id)}
         records.sort(key=lambda r: (articles[r["article_id"]]["seen"], r["article_id"], r["idx"]))
         store.reset_fact(fact_id, **_new_fact(records[0], articles[records[0]["article_id"]]["seen"]))
+        merging = []
         for record in records:
             article = articles[record["article_id"]]
-            source = _source(article, statements.get(record["statement_id"]), registry)
-            _merge(store, process_id, article, record, source)
-            merged += 1
+            merging.append(
+                (article, record, _source(article, statements.get(record["statement_id"]), registry))
+            )
+        _merge_all(store, process_id, merging)
+        merged += len(merging)
     return merged
 
 
@@ -360,30 +409,69 @@ def _new_fact(record: dict[str, Any], seen: str) -> dict[str, Any]:
             "last_seen": seen, "payload": {}}  # fmt: skip
 
 
-def _merge(
-    store: Store, process_id: int, article: dict[str, Any], record: dict[str, Any], source: dict[str, Any]
-) -> None:
-    kind, raw, seen = record["kind"], record["payload"], article["seen"]
-    key = fact_key(kind, raw, record["date_start"])
-    fact = store.fact_by_key(process_id, kind, key)
-    if fact is None:
-        fact_id = store.add_fact(process_id, kind, key, **_new_fact(record, seen))
-        fact = store.fact(fact_id)
-    fact_id = fact["id"]
-    story_id = article["duplicate_of"] or article["id"]
-    store.add_fact_source(
-        fact_id, record["id"], article_id=article["id"], story_id=story_id, statement_id=record["statement_id"],
-        seen=seen, text=record["text"], **source,
-    )  # fmt: skip
-    store.set_record_fact(record["id"], fact_id)
+#: What makes a source new to a fact (its counts grow): another article, story, outlet, named speaker.
+_NEW_TO_FACT = ("article_id", "story_id", "outlet", "speaker")
 
-    named = source["source_type"] == "named"
-    new = store.new_to_fact(
-        fact_id,
-        record["id"],
-        {"article_id": article["id"], "story_id": story_id, "outlet": source["outlet"],
-         "speaker": source["speaker"] if named else None},
-    )  # fmt: skip
+
+def _merge_all(
+    store: Store, process_id: int, merging: list[tuple[_Row, _Row, _Row]], lock_process: bool = False
+) -> _Row | None:
+    """Merge (article, record, source) triples, in order, into the facts of a process; with
+    ``lock_process``, also lock and return the process row (to update its tallies).
+
+    The facts are read (created where missing, and locked) in one go, merged in memory record by
+    record exactly as one at a time would, and written back in one go: a few statements per
+    article however many records it has, and one wait for the database.
+    """
+    keys = [(record["kind"], fact_key(record["kind"], record["payload"], record["date_start"]))
+            for _, record, _ in merging]  # fmt: skip
+    firsts: dict[tuple[str, str], dict[str, Any]] = {}
+    for key, (article, record, _) in zip(keys, merging, strict=True):
+        firsts.setdefault(key, _new_fact(record, article["seen"]))
+    values = [_source_values(article, source) for article, _, source in merging]
+    checks = sorted({(*key, column, value) for key, found in zip(keys, values, strict=True)
+                     for column, value in found.items()}, key=repr)  # fmt: skip
+    locked = store.lock_for_merge(process_id, firsts, checks, process=lock_process)
+    facts = locked["facts"]
+    # What the facts' stored sources already have, as (fact id, column, value).
+    known = {(facts[kind, key]["id"], column, value)
+             for (kind, key, column, value), hit in zip(checks, locked["known"], strict=True) if hit}  # fmt: skip
+    sources, record_facts, events = [], [], []
+    changed: dict[int, dict[str, Any]] = {}
+    for key, found, (article, record, source) in zip(keys, values, merging, strict=True):
+        fact = facts[key]
+        new = {c: c in found and (fact["id"], c, found[c]) not in known for c in _NEW_TO_FACT}
+        known |= {(fact["id"], c, v) for c, v in found.items()}
+        sources.append({"fact_id": fact["id"], "record_id": record["id"], "article_id": article["id"],
+                        "story_id": found["story_id"], "statement_id": record["statement_id"],
+                        "seen": article["seen"], "text": record["text"], **source})  # fmt: skip
+        record_facts.append((record["id"], fact["id"]))
+        updates = _merged(fact, article, record, source, new)
+        fact.update(updates)
+        changed.setdefault(fact["id"], {}).update(updates)
+        events += _events(fact["id"], record, article["text"], article["seen"])
+    store.add_fact_sources(sources)
+    store.set_record_facts(record_facts)
+    store.update_facts(list(changed.items()))
+    store.add_fact_events(events)
+    return locked["process"]
+
+
+def _source_values(article: _Row, source: _Row) -> dict[str, Any]:
+    """The source's values that may be new to a fact (a speaker only when named), none of them None."""
+    values = {
+        "article_id": article["id"],
+        "story_id": article["duplicate_of"] or article["id"],
+        "outlet": source["outlet"],
+        "speaker": source["speaker"] if source["source_type"] == "named" else None,
+    }
+    return {c: v for c, v in values.items() if v is not None}
+
+
+def _merged(fact: _Row, article: _Row, record: _Row, source: _Row, new: dict[str, bool]) -> _Row:
+    """The fact's columns that change when ``record`` (from ``article``, said by ``source``) joins it;
+    ``new`` tells which of its source values no earlier source of the fact had."""
+    kind, seen = record["kind"], article["seen"]
     latest = seen >= fact["last_seen"]
     payload = fact["payload"]
     account = source["account_party"] or "reported"
@@ -410,8 +498,7 @@ def _merge(
         updates["date_precision"] = record["date_precision"] or fact["date_precision"]
     updates |= _MERGE_KIND[kind](record, payload, latest, updates)
     updates["payload"] = payload
-    store.update_fact(fact_id, **updates)
-    _record_events(store, fact_id, kind, record, article["text"], seen)
+    return updates
 
 
 def _earliest(a: str | None, b: str | None) -> str | None:
@@ -514,16 +601,15 @@ _EVENT_CUES = {
 }
 
 
-def _record_events(
-    store: Store, fact_id: int, kind: str, record: dict[str, Any], text: str, seen: str
-) -> None:
-    """Store the status changes a record reports, by the cue words in its text and evidence."""
-    rules = _EVENT_CUES.get(kind)
+def _events(fact_id: int, record: dict[str, Any], text: str, seen: str) -> list[tuple[int, str, str, int]]:
+    """The status change a record reports, by the cue words in its text and evidence: (fact id,
+    event, day, record id), or none."""
+    rules = _EVENT_CUES.get(record["kind"])
     if not rules:
-        return
+        return []
     evidence = " ".join(text[a:b] for a, b in record["payload"].get("evidence") or [])
     said = f"{record['text'] or ''} {evidence}"
     for cue, event in rules:
         if has_cue(cue, said):
-            store.add_fact_event(fact_id, event, record["date_start"] or seen, record["id"])
-            return
+            return [(fact_id, event, record["date_start"] or seen, record["id"])]
+    return []

@@ -151,19 +151,20 @@ def take_in_many(
 ) -> Iterator[TakeIn]:
     """``take_in`` for many articles, extracting new ones in batches (``nlp.pipe`` is faster so).
 
-    Articles already stored are skipped before extraction; an article whose extraction fails is
-    one ``failed`` result and the others are stored (see :func:`extract_each`).
+    Articles already stored are skipped before extraction (one query per batch); an article whose
+    extraction fails is one ``failed`` result and the others are stored (see :func:`extract_each`).
     """
     settings = settings or load_settings()
     size = batch_size or settings.nlp.batch_size
     pending = iter(articles)
     while batch := list(islice(pending, size)):
-        stored = [store.article_by_hash(content_hash(a.text)) for a in batch]
-        fresh = [a for a, found in zip(batch, stored, strict=True) if not found]
+        digests = [content_hash(a.text) for a in batch]
+        stored = store.articles_by_hash(digests)
+        fresh = [a for a, digest in zip(batch, digests, strict=True) if digest not in stored]
         extracted = extract_each(extractor, fresh, size)
-        for article, found in zip(batch, stored, strict=True):
-            if found:
-                yield _exists(article, found)
+        for article, digest in zip(batch, digests, strict=True):
+            if digest in stored:
+                yield _exists(article, stored[digest])
                 continue
             _, records = next(extracted)
             if isinstance(records, ParleyError):
@@ -213,49 +214,80 @@ def commit(
 
     Idempotent: an article whose normalised text is already stored is left as it is
     (``status="exists"``). This is what ``parley.batch`` calls with records made elsewhere.
+    Commits may run concurrently, each on its own store connection: one that a concurrent commit
+    made the database give up on (a deadlock) is run again, up to ``store.commit_attempts`` times.
     """
     settings = settings or load_settings()
+    return store.retrying(
+        lambda: _commit_once(store, article, records, process, settings, registry),
+        settings.store.commit_attempts,
+    )
+
+
+def _commit_once(
+    store: Store,
+    article: Article,
+    records: Records,
+    process: str | None,
+    settings: Settings,
+    registry: ActorRegistry | None,
+) -> TakeIn:
+    """``commit``'s one transaction. It waits for the database three times whatever the number of
+    records: to read what is like the article (and new ids), to lock the facts it updates, to commit."""
     digest = content_hash(article.text)
-    with store.transaction():
-        found = store.article_by_hash(digest)
+    hashes = shingles(article.text)
+    keys = bands(hashes)
+    data = records.to_dict()
+    # Records in the order Store.records gives them (by kind name, then index): the order they merge in.
+    made = [(kind, i, record) for kind in sorted(RECORD_KINDS) for i, record in enumerate(data[kind])]
+    with store.transaction(exclusive=False):
+        ready = store.prepare_article(digest, keys, statements=len(data["statements"]), records=len(made))
+        found = next((a for a in ready["similar"] if a["content_hash"] == digest), None)
         if found:
             return _exists(article, found)
-        hashes = shingles(article.text)
-        keys = bands(hashes)
-        duplicate_of = _first_of_story(store, keys, hashes, settings.store.near_duplicate_jaccard)
-        data = records.to_dict()
         document = data["document"]
         published = article.published or document.get("published")
-        seen = dates.parse_iso(published) or datetime.now(UTC).date()
-        article_id = store.add_article(
+        row = {  # the article as consolidation reads it
+            "id": ready["article_id"],
+            "text": article.text,
+            "seen": (dates.parse_iso(published) or datetime.now(UTC).date()).isoformat(),
+            "outlet": article.outlet or document.get("outlet"),
+            "duplicate_of": _first_of_story(ready["similar"], hashes, settings.store.near_duplicate_jaccard),
+            "process_id": None,
+            "process": None,
+        }
+        store.add_article(
+            id=row["id"],
             key=article.id or document.get("id") or digest[:16],
             content_hash=digest,
             text=article.text,
-            seen=seen.isoformat(),
+            seen=row["seen"],
             source=article.source,
             url=article.url or document.get("url"),
-            outlet=article.outlet or document.get("outlet"),
+            outlet=row["outlet"],
             title=article.title or document.get("title"),
             published=published,
-            duplicate_of=duplicate_of,
+            duplicate_of=row["duplicate_of"],
             record_count=records.count(),
         )
-        store.add_bands(article_id, keys)
-        statements = [
-            _add_statement(store, article_id, i, s, article.text) for i, s in enumerate(data["statements"])
-        ]
-        for kind in RECORD_KINDS:
-            for i, record in enumerate(data[kind]):
-                _add_record(store, article_id, kind, i, record, statements, published)
-        consolidate.apply_article(store, article_id, process=process, registry=registry)
-        stored = store.article_by_hash(digest) or {}
+        store.add_bands(row["id"], keys)
+        statements = [_statement_row(statement_id, i, s, article.text)
+                      for statement_id, (i, s) in zip(ready["statement_ids"], enumerate(data["statements"]), strict=True)]  # fmt: skip
+        store.add_statements(row["id"], statements)
+        stored = [_record_row(record_id, row["id"], kind, i, record, statements, published)
+                  for record_id, (kind, i, record) in zip(ready["record_ids"], made, strict=True)]  # fmt: skip
+        store.add_records(row["id"], stored)
+        merged = consolidate.merge_article(
+            store, row, stored, {s["id"]: s for s in statements}, process=process, registry=registry,
+            processes=ready["processes"],
+        )  # fmt: skip
     return TakeIn(
         source=article.source,
         status="stored",
-        article_id=article_id,
-        duplicate_of=duplicate_of,
+        article_id=row["id"],
+        duplicate_of=row["duplicate_of"],
         records=records.count(),
-        process=stored.get("process"),
+        process=merged.process,
     )
 
 
@@ -291,9 +323,9 @@ def _exists(article: Article, found: dict[str, Any]) -> TakeIn:
     )
 
 
-def _first_of_story(store: Store, keys: list[str], hashes: set[int], threshold: float) -> int | None:
-    """The first stored article of the same story (Jaccard of shingles ≥ threshold), if any."""
-    for candidate in store.articles_sharing_bands(keys):
+def _first_of_story(similar: list[dict[str, Any]], hashes: set[int], threshold: float) -> int | None:
+    """The first stored article of the same story among ``similar`` (Jaccard of shingles ≥ threshold), if any."""
+    for candidate in similar:
         if jaccard(hashes, shingles(candidate["text"])) >= threshold:
             return candidate["duplicate_of"] or candidate["id"]
     return None
@@ -306,59 +338,60 @@ def _span(span: Any, text: str) -> tuple[int, int]:
     return start, min(max(end, start), len(text))
 
 
-def _add_statement(
-    store: Store, article_id: int, idx: int, statement: dict[str, Any], text: str
-) -> tuple[int, int, int]:
-    """Store a statement; return (id, start, end)."""
+def _statement_row(statement_id: int, idx: int, statement: dict[str, Any], text: str) -> dict[str, Any]:
+    """A statement as ``Store.add_statements`` takes it (and consolidation reads it)."""
     start, end = _span(statement.get("span"), text)
-    statement_id = store.add_statement(
-        article_id,
-        idx,
-        speaker=statement.get("speaker") or "anon",
-        party=statement.get("party"),
-        via=list(statement.get("via") or []),
-        direct=bool(statement.get("direct")),
-        hedged=bool(statement.get("hedged")),
-        span=(start, end),
-        text=text[start:end],
-        payload=statement,
-    )
-    return statement_id, start, end
+    return {
+        "id": statement_id,
+        "idx": idx,
+        "speaker": statement.get("speaker") or "anon",
+        "party": statement.get("party"),
+        "via": list(statement.get("via") or []),
+        "direct": bool(statement.get("direct")),
+        "hedged": bool(statement.get("hedged")),
+        "span_start": start,
+        "span_end": end,
+        "text": text[start:end],
+        "payload": statement,
+    }
 
 
-def _statement_of(record: dict[str, Any], statements: list[tuple[int, int, int]]) -> int | None:
+def _statement_of(record: dict[str, Any], statements: list[dict[str, Any]]) -> int | None:
     """The id of the record's statement: the one it names, else the first whose span holds its evidence."""
     index = record.get("statement")
     if isinstance(index, int):
-        return statements[index][0] if 0 <= index < len(statements) else None
+        return statements[index]["id"] if 0 <= index < len(statements) else None
     for span in record.get("evidence") or []:
-        for statement_id, start, end in statements:
-            if start <= span[0] and span[1] <= end:
-                return statement_id
+        for statement in statements:
+            if statement["span_start"] <= span[0] and span[1] <= statement["span_end"]:
+                return statement["id"]
     return None
 
 
-def _add_record(
-    store: Store,
+def _record_row(
+    record_id: int,
     article_id: int,
     kind: str,
     idx: int,
     record: dict[str, Any],
-    statements: list[tuple[int, int, int]],
+    statements: list[dict[str, Any]],
     published: str | None,
-) -> int:
+) -> dict[str, Any]:
+    """A record as ``Store.add_records`` takes it and ``Store.records`` gives it back: key fields
+    resolved (dates against the article's publication date), the whole record as payload."""
     when = consolidate.record_dates(kind, record, published)
-    statement_id = _statement_of(record, statements)
-    return store.add_record(
-        article_id,
-        kind,
-        idx,
-        party=consolidate.record_actor(kind, record),
-        issue=record.get("issue"),
-        statement_id=statement_id,
-        date_start=when.start,
-        date_end=when.end,
-        date_precision=when.precision,
-        text=record.get("text") or None,
-        payload=record,
-    )
+    return {
+        "id": record_id,
+        "article_id": article_id,
+        "kind": kind,
+        "idx": idx,
+        "party": consolidate.record_actor(kind, record),
+        "issue": record.get("issue"),
+        "statement_id": _statement_of(record, statements),
+        "date_start": when.start,
+        "date_end": when.end,
+        "date_precision": when.precision,
+        "text": record.get("text") or None,
+        "payload": record,
+        "fact_id": None,
+    }

@@ -58,6 +58,9 @@ class FetchSettings:
 class StoreSettings:
     db: str = _setting("parley.db", 1)
     near_duplicate_jaccard: float = _setting(0.8, high=1.0, above=0.0)
+    commit_attempts: int = _setting(5, 1, 100)
+    statement_timeout_ms: int = _setting(60_000, 0)
+    durable_commits: bool = False
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ def test_an_error_while_committing_leaves_nothing_half_written(
     def broken(*args: object, **kwargs: object) -> int:
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(consolidate, "apply_article", broken)
+    monkeypatch.setattr(consolidate, "merge_article", broken)
     article, records = seed_article()
     with pytest.raises(RuntimeError):
         flow.commit(store, article, records)

@@ -91,10 +91,11 @@ def test_article_round_trip_and_missing_id(store: Store) -> None:
 def test_full_text_search_over_articles_and_statements(store: Store) -> None:
     article_id = _article(store, title="Talks in Riyadh")
     with store.transaction():
-        store.add_statement(
-            article_id, 0, speaker="RUS", party="RUS", via=[], direct=False, hedged=False, span=(0, 95),
-            text=TEXT[:95], payload={},
-        )  # fmt: skip
+        (statement_id,) = store.prepare_article("h1", [], statements=1, records=0)["statement_ids"]
+        store.add_statements(article_id, [
+            {"id": statement_id, "idx": 0, "speaker": "RUS", "party": "RUS", "via": [], "direct": False, "hedged": False,
+             "span_start": 0, "span_end": 95, "text": TEXT[:95], "payload": {}},
+        ])  # fmt: skip
     other = _article(store, text="Hostages were released in Gaza under the exchange deal.", content_hash="h2")
     hits = store.search('"Black Sea"')
     assert {(h["kind"], h["article_id"]) for h in hits} == {
@@ -126,8 +127,9 @@ def test_integrity_problems_finds_a_record_without_its_article(store: Store) -> 
     assert store.integrity_problems() == []
     article_id = _article(store)
     with store.transaction():
-        store.add_record(
-            article_id, "positions", 0, party="UKR", issue="territory", statement_id=None, date_start=None,
-            date_end=None, date_precision=None, text="no", payload={},
-        )  # fmt: skip
+        (record_id,) = store.prepare_article("h1", [], statements=0, records=1)["record_ids"]
+        store.add_records(article_id, [
+            {"id": record_id, "kind": "positions", "idx": 0, "party": "UKR", "issue": "territory", "statement_id": None,
+             "date_start": None, "date_end": None, "date_precision": None, "text": "no", "payload": {}},
+        ])  # fmt: skip
     assert store.integrity_problems() == ["1 article whose stored records differ from its record count"]

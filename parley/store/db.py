@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from parley.errors import NotFoundError, StoreError
-from parley.settings import Settings, load_settings
+from parley.settings import Settings, StoreSettings, load_settings
 from parley.store.dialect import POSTGRESQL, SQLITE, Dialect
 from parley.store.migrations import MIGRATIONS, statements_for
 
@@ -28,11 +30,20 @@ from parley.store.migrations import MIGRATIONS, statements_for
 JSON_COLUMNS = frozenset({"payload", "via", "parties", "issues"})
 #: Tables ``Store.rows`` may read whole (for export).
 TABLES = ("processes", "articles", "statements", "records", "facts", "fact_sources", "fact_events")
-#: The PostgreSQL advisory lock taken by write transactions, so that concurrent writers queue
-#: the way SQLite's single writer does (consolidation reads, then updates, a fact).
+#: The PostgreSQL advisory lock of write transactions. Commits of articles take it shared and run
+#: side by side (the rows they update are locked row by row); other writes (deleting an article,
+#: rebuilding facts, migrations) take it exclusive and run alone.
 _PG_WRITE_LOCK = 0x7061726C  # "parl"
 #: SQLite's primary result codes for a damaged file, a file that is not a database, a read-only one.
 _SQLITE_CORRUPT, _SQLITE_NOTADB, _SQLITE_READONLY = 11, 26, 8
+
+#: SQLSTATEs of a PostgreSQL transaction given up because of a concurrent one: serialization
+#: failure, deadlock detected. Running the transaction again succeeds.
+_PG_TRANSIENT = frozenset({"40001", "40P01"})
+#: Rows per multi-row INSERT (PostgreSQL takes at most 65,535 parameters in a statement, SQLite 32,766).
+_ROWS_PER_INSERT = 500
+
+_T = TypeVar("_T")
 
 
 def database_url(value: str | None = None, settings: Settings | None = None) -> str:
@@ -69,6 +80,7 @@ def open_store(url: str | None = None, settings: Settings | None = None, *, read
     write (read-only file or file system) is then opened read-only instead of failing, as long as
     its schema is current. Anything but a path, ``sqlite://`` or ``postgresql://`` is a StoreError.
     """
+    settings = settings or load_settings()
     url = database_url(url, settings)
     scheme = _SCHEME.match(url)
     if scheme and scheme.group(1).lower() not in _SCHEMES:
@@ -78,7 +90,7 @@ def open_store(url: str | None = None, settings: Settings | None = None, *, read
             source=_redact(url),
         )
     if url.startswith(("postgresql://", "postgres://")):
-        store = Store(url, POSTGRESQL, _connect_postgresql(url))
+        store = Store(url, POSTGRESQL, _connect_postgresql(url, settings.store))
     else:
         path = _sqlite_path(url)
         read_only = path != ":memory:" and os.path.exists(path) and not os.access(path, os.W_OK)
@@ -88,7 +100,7 @@ def open_store(url: str | None = None, settings: Settings | None = None, *, read
                 " read it (board, facts, search, stats, export, serve) still can",
                 source=url,
             )
-        store = Store(url, SQLITE, _connect_sqlite(url, path, read_only=read_only))
+        store = Store(url, SQLITE, _connect_sqlite(url, path, settings.store, read_only=read_only))
         if read_only:
             store.read_only = True
             with store.reporting_damage():
@@ -117,7 +129,9 @@ def _sqlite_path(url: str) -> str:
     return str(Path(path).expanduser())
 
 
-def _connect_sqlite(url: str, path: str, *, read_only: bool = False) -> sqlite3.Connection:
+def _connect_sqlite(
+    url: str, path: str, settings: StoreSettings, *, read_only: bool = False
+) -> sqlite3.Connection:
     try:
         if read_only:
             # A read-only file in a writable directory still gets WAL's shared-memory file; on a
@@ -137,7 +151,9 @@ def _connect_sqlite(url: str, path: str, *, read_only: bool = False) -> sqlite3.
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60)
         conn.row_factory = _dict_row
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
+        # In WAL mode NORMAL syncs at checkpoints only: a crash may lose the last commits, never
+        # corrupts; FULL waits for the disk at every commit (setting store.durable_commits).
+        conn.execute(f"PRAGMA synchronous={'FULL' if settings.durable_commits else 'NORMAL'}")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=60000")
     except sqlite3.DatabaseError as exc:
@@ -161,7 +177,7 @@ def _sqlite_problem(exc: sqlite3.DatabaseError) -> str | None:
     return None
 
 
-def _connect_postgresql(url: str) -> Any:
+def _connect_postgresql(url: str, settings: StoreSettings) -> Any:
     import psycopg
     from psycopg.rows import dict_row
 
@@ -170,6 +186,10 @@ def _connect_postgresql(url: str) -> Any:
         # parley's queries are short: compiling them (JIT, chosen when table statistics are stale or
         # rows many) costs more than it saves, tens of milliseconds on a board.
         conn.execute("SET jit = off")
+        # A runaway query is cancelled rather than holding a connection and its locks (0: no limit).
+        conn.execute(f"SET statement_timeout = {int(settings.statement_timeout_ms)}")
+        # As SQLite's: a commit waits for the disk only with store.durable_commits.
+        conn.execute(f"SET synchronous_commit = {'on' if settings.durable_commits else 'off'}")
         return conn
     except psycopg.Error as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -203,6 +223,11 @@ class Store:
         self._conn = conn
         self._lock = threading.RLock()
         self._depth = 0  # nesting of transaction(): inner ones join the outer one
+        self._pipelined = False  # in a PostgreSQL pipeline: statements are sent without waiting
+        #: Times this store waited for the database: each statement (an ``executemany`` is one) and
+        #: each commit; inside a PostgreSQL write transaction (pipeline mode) only the statements
+        #: whose results are read, and the commit. ``bench/store_bench.py`` prints it per article.
+        self.round_trips = 0
 
     @property
     def backend(self) -> str:
@@ -249,34 +274,72 @@ class Store:
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         with self._lock, self.reporting_damage():
+            self.round_trips += not self._pipelined
             return self._conn.execute(self.dialect.sql(sql), tuple(params))
 
-    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for many rows: a single round trip (psycopg pipelines ``executemany``)."""
+        if not rows:
+            return
         with self._lock, self.reporting_damage():
-            return [_decode(r) for r in self._execute(sql, params).fetchall()]
+            self.round_trips += not self._pipelined
+            cursor = self._conn.cursor()
+            try:
+                cursor.executemany(self.dialect.sql(sql), [tuple(r) for r in rows])
+            finally:
+                cursor.close()
+
+    def _fetch(self, sql: str, params: Sequence[Any], many: bool) -> Any:
+        """Run a statement and read its result (in a pipeline, reading is what waits for the server)."""
+        with self._lock, self.reporting_damage():
+            cursor = self._execute(sql, params)
+            self.round_trips += self._pipelined
+            return cursor.fetchall() if many else cursor.fetchone()
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return [_decode(r) for r in self._fetch(sql, params, many=True)]
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
-        with self._lock, self.reporting_damage():
-            row = self._execute(sql, params).fetchone()
+        row = self._fetch(sql, params, many=False)
         return _decode(row) if row is not None else None
 
     def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        with self._lock, self.reporting_damage():
-            row = self._execute(sql, params).fetchone()
+        row = self._fetch(sql, params, many=False)
         if row is None:
             return None
         return next(iter(dict(row).values()))
 
-    def _insert(self, sql: str, params: Sequence[Any]) -> int:
-        """Run an INSERT ... RETURNING id and give the new id."""
-        return int(self._scalar(sql + " RETURNING id", params))
+    def _insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], conflict: str = ""
+    ) -> None:
+        """A multi-row INSERT (``conflict``: its ON CONFLICT clause), ``_ROWS_PER_INSERT`` rows a statement."""
+        row = f"({', '.join('?' for _ in columns)})"
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
+            self._execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(row for _ in chunk)}{conflict}",
+                [value for values in chunk for value in values],
+            )
+
+    def _read_together(self, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[list[dict[str, Any]]]:
+        """The rows of several queries: in a PostgreSQL pipeline they are sent at once and answered
+        in one round trip."""
+        with self._lock:
+            if not self._pipelined:
+                return [self._all(sql, params) for sql, params in queries]
+            cursors = [self._conn.execute(self.dialect.sql(sql), tuple(params)) for sql, params in queries]
+            self.round_trips += 1
+            return [[_decode(r) for r in cursor.fetchall()] for cursor in cursors]
 
     @contextmanager
-    def transaction(self) -> Iterator[Store]:
+    def transaction(self, exclusive: bool = True) -> Iterator[Store]:
         """One write transaction: everything inside is committed together or not at all.
 
-        Writers queue (SQLite ``BEGIN IMMEDIATE``; a PostgreSQL advisory lock), so a
-        read-then-update inside stays consistent. Nested calls join the outer transaction.
+        SQLite runs one writer at a time (``BEGIN IMMEDIATE``). On PostgreSQL, ``exclusive``
+        transactions run alone (an advisory lock) and the others (``exclusive=False``: committing
+        an article) side by side, each locking the rows it reads to update; and statements are
+        pipelined: only reading a result waits for the server. Nested calls join the outer
+        transaction.
         """
         with self._lock:
             if self._depth:
@@ -289,21 +352,50 @@ class Store:
             self._depth = 1
             try:
                 if self.backend == "sqlite":
-                    with self.reporting_damage():
-                        self._conn.execute("BEGIN IMMEDIATE")
+                    self._execute("BEGIN IMMEDIATE")
                     try:
                         yield self
                     except BaseException:
                         self._conn.execute("ROLLBACK")
                         raise
-                    with self.reporting_damage():
-                        self._conn.execute("COMMIT")
+                    self._execute("COMMIT")
                 else:
-                    with self._conn.transaction():
-                        self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_WRITE_LOCK,))
+                    lock = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+                    with self._conn.pipeline(), self._conn.transaction():
+                        self._pipelined = True
+                        self._execute(f"SELECT {lock}(?)", (_PG_WRITE_LOCK,))
                         yield self
+                    self.round_trips += 1  # the commit
             finally:
                 self._depth = 0
+                self._pipelined = False
+
+    def retrying(self, work: Callable[[], _T], attempts: int) -> _T:
+        """Run ``work`` — a function that opens its own transaction — and run it again, up to
+        ``attempts`` times in all, when the database gave up on that transaction because of a
+        concurrent one (a PostgreSQL deadlock or serialization failure, SQLite still busy).
+
+        Inside an outer transaction ``work`` runs once: the outer one would have to be redone.
+        Raises ``StoreError`` when the last attempt fails so.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                return work()
+            except Exception as exc:
+                if self._depth or not self._transient(exc):
+                    raise
+                if attempt == attempts:
+                    raise StoreError(
+                        f"a concurrent write kept this transaction from completing {attempts} times: {exc}",
+                        source=self.url,
+                    ) from exc
+                time.sleep(random.uniform(0.01, 0.05) * attempt)  # let the other transaction finish
+        raise ValueError("attempts must be at least 1")
+
+    def _transient(self, exc: BaseException) -> bool:
+        if self.backend == "sqlite":
+            return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+        return getattr(exc, "sqlstate", None) in _PG_TRANSIENT
 
     def migrate(self) -> int:
         """Apply the migrations this database lacks; return the schema version."""
@@ -362,11 +454,59 @@ class Store:
 
     def article_by_hash(self, content_hash: str) -> dict[str, Any] | None:
         """The stored article with this content hash (id, key, duplicate_of, process, record_count), if any."""
-        return self._one(
-            "SELECT a.id, a.key, a.duplicate_of, a.process_id, p.name AS process, a.record_count"
-            " FROM articles a LEFT JOIN processes p ON p.id = a.process_id WHERE a.content_hash = ?",
-            (content_hash,),
+        return self.articles_by_hash([content_hash]).get(content_hash)
+
+    def articles_by_hash(self, content_hashes: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The stored articles among these content hashes, by hash (as ``article_by_hash``): one
+        query for a batch's skip check."""
+        found: dict[str, dict[str, Any]] = {}
+        hashes = list(dict.fromkeys(content_hashes))
+        for start in range(0, len(hashes), _ROWS_PER_INSERT):
+            chunk = hashes[start : start + _ROWS_PER_INSERT]
+            rows = self._all(
+                "SELECT a.content_hash, a.id, a.key, a.duplicate_of, a.process_id, p.name AS process, a.record_count"
+                " FROM articles a LEFT JOIN processes p ON p.id = a.process_id"
+                f" WHERE a.content_hash IN ({', '.join('?' for _ in chunk)})",
+                chunk,
+            )
+            found.update({r.pop("content_hash"): r for r in rows})
+        return found
+
+    def prepare_article(
+        self, content_hash: str, bands: Sequence[str], statements: int, records: int
+    ) -> dict[str, Any]:
+        """What storing an article reads first, in one round trip (on PostgreSQL; a few statements
+        on SQLite), inside its write transaction:
+
+        - ``similar``: stored articles with this content hash or sharing one of these near-duplicate
+          bands, oldest first (id, content_hash, text, outlet, duplicate_of, process, record_count);
+        - ``processes``: every process with its tallies (as ``processes(counts=False)``);
+        - ``article_id``, ``statement_ids``, ``record_ids``: ids for the article and for this many
+          statements and records, so that they can be written without waiting for the database.
+        """
+        marks = ", ".join("?" for _ in bands) or "NULL"
+        matching = self.dialect.in_ids(
+            "SELECT id FROM articles WHERE content_hash = ?"
+            f" UNION SELECT article_id FROM article_bands WHERE band IN ({marks})"
         )
+        queries: list[tuple[str, Sequence[Any]]] = [
+            ("SELECT a.id, a.content_hash, a.text, a.outlet, a.duplicate_of, p.name AS process, a.record_count"
+             f" FROM articles a LEFT JOIN processes p ON p.id = a.process_id WHERE a.id {matching} ORDER BY a.id",
+             [content_hash, *bands]),
+            (_PROCESSES, []),
+        ]  # fmt: skip
+        wanted = {"articles": 1, "statements": statements, "records": records}
+        queries += [(self.dialect.new_ids_sql(table), [n]) for table, n in wanted.items() if n]
+        similar, processes, *ids = self._read_together(queries)
+        new = iter(ids)
+        reserved = {table: [r["id"] for r in next(new)] if n else [] for table, n in wanted.items()}
+        return {
+            "similar": similar,
+            "processes": processes,
+            "article_id": reserved["articles"][0],
+            "statement_ids": reserved["statements"],
+            "record_ids": reserved["records"],
+        }
 
     def add_article(
         self,
@@ -375,6 +515,7 @@ class Store:
         content_hash: str,
         text: str,
         seen: str,
+        id: int | None = None,
         source: str | None = None,
         url: str | None = None,
         outlet: str | None = None,
@@ -384,55 +525,28 @@ class Store:
         process_id: int | None = None,
         record_count: int = 0,
     ) -> int:
-        """Store an article (and index it for search); return its id."""
-        article_id = self._insert(
-            "INSERT INTO articles (key, content_hash, source, url, outlet, title, published, seen, text,"
-            " duplicate_of, process_id, record_count, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                key,
-                content_hash,
-                source,
-                url,
-                outlet,
-                title,
-                published,
-                seen,
-                text,
-                duplicate_of,
-                process_id,
-                record_count,
-                _now(),
-            ),
-        )
+        """Store an article (and index it for search); return its id: ``id`` when given (from
+        ``prepare_article``: then nothing waits for the database), else a new one."""
+        columns = ("key, content_hash, source, url, outlet, title, published, seen, text, duplicate_of,"
+                   " process_id, record_count, ingested_at")  # fmt: skip
+        values = [key, content_hash, source, url, outlet, title, published, seen, text, duplicate_of, process_id,
+                  record_count, _now()]  # fmt: skip
+        if id is None:
+            marks = ", ".join("?" for _ in values)
+            id = int(self._scalar(f"INSERT INTO articles ({columns}) VALUES ({marks}) RETURNING id", values))
+        else:
+            marks = ", ".join("?" for _ in range(len(values) + 1))
+            self._execute(f"INSERT INTO articles (id, {columns}) VALUES ({marks})", [id, *values])
         if self.backend == "sqlite":
             self._execute(
-                "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
-                (article_id, title or "", text),
+                "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)", (id, title or "", text)
             )
-        return article_id
+        return id
 
-    def add_bands(self, article_id: int, bands: Iterable[str]) -> None:
+    def add_bands(self, article_id: int, bands: Sequence[str]) -> None:
         """Record the article's near-duplicate hash bands."""
-        sql = self.dialect.sql(
-            "INSERT INTO article_bands (band, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
-        )
-        with self._lock:
-            cursor = self._conn.cursor()
-            try:
-                cursor.executemany(sql, [(band, article_id) for band in bands])
-            finally:
-                cursor.close()
-
-    def articles_sharing_bands(self, bands: Sequence[str]) -> list[dict[str, Any]]:
-        """Stored articles sharing at least one band (id, text, duplicate_of, outlet), oldest first."""
-        if not bands:
-            return []
-        marks = ", ".join("?" for _ in bands)
-        return self._all(
-            "SELECT id, text, duplicate_of, outlet FROM articles WHERE id IN"
-            f" (SELECT DISTINCT article_id FROM article_bands WHERE band IN ({marks})) ORDER BY id",
-            list(bands),
-        )
+        self._insert_rows("article_bands", ("band", "article_id"), [(band, article_id) for band in bands],
+                          conflict=" ON CONFLICT DO NOTHING")  # fmt: skip
 
     def article(self, article_id: int) -> dict[str, Any]:
         """One article with its full text; ``NotFoundError`` if there is none."""
@@ -540,52 +654,37 @@ class Store:
 
     # -- statements and records -----------------------------------------------------------------
 
-    def add_statement(
-        self,
-        article_id: int,
-        idx: int,
-        *,
-        speaker: str,
-        party: str | None,
-        via: list[str],
-        direct: bool,
-        hedged: bool,
-        span: tuple[int, int],
-        text: str,
-        payload: dict[str, Any],
-    ) -> int:
-        """Store one statement of an article (and index it for search); return its id."""
-        statement_id = self._insert(
-            "INSERT INTO statements (article_id, idx, speaker, party, via, direct, hedged, span_start,"
-            " span_end, text, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (article_id, idx, speaker, party, _json(via), int(direct), int(hedged), span[0], span[1], text,
-             _json(payload)),
-        )  # fmt: skip
-        if self.backend == "sqlite":
-            self._execute("INSERT INTO statements_fts (rowid, text) VALUES (?, ?)", (statement_id, text))
-        return statement_id
+    def add_statements(self, article_id: int, statements: Sequence[dict[str, Any]]) -> None:
+        """Store an article's statements (and index them for search), in one statement.
 
-    def add_record(
-        self,
-        article_id: int,
-        kind: str,
-        idx: int,
-        *,
-        party: str | None,
-        issue: str | None,
-        statement_id: int | None,
-        date_start: str | None,
-        date_end: str | None,
-        date_precision: str | None,
-        text: str | None,
-        payload: dict[str, Any],
-    ) -> int:
-        """Store one record (commitment, proposal, ...) of an article; return its id."""
-        return self._insert(
-            "INSERT INTO records (article_id, kind, idx, party, issue, statement_id, date_start, date_end,"
-            " date_precision, text, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (article_id, kind, idx, party, issue, statement_id, date_start, date_end, date_precision, text,
-             _json(payload)),
+        Each is a dict of ``id`` (from ``prepare_article``), ``idx``, speaker, party, via (a list),
+        direct, hedged, span_start, span_end, text and payload (a dict).
+        """
+        self._insert_rows(
+            "statements",
+            ("id", "article_id", "idx", "speaker", "party", "via", "direct", "hedged", "span_start", "span_end",
+             "text", "payload"),
+            [(s["id"], article_id, s["idx"], s["speaker"], s["party"], _json(s["via"]), int(s["direct"]),
+              int(s["hedged"]), s["span_start"], s["span_end"], s["text"], _json(s["payload"])) for s in statements],
+        )  # fmt: skip
+        if statements and self.backend == "sqlite":
+            self._execute(
+                "INSERT INTO statements_fts (rowid, text) SELECT id, text FROM statements WHERE article_id = ?",
+                (article_id,),
+            )
+
+    def add_records(self, article_id: int, records: Sequence[dict[str, Any]]) -> None:
+        """Store an article's records (commitments, proposals, ...), after its statements, in one statement.
+
+        Each is a dict of ``id`` (from ``prepare_article``), kind, ``idx``, party, issue,
+        statement_id, date_start, date_end, date_precision, text and payload (a dict).
+        """
+        self._insert_rows(
+            "records",
+            ("id", "article_id", "kind", "idx", "party", "issue", "statement_id", "date_start", "date_end",
+             "date_precision", "text", "payload"),
+            [(r["id"], article_id, r["kind"], r["idx"], r["party"], r["issue"], r["statement_id"], r["date_start"],
+              r["date_end"], r["date_precision"], r["text"], _json(r["payload"])) for r in records],
         )  # fmt: skip
 
     def statements(self, article_id: int) -> list[dict[str, Any]]:
@@ -612,14 +711,22 @@ class Store:
             params,
         )
 
-    def set_record_fact(self, record_id: int, fact_id: int | None) -> None:
-        """Link a record to the fact it supports."""
-        self._execute("UPDATE records SET fact_id = ? WHERE id = ?", (fact_id, record_id))
+    def set_record_facts(self, record_facts: Sequence[tuple[int, int | None]]) -> None:
+        """Link records to the facts they support: (record id, fact id) pairs."""
+        for start in range(0, len(record_facts), _ROWS_PER_INSERT):
+            chunk = record_facts[start : start + _ROWS_PER_INSERT]
+            self._execute(
+                f"UPDATE records SET fact_id = v.column2 FROM (VALUES {', '.join('(?, ?)' for _ in chunk)}) v"
+                " WHERE records.id = v.column1",
+                [value for pair in chunk for value in pair],
+            )
 
     # -- processes ------------------------------------------------------------------------------
 
     def processes(self, counts: bool = True, process_id: int | None = None) -> list[dict[str, Any]]:
         """Every process (or one) with its party and issue tallies and, with ``counts``, its article count."""
+        if not counts and process_id is None:
+            return self._all(_PROCESSES)
         articles = ", p.article_count AS articles" if counts else ""
         where, params = ("WHERE p.id = ?", [process_id]) if process_id is not None else ("", [])
         return self._all(
@@ -629,9 +736,7 @@ class Store:
 
     def process(self, process_id: int) -> dict[str, Any]:
         """One process; ``NotFoundError`` if there is none."""
-        row = self._one(
-            "SELECT id, name, parties, issues, created_at FROM processes WHERE id = ?", (process_id,)
-        )
+        row = self._one(f"{_PROCESS} WHERE p.id = ?", (process_id,))
         if row is None:
             raise NotFoundError(f"no process with id {process_id}", source=self.url)
         return row
@@ -667,76 +772,103 @@ class Store:
             (process_id, kind, key),
         )
 
-    def add_fact(self, process_id: int, kind: str, key: str, **columns: Any) -> int:
-        """Create a fact; ``columns`` are facts table columns (payload as a dict). Return its id."""
-        columns = _fact_values(columns)
-        names = ", ".join(["process_id", "kind", "key", *columns])
-        marks = ", ".join("?" for _ in range(3 + len(columns)))
-        return self._insert(
-            f"INSERT INTO facts ({names}) VALUES ({marks})", [process_id, kind, key, *columns.values()]
-        )
+    def lock_for_merge(
+        self,
+        process_id: int,
+        new_facts: dict[tuple[str, str], dict[str, Any]],
+        checks: Sequence[tuple[str, str, str, Any]],
+        process: bool = False,
+    ) -> dict[str, Any]:
+        """What merging records into a process's facts reads, locked until the transaction ends
+        (PostgreSQL), in one round trip:
 
-    def update_fact(self, fact_id: int, **columns: Any) -> None:
-        """Set some columns of a fact (payload as a dict)."""
-        columns = _fact_values(columns)
-        sets = ", ".join(f"{name} = ?" for name in columns)
-        self._execute(f"UPDATE facts SET {sets} WHERE id = ?", [*columns.values(), fact_id])
+        - ``facts``: the facts with these (kind, key)s by (kind, key), created as ``new_facts``
+          gives their columns (payload as a dict) where missing;
+        - ``known``: for each check (kind, key, column, value) — columns article_id, story_id,
+          outlet, speaker — whether a stored source of that fact has that value;
+        - ``process``: with ``process``, the process row (as ``process``), to update its tallies.
+
+        A unique constraint decides which of two concurrent transactions creates a fact; the other
+        waits for it and then updates that fact. Facts are created and locked in (kind, key) order,
+        then the process: concurrent merges wait for each other in one direction only.
+        """
+        unknown = {c for _, _, c, _ in checks} - {"article_id", "story_id", "outlet", "speaker"}
+        if unknown:
+            raise ValueError(f"not fact source columns: {', '.join(sorted(unknown))}")
+        ordered = sorted(new_facts)
+        if ordered:
+            names = sorted(_fact_values(new_facts[ordered[0]]))
+            self._executemany(
+                f"INSERT INTO facts (process_id, kind, key, {', '.join(names)})"
+                f" VALUES ({', '.join('?' for _ in range(3 + len(names)))})"
+                " ON CONFLICT (process_id, kind, key) DO NOTHING",
+                [(process_id, kind, key, *(_fact_values(new_facts[kind, key])[n] for n in names))
+                 for kind, key in ordered],
+            )  # fmt: skip
+        queries: list[tuple[str, Sequence[Any]]] = []
+        for start in range(0, len(ordered), _ROWS_PER_INSERT):
+            chunk = ordered[start : start + _ROWS_PER_INSERT]
+            keys = " OR ".join("(f.kind = ? AND f.key = ?)" for _ in chunk)
+            queries.append((
+                f"SELECT f.id, f.process_id, {_FACT_FIELDS} FROM facts f"
+                f" WHERE f.process_id = ? AND ({keys}) ORDER BY f.kind, f.key{self.dialect.lock_rows()}",
+                [process_id, *(v for pair in chunk for v in pair)],
+            ))  # fmt: skip
+        fact_queries = len(queries)
+        by_column: dict[str, list[int]] = {}
+        for i, (_, _, column, _) in enumerate(checks):
+            by_column.setdefault(column, []).append(i)
+        for column, numbers in sorted(by_column.items()):
+            for start in range(0, len(numbers), _ROWS_PER_INSERT):
+                chunk = numbers[start : start + _ROWS_PER_INSERT]
+                queries.append((
+                    f"SELECT v.column1 AS n FROM (VALUES {', '.join('(?, ?, ?, ?)' for _ in chunk)}) v"
+                    " WHERE EXISTS (SELECT 1 FROM facts f JOIN fact_sources s ON s.fact_id = f.id"
+                    f" WHERE f.process_id = ? AND f.kind = v.column2 AND f.key = v.column3 AND s.{column} = v.column4)",
+                    [*(v for n in chunk for v in (n, *checks[n][0:2], checks[n][3])), process_id],
+                ))  # fmt: skip
+        check_queries = len(queries) - fact_queries
+        if process:
+            queries.append((f"{_PROCESS} WHERE p.id = ?{self.dialect.lock_rows()}", [process_id]))
+        answers = self._read_together(queries)
+        known = {r["n"] for rows in answers[fact_queries : fact_queries + check_queries] for r in rows}
+        return {
+            "facts": {(r["kind"], r["key"]): r for rows in answers[:fact_queries] for r in rows},
+            "known": [i in known for i in range(len(checks))],
+            "process": answers[-1][0] if process else None,
+        }
+
+    def update_facts(self, updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
+        """Set columns of facts: (fact id, {column: value}) pairs (payload as a dict); one statement
+        per set of columns."""
+        by_columns: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for fact_id, columns in updates:
+            values = _fact_values(columns)
+            by_columns.setdefault(tuple(values), []).append((*values.values(), fact_id))
+        for names, rows in by_columns.items():
+            sets = ", ".join(f"{name} = ?" for name in names)
+            self._executemany(f"UPDATE facts SET {sets} WHERE id = ?", rows)
 
     def reset_fact(self, fact_id: int, **columns: Any) -> None:
         """Empty a fact before its records are merged into it again, keeping its id: its sources and
-        events deleted, its records unlinked, its columns as a new fact's (``columns`` as ``add_fact``)."""
+        events deleted, its records unlinked, its columns as a new fact's (``columns`` as in ``lock_for_merge``)."""
         self._execute("UPDATE records SET fact_id = NULL WHERE fact_id = ?", (fact_id,))
         self._execute("DELETE FROM fact_events WHERE fact_id = ?", (fact_id,))
         self._execute("DELETE FROM fact_sources WHERE fact_id = ?", (fact_id,))
-        self.update_fact(fact_id, **(_FACT_DEFAULTS | columns))
+        self.update_facts([(fact_id, _FACT_DEFAULTS | columns)])
 
-    def add_fact_source(
-        self,
-        fact_id: int,
-        record_id: int,
-        *,
-        article_id: int,
-        story_id: int,
-        statement_id: int | None,
-        outlet: str | None,
-        speaker: str | None,
-        source_type: str,
-        account_party: str | None,
-        seen: str,
-        text: str | None,
-    ) -> None:
-        """Link a record to its fact with who said it, through which outlet, when."""
-        self._execute(
-            "INSERT INTO fact_sources (fact_id, record_id, article_id, story_id, statement_id, outlet, speaker,"
-            " source_type, account_party, seen, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
-            (fact_id, record_id, article_id, story_id, statement_id, outlet, speaker, source_type, account_party,
-             seen, text),
-        )  # fmt: skip
+    def add_fact_sources(self, sources: Sequence[dict[str, Any]]) -> None:
+        """Link records to their facts with who said it, through which outlet, when: dicts of fact_id,
+        record_id, article_id, story_id, statement_id, outlet, speaker, source_type, account_party,
+        seen and text."""
+        rows = [tuple(s[c] for c in _SOURCE_COLUMNS) for s in sources]
+        self._insert_rows("fact_sources", _SOURCE_COLUMNS, rows, conflict=" ON CONFLICT DO NOTHING")
 
-    def new_to_fact(self, fact_id: int, record_id: int, values: dict[str, Any]) -> dict[str, bool]:
-        """For each of ``values`` ({column: value}, columns article_id, story_id, outlet, speaker):
-        whether no other source of the fact has it (None values are never new)."""
-        wanted = {c: v for c, v in values.items() if v is not None}
-        unknown = set(wanted) - {"article_id", "story_id", "outlet", "speaker"}
-        if unknown:
-            raise ValueError(f"not fact source columns: {', '.join(sorted(unknown))}")
-        if not wanted:
-            return dict.fromkeys(values, False)
-        checks = ", ".join(
-            f"NOT EXISTS (SELECT 1 FROM fact_sources WHERE fact_id = ? AND {c} = ? AND record_id <> ?) AS {c}"
-            for c in wanted
-        )
-        params = [p for value in wanted.values() for p in (fact_id, value, record_id)]
-        row = self._one(f"SELECT {checks}", params) or {}
-        return {c: bool(row.get(c, False)) for c in values}
-
-    def add_fact_event(self, fact_id: int, event: str, day: str, record_id: int | None) -> None:
-        """Record a dated change of a fact's status (kept once per fact, event and day)."""
-        self._execute(
-            "INSERT INTO fact_events (fact_id, event, day, record_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (fact_id, event, day, record_id),
-        )
+    def add_fact_events(self, events: Sequence[tuple[int, str, str, int | None]]) -> None:
+        """Record dated changes of facts' status: (fact id, event, day, record id), each kept once
+        per fact, event and day (the first given wins)."""
+        self._insert_rows("fact_events", ("fact_id", "event", "day", "record_id"), events,
+                          conflict=" ON CONFLICT DO NOTHING")  # fmt: skip
 
     def clear_facts(self, process_id: int | None = None) -> None:
         """Delete facts (of one process, or all) and unlink their records, before a rebuild."""
@@ -1278,11 +1410,13 @@ class Store:
         ]
 
 
-_FACT_COLUMNS = (
-    "f.id, f.process_id, p.name AS process, f.kind, f.key, f.party, f.issue, f.text, f.first_seen, f.last_seen,"
-    " f.date_start, f.date_end, f.date_precision, f.conditional, f.condition_issue, f.red_line, f.reports,"
-    " f.articles, f.stories, f.outlets, f.named_sources, f.anonymous_sources, f.payload"
+_FACT_FIELDS = (
+    "f.kind, f.key, f.party, f.issue, f.text, f.first_seen, f.last_seen, f.date_start, f.date_end,"
+    " f.date_precision, f.conditional, f.condition_issue, f.red_line, f.reports, f.articles, f.stories,"
+    " f.outlets, f.named_sources, f.anonymous_sources, f.payload"
 )
+#: A fact as read: its own columns and its process's name.
+_FACT_COLUMNS = f"f.id, f.process_id, p.name AS process, {_FACT_FIELDS}"
 
 
 #: The order facts are listed in (``Store.facts``); a missing party or issue sorts first.
@@ -1318,6 +1452,13 @@ def _after(columns: Sequence[str], key: Sequence[Any], descending: bool) -> tupl
         params = [value, value, *params]
     return f"{columns[0]} {op}= ? AND ({condition})", [key[0], *params]
 
+
+#: A process as read (its tallies decoded), and every process.
+_PROCESS = "SELECT p.id, p.name, p.parties, p.issues, p.created_at FROM processes p"
+_PROCESSES = f"{_PROCESS} ORDER BY p.id"
+
+_SOURCE_COLUMNS = ("fact_id", "record_id", "article_id", "story_id", "statement_id", "outlet", "speaker",
+                   "source_type", "account_party", "seen", "text")  # fmt: skip
 
 #: Fact columns that consolidation sets (besides process, kind and key, which identify a fact).
 _FACT_WRITABLE = frozenset(

@@ -28,6 +28,32 @@ class Dialect:
             return text
         return text.replace("%", "%%").replace("?", "%s")
 
+    def in_ids(self, subquery: str) -> str:
+        """``IN (subquery)`` for a subquery giving a few ids, written so that the ids are looked up by
+        index: PostgreSQL runs an ``= ANY(ARRAY(...))`` subquery once, where an ``IN`` may become a
+        join that scans the whole table when its statistics are stale."""
+        if self.name == "sqlite":
+            return f"IN ({subquery})"
+        return f"= ANY(ARRAY({subquery}))"
+
+    def new_ids_sql(self, table: str) -> str:
+        """A query giving ``?`` new ids (column ``id``) for rows of ``table``, to insert them with.
+
+        PostgreSQL draws them from the table's identity sequence (concurrent writers never get the
+        same); SQLite counts on from the highest id, which holds inside its one-writer transaction.
+        """
+        if self.name == "sqlite":
+            return (
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
+                f" SELECT (SELECT COALESCE(MAX(id), 0) FROM {table}) + i AS id FROM n"
+            )
+        return f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id FROM generate_series(1, ?)"
+
+    def lock_rows(self) -> str:
+        """The clause that locks the rows a SELECT reads until the transaction ends, against
+        concurrent updates; nothing on SQLite, whose writers run one at a time."""
+        return "" if self.name == "sqlite" else " FOR NO KEY UPDATE"
+
     def search_rank_sql(self, table: str, after: str) -> str:
         """Ids and scores (lower is better) of the matches in ``table`` ("articles" or "statements"),
         best first, then by id: one ``?`` for the query, those of ``after`` (a condition on ``score``
