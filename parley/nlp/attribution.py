@@ -68,16 +68,25 @@ class Attributor:
     def __init__(self, actor_files: tuple[str, ...]) -> None:
         self.registry = registry_for(actor_files)
         self.words = cues()
+        self.according: dict[str, list[tuple[str, ...]]] = {}  # first word -> phrases
+        for phrase in self.words.according_to:
+            self.according.setdefault(phrase[0], []).append(phrase)
+        self.phrase_verbs = frozenset(verb for verb, _ in self.words.report_phrases)
 
     def __call__(self, doc: Doc) -> Doc:
         discourse = Discourse(doc, self.registry)
         statements: list[Attribution] = []
         sentences = list(doc.sents)
         text = doc.text  # built once: spaCy joins the tokens anew on every access
+        quoted = _quoted(sentences)
         for number, sent in enumerate(sentences):
             if number == 0 and _is_headline(sent):
                 continue  # a headline repeats the story's first sentence in telegraph style
-            found = [s for s in self._sentence(sent, number, discourse) if _has_words(text[s.start : s.end])]
+            found = [
+                s
+                for s in self._sentence(sent, number, discourse, quoted)
+                if _has_words(text[s.start : s.end])
+            ]
             if not found:
                 found = self._quote_continuation(sent, number, statements)
             for st in found:
@@ -100,8 +109,7 @@ class Attributor:
         return doc
 
     # -- one sentence ------------------------------------------------------------------------
-    def _sentence(self, sent: Span, number: int, discourse: Discourse) -> list[Attribution]:
-        quoted = _quoted(sent)
+    def _sentence(self, sent: Span, number: int, discourse: Discourse, quoted: set[int]) -> list[Attribution]:
         found = [
             c
             for c in (self._cue(tok, sent, discourse) for tok in sent if tok.i not in quoted)
@@ -154,7 +162,7 @@ class Attributor:
     def _cue(self, token: Token, sent: Span, discourse: Discourse) -> _Cue | None:
         words = self.words
         lemma = token.lemma_.lower()
-        for phrase in words.according_to:  # "according to X", "as reported by X", "in the words of X"
+        for phrase in self.according.get(token.lower_, ()):  # "according to X", "as reported by X", "per X"
             end = token.i + len(phrase)
             if end <= sent.end and [t.lower_ for t in sent.doc[token.i : end]] == list(phrase):
                 target = next((c for c in sent.doc[end - 1].children if c.dep_ == "pobj"), None)
@@ -171,13 +179,15 @@ class Attributor:
             return None
         if token.pos_ not in ("VERB", "AUX"):
             return None
+        phrase = lemma in self.phrase_verbs and any(
+            (lemma, c.lower_) in words.report_phrases for c in token.children
+        )
+        if not (lemma in words.report_verbs or lemma in words.belief_cues or lemma in words.citing or phrase):
+            return self._colon_quote(token, sent, discourse)
         relative = _relative_speaker(token)
         clause_on_noun = token.dep_ == "acl" and token.head.pos_ == "NOUN" and _subject(token) is not None
         if (token.dep_ == "relcl" and relative is None) or clause_on_noun:
             return None  # a clause about a thing ("a truce that Washington said it brokered") is background
-        phrase = any((lemma, c.lower_) in words.report_phrases for c in token.children)
-        if not (lemma in words.report_verbs or lemma in words.belief_cues or lemma in words.citing or phrase):
-            return self._colon_quote(token, sent, discourse)
         if phrase and not any(c.dep_ == "ccomp" for c in token.children):
             return None  # "made clear that ...", not "made clear progress"
         children = list(token.children)
@@ -265,9 +275,11 @@ class Attributor:
 
     def _colon_quote(self, verb: Token, sent: Span, discourse: Discourse) -> _Cue | None:
         """ "X put it more bluntly: "..."": a quotation introduced by a colon after X's verb."""
+        if verb.dep_ != "ROOT":
+            return None
         after = sent.doc[verb.i + 1 : sent.end].text
         colon = after.find(":")
-        if colon < 0 or '"' not in after[colon : colon + 4] or verb.dep_ != "ROOT":
+        if colon < 0 or '"' not in after[colon : colon + 4]:
             return None
         subj = _subject(verb)
         ref = discourse.resolve(subj) if subj is not None else None
@@ -367,15 +379,17 @@ def _relative_speaker(verb: Token) -> Token | None:
     return None
 
 
-def _quoted(sent: Span) -> set[int]:
-    """Indices of the tokens inside quotation marks (to the end of the sentence when the quotation
-    runs on into the next one)."""
-    inside, out = False, set()
-    for token in sent:
-        if token.text == '"':
-            inside = not inside
-        elif inside:
-            out.add(token.i)
+def _quoted(sentences: list[Span]) -> set[int]:
+    """Indices of the tokens inside quotation marks, sentence by sentence (to the end of the
+    sentence when the quotation runs on into the next one)."""
+    out: set[int] = set()
+    for sent in sentences:
+        inside = False
+        for i, word in enumerate((t.text for t in sent), sent.start):
+            if word == '"':
+                inside = not inside
+            elif inside:
+                out.add(i)
     return out
 
 

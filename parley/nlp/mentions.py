@@ -47,9 +47,8 @@ class ActorMentions:
         self.longest = max((len(k) for k in self.index), default=0)
         self.first_words = {k[0] for k in self.index}
 
-    def _registry_mentions(self, doc: Doc) -> list[Span]:
+    def _registry_mentions(self, doc: Doc, words: list[str]) -> list[Span]:
         """Longest registry forms, left to right, matched on the tokens' exact text."""
-        words = [t.text for t in doc]
         found = []
         i = 0
         while i < len(words):
@@ -64,7 +63,8 @@ class ActorMentions:
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        known = self._registry_mentions(doc)
+        words = [t.text for t in doc]
+        known = self._registry_mentions(doc, words)
         taken = {i for span in known for i in range(span.start, span.end)}
         people: dict[str, str] = {}  # surname -> person id, for later mentions by surname
         extra = []
@@ -82,24 +82,27 @@ class ActorMentions:
                 pid = person_id(name)
             extra.append(Span(doc, ent.start, ent.end, label="person", kb_id=pid))
         found = known + extra
-        found += _later_surnames(doc, found)
-        found += self._bare_forces(doc, found)
+        found += _later_surnames(doc, found, words)
+        found += self._bare_forces(doc, found, words)
         doc.spans[ACTOR_SPANS] = sorted(found, key=lambda s: s.start)
         return doc
 
-    def _bare_forces(self, doc: Doc, found: list[Span]) -> list[Span]:
+    def _bare_forces(self, doc: Doc, found: list[Span], words: list[str]) -> list[Span]:
         """ "the army", "the military", "army drones": forces the text names without their state.
 
         They are the forces of the state whose forces the article last named ("Sudan's army and
         the RSF agreed ... the army rejected"), else of the first state whose forces it names
         later, else of the state it names most: the country the article is about, not whichever
         state (a mediator, often) happens to be the last mentioned."""
-        words = cues().bare_forces
+        nouns = cues().bare_forces
         taken = {i for span in found for i in range(span.start, span.end)}
         candidates = [
-            t
-            for t in doc
-            if t.lower_ in words and t.pos_ in ("NOUN", "PROPN") and t.i not in taken and _bare(t, taken)
+            doc[i]
+            for i, word in enumerate(words)
+            if word.lower() in nouns
+            and i not in taken
+            and doc[i].pos_ in ("NOUN", "PROPN")
+            and _bare(doc[i], taken)
         ]
         if not candidates:
             return []
@@ -123,7 +126,7 @@ class ActorMentions:
         return actor.kind if actor else None
 
 
-def _later_surnames(doc: Doc, found: list[Span]) -> list[Span]:
+def _later_surnames(doc: Doc, found: list[Span], words: list[str]) -> list[Span]:
     """ "Naim said": a person named in full earlier in the article, later by surname alone (unless
     two people the article names share it)."""
     people: dict[str, tuple[int, str] | None] = {}  # surname -> (end of first full mention, id)
@@ -134,10 +137,10 @@ def _later_surnames(doc: Doc, found: list[Span]) -> list[Span]:
             people[surname] = earlier if earlier is not None and earlier[1] == span.kb_id_ else None
     taken = {i for span in found for i in range(span.start, span.end)}
     out = []
-    for token in doc:
-        hit = people.get(token.text)
-        if hit is not None and token.i >= hit[0] and token.i not in taken and token.pos_ == "PROPN":
-            out.append(Span(doc, token.i, token.i + 1, label="alias", kb_id=hit[1]))
+    for i, word in enumerate(words):
+        hit = people.get(word)
+        if hit is not None and i >= hit[0] and i not in taken and doc[i].pos_ == "PROPN":
+            out.append(Span(doc, i, i + 1, label="alias", kb_id=hit[1]))
     return out
 
 
