@@ -184,14 +184,18 @@ class _Reader:
         else:
             yield from _guarded(source, self._file(Path(source)))
 
-    def _directory(self, path: Path) -> Iterator[Article | InputProblem]:
+    def _directory(self, path: Path, given: bool = True) -> Iterator[Article | InputProblem]:
+        """The files of a directory, recursively; ``given``: named by the caller (an empty one is
+        worth a warning, an empty subdirectory is not)."""
         try:
             with os.scandir(path) as entries:
                 ordered = sorted(entries, key=lambda e: e.name)
         except OSError as err:
             yield InputProblem(str(path), f"cannot list the directory: {_os_reason(err)}", InputError.code)
             return
-        if not any(not e.name.startswith(".") and not e.name.endswith(SIDECAR_SUFFIX) for e in ordered):
+        if given and not any(
+            not e.name.startswith(".") and not e.name.endswith(SIDECAR_SUFFIX) for e in ordered
+        ):
             yield InputProblem(
                 str(path), NOTHING_TO_READ + ": the directory holds no files", InputError.code, "warning"
             )
@@ -201,7 +205,7 @@ class _Reader:
                 continue
             # Symlinked directories are not followed: a link to a parent would never end.
             if entry.is_dir(follow_symlinks=False):
-                yield from self._directory(Path(entry.path))
+                yield from self._directory(Path(entry.path), given=False)
             elif problem := source_problem(entry.path):
                 yield InputProblem(entry.path, problem, InputError.code)
             elif entry.is_file():  # a link to a directory or to nothing is passed over, unread
