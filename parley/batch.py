@@ -39,7 +39,7 @@ from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin, as_com
 
 from parley.actors import ActorRegistry
 from parley.errors import ClusterError, ExtractionError, ParleyError
-from parley.files import is_regular
+from parley.files import is_regular, open_source
 from parley.flow import commit, content_hash, extract_each
 from parley.ingest import InputProblem, read_sources
 from parley.ingest.sources import SIDECAR_SUFFIX
@@ -183,7 +183,7 @@ def _count_file(path: Path) -> int:
     if suffix not in (".jsonl", ".ndjson", ".csv") or not is_regular(path):
         return 1  # a FIFO is never opened here: that would wait for a writer
     try:
-        with path.open("rb") as stream:
+        with open_source(path) as stream:
             lines = sum(1 for line in stream if line.strip())
     except OSError:
         return 1  # read_sources reports it as one problem

@@ -180,6 +180,23 @@ def source_problem(path: str | os.PathLike[str]) -> str | None:
     return f"{kind}, not a regular file or directory; use '-' to read standard input"
 
 
+def open_source(path: str | os.PathLike[str]) -> IO[bytes]:
+    """``path`` opened for reading in binary, provided it is a regular file: it is opened without
+    blocking and checked on the open descriptor, so a FIFO put in its place after
+    :func:`source_problem` looked can never make the run wait. Raises :class:`OSError` otherwise."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            raise OSError(errno.EINVAL, f"{kind}, not a regular file", os.fspath(path))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def is_regular(path: str | os.PathLike[str]) -> bool:
     """True for a regular file (a symbolic link to one included), without opening it."""
     try:

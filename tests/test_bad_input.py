@@ -315,3 +315,14 @@ def test_an_empty_directory_is_a_warning_that_there_is_nothing_to_read(tmp_path:
     (problem,) = list(read_sources([str(tmp_path)], SETTINGS))
     assert isinstance(problem, InputProblem) and problem.severity == "warning"
     assert problem.message == "nothing to read: the directory holds no files"
+
+
+def test_a_fifo_is_never_waited_on_even_if_it_appears_after_the_check(tmp_path: Path) -> None:
+    """The readers open sources without blocking and check them on the open descriptor."""
+    from parley.files import open_source
+
+    fifo = _fifo(tmp_path / "late.jsonl")
+    with pytest.raises(OSError, match="a named pipe"):
+        open_source(fifo)
+    with open_source(__file__) as handle:  # a regular file reads as usual, blocking reads and all
+        assert handle.read(3) == b'"""'

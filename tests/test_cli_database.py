@@ -225,3 +225,12 @@ def test_serve_reads_a_read_only_database_and_refuses_writes(
         assert httpx.get(url.group(0) + "api/stats", timeout=30).json()["articles"] == 1
     finally:
         _stop(process)
+
+
+def test_damage_met_while_serving_is_a_503_naming_it_not_a_500(stored: Path) -> None:
+    _damage_table(stored, "statements")
+    with client_for(stored) as client:
+        response = client.get("/api/statements")
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["code"] == "P400" and "the database file is damaged" in error["message"]

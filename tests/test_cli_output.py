@@ -181,3 +181,14 @@ def test_dev_stdout_as_out_writes_through_the_shells_descriptor(tmp_path: Path) 
     subprocess.run(["sh", "-c", command], check=True, capture_output=True, timeout=120)
     assert log.read_text(encoding="utf-8") == "kept\n[\n]\n"
     assert log.stat().st_ino == inode
+
+
+def test_dev_null_as_an_output_directory_is_refused_and_stays_the_device(
+    article: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = os.stat("/dev/null")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["extract", str(article), "--out", "/dev/null"])
+    assert exit_info.value.code == 2 and "--out /dev/null: file exists" in capsys.readouterr().err
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)

@@ -54,7 +54,12 @@ def _batch(path: Path, count: int) -> Path:
 
 
 @pytest.mark.slow
-def test_kill_9_of_parley_ingest_loses_and_duplicates_nothing(store_url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("stored_first", [0, 2, 6], ids=lambda n: f"after {n} stored")
+def test_kill_9_of_parley_ingest_loses_and_duplicates_nothing(
+    store_url: str, tmp_path: Path, stored_first: int
+) -> None:
+    """Killed while the pipeline loads, early in the batch, and later (each kill lands wherever the
+    writer is: reading, extracting or inside a commit)."""
     count = 24
     batch = _batch(tmp_path / "batch.jsonl", count)
     argv = [sys.executable, "-m", "parley", "ingest", "--db", store_url, str(batch)]
@@ -62,7 +67,13 @@ def test_kill_9_of_parley_ingest_loses_and_duplicates_nothing(store_url: str, tm
     try:
         with open_store(store_url) as watcher:
             deadline = time.monotonic() + 300
-            while watcher.stats()["articles"] < 2 and time.monotonic() < deadline and process.poll() is None:
+            if not stored_first:
+                time.sleep(1.0)  # the pipeline is loading, the store is open
+            while (
+                watcher.stats()["articles"] < stored_first
+                and time.monotonic() < deadline
+                and process.poll() is None
+            ):
                 time.sleep(0.02)
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
@@ -73,7 +84,7 @@ def test_kill_9_of_parley_ingest_loses_and_duplicates_nothing(store_url: str, tm
         if process.poll() is None:
             process.kill()
             process.wait()
-    assert 2 <= stored_before < count
+    assert stored_first <= stored_before < count
     subprocess.run(argv, check=True, capture_output=True, timeout=600)
     with open_store(store_url) as store:
         assert store.stats()["articles"] == count

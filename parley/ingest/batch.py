@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from parley.errors import FeedError
+from parley.files import open_source
 
 FIELDS = ("text", "html", "url", "published", "outlet", "title", "id")
 #: A row needs one of these to hold an article.
@@ -68,7 +69,7 @@ def _clean(raw: dict[str, object]) -> tuple[dict[str, str], str | None]:
 
 def read_jsonl(path: Path, limit: int) -> Iterator[Row]:
     """The rows of a JSONL file (one JSON object a line; blank lines are skipped)."""
-    with path.open("rb") as stream:
+    with open_source(path) as stream:
         for number, line in _lines(stream, limit):
             if line is None:
                 yield Row(number, error=_too_long(limit))
@@ -114,7 +115,7 @@ def read_csv(path: Path, limit: int) -> Iterator[Row]:
                 bad_lines[number] = _bad_utf8(err)
                 yield line.decode("utf-8", "replace")
 
-    with path.open("rb") as stream:
+    with open_source(path) as stream:
         reader = csv.reader(decoded(stream))
         try:
             header = next(reader)

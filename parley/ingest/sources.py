@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from parley.errors import FeedError, InputError, NotEnglishWarning, ParleyError
-from parley.files import source_problem
+from parley.files import open_source, source_problem
 from parley.ingest.batch import Row, read_csv, read_jsonl
 from parley.ingest.feeds import FEED_MEDIA_TYPES, XML_MEDIA_TYPES, FeedEntry, looks_like_feed, parse_feed
 from parley.ingest.fetch import FetchedPage, fetch, new_client
@@ -222,7 +222,7 @@ class _Reader:
             return
         limit = self.settings.input.max_bytes
         check_size(path.stat().st_size, source, limit)  # before reading: a 20 MB file is never loaded
-        with path.open("rb") as stream:
+        with open_source(path) as stream:
             data = stream.read(limit + 1)  # +1: a file that grew, or a device, still trips the limit
         if suffix in _FEED_SUFFIXES or looks_like_feed(data):
             check_size(len(data), source, limit)
