@@ -861,3 +861,24 @@ def test_a_party_brokering_the_talks_is_not_one_of_both_sides() -> None:
     )
     speakers = {s.speaker for s in read(text, published="2025-06-02").statements}
     assert speakers == {"ETH", "ola"}, speakers
+
+
+def test_the_office_of_a_title_is_the_state_of_its_holder() -> None:
+    text = (
+        "Ukraine welcomed the plan on Tuesday.\n\n"
+        "The Prime Minister's Office said the troops would not deploy before a ceasefire.\n\n"
+        "Prime Minister Keir Starmer met Volodymyr Zelensky in London."
+    )
+    records = read(text, published="2025-06-02")
+    office = [s for s in records.statements if text[s.span[0] :].startswith("The Prime Minister's Office")]
+    assert [s.speaker for s in office] == ["GBR"], records.statements
+
+
+def test_the_government_without_an_earlier_subject_is_the_country_of_the_article() -> None:
+    text = (
+        "Fighting in Colombia's north eased after talks in Doha with the Clan del Golfo, which were hosted "
+        "by Qatar. The truce holds across Colombia.\n\n"
+        "In a statement on Friday, the government said the talks would resume in October."
+    )
+    speakers = [s.speaker for s in read(text, published="2025-06-02").statements]
+    assert speakers == ["COL"], speakers

@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from parley.nlp.lexicon import cues
 from parley.nlp.mentions import registry_for
+from parley.nlp.pipeline import is_markup_quote
 from parley.nlp.reference import Discourse, Referent
 
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -386,7 +387,7 @@ def _quoted(sentences: list[Span]) -> set[int]:
     for sent in sentences:
         inside = False
         for i, word in enumerate((t.text for t in sent), sent.start):
-            if word == '"':
+            if word == '"' and not is_markup_quote(sent.doc, sent.doc[i]):
                 inside = not inside
             elif inside:
                 out.add(i)

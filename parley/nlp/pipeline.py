@@ -112,13 +112,13 @@ def paragraph_boundaries(doc: Doc) -> Doc:
             continue
         if token.i > 0 and inside_quote:
             token.is_sent_start = False  # inside a quotation, up to and including its closing mark
-        if token.text == '"' and not _in_markup(doc, token):
+        if token.text == '"' and not is_markup_quote(doc, token):
             inside_quote = not inside_quote
     return doc
 
 
-def _in_markup(doc: Doc, token) -> bool:
-    """A quotation mark of page debris: part of an HTML attribute (href="...", target="_blank">)
+def is_markup_quote(doc: Doc, token) -> bool:
+    """Whether a quotation mark of page debris: part of an HTML attribute (href="...", target="_blank">)
     written without spaces, not a quotation."""
     start = token.i
     while start > 0 and not doc[start - 1].whitespace_:

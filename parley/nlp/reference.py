@@ -269,6 +269,11 @@ class Discourse:
                 return Referent(["anon"], phrase, anonymous=True)  # "a report said", "media reports"
             found = self.last_speaker(head.i)
             return Referent([found], phrase) if found else None
+        holder = next((c for c in head.children if c.dep_ == "poss" and _is_title(c)), None)
+        if lower in words.anaphors["state"] and holder is not None:
+            # "the Prime Minister's Office": the state of the prime minister last named, else of the article
+            found = self._office_of(holder) or self._anaphor("state", head.i)
+            return Referent([found], phrase) if found else None
         if definite:
             for kind, nouns in words.anaphors.items():
                 if lower in nouns:
@@ -355,7 +360,30 @@ class Discourse:
             lambda s: self.kind(s) in kinds,
             same_sentence=True,
         )
-        return found.ids[0] if found else None
+        return found.ids[0] if found else self.most_named(kinds[0])
+
+    def _office_of(self, title: Token) -> str | None:
+        """The party of the person holding ``title`` ("the Prime Minister's"): the last one named
+        before it, else the first one named after it."""
+        words = _title_words(" ".join(t.text for t in title.subtree if t.dep_ not in ("det", "case")))
+        published = self.doc.user_data.get("published")
+        before = list(reversed(self._before(title.i)))
+        after = [m for m in self.mentions if m.start > title.i]
+        for m in before + after:
+            if self.kind(m.kb_id_) == "person" and any(
+                _title_words(t) == words for t in self.registry.titles_of(m.kb_id_, published)
+            ):
+                return self.party(m.kb_id_, published)
+        return None
+
+    def most_named(self, kind: str) -> str | None:
+        """The state or group the article names most (not by demonym), the first named on a tie:
+        what "the government" or "the rebels" stand for when no earlier subject says."""
+        counts: dict[str, int] = {}
+        for m in self.mentions:
+            if m.label_ not in ("demonym", "person") and self.kind(m.kb_id_) == kind:
+                counts[m.kb_id_] = counts.get(m.kb_id_, 0) + 1
+        return max(counts, key=lambda k: counts[k], default=None)
 
     def _affiliation(self, head: Token) -> str | None:
         """The actor a noun phrase belongs to: a possessor, modifier or "of/for/close to X" inside it
