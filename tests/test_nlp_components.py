@@ -882,3 +882,13 @@ def test_the_government_without_an_earlier_subject_is_the_country_of_the_article
     )
     speakers = [s.speaker for s in read(text, published="2025-06-02").statements]
     assert speakers == ["COL"], speakers
+
+
+def test_a_date_source_line_is_not_part_of_the_first_sentence() -> None:
+    text = (
+        "date 2025-06-02 Kenyan President William Ruto said on Monday that the monitors would deploy within "
+        "a week, according to Reuters."
+    )
+    statements = read(text).statements
+    assert [(s.speaker, s.via) for s in statements] == [("person:william-ruto", ["outlet:reuters"])]
+    assert text[statements[0].span[0] :].startswith("Kenyan President")

@@ -8,6 +8,7 @@ model produces is an offset into the original text.
 from __future__ import annotations
 
 import importlib.util
+import re
 from functools import lru_cache
 
 import spacy
@@ -15,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from parley.errors import ModelError
+from parley.nlp.lexicon import cues
 
 # One character in, one character out: offsets into the normalised text are offsets into the original.
 _TYPOGRAPHIC = str.maketrans(
@@ -93,6 +95,9 @@ def paragraph_boundaries(doc: Doc) -> Doc:
             continue
         offset = token.i - paragraph_start
         previous = doc[token.i - 1] if token.i > 0 else None
+        if offset and offset <= DATE_LABEL_TOKENS and _after_date_label(doc, paragraph_start, token.i):
+            token.is_sent_start = True  # "date 2025-09-18 Syrian President ...": a source line
+            continue
         if (
             previous is not None
             and 0 < offset <= DATELINE_MAX_TOKENS + 1
@@ -147,6 +152,20 @@ def _wrapped(doc: Doc, token) -> bool:
     if previous.text in (".", "!", "?", '"', "'", ":", ";") or previous.is_space:
         return False
     return previous.text == "," or previous.tag_ in _OPEN_TAGS or token.text[:1].islower()
+
+
+#: A source line's date label and ISO date ("date 2025-09-18") take at most this many tokens.
+DATE_LABEL_TOKENS = 6
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _after_date_label(doc: Doc, start: int, end: int) -> bool:
+    """Whether tokens [start, end) are a label and an ISO date opening a paragraph ("date
+    2025-09-18", "Published: 2025-06-02"), the way saved pages record when they were written."""
+    if doc[start].lower_ not in cues().date_labels:
+        return False
+    text = "".join(t.text for t in doc[start + 1 : end]).lstrip(":")
+    return _ISO_DATE.fullmatch(text) is not None
 
 
 def _looks_like_dateline(span) -> bool:
