@@ -892,3 +892,42 @@ def test_a_date_source_line_is_not_part_of_the_first_sentence() -> None:
     statements = read(text).statements
     assert [(s.speaker, s.via) for s in statements] == [("person:william-ruto", ["outlet:reuters"])]
     assert text[statements[0].span[0] :].startswith("Kenyan President")
+
+
+def test_a_signature_line_gives_the_paragraph_above_to_its_signer() -> None:
+    text = (
+        "The talks ended on Friday.\n\n"
+        "We have agreed on a new exchange. Our teams will meet again in June. Details follow later.\n"
+        "William Ruto President of Kenya\n\n"
+        "The next round is due in Nairobi."
+    )
+    records = read(text, published="2025-06-02")
+    signed = said_by(records, "person:william-ruto")
+    assert len(signed) == 3 and covers(text, signed[0], "We have agreed"), records.statements
+    assert not covers(text, signed[0], "The talks ended")
+
+
+def test_a_byline_is_no_signature() -> None:
+    text = "We have agreed on a new exchange, the mediators said.\nJane Wambui\n"
+    assert {s.speaker for s in read(text).statements} == {"anon"}
+
+
+def test_a_quote_label_gives_the_quotation_after_it_its_speaker() -> None:
+    text = 'The talks ended on Friday.\n\nQuote from Zelensky:\n"We agreed to exchange all the wounded prisoners."'
+    assert [s.speaker for s in read(text).statements] == ["person:volodymyr-zelensky"]
+
+
+def test_an_outlet_named_by_the_last_word_of_its_name() -> None:
+    text = (
+        "The Wall Street Journal reported that the plan was ready.\n\n"
+        "The monitors would come from Europe, per the Journal, if the truce held."
+    )
+    speakers = [s.speaker for s in read(text).statements]
+    assert speakers == ["outlet:wall-street-journal"] * 2, speakers
+
+
+def test_speaker_after_its_verb_with_what_was_said_before() -> None:
+    text = (
+        "Kenya and Somalia have agreed to an immediate truce, announced Qatar's foreign ministry on Sunday."
+    )
+    assert [s.speaker for s in read(text).statements] == ["QAT"]

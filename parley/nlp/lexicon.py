@@ -47,6 +47,7 @@ class Cues:
     mediator_nouns: frozenset[str]
     mediator_verbs: frozenset[str]
     date_labels: frozenset[str]
+    quote_labels: frozenset[str]
     titles: tuple[str, ...]  # longest first
     name_prefixes: frozenset[str]
 
@@ -95,6 +96,7 @@ def cues() -> Cues:
         mediator_nouns=frozenset(raw["mediator_nouns"]),
         mediator_verbs=frozenset(raw["mediator_verbs"]),
         date_labels=frozenset(raw["date_labels"]),
+        quote_labels=frozenset(raw["quote_labels"]),
         titles=tuple(sorted(titles, key=len, reverse=True)),
         name_prefixes=frozenset(title_data["name_prefixes"]),
     )

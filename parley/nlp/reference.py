@@ -224,6 +224,9 @@ class Discourse:
         named = self._named_in_apposition(head)
         if named:
             return Referent([named], phrase)
+        short = self._short_outlet_name(head)
+        if short:
+            return Referent([short], phrase)
         if lower in PRONOUNS_MALE or lower in PRONOUNS_FEMALE:
             want = "m" if lower in PRONOUNS_MALE else "f"
             return self._recent(
@@ -298,6 +301,16 @@ class Discourse:
             found = self._resolve_one(agent) if agent is not None else None
             if found is not None:
                 return found
+        return None
+
+    def _short_outlet_name(self, head: Token) -> str | None:
+        """ "the Journal", "the Times", "the Post": an outlet named in full earlier, now by the last
+        word of its name."""
+        if head.pos_ != "PROPN" or not any(c.lower_ == "the" for c in head.children):
+            return None
+        for m in reversed(self._before(head.i)):
+            if m.kb_id_.startswith("outlet:") and len(m) > 1 and m[-1].text == head.text:
+                return m.kb_id_
         return None
 
     def _recent(self, head: Token, phrase: Span, accept, same_sentence: bool = False) -> Referent | None:
