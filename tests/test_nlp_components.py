@@ -684,6 +684,18 @@ REPORTING = [
         id="name, apposition, posted",
     ),
     pytest.param(
+        "Kenya thanked the council for adopting the resolution on the mission.",
+        "KEN",
+        [],
+        id="thanked X for Y",
+    ),
+    pytest.param(
+        "The talks ended with William Ruto, who called for a new start in relations with Ethiopia.",
+        "person:william-ruto",
+        [],
+        id="called for, in a relative clause",
+    ),
+    pytest.param(
         "Kenya considers the border dispute to be a matter for the two governments alone.",
         "KEN",
         [],

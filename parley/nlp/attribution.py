@@ -217,6 +217,8 @@ class Attributor:
             or any(c.dep_ == "xcomp" and c.tag_ != "VBG" for c in children)  # not "to consider cutting"
             # "dismissed X as Y", "described the talks as constructive"
             or any(c.dep_ == "prep" and c.lower_ == "as" for o in [token, *objects] for c in o.children)
+            # "thanked the council for ...", "called for a new beginning": what the call or thanks is for
+            or any(c.dep_ == "prep" and c.lower_ == "for" for c in children)
             or token.dep_ in ("parataxis",)
             or any(q in sent.text for q in _QUOTES)
             or _introduces_next(token, sent)
