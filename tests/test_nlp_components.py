@@ -943,3 +943,15 @@ def test_speaker_after_its_verb_with_what_was_said_before() -> None:
         "Kenya and Somalia have agreed to an immediate truce, announced Qatar's foreign ministry on Sunday."
     )
     assert [s.speaker for s in read(text).statements] == ["QAT"]
+
+
+def test_a_backer_named_in_passing_is_not_one_of_both_sides() -> None:
+    text = (
+        "Ethiopia and the Oromo Liberation Army resumed talks on Monday. Ethiopia wants a ceasefire, while "
+        "the Oromo Liberation Army wants guarantees. Ethiopia and the Oromo Liberation Army traded accusations "
+        "all week.\n\n"
+        "The United States said it supported the talks.\n\n"
+        "Both sides agreed to release prisoners, Kenyan mediators said."
+    )
+    parties = {party for party, _ in keys(read(text, published="2025-06-02"), "commitments")}
+    assert parties == {"ETH", "ola"}, parties

@@ -51,6 +51,11 @@ class Referent:
     )  # channel implied by the phrase ("the publication's sources")
 
 
+#: A party counts among the sides of the talks only if the article names it at least this share as
+#: often as the second most named party.
+SIDE_MIN_SHARE = 0.5
+
+
 class Discourse:
     """Reading-order memory of an article's mentions and speakers."""
 
@@ -125,7 +130,12 @@ class Discourse:
         mentioned in the article, the two mentioned last before ``before`` (mediators reporting
         the agreement excluded)."""
         exclude = set(exclude) | self.mediators()
-        prominent = [p for p in self.counterparts("") if p not in exclude][:3]
+        counts = self._mention_counts()
+        ranked = [p for p in sorted(counts, key=lambda p: -counts[p]) if p not in exclude]
+        # a third party named far less than the two main sides (a backer, a bystander) is not one
+        prominent = [
+            p for p in ranked[:3] if len(ranked) < 2 or counts[p] >= SIDE_MIN_SHARE * counts[ranked[1]]
+        ]
         recent = [p for p in self.last_parties(before, count=10, exclude=exclude) if p in prominent]
         return recent[:2] if len(recent) >= 2 else prominent[:2]
 
@@ -167,12 +177,17 @@ class Discourse:
     def counterparts(self, party: str) -> list[str]:
         """The other parties of the article's negotiation, most mentioned first: whom ``party``
         faces when it accuses "militants" or "the other side"."""
+        counts = self._mention_counts()
+        return sorted((p for p in counts if p != party), key=lambda p: -counts[p])
+
+    def _mention_counts(self) -> dict[str, int]:
+        """How often the article names each state or group (through its people and forces too)."""
         counts: dict[str, int] = {}
         for m in self.mentions:
             p = self.party(m.kb_id_)
-            if p and p != party and self.kind(p) in ("state", "group"):
+            if p and self.kind(p) in ("state", "group"):
                 counts[p] = counts.get(p, 0) + 1
-        return sorted(counts, key=lambda p: -counts[p])
+        return counts
 
     def _party_from_title(self, mention: Span) -> str | None:
         """The party of a person the registry lacks, from the words before or beside the name:
