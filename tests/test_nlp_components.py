@@ -684,6 +684,18 @@ REPORTING = [
         id="name, apposition, posted",
     ),
     pytest.param(
+        "Kenya thanked the council for adopting the resolution on the mission.",
+        "KEN",
+        [],
+        id="thanked X for Y",
+    ),
+    pytest.param(
+        "The talks ended with William Ruto, who called for a new start in relations with Ethiopia.",
+        "person:william-ruto",
+        [],
+        id="called for, in a relative clause",
+    ),
+    pytest.param(
         "Kenya considers the border dispute to be a matter for the two governments alone.",
         "KEN",
         [],
@@ -861,3 +873,85 @@ def test_a_party_brokering_the_talks_is_not_one_of_both_sides() -> None:
     )
     speakers = {s.speaker for s in read(text, published="2025-06-02").statements}
     assert speakers == {"ETH", "ola"}, speakers
+
+
+def test_the_office_of_a_title_is_the_state_of_its_holder() -> None:
+    text = (
+        "Ukraine welcomed the plan on Tuesday.\n\n"
+        "The Prime Minister's Office said the troops would not deploy before a ceasefire.\n\n"
+        "Prime Minister Keir Starmer met Volodymyr Zelensky in London."
+    )
+    records = read(text, published="2025-06-02")
+    office = [s for s in records.statements if text[s.span[0] :].startswith("The Prime Minister's Office")]
+    assert [s.speaker for s in office] == ["GBR"], records.statements
+
+
+def test_the_government_without_an_earlier_subject_is_the_country_of_the_article() -> None:
+    text = (
+        "Fighting in Colombia's north eased after talks in Doha with the Clan del Golfo, which were hosted "
+        "by Qatar. The truce holds across Colombia.\n\n"
+        "In a statement on Friday, the government said the talks would resume in October."
+    )
+    speakers = [s.speaker for s in read(text, published="2025-06-02").statements]
+    assert speakers == ["COL"], speakers
+
+
+def test_a_date_source_line_is_not_part_of_the_first_sentence() -> None:
+    text = (
+        "date 2025-06-02 Kenyan President William Ruto said on Monday that the monitors would deploy within "
+        "a week, according to Reuters."
+    )
+    statements = read(text).statements
+    assert [(s.speaker, s.via) for s in statements] == [("person:william-ruto", ["outlet:reuters"])]
+    assert text[statements[0].span[0] :].startswith("Kenyan President")
+
+
+def test_a_signature_line_gives_the_paragraph_above_to_its_signer() -> None:
+    text = (
+        "The talks ended on Friday.\n\n"
+        "We have agreed on a new exchange. Our teams will meet again in June. Details follow later.\n"
+        "William Ruto President of Kenya\n\n"
+        "The next round is due in Nairobi."
+    )
+    records = read(text, published="2025-06-02")
+    signed = said_by(records, "person:william-ruto")
+    assert len(signed) == 3 and covers(text, signed[0], "We have agreed"), records.statements
+    assert not covers(text, signed[0], "The talks ended")
+
+
+def test_a_byline_is_no_signature() -> None:
+    text = "We have agreed on a new exchange, the mediators said.\nJane Wambui\n"
+    assert {s.speaker for s in read(text).statements} == {"anon"}
+
+
+def test_a_quote_label_gives_the_quotation_after_it_its_speaker() -> None:
+    text = 'The talks ended on Friday.\n\nQuote from Zelensky:\n"We agreed to exchange all the wounded prisoners."'
+    assert [s.speaker for s in read(text).statements] == ["person:volodymyr-zelensky"]
+
+
+def test_an_outlet_named_by_the_last_word_of_its_name() -> None:
+    text = (
+        "The Wall Street Journal reported that the plan was ready.\n\n"
+        "The monitors would come from Europe, per the Journal, if the truce held."
+    )
+    speakers = [s.speaker for s in read(text).statements]
+    assert speakers == ["outlet:wall-street-journal"] * 2, speakers
+
+
+def test_speaker_after_its_verb_with_what_was_said_before() -> None:
+    text = (
+        "Kenya and Somalia have agreed to an immediate truce, announced Qatar's foreign ministry on Sunday."
+    )
+    assert [s.speaker for s in read(text).statements] == ["QAT"]
+
+
+def test_a_backer_named_in_passing_is_not_one_of_both_sides() -> None:
+    text = (
+        "Ethiopia and the Oromo Liberation Army resumed talks on Monday. Ethiopia wants a ceasefire, while "
+        "the Oromo Liberation Army wants guarantees. Ethiopia and the Oromo Liberation Army traded accusations "
+        "all week.\n\n"
+        "The United States said it supported the talks.\n\n"
+        "Both sides agreed to release prisoners, Kenyan mediators said."
+    )
+    parties = {party for party, _ in keys(read(text, published="2025-06-02"), "commitments")}
+    assert parties == {"ETH", "ola"}, parties

@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from parley.nlp.lexicon import cues
 from parley.nlp.mentions import registry_for
+from parley.nlp.pipeline import is_markup_quote
 from parley.nlp.reference import Discourse, Referent
 
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -72,6 +73,7 @@ class Attributor:
         for phrase in self.words.according_to:
             self.according.setdefault(phrase[0], []).append(phrase)
         self.phrase_verbs = frozenset(verb for verb, _ in self.words.report_phrases)
+        self.title_words = frozenset(w for title in self.words.titles for w in title.split())
 
     def __call__(self, doc: Doc) -> Doc:
         discourse = Discourse(doc, self.registry)
@@ -79,14 +81,24 @@ class Attributor:
         sentences = list(doc.sents)
         text = doc.text  # built once: spaCy joins the tokens anew on every access
         quoted = _quoted(sentences)
+        label: tuple[int, list[str]] | None = None  # "Quote from X:" just before: (sentence, speakers)
         for number, sent in enumerate(sentences):
             if number == 0 and _is_headline(sent):
                 continue  # a headline repeats the story's first sentence in telegraph style
+            signer = self._signature(sent, discourse, text)
+            if signer is not None:  # "Rustem Umerov Minister of Defence": the paragraph above is his
+                statements = self._signed(signer, sentences, number, statements, text)
+                continue
             found = [
                 s
                 for s in self._sentence(sent, number, discourse, quoted)
                 if _has_words(text[s.start : s.end])
             ]
+            labelled = self._quote_label(sent, discourse)
+            if labelled is not None:
+                label = (number, labelled)
+            elif not found and label is not None and label[0] == number - 1 and sent.text.startswith('"'):
+                found = [_whole(sent, number, speaker, direct=True) for speaker in label[1]]
             if not found:
                 found = self._quote_continuation(sent, number, statements)
             for st in found:
@@ -205,6 +217,8 @@ class Attributor:
             or any(c.dep_ == "xcomp" and c.tag_ != "VBG" for c in children)  # not "to consider cutting"
             # "dismissed X as Y", "described the talks as constructive"
             or any(c.dep_ == "prep" and c.lower_ == "as" for o in [token, *objects] for c in o.children)
+            # "thanked the council for ...", "called for a new beginning": what the call or thanks is for
+            or any(c.dep_ == "prep" and c.lower_ == "for" for c in children)
             or token.dep_ in ("parataxis",)
             or any(q in sent.text for q in _QUOTES)
             or _introduces_next(token, sent)
@@ -268,8 +282,8 @@ class Attributor:
         foreign ministry" (the parser takes a subject that follows its verb for an object)."""
         if verb.i == sent.start or verb.doc[verb.i - 1].text != "," or verb.dep_ not in ("ROOT", "conj"):
             return None
-        if any(c.dep_ in ("ccomp", "xcomp", "nsubj") for c in verb.children):
-            return None
+        if any(c.dep_ == "nsubj" or (c.dep_ in ("ccomp", "xcomp") and c.i > verb.i) for c in verb.children):
+            return None  # a subject of its own, or what was said comes after the verb
         obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
         return obj if obj is not None and discourse.resolve(obj) is not None else None
 
@@ -284,6 +298,51 @@ class Attributor:
         subj = _subject(verb)
         ref = discourse.resolve(subj) if subj is not None else None
         return _Cue(verb, ref, (verb.i, verb.i + 1)) if ref else None
+
+    def _quote_label(self, sent: Span, discourse: Discourse) -> list[str] | None:
+        """ "Quote from X:" on a line of its own: the quotation after it is X's."""
+        words = [t for t in sent if not t.is_space]
+        if len(words) < 4 or words[0].lower_ not in self.words.quote_labels or words[1].lower_ != "from":
+            return None
+        if words[-1].text != ":":
+            return None
+        ref = discourse.resolve(words[2])
+        return ref.ids if ref is not None and ref.ids else None
+
+    def _signature(self, sent: Span, discourse: Discourse, text: str) -> str | None:
+        """A person's name with their title closing a paragraph, without a verb or a full stop:
+        the signature of the words above it ("... later. Rustem Umerov Minister of Defence")."""
+        words = [t for t in sent if not t.is_space]
+        if not words or len(words) > SIGNATURE_MAX_TOKENS or words[-1].is_punct or sent.start == 0:
+            return None
+        end = words[-1].idx + len(words[-1])
+        if text[end:].strip() and "\n" not in text[end : end + 2]:
+            return None  # not the end of a paragraph
+        first = discourse.mention_at(words[0])
+        if first is None or discourse.kind(first.kb_id_) != "person" or first.start != words[0].i:
+            return None
+        rest = [t for t in words if t.i >= first.end]
+        if any(t.pos_ in ("VERB", "AUX") for t in rest) or not all(t.is_title or t.is_stop for t in rest):
+            return None
+        if not any(t.lower_ in self.title_words for t in rest):
+            return None  # a bare name is a byline, not a signature
+        return first.kb_id_
+
+    @staticmethod
+    def _signed(
+        signer: str, sentences: list[Span], number: int, statements: list[Attribution], text: str
+    ) -> list[Attribution]:
+        """The statements with the sentences of the paragraph above ``number`` given to ``signer``."""
+        signed = []
+        for k in range(number - 1, -1, -1):
+            gap = text[_trimmed(sentences[k]).end_char : sentences[k + 1].start_char]
+            if "\n" in gap and (k + 1 < number or "\n\n" in gap):
+                break  # the paragraph starts after sentence k (the signature may have a line of its own)
+            signed.append(k)
+        if not any(t.lower_ in _FIRST_PERSON for k in signed for t in sentences[k]):
+            return statements  # narration: signed words speak in the first person
+        kept = [s for s in statements if s.sentence not in signed]
+        return kept + [_whole(sentences[k], k, signer, direct=False) for k in sorted(signed)]
 
     def _quote_continuation(
         self, sent: Span, number: int, statements: list[Attribution]
@@ -310,6 +369,24 @@ class Attributor:
             )
             for p in previous
         ]
+
+
+#: A signature line ("Rustem Umerov Minister of Defence of Ukraine") has at most this many tokens.
+SIGNATURE_MAX_TOKENS = 12
+_FIRST_PERSON = frozenset({"i", "we", "my", "our", "us", "me"})
+
+
+def _whole(sent: Span, number: int, speaker: str, *, direct: bool) -> Attribution:
+    """A statement of the whole sentence by ``speaker``."""
+    span = _trimmed(sent)
+    return Attribution(
+        start=span.start_char,
+        end=span.end_char,
+        speaker=speaker,
+        direct=direct,
+        sentence=number,
+        content=(span.start, span.end),
+    )
 
 
 def _is_headline(sent: Span) -> bool:
@@ -386,7 +463,7 @@ def _quoted(sentences: list[Span]) -> set[int]:
     for sent in sentences:
         inside = False
         for i, word in enumerate((t.text for t in sent), sent.start):
-            if word == '"':
+            if word == '"' and not is_markup_quote(sent.doc, sent.doc[i]):
                 inside = not inside
             elif inside:
                 out.add(i)

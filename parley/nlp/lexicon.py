@@ -46,6 +46,8 @@ class Cues:
     bare_forces: frozenset[str]
     mediator_nouns: frozenset[str]
     mediator_verbs: frozenset[str]
+    date_labels: frozenset[str]
+    quote_labels: frozenset[str]
     titles: tuple[str, ...]  # longest first
     name_prefixes: frozenset[str]
 
@@ -114,6 +116,8 @@ def cues() -> Cues:
         bare_forces=frozenset(raw["bare_forces"]),
         mediator_nouns=frozenset(raw["mediator_nouns"]),
         mediator_verbs=frozenset(raw["mediator_verbs"]),
+        date_labels=frozenset(raw["date_labels"]),
+        quote_labels=frozenset(raw["quote_labels"]),
         titles=tuple(sorted(titles, key=len, reverse=True)),
         name_prefixes=frozenset(title_data["name_prefixes"]),
     )

@@ -131,8 +131,8 @@ def _later_surnames(doc: Doc, found: list[Span], words: list[str]) -> list[Span]
     two people the article names share it)."""
     people: dict[str, tuple[int, str] | None] = {}  # surname -> (end of first full mention, id)
     for span in found:
-        if span.kb_id_.startswith("person:") and len(span) > 1:
-            surname = span[-1].text
+        surname = span[-1].text
+        if span.kb_id_.startswith("person:") and len(span) > 1 and _surname_like(surname):
             earlier = people.get(surname, (span.end, span.kb_id_))
             people[surname] = earlier if earlier is not None and earlier[1] == span.kb_id_ else None
     taken = {i for span in found for i in range(span.start, span.end)}
@@ -142,6 +142,11 @@ def _later_surnames(doc: Doc, found: list[Span], words: list[str]) -> list[Span]
         if hit is not None and i >= hit[0] and i not in taken and doc[i].pos_ == "PROPN":
             out.append(Span(doc, i, i + 1, label="alias", kb_id=hit[1]))
     return out
+
+
+def _surname_like(word: str) -> bool:
+    """A word that can stand alone for a person: not "Jr.", "II" or an initial."""
+    return len(word) > 2 and word.replace("-", "").isalpha() and not word.isupper()
 
 
 def _bare(token, taken: set[int]) -> bool:

@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from parley.errors import ModelError
+from parley.nlp.lexicon import cues
 
 # One character in, one character out: offsets into the normalised text are offsets into the original.
 _TYPOGRAPHIC = str.maketrans(
@@ -94,12 +95,8 @@ def paragraph_boundaries(doc: Doc) -> Doc:
             continue
         offset = token.i - paragraph_start
         previous = doc[token.i - 1] if token.i > 0 else None
-        if (
-            previous is not None
-            and offset <= _STAMP_MAX_TOKENS
-            and _ends_date_stamp(doc, paragraph_start, previous)
-        ):
-            token.is_sent_start = True  # "date 2025-06-11 The talks ...": the stamp is not the sentence's
+        if offset and offset <= DATE_LABEL_TOKENS and _after_date_label(doc, paragraph_start, token.i):
+            token.is_sent_start = True  # "date 2025-09-18 Syrian President ...": a source line
             continue
         if (
             previous is not None
@@ -120,13 +117,13 @@ def paragraph_boundaries(doc: Doc) -> Doc:
             continue
         if token.i > 0 and inside_quote:
             token.is_sent_start = False  # inside a quotation, up to and including its closing mark
-        if token.text == '"' and not _in_markup(doc, token):
+        if token.text == '"' and not is_markup_quote(doc, token):
             inside_quote = not inside_quote
     return doc
 
 
-def _in_markup(doc: Doc, token) -> bool:
-    """A quotation mark of page debris: part of an HTML attribute (href="...", target="_blank">)
+def is_markup_quote(doc: Doc, token) -> bool:
+    """Whether a quotation mark of page debris: part of an HTML attribute (href="...", target="_blank">)
     written without spaces, not a quotation."""
     start = token.i
     while start > 0 and not doc[start - 1].whitespace_:
@@ -157,17 +154,18 @@ def _wrapped(doc: Doc, token) -> bool:
     return previous.text == "," or previous.tag_ in _OPEN_TAGS or token.text[:1].islower()
 
 
-#: A page's date stamp opening a paragraph, with at most one label word before it: "2025-06-11",
-#: "date 2025-06-11", "Updated: 2025-06-11 14:05".
-_DATE_STAMP = re.compile(r"(?:[A-Za-z]+:?[ \t]+)?\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?(?=\s)")
-_STAMP_MAX_TOKENS = 10
+#: A source line's date label and ISO date ("date 2025-09-18") take at most this many tokens.
+DATE_LABEL_TOKENS = 6
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _ends_date_stamp(doc: Doc, paragraph_start: int, token) -> bool:
-    """Whether ``token`` is the last one of a date stamp that opens its paragraph."""
-    start = doc[paragraph_start].idx
-    stamp = _DATE_STAMP.match(doc.text, start)
-    return stamp is not None and token.idx + len(token) == stamp.end()
+def _after_date_label(doc: Doc, start: int, end: int) -> bool:
+    """Whether tokens [start, end) are a label and an ISO date opening a paragraph ("date
+    2025-09-18", "Published: 2025-06-02"), the way saved pages record when they were written."""
+    if doc[start].lower_ not in cues().date_labels:
+        return False
+    text = "".join(t.text for t in doc[start + 1 : end]).lstrip(":")
+    return _ISO_DATE.fullmatch(text) is not None
 
 
 def _looks_like_dateline(span) -> bool:

@@ -51,6 +51,11 @@ class Referent:
     )  # channel implied by the phrase ("the publication's sources")
 
 
+#: A party counts among the sides of the talks only if the article names it at least this share as
+#: often as the second most named party.
+SIDE_MIN_SHARE = 0.5
+
+
 class Discourse:
     """Reading-order memory of an article's mentions and speakers."""
 
@@ -125,7 +130,12 @@ class Discourse:
         mentioned in the article, the two mentioned last before ``before`` (mediators reporting
         the agreement excluded)."""
         exclude = set(exclude) | self.mediators()
-        prominent = [p for p in self.counterparts("") if p not in exclude][:3]
+        counts = self._mention_counts()
+        ranked = [p for p in sorted(counts, key=lambda p: -counts[p]) if p not in exclude]
+        # a third party named far less than the two main sides (a backer, a bystander) is not one
+        prominent = [
+            p for p in ranked[:3] if len(ranked) < 2 or counts[p] >= SIDE_MIN_SHARE * counts[ranked[1]]
+        ]
         recent = [p for p in self.last_parties(before, count=10, exclude=exclude) if p in prominent]
         return recent[:2] if len(recent) >= 2 else prominent[:2]
 
@@ -167,12 +177,17 @@ class Discourse:
     def counterparts(self, party: str) -> list[str]:
         """The other parties of the article's negotiation, most mentioned first: whom ``party``
         faces when it accuses "militants" or "the other side"."""
+        counts = self._mention_counts()
+        return sorted((p for p in counts if p != party), key=lambda p: -counts[p])
+
+    def _mention_counts(self) -> dict[str, int]:
+        """How often the article names each state or group (through its people and forces too)."""
         counts: dict[str, int] = {}
         for m in self.mentions:
             p = self.party(m.kb_id_)
-            if p and p != party and self.kind(p) in ("state", "group"):
+            if p and self.kind(p) in ("state", "group"):
                 counts[p] = counts.get(p, 0) + 1
-        return sorted(counts, key=lambda p: -counts[p])
+        return counts
 
     def _party_from_title(self, mention: Span) -> str | None:
         """The party of a person the registry lacks, from the words before or beside the name:
@@ -224,6 +239,9 @@ class Discourse:
         named = self._named_in_apposition(head)
         if named:
             return Referent([named], phrase)
+        short = self._short_outlet_name(head)
+        if short:
+            return Referent([short], phrase)
         if lower in PRONOUNS_MALE or lower in PRONOUNS_FEMALE:
             want = "m" if lower in PRONOUNS_MALE else "f"
             return self._recent(
@@ -269,6 +287,11 @@ class Discourse:
                 return Referent(["anon"], phrase, anonymous=True)  # "a report said", "media reports"
             found = self.last_speaker(head.i)
             return Referent([found], phrase) if found else None
+        holder = next((c for c in head.children if c.dep_ == "poss" and _is_title(c)), None)
+        if lower in words.anaphors["state"] and holder is not None:
+            # "the Prime Minister's Office": the state of the prime minister last named, else of the article
+            found = self._office_of(holder) or self._anaphor("state", head.i)
+            return Referent([found], phrase) if found else None
         if definite:
             for kind, nouns in words.anaphors.items():
                 if lower in nouns:
@@ -293,6 +316,16 @@ class Discourse:
             found = self._resolve_one(agent) if agent is not None else None
             if found is not None:
                 return found
+        return None
+
+    def _short_outlet_name(self, head: Token) -> str | None:
+        """ "the Journal", "the Times", "the Post": an outlet named in full earlier, now by the last
+        word of its name."""
+        if head.pos_ != "PROPN" or not any(c.lower_ == "the" for c in head.children):
+            return None
+        for m in reversed(self._before(head.i)):
+            if m.kb_id_.startswith("outlet:") and len(m) > 1 and m[-1].text == head.text:
+                return m.kb_id_
         return None
 
     def _recent(self, head: Token, phrase: Span, accept, same_sentence: bool = False) -> Referent | None:
@@ -355,7 +388,30 @@ class Discourse:
             lambda s: self.kind(s) in kinds,
             same_sentence=True,
         )
-        return found.ids[0] if found else None
+        return found.ids[0] if found else self.most_named(kinds[0])
+
+    def _office_of(self, title: Token) -> str | None:
+        """The party of the person holding ``title`` ("the Prime Minister's"): the last one named
+        before it, else the first one named after it."""
+        words = _title_words(" ".join(t.text for t in title.subtree if t.dep_ not in ("det", "case")))
+        published = self.doc.user_data.get("published")
+        before = list(reversed(self._before(title.i)))
+        after = [m for m in self.mentions if m.start > title.i]
+        for m in before + after:
+            if self.kind(m.kb_id_) == "person" and any(
+                _title_words(t) == words for t in self.registry.titles_of(m.kb_id_, published)
+            ):
+                return self.party(m.kb_id_, published)
+        return None
+
+    def most_named(self, kind: str) -> str | None:
+        """The state or group the article names most (not by demonym), the first named on a tie:
+        what "the government" or "the rebels" stand for when no earlier subject says."""
+        counts: dict[str, int] = {}
+        for m in self.mentions:
+            if m.label_ not in ("demonym", "person") and self.kind(m.kb_id_) == kind:
+                counts[m.kb_id_] = counts.get(m.kb_id_, 0) + 1
+        return max(counts, key=lambda k: counts[k], default=None)
 
     def _affiliation(self, head: Token) -> str | None:
         """The actor a noun phrase belongs to: a possessor, modifier or "of/for/close to X" inside it
