@@ -240,3 +240,8 @@ def test_terms_told_after_a_phrase_that_introduces_the_pact_bind_each_subject(
     text: str, expected: set
 ) -> None:
     assert expected <= keys(read(text).commitments, "party", "issue")
+
+
+def test_a_bare_deal_takes_the_issue_the_rest_of_the_clause_names() -> None:
+    text = "Somalia rejected Ethiopia's deal with Somaliland as a violation of its sovereignty."
+    assert ("SOM", "territory") in keys(read(text).positions, "party", "issue")

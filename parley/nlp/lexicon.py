@@ -124,12 +124,17 @@ def negotiation_words() -> NegotiationWords:
     )
 
 
+#: Tiers of issue words, strongest first: a specific word names its issue; a generic one only
+#: when no specific word does; a bare pact word ("deal", "agreement") only when nothing else does.
+ISSUE_TIERS = ("specific", "generic", "bare")
+
+
 @cache
 def _issue_patterns() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
-    """Per tier ("specific", "generic"), one compiled pattern per issue, in file order."""
+    """Per tier (``ISSUE_TIERS``), one compiled pattern per issue, in file order."""
     raw = _read("issues.yaml")
     tiers = {}
-    for tier in ("specific", "generic"):
+    for tier in ISSUE_TIERS:
         unknown = set(raw[tier]) - set(ISSUES)
         if unknown:
             raise ValueError(f"issues.yaml [{tier}] names issues outside the closed list: {sorted(unknown)}")
@@ -162,9 +167,9 @@ def issues_in(text: str) -> list[tuple[int, str]]:
 
 
 def issue_mentions(text: str) -> list[tuple[int, int, int, str]]:
-    """Every issue word in ``text`` as ``(start, end, tier, issue)``: tier 0 specific, 1 generic."""
+    """Every issue word in ``text`` as ``(start, end, tier, issue)``, tier an index of ``ISSUE_TIERS``."""
     found = []
-    for tier_rank, tier in enumerate(("specific", "generic")):
+    for tier_rank, tier in enumerate(ISSUE_TIERS):
         for issue, pattern in _issue_patterns()[tier]:
             found += [(m.start(), m.end(), tier_rank, issue) for m in pattern.finditer(text)]
     return found
@@ -176,8 +181,8 @@ def specific_issues(text: str) -> list[str]:
 
 
 def primary_issue(text: str) -> str | None:
-    """The issue a clause is about: the first specific issue named in it, else the first generic one."""
-    for tier in ("specific", "generic"):
+    """The issue a clause is about: the first issue named in it by the strongest tier of words."""
+    for tier in ISSUE_TIERS:
         found = _first_matches(text, tier)
         if found:
             return found[0][2]

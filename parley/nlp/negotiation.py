@@ -423,7 +423,7 @@ class Negotiation:
         if _denial(ctx.sent):
             return out  # "rejected the accusations, saying ...": a denial, not a stance on an issue
         if not self.words.position_phrases.search(text) and not any(
-            t.lemma_.lower() in self.words.position_verbs for t in ctx.sent
+            t.lemma_.lower() in self.words.position_verbs and t.pos_ == "VERB" for t in ctx.sent
         ):
             return out
         # "ready to discuss a ceasefire but would never accept foreign troops": two stances
