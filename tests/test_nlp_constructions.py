@@ -245,3 +245,18 @@ def test_terms_told_after_a_phrase_that_introduces_the_pact_bind_each_subject(
 def test_a_bare_deal_takes_the_issue_the_rest_of_the_clause_names() -> None:
     text = "Somalia rejected Ethiopia's deal with Somaliland as a violation of its sovereignty."
     assert ("SOM", "territory") in keys(read(text).positions, "party", "issue")
+
+
+def test_when_an_undertaking_applies_is_not_what_it_undertakes() -> None:
+    text = '"After a ceasefire, Britain and France will set up training hubs across Ukraine," Starmer said.'
+    assert ("GBR", "ceasefire") not in keys(read(text).commitments, "party", "issue")
+
+
+def test_until_in_a_stance_is_the_demand() -> None:
+    text = "Israel's prime minister said Israel would not end the war until Hamas was disarmed."
+    assert ("ISR", "disarmament") in keys(read(text).positions, "party", "issue")
+
+
+def test_an_undertaking_in_an_indirect_question_is_not_given() -> None:
+    text = "Hamas said it had not decided whether it would agree to hand over its weapons."
+    assert not read(text).commitments

@@ -43,7 +43,7 @@ if not Doc.has_extension("negotiation"):
     Doc.set_extension("negotiation", default=None)
 
 _HYPOTHETICAL = re.compile(r"\b(?:if|unless|would be (?:regarded|considered|seen|treated))\b", re.I)
-_MODALS = frozenset({"would", "will", "could", "'ll", "shall"})
+_MODALS = frozenset({"would", "will", "'ll", "shall"})  # not "could": a possibility, not an undertaking
 _CONDITION_WORDS = frozenset({"if", "unless", "otherwise", "should"})
 _CONDITION_PHRASES = re.compile(r"\b(?:if|unless|otherwise|in such a case|in that case|or else)\b", re.I)
 # Plans carried into the next sentences of a paragraph when these refer back to them.
@@ -133,20 +133,20 @@ class Negotiation:
                     continue  # "promised to impose sanctions": a threat, not an undertaking
                 # the parser may hang "for a 60-day ceasefire" on the verb rather than on its object
                 rest = ctx.sent.doc[clause.start : max(clause.end, token.right_edge.i + 1)]
-                issue = ctx.issue(clause, specific=True)
+                issue = ctx.issue(clause, specific=True, undertaking=True)
                 if (
                     self.words.proposal_nouns.search(clause.text)
                     or clause.root.lemma_.lower() in self.words.pact_nouns
                 ):
                     # "accepted a proposal ... for a truce", "signed an agreement with them to free prisoners"
-                    issue = issue or ctx.issue(rest, clause.root, specific=True)
+                    issue = issue or ctx.issue(rest, clause.root, specific=True, undertaking=True)
                 # past the clause only a specific word counts ("agreed to take further action" in a
                 # sentence about a truce is not an undertaking on the truce), unless the clause refers
                 # back with a pronoun ("the talks ended and both sides agreed to continue them")
                 issue = (
                     issue
-                    or ctx.issue(clause)
-                    or ctx.issue(ctx.sent, token, specific=not _refers_back(clause))
+                    or ctx.issue(clause, undertaking=True)
+                    or ctx.issue(ctx.sent, token, specific=not _refers_back(clause), undertaking=True)
                 )
                 if not issue and plan.issues and self.words.proposal_nouns.search(clause.text):
                     issue = plan.issues[0]  # "Israel has signed off on the proposal": the plan's main term
@@ -174,14 +174,19 @@ class Negotiation:
                     continue
                 subj = ctx.parties_of_subject(token)
                 # the speaker's own undertaking, alone or with others ("Lebanon, Israel and the US would")
-                if speaker_party not in subj or _in_condition(token) or _CONDITION_PHRASES.search(ctx.text):
+                if (
+                    speaker_party not in subj
+                    or _in_condition(token)
+                    or _CONDITION_PHRASES.search(ctx.text)
+                    or _questioned(token)
+                ):
                     continue  # a conditional consequence is a threat or a demand, not an undertaking
                 if token.lemma_.lower() in self.words.tentative_verbs:
                     continue
                 clause = _clause(token)
                 if self.words.threat_phrases.search(clause.text) and _CONDITION_PHRASES.search(ctx.text):
                     continue
-                issue = ctx.issue(clause)
+                issue = ctx.issue(clause, undertaking=True)
                 if issue:
                     terms = self._terms(clause, ctx)
                     out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in subj]
@@ -219,7 +224,7 @@ class Negotiation:
             if pact is None or pact.lemma_.lower() not in self.words.pact_nouns:
                 continue
             phrase = doc[pact.left_edge.i : pact.right_edge.i + 1]
-            issue = ctx.issue(phrase, pact)
+            issue = ctx.issue(phrase, pact, undertaking=True)
             if not issue:
                 continue
             around = [
@@ -260,7 +265,7 @@ class Negotiation:
             clause = ctx.sent.doc[
                 (subject.left_edge.i if subject is not None else verb.i) : _clause(verb).end
             ]
-            issue = ctx.issue(clause)
+            issue = ctx.issue(clause, undertaking=True)
             if issue and parties:
                 terms = self._terms(clause, ctx)
                 out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties]
@@ -299,7 +304,7 @@ class Negotiation:
                 parties = ctx.parties_of_subject(verb)
             for head in complements:
                 for clause in [_clause(head), *(_clause(c) for c in head.conjuncts if c.i > head.i)]:
-                    issue = ctx.issue(clause)
+                    issue = ctx.issue(clause, undertaking=True)
                     if issue:
                         terms = self._terms(clause, ctx)
                         out += [
@@ -802,18 +807,25 @@ class _Sentence:
             for _, s in self.statements
         )
 
-    def issue(self, span: Span, head: Token | None = None, specific: bool = False) -> str | None:
+    def issue(
+        self, span: Span, head: Token | None = None, specific: bool = False, undertaking: bool = False
+    ) -> str | None:
         """The issue a record read from ``span`` is about: of the issue words in it, a specific one
         before a generic one, and among those the word nearest to ``head`` (the predicate; by default
         the span's root) in the dependency tree, then the earlier. "agreed to a humanitarian truce" is
-        about the truce its verb governs, not the modifier that happens to come first."""
+        about the truce its verb governs, not the modifier that happens to come first. For an
+        ``undertaking`` a time phrase ("following a ceasefire, X will ...") says when, not what; for a
+        stance it may be the demand itself ("will not stop until X is disarmed")."""
         head = head if head is not None else span.root
         best: tuple[tuple[int, int, int], str] | None = None
         for start, end, tier, issue in issue_mentions(self.words(span)):
             if specific and tier:
                 continue
             first, last = span.start_char + start, span.start_char + end
-            depth = min(_tree_distance(t, head) for t in span if t.idx < last and t.idx + len(t) > first)
+            tokens = [t for t in span if t.idx < last and t.idx + len(t) > first]
+            if undertaking and all(_in_time_phrase(t, head) for t in tokens):
+                continue  # "following a ceasefire, X will ...": when, not what
+            depth = min(_tree_distance(t, head) for t in tokens)
             if best is None or (tier, depth, start) < best[0]:
                 best = ((tier, depth, start), issue)
         return best[1] if best else None
@@ -988,6 +1000,23 @@ def _participle_agents(noun: Token, verbs: frozenset[str]) -> list[Token]:
     ]
 
 
+#: Prepositions and markers of a phrase that says when an undertaking applies, not what it is.
+_TIME_WORDS = frozenset({"after", "following", "before", "until", "upon", "once", "since"})
+
+
+def _in_time_phrase(token: Token, head: Token) -> bool:
+    """Whether ``token`` is inside a time phrase ("after the truce", "once fighting stops") that
+    modifies the way from ``head`` down to it."""
+    node = token
+    while node.i != head.i and node.head.i != node.i:
+        if node.dep_ == "prep" and node.lower_ in _TIME_WORDS:
+            return True
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _TIME_WORDS for c in node.children):
+            return True
+        node = node.head
+    return False
+
+
 def _refers_back(clause: Span) -> bool:
     """Whether a clause's object is a pronoun standing for something named before it ("continue them")."""
     return any(t.dep_ in ("dobj", "pobj") and t.pos_ == "PRON" and t.lower_ in ("it", "them") for t in clause)
@@ -1004,6 +1033,16 @@ def _tree_distance(token: Token, head: Token) -> int:
         if node.i in up:
             return steps + up[node.i]
     return len(up) + sum(1 for _ in head.ancestors)
+
+
+def _questioned(verb: Token) -> bool:
+    """A verb in an indirect question ("did not say whether it would agree"): not asserted."""
+    node = verb
+    while node.head.i != node.i:
+        if any(c.dep_ == "mark" and c.lower_ == "whether" for c in node.children):
+            return True
+        node = node.head
+    return False
 
 
 def _duty(be: Token) -> Token | None:
