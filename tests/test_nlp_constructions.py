@@ -260,3 +260,20 @@ def test_until_in_a_stance_is_the_demand() -> None:
 def test_an_undertaking_in_an_indirect_question_is_not_given() -> None:
     text = "Hamas said it had not decided whether it would agree to hand over its weapons."
     assert not read(text).commitments
+
+
+@pytest.mark.parametrize(
+    ("text", "party", "issue"),
+    [
+        ("Zelensky called the NATO-type provision encouraging.", "UKR", "security_guarantees"),
+        ("Pakistan asked India to resume the water treaty.", "PAK", "other"),
+        ("Putin claims four Ukrainian regions as well as Crimea.", "RUS", "territory"),
+    ],
+)
+def test_a_verb_states_a_stance_in_its_frame(text: str, party: str, issue: str) -> None:
+    assert (party, issue) in keys(read(text).positions, "party", "issue")
+
+
+def test_a_name_given_with_what_is_not_a_stance() -> None:
+    text = "The talks stalled over what Moscow calls the root causes of the conflict."
+    assert ("RUS", "political_settlement") not in keys(read(text).positions, "party", "issue")

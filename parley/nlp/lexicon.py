@@ -63,6 +63,7 @@ class NegotiationWords:
     position_verbs: frozenset[str]
     stance_verbs: frozenset[tuple[str, ...]]  # a lemma, with its particle for two-word verbs
     stance_nouns: frozenset[str]
+    stance_frames: dict[str, str]  # verb lemma -> the dependency of the object that makes it a stance
     position_phrases: re.Pattern[str]
     red_line_phrases: re.Pattern[str]
     threat_verbs: frozenset[str]
@@ -112,6 +113,7 @@ def negotiation_words() -> NegotiationWords:
         position_verbs=frozenset(raw["position_verbs"]),
         stance_verbs=frozenset(tuple(v.split()) for v in raw["stance_verbs"]),
         stance_nouns=frozenset(raw["stance_nouns"]),
+        stance_frames=dict(raw["stance_frames"]),
         position_phrases=_phrase_regex(raw["position_phrases"]),
         red_line_phrases=_phrase_regex(raw["red_line_phrases"]),
         threat_verbs=frozenset(raw["threat_verbs"]),

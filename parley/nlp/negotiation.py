@@ -457,8 +457,13 @@ class Negotiation:
             if word.pos_ == "VERB":
                 refused = lemma in self.words.commitment_verbs and _negated(word)
                 particles = tuple(c.lower_ for c in word.children if c.dep_ in ("prt", "prep"))
-                named = (lemma,) in self.words.stance_verbs or any(
-                    (lemma, p) in self.words.stance_verbs for p in particles
+                frame = self.words.stance_frames.get(lemma)
+                named = (
+                    (lemma,) in self.words.stance_verbs
+                    or any((lemma, p) in self.words.stance_verbs for p in particles)
+                    # not "what Moscow calls the root causes": a name given, not a stance taken
+                    or any(c.dep_ == frame and c.pos_ != "PRON" for c in word.children)
+                    and not any(c.lower_ == "what" for c in word.children)
                 )
                 if not (named or refused) or (_negated(word) and not refused) or _in_condition(word):
                     continue
