@@ -277,3 +277,9 @@ def test_a_verb_states_a_stance_in_its_frame(text: str, party: str, issue: str) 
 def test_a_name_given_with_what_is_not_a_stance() -> None:
     text = "The talks stalled over what Moscow calls the root causes of the conflict."
     assert ("RUS", "political_settlement") not in keys(read(text).positions, "party", "issue")
+
+
+def test_the_examples_of_a_class_are_the_parties() -> None:
+    text = "Countries like Italy and Poland have ruled out sending troops."
+    found = keys(read(text).positions, "party", "issue")
+    assert {("ITA", "security_guarantees"), ("POL", "security_guarantees")} <= found
