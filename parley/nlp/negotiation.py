@@ -4,15 +4,29 @@ Runs after attribution, sentence by sentence. A sentence's records belong to the
 speaker (reported speech) or to the subject of the construction (narration). The constructions:
 
 - commitment: the subject of a commitment verb ("Kyiv agreed to halt ... and not attack ...") with
-  one record per issue of each coordinated clause; a speaker's "it would <verb>" about itself;
-  a condition marker ("only after", "subject to") makes it conditional on the issue after it;
+  one record per issue of each coordinated clause (and whom "agreed with" names); a speaker's "it
+  would <verb>" about itself; an undertaking told as a noun ("reiterated their commitment to free
+  prisoners", "its acceptance of the truce"); a pact told as made ("announced a ceasefire with X",
+  "confirmed the cessation of hostilities", "a truce was agreed by X and Y"); the terms told after
+  "as part of / under the agreement" ("X will withdraw ..."). A condition marker ("only after",
+  "subject to") makes it conditional on the issue after it;
 - proposal: a plan noun with its proposer ("a U.S. proposal for", "the American side presented a
-  proposal ... which includes"), one record per issue of its terms, carried into following
-  sentences that go on about "the proposal"/"the plan";
-- position: a speaker's demand, refusal or stance ("must", "will not", "insist", "red line");
+  proposal ... which includes", "a plan drawn up by X"), one record per issue of its terms, carried
+  into following sentences that go on about "the proposal"/"the plan"; what a party offers or
+  proposes ("Russia offered to hand over ...", "the truce proposed by the Quad");
+- position: a stance told by its verb or noun, about what that word governs, one per coordinated
+  object ("rejected", "ruled out", "called for", "did not agree to", "asked X to", "Kyiv's demand
+  for", "a demand by X"; in the passive, its agent); and a speaker's demand, refusal or stance
+  ("must", "will not", "red line");
 - threat: a warning or a conditional consequence ("if ... not ..., X will end ..."), with a deadline;
 - violation: "X is violating", "accused X of", "violations of the understanding";
 - meeting: a meeting verb or noun with a place (a city) and a date.
+
+The issue of a commitment, proposal or position is read from what its verb or noun governs
+(:meth:`_Sentence.issue`): of the issue words of ``data/issues.yaml`` in that phrase, a specific one
+before a generic one before a bare pact word ("deal"), and among them the one nearest the predicate
+in the dependency tree, so "agreed to a humanitarian truce" is about the truce and "rejected the
+deal as a violation of its sovereignty" about territory.
 
 Results go to ``doc._.negotiation`` as :class:`Found` objects; parley.extractor turns them into records.
 """
