@@ -283,3 +283,8 @@ def test_the_examples_of_a_class_are_the_parties() -> None:
     text = "Countries like Italy and Poland have ruled out sending troops."
     found = keys(read(text).positions, "party", "issue")
     assert {("ITA", "security_guarantees"), ("POL", "security_guarantees")} <= found
+
+
+def test_what_a_plan_is_a_plan_of_names_its_term() -> None:
+    text = "Beirut unveiled a disarmament plan under which only the state will hold weapons."
+    assert keys(read(text).proposals, "proposer", "issue") == {("LBN", "disarmament")}

@@ -1185,10 +1185,12 @@ def _object_clauses(verb: Token) -> list[Span]:
 
 
 def _proposal_terms(noun: Token) -> Span | None:
-    """The words that describe a plan's terms: its modifiers and relative clause, or the sentence rest."""
+    """The words that describe a plan's terms: what it is a plan of ("a disarmament plan"), its
+    modifiers and relative clause."""
     right = [c for c in noun.rights]
     if right:
-        return noun.doc[noun.i : right[-1].right_edge.i + 1]
+        kind = [c.i for c in noun.lefts if c.dep_ in ("compound", "amod")]  # not "the U.S." proposer
+        return noun.doc[min(kind, default=noun.i) : right[-1].right_edge.i + 1]
     return None
 
 
