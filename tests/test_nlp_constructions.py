@@ -288,3 +288,15 @@ def test_the_examples_of_a_class_are_the_parties() -> None:
 def test_what_a_plan_is_a_plan_of_names_its_term() -> None:
     text = "Beirut unveiled a disarmament plan under which only the state will hold weapons."
     assert keys(read(text).proposals, "proposer", "issue") == {("LBN", "disarmament")}
+
+
+def test_a_pronoun_in_a_clause_complement_is_the_outer_subject() -> None:
+    text = (
+        "Russia and Ukraine met again. Ukraine made clear it would not accept Russian checks on its shipping."
+    )
+    assert keys(read(text).positions, "party", "issue") == {("UKR", "maritime")}
+
+
+def test_unnamed_mediators_proposing_are_no_proposer() -> None:
+    text = "Sudan's army and the RSF signed a truce. The mediators proposed a monitoring committee."
+    assert not read(text).proposals

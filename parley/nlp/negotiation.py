@@ -377,6 +377,9 @@ class Negotiation:
                 if proposers and issue:
                     out.append(ctx.record("proposals", term, proposer=proposers[0], issue=issue))
                 continue
+            subject = _subject_of(verb)
+            if subject is not None and subject.pos_ == "NOUN" and subject.lower_ in cues().source_nouns:
+                continue  # "the mediators proposed": who they are is not in the subject
             proposers = ctx.parties_of_subject(verb)
             if not proposers:
                 continue
@@ -881,6 +884,9 @@ class _Sentence:
             node = node.head.head if node.dep_ == "pcomp" else node.head
         if subject is None:
             return []
+        outer = _subject_of(node.head) if node.dep_ == "ccomp" else None
+        if subject.lower_ in ("it", "they") and outer is not None and outer.pos_ in ("PROPN", "NOUN"):
+            return self.parties_named_by(outer)  # "Ukraine made clear it would not accept ...": Ukraine
         return self.parties_named_by(subject)
 
     def parties_named_by(self, subject: Token) -> list[str]:
