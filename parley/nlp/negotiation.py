@@ -332,6 +332,7 @@ class Negotiation:
             ctx.text[clause.end_char - ctx.sent.start_char :]
         )
         condition_issue = None
+        proviso = None if marker else _proviso(ctx.sent, clause)
         if marker:
             rest = (
                 text[marker.end() :]
@@ -339,6 +340,9 @@ class Negotiation:
                 else ctx.text[clause.end_char - ctx.sent.start_char :]
             )
             condition_issue = primary_issue(rest[:160])
+        elif proviso is not None:  # ", provided Moscow did the same": conditional on its own clause
+            marker = proviso
+            condition_issue = primary_issue(ctx.sent.doc[proviso.i + 1 : ctx.sent.end].text)
         duration = dates.parse_duration(text) or dates.parse_duration(ctx.text)
         negated = any(t.lower_ in self.words.negators for t in clause[:4])
         return {
@@ -1067,6 +1071,20 @@ def _tree_distance(token: Token, head: Token) -> int:
         if node.i in up:
             return steps + up[node.i]
     return len(up) + sum(1 for _ in head.ancestors)
+
+
+def _proviso(sent: Span, clause: Span) -> Token | None:
+    """ "provided (that) X ..." after an undertaking, read as a marker with a clause, not as the
+    participle of "aid provided by the UN"."""
+    for token in sent[clause.start - sent.start : -1]:
+        if (
+            token.lower_ in ("provided", "providing")
+            and token.dep_ in ("prep", "mark", "advmod", "advcl", "cc")
+            and token.nbor().lower_ not in ("by", "to", "for", "with", "in")
+            and token.nbor(-1).text == ","  # ", provided Moscow did the same"
+        ):
+            return token
+    return None
 
 
 def _questioned(verb: Token) -> bool:
