@@ -300,3 +300,9 @@ def test_a_pronoun_in_a_clause_complement_is_the_outer_subject() -> None:
 def test_unnamed_mediators_proposing_are_no_proposer() -> None:
     text = "Sudan's army and the RSF signed a truce. The mediators proposed a monitoring committee."
     assert not read(text).proposals
+
+
+def test_a_negated_readiness_is_a_refusal_not_an_undertaking() -> None:
+    records = read("Netanyahu said Israel was not willing to end the war before Hamas was disarmed.")
+    assert not records.commitments
+    assert ("ISR", "disarmament") in keys(records.positions, "party", "issue")

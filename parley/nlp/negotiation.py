@@ -122,7 +122,7 @@ class Negotiation:
         out = []
         for token in ctx.sent:
             lemma = token.lemma_.lower()
-            if token.pos_ not in ("VERB", "ADJ", "AUX") or _negated(token) or token.dep_ == "relcl":
+            if token.pos_ not in ("VERB", "ADJ", "AUX") or _refused(token) or token.dep_ == "relcl":
                 continue  # "the agreement that Congo and Rwanda signed": a reference, not the undertaking
             if lemma == "be" and (duty := _duty(token)) is not None:
                 clauses = [_clause(duty)]  # "Hamas is to free 33 hostages": a term it is bound by
@@ -475,8 +475,10 @@ class Negotiation:
         doc = ctx.sent.doc
         for word in ctx.sent:
             lemma = word.lemma_.lower()
-            if word.pos_ == "VERB":
-                refused = lemma in self.words.commitment_verbs and _negated(word)
+            if word.pos_ in ("VERB", "ADJ"):
+                refused = (
+                    lemma in self.words.commitment_verbs or lemma in self.words.readiness
+                ) and _refused(word)
                 particles = tuple(c.lower_ for c in word.children if c.dep_ in ("prt", "prep"))
                 frame = self.words.stance_frames.get(lemma)
                 named = (
@@ -1085,6 +1087,11 @@ def _proviso(sent: Span, clause: Span) -> Token | None:
         ):
             return token
     return None
+
+
+def _refused(word: Token) -> bool:
+    """A negated verb, or a negated readiness ("was not willing to", "is not ready to")."""
+    return _negated(word) or (word.dep_ == "acomp" and _negated(word.head))
 
 
 def _questioned(verb: Token) -> bool:
