@@ -351,7 +351,6 @@ def test_negated_commitment_with_duration() -> None:
     assert c.duration_days == 30
 
 
-@xfail("the commitment's issue is taken from the condition (sanctions) instead of the undertaking (maritime)")
 def test_conditional_commitment_names_the_condition_issue() -> None:
     text = (
         "Moscow said it would reopen the port of Odesa to grain ships only after Western sanctions "
@@ -363,7 +362,6 @@ def test_conditional_commitment_names_the_condition_issue() -> None:
     ]
 
 
-@xfail("'provided Moscow did the same' does not make the commitment conditional")
 def test_commitment_conditional_on_reciprocity() -> None:
     text = "Ukraine pledged not to strike Russian energy sites for 30 days, provided Moscow did the same."
     (c,) = read(text).commitments

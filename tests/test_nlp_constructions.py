@@ -385,3 +385,69 @@ def test_violation_constructions(text: str, expected: set[tuple]) -> None:
 )
 def test_sentences_that_accuse_no_breach(text: str) -> None:
     assert read(text, "2024-07-03").violations == []
+
+
+def test_a_bare_deal_takes_the_issue_the_rest_of_the_clause_names() -> None:
+    text = "Somalia rejected Ethiopia's deal with Somaliland as a violation of its sovereignty."
+    assert ("SOM", "territory") in keys(read(text).positions, "party", "issue")
+
+
+def test_when_an_undertaking_applies_is_not_what_it_undertakes() -> None:
+    text = '"After a ceasefire, Britain and France will set up training hubs across Ukraine," Starmer said.'
+    assert ("GBR", "ceasefire") not in keys(read(text).commitments, "party", "issue")
+
+
+def test_until_in_a_stance_is_the_demand() -> None:
+    text = "Israel's prime minister said Israel would not end the war until Hamas was disarmed."
+    assert ("ISR", "disarmament") in keys(read(text).positions, "party", "issue")
+
+
+def test_an_undertaking_in_an_indirect_question_is_not_given() -> None:
+    text = "Hamas said it had not decided whether it would agree to hand over its weapons."
+    assert not read(text).commitments
+
+
+@pytest.mark.parametrize(
+    ("text", "party", "issue"),
+    [
+        ("Zelensky called the NATO-type provision encouraging.", "UKR", "security_guarantees"),
+        ("Pakistan asked India to resume the water treaty.", "PAK", "other"),
+        ("Putin claims four Ukrainian regions as well as Crimea.", "RUS", "territory"),
+    ],
+)
+def test_a_verb_states_a_stance_in_its_frame(text: str, party: str, issue: str) -> None:
+    assert (party, issue) in keys(read(text).positions, "party", "issue")
+
+
+def test_a_name_given_with_what_is_not_a_stance() -> None:
+    text = "The talks stalled over what Moscow calls the root causes of the conflict."
+    assert ("RUS", "political_settlement") not in keys(read(text).positions, "party", "issue")
+
+
+def test_the_examples_of_a_class_are_the_parties() -> None:
+    text = "Countries like Italy and Poland have ruled out sending troops."
+    found = keys(read(text).positions, "party", "issue")
+    assert {("ITA", "security_guarantees"), ("POL", "security_guarantees")} <= found
+
+
+def test_what_a_plan_is_a_plan_of_names_its_term() -> None:
+    text = "Beirut unveiled a disarmament plan under which only the state will hold weapons."
+    assert keys(read(text).proposals, "proposer", "issue") == {("LBN", "disarmament")}
+
+
+def test_a_pronoun_in_a_clause_complement_is_the_outer_subject() -> None:
+    text = (
+        "Russia and Ukraine met again. Ukraine made clear it would not accept Russian checks on its shipping."
+    )
+    assert keys(read(text).positions, "party", "issue") == {("UKR", "maritime")}
+
+
+def test_unnamed_mediators_proposing_are_no_proposer() -> None:
+    text = "Sudan's army and the RSF signed a truce. The mediators proposed a monitoring committee."
+    assert not read(text).proposals
+
+
+def test_a_negated_readiness_is_a_refusal_not_an_undertaking() -> None:
+    records = read("Netanyahu said Israel was not willing to end the war before Hamas was disarmed.")
+    assert not records.commitments
+    assert ("ISR", "disarmament") in keys(records.positions, "party", "issue")

@@ -70,6 +70,7 @@ class NegotiationWords:
     position_verbs: frozenset[str]
     stance_verbs: frozenset[tuple[str, ...]]  # a lemma, with its particle for two-word verbs
     stance_nouns: frozenset[str]
+    stance_frames: dict[str, str]  # verb lemma -> the dependency of the object that makes it a stance
     position_phrases: re.Pattern[str]
     red_line_phrases: re.Pattern[str]
     threat_verbs: frozenset[str]
@@ -142,6 +143,7 @@ def negotiation_words() -> NegotiationWords:
         position_verbs=frozenset(raw["position_verbs"]),
         stance_verbs=frozenset(tuple(v.split()) for v in raw["stance_verbs"]),
         stance_nouns=frozenset(raw["stance_nouns"]),
+        stance_frames=dict(raw["stance_frames"]),
         position_phrases=_phrase_regex(raw["position_phrases"]),
         red_line_phrases=_phrase_regex(raw["red_line_phrases"]),
         threat_verbs=frozenset(raw["threat_verbs"]),
@@ -171,12 +173,17 @@ def negotiation_words() -> NegotiationWords:
     )
 
 
+#: Tiers of issue words, strongest first: a specific word names its issue; a generic one only
+#: when no specific word does; a bare pact word ("deal", "agreement") only when nothing else does.
+ISSUE_TIERS = ("specific", "generic", "bare")
+
+
 @cache
 def _issue_patterns() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
-    """Per tier ("specific", "generic"), one compiled pattern per issue, in file order."""
+    """Per tier (``ISSUE_TIERS``), one compiled pattern per issue, in file order."""
     raw = _read("issues.yaml")
     tiers = {}
-    for tier in ("specific", "generic"):
+    for tier in ISSUE_TIERS:
         unknown = set(raw[tier]) - set(ISSUES)
         if unknown:
             raise ValueError(f"issues.yaml [{tier}] names issues outside the closed list: {sorted(unknown)}")
@@ -209,9 +216,9 @@ def issues_in(text: str) -> list[tuple[int, str]]:
 
 
 def issue_mentions(text: str) -> list[tuple[int, int, int, str]]:
-    """Every issue word in ``text`` as ``(start, end, tier, issue)``: tier 0 specific, 1 generic."""
+    """Every issue word in ``text`` as ``(start, end, tier, issue)``, tier an index of ``ISSUE_TIERS``."""
     found = []
-    for tier_rank, tier in enumerate(("specific", "generic")):
+    for tier_rank, tier in enumerate(ISSUE_TIERS):
         for issue, pattern in _issue_patterns()[tier]:
             found += [(m.start(), m.end(), tier_rank, issue) for m in pattern.finditer(text)]
     return found
@@ -223,8 +230,8 @@ def specific_issues(text: str) -> list[str]:
 
 
 def primary_issue(text: str) -> str | None:
-    """The issue a clause is about: the first specific issue named in it, else the first generic one."""
-    for tier in ("specific", "generic"):
+    """The issue a clause is about: the first issue named in it by the strongest tier of words."""
+    for tier in ISSUE_TIERS:
         found = _first_matches(text, tier)
         if found:
             return found[0][2]

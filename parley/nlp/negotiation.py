@@ -4,15 +4,29 @@ Runs after attribution, sentence by sentence. A sentence's records belong to the
 speaker (reported speech) or to the subject of the construction (narration). The constructions:
 
 - commitment: the subject of a commitment verb ("Kyiv agreed to halt ... and not attack ...") with
-  one record per issue of each coordinated clause; a speaker's "it would <verb>" about itself;
-  a condition marker ("only after", "subject to") makes it conditional on the issue after it;
+  one record per issue of each coordinated clause (and whom "agreed with" names); a speaker's "it
+  would <verb>" about itself; an undertaking told as a noun ("reiterated their commitment to free
+  prisoners", "its acceptance of the truce"); a pact told as made ("announced a ceasefire with X",
+  "confirmed the cessation of hostilities", "a truce was agreed by X and Y"); the terms told after
+  "as part of / under the agreement" ("X will withdraw ..."). A condition marker ("only after",
+  "subject to") makes it conditional on the issue after it;
 - proposal: a plan noun with its proposer ("a U.S. proposal for", "the American side presented a
-  proposal ... which includes"), one record per issue of its terms, carried into following
-  sentences that go on about "the proposal"/"the plan";
-- position: a speaker's demand, refusal or stance ("must", "will not", "insist", "red line");
+  proposal ... which includes", "a plan drawn up by X"), one record per issue of its terms, carried
+  into following sentences that go on about "the proposal"/"the plan"; what a party offers or
+  proposes ("Russia offered to hand over ...", "the truce proposed by the Quad");
+- position: a stance told by its verb or noun, about what that word governs, one per coordinated
+  object ("rejected", "ruled out", "called for", "did not agree to", "asked X to", "Kyiv's demand
+  for", "a demand by X"; in the passive, its agent); and a speaker's demand, refusal or stance
+  ("must", "will not", "red line");
 - threat: a warning or a conditional consequence ("if ... not ..., X will end ..."), with a deadline;
 - violation: "X is violating", "accused X of", "violations of the understanding";
 - meeting: a meeting verb or noun with a place (a city) and a date.
+
+The issue of a commitment, proposal or position is read from what its verb or noun governs
+(:meth:`_Sentence.issue`): of the issue words of ``data/issues.yaml`` in that phrase, a specific one
+before a generic one before a bare pact word ("deal"), and among them the one nearest the predicate
+in the dependency tree, so "agreed to a humanitarian truce" is about the truce and "rejected the
+deal as a violation of its sovereignty" about territory.
 
 Results go to ``doc._.negotiation`` as :class:`Found` objects; parley.extractor turns them into records.
 """
@@ -43,7 +57,7 @@ if not Doc.has_extension("negotiation"):
     Doc.set_extension("negotiation", default=None)
 
 _HYPOTHETICAL = re.compile(r"\b(?:if|unless|would be (?:regarded|considered|seen|treated))\b", re.I)
-_MODALS = frozenset({"would", "will", "could", "'ll", "shall"})
+_MODALS = frozenset({"would", "will", "'ll", "shall"})  # not "could": a possibility, not an undertaking
 _CONDITION_WORDS = frozenset({"if", "unless", "otherwise", "should"})
 _CONDITION_PHRASES = re.compile(r"\b(?:if|unless|otherwise|in such a case|in that case|or else)\b", re.I)
 # Plans carried into the next sentences of a paragraph when these refer back to them.
@@ -121,7 +135,7 @@ class Negotiation:
         out = []
         for token in ctx.sent:
             lemma = token.lemma_.lower()
-            if token.pos_ not in ("VERB", "ADJ", "AUX") or _negated(token) or token.dep_ == "relcl":
+            if token.pos_ not in ("VERB", "ADJ", "AUX") or _refused(token) or token.dep_ == "relcl":
                 continue  # "the agreement that Congo and Rwanda signed": a reference, not the undertaking
             if lemma == "be" and (duty := _duty(token)) is not None:
                 clauses = [_clause(duty)]  # "Hamas is to free 33 hostages": a term it is bound by
@@ -146,20 +160,20 @@ class Negotiation:
                     continue  # "promised to impose sanctions": a threat, not an undertaking
                 # the parser may hang "for a 60-day ceasefire" on the verb rather than on its object
                 rest = ctx.sent.doc[clause.start : max(clause.end, token.right_edge.i + 1)]
-                issue = ctx.issue(clause, specific=True)
+                issue = ctx.issue(clause, specific=True, undertaking=True)
                 if (
                     self.words.proposal_nouns.search(clause.text)
                     or clause.root.lemma_.lower() in self.words.pact_nouns
                 ):
                     # "accepted a proposal ... for a truce", "signed an agreement with them to free prisoners"
-                    issue = issue or ctx.issue(rest, clause.root, specific=True)
+                    issue = issue or ctx.issue(rest, clause.root, specific=True, undertaking=True)
                 # past the clause only a specific word counts ("agreed to take further action" in a
                 # sentence about a truce is not an undertaking on the truce), unless the clause refers
                 # back with a pronoun ("the talks ended and both sides agreed to continue them")
                 issue = (
                     issue
-                    or ctx.issue(clause)
-                    or ctx.issue(ctx.sent, token, specific=not _refers_back(clause))
+                    or ctx.issue(clause, undertaking=True)
+                    or ctx.issue(ctx.sent, token, specific=not _refers_back(clause), undertaking=True)
                 )
                 if not issue and plan.issues and self.words.proposal_nouns.search(clause.text):
                     issue = plan.issues[0]  # "Israel has signed off on the proposal": the plan's main term
@@ -187,14 +201,19 @@ class Negotiation:
                     continue
                 subj = ctx.parties_of_subject(token)
                 # the speaker's own undertaking, alone or with others ("Lebanon, Israel and the US would")
-                if speaker_party not in subj or _in_condition(token) or _CONDITION_PHRASES.search(ctx.text):
+                if (
+                    speaker_party not in subj
+                    or _in_condition(token)
+                    or _CONDITION_PHRASES.search(ctx.text)
+                    or _questioned(token)
+                ):
                     continue  # a conditional consequence is a threat or a demand, not an undertaking
                 if token.lemma_.lower() in self.words.tentative_verbs:
                     continue
                 clause = _clause(token)
                 if self.words.threat_phrases.search(clause.text) and _CONDITION_PHRASES.search(ctx.text):
                     continue
-                issue = ctx.issue(clause)
+                issue = ctx.issue(clause, undertaking=True)
                 if issue:
                     terms = self._terms(clause, ctx)
                     out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in subj]
@@ -232,7 +251,7 @@ class Negotiation:
             if pact is None or pact.lemma_.lower() not in self.words.pact_nouns:
                 continue
             phrase = doc[pact.left_edge.i : pact.right_edge.i + 1]
-            issue = ctx.issue(phrase, pact)
+            issue = ctx.issue(phrase, pact, undertaking=True)
             if not issue:
                 continue
             around = [
@@ -273,7 +292,7 @@ class Negotiation:
             clause = ctx.sent.doc[
                 (subject.left_edge.i if subject is not None else verb.i) : _clause(verb).end
             ]
-            issue = ctx.issue(clause)
+            issue = ctx.issue(clause, undertaking=True)
             if issue and parties:
                 terms = self._terms(clause, ctx)
                 out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties]
@@ -312,7 +331,7 @@ class Negotiation:
                 parties = ctx.parties_of_subject(verb)
             for head in complements:
                 for clause in [_clause(head), *(_clause(c) for c in head.conjuncts if c.i > head.i)]:
-                    issue = ctx.issue(clause)
+                    issue = ctx.issue(clause, undertaking=True)
                     if issue:
                         terms = self._terms(clause, ctx)
                         out += [
@@ -326,6 +345,7 @@ class Negotiation:
             ctx.text[clause.end_char - ctx.sent.start_char :]
         )
         condition_issue = None
+        proviso = None if marker else _proviso(ctx.sent, clause)
         if marker:
             rest = (
                 text[marker.end() :]
@@ -333,6 +353,9 @@ class Negotiation:
                 else ctx.text[clause.end_char - ctx.sent.start_char :]
             )
             condition_issue = primary_issue(rest[:160])
+        elif proviso is not None:  # ", provided Moscow did the same": conditional on its own clause
+            marker = proviso
+            condition_issue = primary_issue(ctx.sent.doc[proviso.i + 1 : ctx.sent.end].text)
         duration = dates.parse_duration(text) or dates.parse_duration(ctx.text)
         negated = any(t.lower_ in self.words.negators for t in clause[:4])
         return {
@@ -371,6 +394,9 @@ class Negotiation:
                 if proposers and issue:
                     out.append(ctx.record("proposals", term, proposer=proposers[0], issue=issue))
                 continue
+            subject = _subject_of(verb)
+            if subject is not None and subject.pos_ == "NOUN" and subject.lower_ in cues().source_nouns:
+                continue  # "the mediators proposed": who they are is not in the subject
             proposers = ctx.parties_of_subject(verb)
             if not proposers:
                 continue
@@ -436,7 +462,7 @@ class Negotiation:
         if _denial(ctx.sent):
             return out  # "rejected the accusations, saying ...": a denial, not a stance on an issue
         if not self.words.position_phrases.search(text) and not any(
-            t.lemma_.lower() in self.words.position_verbs for t in ctx.sent
+            t.lemma_.lower() in self.words.position_verbs and t.pos_ == "VERB" for t in ctx.sent
         ):
             return out
         # "ready to discuss a ceasefire but would never accept foreign troops": two stances
@@ -462,11 +488,18 @@ class Negotiation:
         doc = ctx.sent.doc
         for word in ctx.sent:
             lemma = word.lemma_.lower()
-            if word.pos_ == "VERB":
-                refused = lemma in self.words.commitment_verbs and _negated(word)
+            if word.pos_ in ("VERB", "ADJ"):
+                refused = (
+                    lemma in self.words.commitment_verbs or lemma in self.words.readiness
+                ) and _refused(word)
                 particles = tuple(c.lower_ for c in word.children if c.dep_ in ("prt", "prep"))
-                named = (lemma,) in self.words.stance_verbs or any(
-                    (lemma, p) in self.words.stance_verbs for p in particles
+                frame = self.words.stance_frames.get(lemma)
+                named = (
+                    (lemma,) in self.words.stance_verbs
+                    or any((lemma, p) in self.words.stance_verbs for p in particles)
+                    # not "what Moscow calls the root causes": a name given, not a stance taken
+                    or any(c.dep_ == frame and c.pos_ != "PRON" for c in word.children)
+                    and not any(c.lower_ == "what" for c in word.children)
                 )
                 if not (named or refused) or (_negated(word) and not refused) or _in_condition(word):
                     continue
@@ -1089,18 +1122,25 @@ class _Sentence:
             for _, s in self.statements
         )
 
-    def issue(self, span: Span, head: Token | None = None, specific: bool = False) -> str | None:
+    def issue(
+        self, span: Span, head: Token | None = None, specific: bool = False, undertaking: bool = False
+    ) -> str | None:
         """The issue a record read from ``span`` is about: of the issue words in it, a specific one
         before a generic one, and among those the word nearest to ``head`` (the predicate; by default
         the span's root) in the dependency tree, then the earlier. "agreed to a humanitarian truce" is
-        about the truce its verb governs, not the modifier that happens to come first."""
+        about the truce its verb governs, not the modifier that happens to come first. For an
+        ``undertaking`` a time phrase ("following a ceasefire, X will ...") says when, not what; for a
+        stance it may be the demand itself ("will not stop until X is disarmed")."""
         head = head if head is not None else span.root
         best: tuple[tuple[int, int, int], str] | None = None
         for start, end, tier, issue in issue_mentions(self.words(span)):
             if specific and tier:
                 continue
             first, last = span.start_char + start, span.start_char + end
-            depth = min(_tree_distance(t, head) for t in span if t.idx < last and t.idx + len(t) > first)
+            tokens = [t for t in span if t.idx < last and t.idx + len(t) > first]
+            if undertaking and all(_in_time_phrase(t, head) for t in tokens):
+                continue  # "following a ceasefire, X will ...": when, not what
+            depth = min(_tree_distance(t, head) for t in tokens)
             if best is None or (tier, depth, start) < best[0]:
                 best = ((tier, depth, start), issue)
         return best[1] if best else None
@@ -1137,10 +1177,22 @@ class _Sentence:
             node = node.head.head if node.dep_ == "pcomp" else node.head
         if subject is None:
             return []
+        outer = _subject_of(node.head) if node.dep_ == "ccomp" else None
+        if subject.lower_ in ("it", "they") and outer is not None and outer.pos_ in ("PROPN", "NOUN"):
+            return self.parties_named_by(outer)  # "Ukraine made clear it would not accept ...": Ukraine
         return self.parties_named_by(subject)
 
     def parties_named_by(self, subject: Token) -> list[str]:
-        """Parties a subject or possessor stands for: a name, "both sides", a speaker's pronoun."""
+        """Parties a subject or possessor stands for: a name, "both sides", a speaker's pronoun,
+        the examples of a class ("countries like Italy and Poland", "states such as A and B")."""
+        examples = next(
+            (c for c in subject.children if c.dep_ == "prep" and c.lower_ in ("like", "as", "including")),
+            None,
+        )
+        if examples is not None and subject.pos_ == "NOUN":
+            named = self.parties_in(self.sent.doc[examples.i : examples.right_edge.i + 1])
+            if named:
+                return named
         if subject.lower_ in ("two", "both", "sides") or (
             subject.lower_ in PAIR_NOUNS and any(c.lower_ in ("two", "both", "the") for c in subject.children)
         ):
@@ -1342,6 +1394,23 @@ def _participle_agents(noun: Token, verbs: frozenset[str]) -> list[Token]:
     ]
 
 
+#: Prepositions and markers of a phrase that says when an undertaking applies, not what it is.
+_TIME_WORDS = frozenset({"after", "following", "before", "until", "upon", "once", "since"})
+
+
+def _in_time_phrase(token: Token, head: Token) -> bool:
+    """Whether ``token`` is inside a time phrase ("after the truce", "once fighting stops") that
+    modifies the way from ``head`` down to it."""
+    node = token
+    while node.i != head.i and node.head.i != node.i:
+        if node.dep_ == "prep" and node.lower_ in _TIME_WORDS:
+            return True
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _TIME_WORDS for c in node.children):
+            return True
+        node = node.head
+    return False
+
+
 def _refers_back(clause: Span) -> bool:
     """Whether a clause's object is a pronoun standing for something named before it ("continue them")."""
     return any(t.dep_ in ("dobj", "pobj") and t.pos_ == "PRON" and t.lower_ in ("it", "them") for t in clause)
@@ -1358,6 +1427,35 @@ def _tree_distance(token: Token, head: Token) -> int:
         if node.i in up:
             return steps + up[node.i]
     return len(up) + sum(1 for _ in head.ancestors)
+
+
+def _proviso(sent: Span, clause: Span) -> Token | None:
+    """ "provided (that) X ..." after an undertaking, read as a marker with a clause, not as the
+    participle of "aid provided by the UN"."""
+    for token in sent[clause.start - sent.start : -1]:
+        if (
+            token.lower_ in ("provided", "providing")
+            and token.dep_ in ("prep", "mark", "advmod", "advcl", "cc")
+            and token.nbor().lower_ not in ("by", "to", "for", "with", "in")
+            and token.nbor(-1).text == ","  # ", provided Moscow did the same"
+        ):
+            return token
+    return None
+
+
+def _refused(word: Token) -> bool:
+    """A negated verb, or a negated readiness ("was not willing to", "is not ready to")."""
+    return _negated(word) or (word.dep_ == "acomp" and _negated(word.head))
+
+
+def _questioned(verb: Token) -> bool:
+    """A verb in an indirect question ("did not say whether it would agree"): not asserted."""
+    node = verb
+    while node.head.i != node.i:
+        if any(c.dep_ == "mark" and c.lower_ == "whether" for c in node.children):
+            return True
+        node = node.head
+    return False
 
 
 def _duty(be: Token) -> Token | None:
@@ -1472,10 +1570,12 @@ def _object_clauses(verb: Token) -> list[Span]:
 
 
 def _proposal_terms(noun: Token) -> Span | None:
-    """The words that describe a plan's terms: its modifiers and relative clause, or the sentence rest."""
+    """The words that describe a plan's terms: what it is a plan of ("a disarmament plan"), its
+    modifiers and relative clause."""
     right = [c for c in noun.rights]
     if right:
-        return noun.doc[noun.i : right[-1].right_edge.i + 1]
+        kind = [c.i for c in noun.lefts if c.dep_ in ("compound", "amod")]  # not "the U.S." proposer
+        return noun.doc[min(kind, default=noun.i) : right[-1].right_edge.i + 1]
     return None
 
 
