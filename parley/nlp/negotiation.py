@@ -818,6 +818,7 @@ class _Sentence:
         self._masked: str = sent.doc.user_data["parley_masked"]
         self.last_date: str | None = None
         self.last_place: str | None = None
+        self._times: list[Span] | None = None
         self.paragraph = paragraph
 
     def words(self, span: Span) -> str:
@@ -995,22 +996,23 @@ class _Sentence:
     def times(self, within: Span) -> list[Span]:
         """The time expressions in ``within``: the model's DATE and TIME entities, and the ones
         it missed that parley.dates reads ("Earlier in the day Vance met ...")."""
-        ents = [
-            e
-            for e in self.sent.ents
-            if e.label_ in _TIME_LABELS and e.start >= within.start and e.end <= within.end
-        ]
-        for start, end, _ in dates.find_expressions(within.text):
-            span = within.doc.char_span(
-                within.start_char + start, within.start_char + end, alignment_mode="expand"
-            )
-            if span is None:
-                continue
-            # "Earlier in the day" read whole, where the model saw only "the day"
-            ents = [e for e in ents if not (span.start <= e.start and e.end <= span.end)]
-            if not any(e.start < span.end and span.start < e.end for e in ents):
-                ents.append(span)
-        return ents
+        return [t for t in self._sentence_times() if t.start >= within.start and t.end <= within.end]
+
+    def _sentence_times(self) -> list[Span]:
+        if self._times is None:  # read once per sentence: every meeting cue asks
+            times = [e for e in self.sent.ents if e.label_ in _TIME_LABELS]
+            for start, end, _ in dates.find_expressions(self.text):
+                span = self.sent.doc.char_span(
+                    self.sent.start_char + start, self.sent.start_char + end, alignment_mode="expand"
+                )
+                if span is None:
+                    continue
+                # "Earlier in the day" read whole, where the model saw only "the day"
+                times = [e for e in times if not (span.start <= e.start and e.end <= span.end)]
+                if not any(e.start < span.end and span.start < e.end for e in times):
+                    times.append(span)
+            self._times = times
+        return self._times
 
     def is_time(self, doc: Doc, ent: Span) -> bool:
         """A date entity that names a time ("in October", "last week"), not a duration ("two weeks")."""

@@ -82,19 +82,18 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     """
     paragraph_start = 0
     inside_quote = False
+    text = doc.text  # built once: Doc.text joins every token
+    stamp_end = _date_stamp_end(text, 0)
     for token in doc:
         if token.i > 0 and ("\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_):
             token.is_sent_start = True
             paragraph_start = token.i
+            stamp_end = _date_stamp_end(text, token.idx)
             inside_quote = token.text == '"'  # a paragraph that opens with a quotation
             continue
         offset = token.i - paragraph_start
         previous = doc[token.i - 1] if token.i > 0 else None
-        if (
-            previous is not None
-            and offset <= _STAMP_MAX_TOKENS
-            and _ends_date_stamp(doc, paragraph_start, previous)
-        ):
+        if previous is not None and offset <= _STAMP_MAX_TOKENS and previous.idx + len(previous) == stamp_end:
             token.is_sent_start = True  # "date 2025-06-11 The talks ...": the stamp is not the sentence's
             continue
         if (
@@ -127,11 +126,10 @@ _DATE_STAMP = re.compile(r"(?:[A-Za-z]+:?[ \t]+)?\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\
 _STAMP_MAX_TOKENS = 10
 
 
-def _ends_date_stamp(doc: Doc, paragraph_start: int, token) -> bool:
-    """Whether ``token`` is the last one of a date stamp that opens its paragraph."""
-    start = doc[paragraph_start].idx
-    stamp = _DATE_STAMP.match(doc.text, start)
-    return stamp is not None and token.idx + len(token) == stamp.end()
+def _date_stamp_end(text: str, start: int) -> int:
+    """Where a date stamp opening the paragraph at ``start`` ends, or -1."""
+    stamp = _DATE_STAMP.match(text, start)
+    return stamp.end() if stamp else -1
 
 
 def _looks_like_dateline(span) -> bool:
