@@ -164,6 +164,8 @@ def threats(text: str) -> set[tuple]:
         # a participle warning is the speaker's; the issue is the demand outside the condition
         ('Georgia must withdraw its troops, the Russian envoy said, warning that if it refused "it will be '
          'crushed."', {("RUS", "troop_withdrawal")}),
+        # a weapon to be built is a matter of disarmament, not of military aid
+        ("Iranian officials warned they could build a nuclear weapon.", {("IRN", "disarmament")}),
     ],
 )  # fmt: skip
 def test_threat_constructions(text: str, expected: set[tuple]) -> None:
@@ -185,6 +187,9 @@ def test_ultimatum_without_a_modal_has_a_deadline_and_a_target() -> None:
     [
         "The UN warned that the region was sliding towards famine.",  # a danger foreseen
         "The UN warned of a renewed war in Sudan if the generals do not compromise.",
+        # force named outside what the condition conditions
+        "Dozens died after the air strikes began, and the UN warned of a wider war in Sudan if the generals do "
+        "not compromise.",
         "Zelensky promised to work with Washington but warned that he would not give up any territory.",  # refusal
         "Pakistan keeps troops near the border for rapid deployment if needed.",  # a precaution
     ],

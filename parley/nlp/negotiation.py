@@ -285,8 +285,10 @@ class Negotiation:
             and t.pos_ == "VERB"
             and not _danger_only(t, self.words)
         ]
+        consequence = _conditioned(ctx.sent)
         conditional = _CONDITION_PHRASES.search(_PRECAUTION.sub("", text)) and (
-            self.words.threat_phrases.search(text) or self._forceful(_consequence(ctx.sent))
+            self.words.threat_phrases.search(text)
+            or (consequence is not None and self._forceful(consequence))
         )
         strong = ctx.statements and self.words.threat_strong.search(text)
         ultimatum = self._ultimatum(ctx)
@@ -1182,8 +1184,24 @@ def _consequence(sent: Span, warning: Token | None = None) -> Span:
     if not parts:
         return sent
     # the longest run of words outside the condition ("that, if ..., the gates will be opened")
+    return _longest_run(sent, parts)
+
+
+def _conditioned(sent: Span) -> Span | None:
+    """What an "if"/"unless" clause of ``sent`` conditions: the clause it hangs on, without it
+    ("if they fire again, we will strike back": "we will strike back")."""
+    for token in sent:
+        if token.dep_ == "mark" and token.lower_ in ("if", "unless") and token.head.dep_ == "advcl":
+            main = token.head.head
+            parts = [t for t in main.subtree if not _inside_condition_clause(t, main)]
+            return _longest_run(sent, parts) if parts else None
+    return None
+
+
+def _longest_run(sent: Span, tokens: list[Token]) -> Span:
+    """The longest run of consecutive ``tokens`` (in order), as a span."""
     runs: list[list[Token]] = []
-    for token in parts:
+    for token in tokens:
         if runs and runs[-1][-1].i == token.i - 1:
             runs[-1].append(token)
         else:
