@@ -10,9 +10,15 @@ speaker (reported speech) or to the subject of the construction (narration). The
   proposal ... which includes"), one record per issue of its terms, carried into following
   sentences that go on about "the proposal"/"the plan";
 - position: a speaker's demand, refusal or stance ("must", "will not", "insist", "red line");
-- threat: a warning or a conditional consequence ("if ... not ..., X will end ..."), with a deadline;
-- violation: "X is violating", "accused X of", "violations of the understanding";
-- meeting: a meeting verb or noun with a place (a city) and a date.
+- threat: each warning verb with its subject, a conditional consequence ("if ... not ..., X will
+  end ...", "..., we'll attack"), an ultimatum without a modal ("gave X until Sunday to accept"),
+  with a deadline; a danger foreseen ("warned of famine") or a refusal is not one;
+- violation: "X is violating", "accused X of" (a breach, not an aim), "X's violations of the
+  understanding", "has not honoured / failed to comply with", "allegations by X that Y shelled";
+- meeting: a meeting verb or noun with a place (a city, a capital, a building's city) and a day of
+  its own clause; a signing or a planned meeting with both; not one cancelled or only talked about.
+
+A photo caption (the line above a credit line) tells no meeting: its place and day are the picture's.
 
 Results go to ``doc._.negotiation`` as :class:`Found` objects; parley.extractor turns them into records.
 """
@@ -82,8 +88,6 @@ class Negotiation:
         for number, sent in enumerate(doc.sents):
             if sent.start > 0 and "\n" in doc[sent.start - 1].text + doc[sent.start - 1].whitespace_:
                 paragraph += 1
-            if any(start <= sent.start_char < end for start, end in captions):
-                continue  # a photo's caption tells what the picture shows, not the news
             own = [(i, s) for i, s in enumerate(statements) if s.sentence == number]
             ctx = _Sentence(sent, number, paragraph, own, discourse)
             ctx.last_date, ctx.last_place = last_date, last_place
@@ -101,7 +105,9 @@ class Negotiation:
             ]
             found += threats
             found += self._violations(ctx)
-            meetings = self._meetings(ctx, doc)
+            # a photo caption's place and day are the picture's ("X visits Y in Z on May 2"), not talks
+            caption = any(start <= sent.start_char < end for start, end in captions)
+            meetings = [] if caption else self._meetings(ctx, doc)
             found += meetings
             last_place = next(
                 (m.fields["place"] for m in reversed(meetings) if m.fields["place"]), last_place
