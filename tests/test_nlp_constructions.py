@@ -182,6 +182,20 @@ def test_ultimatum_without_a_modal_has_a_deadline_and_a_target() -> None:
         assert threat.target == [target]
 
 
+def test_a_measure_started_on_a_clock_is_a_threat_with_a_deadline() -> None:
+    threats = read(
+        "Kenya and Uganda started a 60-day procedure to reimpose sanctions on South Sudan."
+    ).threats
+    assert {(t.actor, t.issue, t.has_deadline) for t in threats} == {
+        ("KEN", "sanctions", True),
+        ("UGA", "sanctions", True),
+    }
+    assert all(t.target == ["SSD"] for t in threats)
+    assert (
+        read("The army launched a two-week process to register fighters.").threats == []
+    )  # no measure threatened
+
+
 @pytest.mark.parametrize(
     "text",
     [

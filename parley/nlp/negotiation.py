@@ -364,9 +364,42 @@ class Negotiation:
 
     def _ultimatum(self, ctx: _Sentence) -> list[Found]:
         """An ultimatum told without a modal: "X gave Y until Sunday to accept the proposal", "the
-        deadline set by X for Y to respond": a threat of X against Y, with a deadline."""
+        deadline set by X for Y to respond", "X launched a 30-day process to reimpose sanctions":
+        a threat of X against Y, with a deadline."""
         for token in ctx.sent:
             lemma = token.lemma_.lower()
+            if lemma in self.words.countdown_nouns and token.pos_ == "NOUN" and token.dep_ == "dobj":
+                # "X launched a 30-day process to reimpose sanctions": the measure, on a clock
+                measure = next(
+                    (c for c in token.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"), None
+                )
+                if (
+                    measure is None
+                    or dates.parse_duration(ctx.sent.doc[token.left_edge.i : token.i + 1].text) is None
+                ):
+                    continue
+                measured = _clause(measure)
+                if not self.words.threat_phrases.search(measured.text):
+                    continue
+                actors = ctx.parties_of_subject(token.head)
+                bloc = ctx.discourse.bloc_of(actors) if len(actors) > 1 else None
+                actors = [bloc] if bloc else actors  # "Britain, France and Germany launched": the E3
+                issue = primary_issue(ctx.words(measured))
+                if not actors or not issue:
+                    continue
+                targets = [p for p in ctx.parties_in(measured) if p not in actors]
+                return [
+                    ctx.record(
+                        "threats",
+                        measured,
+                        actor=a,
+                        issue=issue,
+                        target=targets,
+                        has_deadline=True,
+                        deadline=ctx.sent.doc[token.left_edge.i : token.i + 1].text,
+                    )
+                    for a in dict.fromkeys(actors)
+                ]
             if lemma == "give" and token.pos_ == "VERB":
                 until = next(
                     (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("until", "till")), None
