@@ -42,7 +42,7 @@ SETS = {
             "commitments": 0.37,
             "proposals": 0.25,
             "positions": 0.29,
-            "threats": 0.85,
+            "threats": 0.80,
             "violations": 0.74,
             "meetings": 0.70,
         },
