@@ -315,6 +315,8 @@ def test_terms_told_after_a_phrase_that_introduces_the_pact_bind_each_subject(
         # a participle warning is the speaker's; the issue is the demand outside the condition
         ('Georgia must withdraw its troops, the Russian envoy said, warning that if it refused "it will be '
          'crushed."', {("RUS", "troop_withdrawal")}),
+        # a weapon to be built is a matter of disarmament, not of military aid
+        ("Iranian officials warned they could build a nuclear weapon.", {("IRN", "disarmament")}),
     ],
 )  # fmt: skip
 def test_threat_constructions(text: str, expected: set[tuple]) -> None:
@@ -331,11 +333,28 @@ def test_ultimatum_without_a_modal_has_a_deadline_and_a_target() -> None:
         assert threat.target == [target]
 
 
+def test_a_measure_started_on_a_clock_is_a_threat_with_a_deadline() -> None:
+    threats = read(
+        "Kenya and Uganda started a 60-day procedure to reimpose sanctions on South Sudan."
+    ).threats
+    assert {(t.actor, t.issue, t.has_deadline) for t in threats} == {
+        ("KEN", "sanctions", True),
+        ("UGA", "sanctions", True),
+    }
+    assert all(t.target == ["SSD"] for t in threats)
+    assert (
+        read("The army launched a two-week process to register fighters.").threats == []
+    )  # no measure threatened
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "The UN warned that the region was sliding towards famine.",  # a danger foreseen
         "The UN warned of a renewed war in Sudan if the generals do not compromise.",
+        # force named outside what the condition conditions
+        "Dozens died after the air strikes began, and the UN warned of a wider war in Sudan if the generals do "
+        "not compromise.",
         "Zelensky promised to work with Washington but warned that he would not give up any territory.",  # refusal
         "Pakistan keeps troops near the border for rapid deployment if needed.",  # a precaution
     ],

@@ -88,6 +88,7 @@ class NegotiationWords:
     force_words: frozenset[str]
     force_phrases: re.Pattern[str]
     deadline_nouns: frozenset[str]
+    countdown_nouns: frozenset[str]
     attack_verbs: frozenset[str]
     meeting_verbs: frozenset[str]
     meeting_nouns: frozenset[str]
@@ -161,6 +162,7 @@ def negotiation_words() -> NegotiationWords:
         force_words=frozenset(raw["force_words"]),
         force_phrases=_phrase_regex(raw["force_phrases"]),
         deadline_nouns=frozenset(raw["deadline_nouns"]),
+        countdown_nouns=frozenset(raw["countdown_nouns"]),
         attack_verbs=frozenset(raw["attack_verbs"]),
         meeting_verbs=frozenset(raw["meeting_verbs"]),
         meeting_nouns=frozenset(raw["meeting_nouns"]),

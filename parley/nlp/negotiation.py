@@ -18,9 +18,15 @@ speaker (reported speech) or to the subject of the construction (narration). The
   object ("rejected", "ruled out", "called for", "did not agree to", "asked X to", "Kyiv's demand
   for", "a demand by X"; in the passive, its agent); and a speaker's demand, refusal or stance
   ("must", "will not", "red line");
-- threat: a warning or a conditional consequence ("if ... not ..., X will end ..."), with a deadline;
-- violation: "X is violating", "accused X of", "violations of the understanding";
-- meeting: a meeting verb or noun with a place (a city) and a date.
+- threat: each warning verb with its subject, a conditional consequence ("if ... not ..., X will
+  end ...", "..., we'll attack"), an ultimatum without a modal ("gave X until Sunday to accept"),
+  with a deadline; a danger foreseen ("warned of famine") or a refusal is not one;
+- violation: "X is violating", "accused X of" (a breach, not an aim), "X's violations of the
+  understanding", "has not honoured / failed to comply with", "allegations by X that Y shelled";
+- meeting: a meeting verb or noun with a place (a city, a capital, a building's city) and a day of
+  its own clause; a signing or a planned meeting with both; not one cancelled or only talked about.
+
+A photo caption (the line above a credit line) tells no meeting: its place and day are the picture's.
 
 The issue of a commitment, proposal or position is read from what its verb or noun governs
 (:meth:`_Sentence.issue`): of the issue words of ``data/issues.yaml`` in that phrase, a specific one
@@ -103,8 +109,6 @@ class Negotiation:
         for number, sent in enumerate(doc.sents):
             if sent.start > 0 and "\n" in doc[sent.start - 1].text + doc[sent.start - 1].whitespace_:
                 paragraph += 1
-            if any(start <= sent.start_char < end for start, end in captions):
-                continue  # a photo's caption tells what the picture shows, not the news
             own = [(i, s) for i, s in enumerate(statements) if s.sentence == number]
             ctx = _Sentence(sent, number, paragraph, own, discourse)
             ctx.last_date, ctx.last_place = last_date, last_place
@@ -122,7 +126,9 @@ class Negotiation:
             ]
             found += threats
             found += self._violations(ctx)
-            meetings = self._meetings(ctx, doc)
+            # a photo caption's place and day are the picture's ("X visits Y in Z on May 2"), not talks
+            caption = any(start <= sent.start_char < end for start, end in captions)
+            meetings = [] if caption else self._meetings(ctx, doc)
             found += meetings
             last_place = next(
                 (m.fields["place"] for m in reversed(meetings) if m.fields["place"]), last_place
@@ -563,8 +569,10 @@ class Negotiation:
             and t.pos_ == "VERB"
             and not _danger_only(t, self.words)
         ]
+        consequence = _conditioned(ctx.sent)
         conditional = _CONDITION_PHRASES.search(_PRECAUTION.sub("", text)) and (
-            self.words.threat_phrases.search(text) or self._forceful(_consequence(ctx.sent))
+            self.words.threat_phrases.search(text)
+            or (consequence is not None and self._forceful(consequence))
         )
         strong = ctx.statements and self.words.threat_strong.search(text)
         ultimatum = self._ultimatum(ctx)
@@ -634,9 +642,42 @@ class Negotiation:
 
     def _ultimatum(self, ctx: _Sentence) -> list[Found]:
         """An ultimatum told without a modal: "X gave Y until Sunday to accept the proposal", "the
-        deadline set by X for Y to respond": a threat of X against Y, with a deadline."""
+        deadline set by X for Y to respond", "X launched a 30-day process to reimpose sanctions":
+        a threat of X against Y, with a deadline."""
         for token in ctx.sent:
             lemma = token.lemma_.lower()
+            if lemma in self.words.countdown_nouns and token.pos_ == "NOUN" and token.dep_ == "dobj":
+                # "X launched a 30-day process to reimpose sanctions": the measure, on a clock
+                measure = next(
+                    (c for c in token.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"), None
+                )
+                if (
+                    measure is None
+                    or dates.parse_duration(ctx.sent.doc[token.left_edge.i : token.i + 1].text) is None
+                ):
+                    continue
+                measured = _clause(measure)
+                if not self.words.threat_phrases.search(measured.text):
+                    continue
+                actors = ctx.parties_of_subject(token.head)
+                bloc = ctx.discourse.bloc_of(actors) if len(actors) > 1 else None
+                actors = [bloc] if bloc else actors  # "Britain, France and Germany launched": the E3
+                issue = primary_issue(ctx.words(measured))
+                if not actors or not issue:
+                    continue
+                targets = [p for p in ctx.parties_in(measured) if p not in actors]
+                return [
+                    ctx.record(
+                        "threats",
+                        measured,
+                        actor=a,
+                        issue=issue,
+                        target=targets,
+                        has_deadline=True,
+                        deadline=ctx.sent.doc[token.left_edge.i : token.i + 1].text,
+                    )
+                    for a in dict.fromkeys(actors)
+                ]
             if lemma == "give" and token.pos_ == "VERB":
                 until = next(
                     (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("until", "till")), None
@@ -1101,6 +1142,7 @@ class _Sentence:
         self._masked: str = sent.doc.user_data["parley_masked"]
         self.last_date: str | None = None
         self.last_place: str | None = None
+        self._times: list[Span] | None = None
         self.paragraph = paragraph
 
     def words(self, span: Span) -> str:
@@ -1319,22 +1361,23 @@ class _Sentence:
     def times(self, within: Span) -> list[Span]:
         """The time expressions in ``within``: the model's DATE and TIME entities, and the ones
         it missed that parley.dates reads ("Earlier in the day Vance met ...")."""
-        ents = [
-            e
-            for e in self.sent.ents
-            if e.label_ in _TIME_LABELS and e.start >= within.start and e.end <= within.end
-        ]
-        for start, end, _ in dates.find_expressions(within.text):
-            span = within.doc.char_span(
-                within.start_char + start, within.start_char + end, alignment_mode="expand"
-            )
-            if span is None:
-                continue
-            # "Earlier in the day" read whole, where the model saw only "the day"
-            ents = [e for e in ents if not (span.start <= e.start and e.end <= span.end)]
-            if not any(e.start < span.end and span.start < e.end for e in ents):
-                ents.append(span)
-        return ents
+        return [t for t in self._sentence_times() if t.start >= within.start and t.end <= within.end]
+
+    def _sentence_times(self) -> list[Span]:
+        if self._times is None:  # read once per sentence: every meeting cue asks
+            times = [e for e in self.sent.ents if e.label_ in _TIME_LABELS]
+            for start, end, _ in dates.find_expressions(self.text):
+                span = self.sent.doc.char_span(
+                    self.sent.start_char + start, self.sent.start_char + end, alignment_mode="expand"
+                )
+                if span is None:
+                    continue
+                # "Earlier in the day" read whole, where the model saw only "the day"
+                times = [e for e in times if not (span.start <= e.start and e.end <= span.end)]
+                if not any(e.start < span.end and span.start < e.end for e in times):
+                    times.append(span)
+            self._times = times
+        return self._times
 
     def is_time(self, doc: Doc, ent: Span) -> bool:
         """A date entity that names a time ("in October", "last week"), not a duration ("two weeks")."""
@@ -1603,8 +1646,24 @@ def _consequence(sent: Span, warning: Token | None = None) -> Span:
     if not parts:
         return sent
     # the longest run of words outside the condition ("that, if ..., the gates will be opened")
+    return _longest_run(sent, parts)
+
+
+def _conditioned(sent: Span) -> Span | None:
+    """What an "if"/"unless" clause of ``sent`` conditions: the clause it hangs on, without it
+    ("if they fire again, we will strike back": "we will strike back")."""
+    for token in sent:
+        if token.dep_ == "mark" and token.lower_ in ("if", "unless") and token.head.dep_ == "advcl":
+            main = token.head.head
+            parts = [t for t in main.subtree if not _inside_condition_clause(t, main)]
+            return _longest_run(sent, parts) if parts else None
+    return None
+
+
+def _longest_run(sent: Span, tokens: list[Token]) -> Span:
+    """The longest run of consecutive ``tokens`` (in order), as a span."""
     runs: list[list[Token]] = []
-    for token in parts:
+    for token in tokens:
         if runs and runs[-1][-1].i == token.i - 1:
             runs[-1].append(token)
         else:

@@ -77,7 +77,8 @@ _DATELINE_DASHES = frozenset({"\u2014", "\u2013", "--", "-"})
 def paragraph_boundaries(doc: Doc) -> Doc:
     """Sentence boundaries the parser should respect: lines, datelines and labels, open quotes.
 
-    News text puts headlines and paragraphs on lines of their own; a dateline ("GAZA, Feb 11 —")
+    News text puts headlines and paragraphs on lines of their own; a page's date stamp
+    ("date 2025-02-11", "Updated: 2025-02-11 14:05") stands apart; a dateline ("GAZA, Feb 11 —")
     or an Axios-style label ("The other side:") opens a paragraph without belonging to its first
     sentence; and a quotation that runs over several sentences stays in one sentence, so that its
     attribution ("..., he said") covers all of it.
