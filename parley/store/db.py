@@ -893,6 +893,16 @@ class Store:
             out.update({r["fact_id"]: r for r in rows})
         return out
 
+    def recent_day(self, until: str, rank: int, process_id: int | None = None) -> str | None:
+        """The day (start, else first report) of the ``rank``-th most recent fact made by ``until``
+        (of a process, or any); None when there are fewer."""
+        scope, params = ("AND process_id = ?", [process_id]) if process_id is not None else ("", [])
+        return self._scalar(
+            "SELECT COALESCE(date_start, first_seen) AS day FROM facts"
+            f" WHERE COALESCE(date_start, first_seen) <= ? {scope} ORDER BY day DESC LIMIT 1 OFFSET ?",
+            [until, *params, rank - 1],
+        )
+
     def fact_tallies(self, seen_by: str | None = None) -> list[dict[str, Any]]:
         """How many facts (meetings aside) name each party (``party``, ``n``), first seen by ``seen_by``."""
         scope, params = ("AND first_seen <= ?", [seen_by]) if seen_by is not None else ("", [])

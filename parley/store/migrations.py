@@ -213,6 +213,14 @@ _STATEMENT_SEEN_TRIGGER = {
 }
 
 
+# The timeline reads the facts with an event in a period: made (started, else first reported) in
+# it, or ending in it. These indexes find them without reading every fact.
+_PERIOD_INDEXES = [
+    "CREATE INDEX facts_made ON facts ((COALESCE(date_start, first_seen)))",
+    "CREATE INDEX facts_date_end ON facts (date_end)",
+]
+
+
 def _everywhere(statements: list[str]) -> dict[str, list[str]]:
     """The same statements for both databases."""
     return {"sqlite": statements, "postgresql": statements}
@@ -231,6 +239,7 @@ MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
         "paging indexes, statements dated",
         {d: _PAGING_INDEXES + _STATEMENT_SEEN_TRIGGER[d] for d in ("sqlite", "postgresql")},
     ),
+    (8, "fact period indexes", _everywhere(_PERIOD_INDEXES)),
 ]
 
 

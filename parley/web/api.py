@@ -262,7 +262,8 @@ def actors(
 ) -> Response:
     """Every actor a fact or statement names, with how many facts and statements, most active first;
     ``q`` keeps those whose id or name contains it."""
-    found = data.actor_index(state.store, state.settings, as_of, q, cursor=cursor, limit=limit)
+    tallies = state.remembered(("actors", as_of), lambda: data.actor_tallies(state.store, as_of))
+    found = data.actor_index(tallies, q, cursor=cursor, limit=limit)
     return JSONData(paginate(request, found, limit))
 
 

@@ -449,11 +449,14 @@ def timeline_data(
 ) -> Row:
     """Dated events (``analysis.timeline``) and the periods they span (truces and ultimatums), of the
     period ``since``–``until``; without either, of the ``serve.timeline_days`` days up to ``as_of``
-    and what is dated after it. Only the facts with something dated in the period are read."""
+    (fewer when more than ``serve.timeline_facts`` facts were made in them) and what is dated after
+    it. Only the facts with something dated in the period are read."""
     day = analysis.as_of_day(as_of)
     first = _iso(since)
     if since is None and until is None:
         first = (date.fromisoformat(day) - timedelta(days=settings.serve.timeline_days)).isoformat()
+        busy = store.recent_day(day, settings.serve.timeline_facts, process_id(store, process))
+        first = max(first, busy or first)
     period = (first, _iso(until))
     narrow = {"party": party, "issue": issue, "period": period}
 
@@ -516,20 +519,10 @@ def event_position(event: Row) -> list[Any]:
 # -- actors -------------------------------------------------------------------------------------
 
 
-def actor_index(
-    store: Store,
-    settings: Settings,
-    as_of: date | None = None,
-    q: str | None = None,
-    *,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> Page:
-    """A page of the actors the store mentions (a fact's party, a statement's speaker or party), with
-    counts, most active first; ``q`` keeps those whose id or name contains it (any case).
-
-    The counts are grouped in the database: one row per speaker and party, not per statement.
-    """
+def actor_tallies(store: Store, as_of: date | None = None) -> tuple[Counter[str], Counter[str]]:
+    """How many facts (first seen by ``as_of``) and statements name each actor: a statement counts
+    for its speaker and for the party the speaker acts for. Grouped in the database from indexes:
+    one row per speaker and party, not per statement."""
     registry = names()
     facts: Counter[str] = Counter({r["party"]: r["n"] for r in store.fact_tallies(analysis.as_of_day(as_of))})
     said: Counter[str] = Counter()
@@ -538,6 +531,20 @@ def actor_index(
         acts_for = row["party"] or registry.party_of(row["speaker"], row["seen"])
         if acts_for and acts_for != row["speaker"]:
             said[acts_for] += row["n"]
+    return facts, said
+
+
+def actor_index(
+    tallies: tuple[Counter[str], Counter[str]],
+    q: str | None = None,
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """A page of the actors of ``actor_tallies`` (a fact's party, a statement's speaker or party),
+    most active first; ``q`` keeps those whose id or name contains it (any case)."""
+    registry = names()
+    facts, said = tallies
     wanted = q.casefold() if q else None
     out = []
     for actor_id in set(facts) | set(said):

@@ -216,7 +216,8 @@ def actors_page(
     cursor: CursorQ = None,
 ) -> Response:
     """Every actor the store mentions, most active first; ``q`` finds actors by id or name."""
-    found = data.actor_index(state.store, state.settings, as_of, q, cursor=cursor, limit=limit)
+    tallies = state.remembered(("actors", as_of), lambda: data.actor_tallies(state.store, as_of))
+    found = data.actor_index(tallies, q, cursor=cursor, limit=limit)
     return respond(request, "actors.html", paginate(request, found, limit, q=q or ""))
 
 
