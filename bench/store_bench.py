@@ -226,7 +226,7 @@ def requests_to_time(client: Any, store: Store) -> list[str]:
     newest = store.articles(limit=1)[0]
     article = max(1, newest["id"] // 2)
     fact = store.facts(limit=1, seen_by=newest["seen"])[0]["id"]
-    values = {"article_id": article, "fact_id": fact, "actor_id": party}
+    values = {"article_id": article, "fact_id": fact, "actor_id": party, "table": "processes"}
     paths = []
     for path, operations in client.get("/openapi.json").json()["paths"].items():
         if "get" not in operations or path in ("/openapi.json",):
@@ -280,6 +280,11 @@ def endpoint_latency(url: str, runs: int) -> None:
             worst = max(worst, (p95, path))
             print(f"{backend:10} {articles:>7,} {path[:70]:70} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms"
                   f"  {len(answer.content) / 1000:7.1f} kB", flush=True)  # fmt: skip
+        started, before = time.perf_counter(), rss_mb()[0]
+        with client.stream("GET", "/api/export/statements") as answer:
+            lines = sum(chunk.count("\n") for chunk in answer.iter_text())
+        print(f"{backend:10} {articles:>7,} /api/export/statements: {lines:,} rows streamed in"
+              f" {time.perf_counter() - started:.1f} s, RSS {before:.0f} -> {rss_mb()[0]:.0f} MB", flush=True)  # fmt: skip
     now, peak = rss_mb()
     size = database_bytes(url)
     print(f"{backend:10} {articles:>7,} articles: worst p95 {worst[0]:.1f} ms ({worst[1]}); RSS {now:.0f} MB"

@@ -8,6 +8,7 @@ flat columns and a table's schema never depends on which kinds of facts it happe
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -40,6 +41,38 @@ def rows(store: Store, table: str = "facts", process: str | None = None, as_of: 
         )
 
 
+def columns(store: Store, table: str) -> list[str] | None:
+    """The columns of a table as stored (None for facts and the timeline, whose columns vary by kind)."""
+    return store.columns(table) if table in EXPORT_TABLES and table not in ("facts", "timeline") else None
+
+
+def lines(data: Iterable[dict[str, Any]], fmt: str, header: list[str] | None = None) -> Iterator[str]:
+    """The rows as NDJSON or CSV text, a line at a time, for streaming. CSV with a ``header`` streams;
+    without one, the rows are read first, as the header needs every column."""
+    if fmt == "ndjson":
+        for row in data:
+            yield json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
+        return
+    if fmt != "csv":
+        raise InputError(f"cannot stream {fmt!r}; expected ndjson or csv", source="--format")
+    if header is None:
+        flat = [_flat(r) for r in data]
+        found: dict[str, None] = {}
+        for row in flat:
+            found.update(dict.fromkeys(row))
+        header, data = list(found), flat
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    for row in data:
+        writer.writerow(_flat(row))
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
 def _flat(row: dict[str, Any]) -> dict[str, Any]:
     return {
         k: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict | list) else v
@@ -47,10 +80,16 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def write(data: Iterable[dict[str, Any]], fmt: str, out: str | Path | IO[str] | None = None) -> int:
+def write(
+    data: Iterable[dict[str, Any]],
+    fmt: str,
+    out: str | Path | IO[str] | None = None,
+    header: list[str] | None = None,
+) -> int:
     """Write rows in ``fmt`` to ``out`` (a path, an open text file, or stdout); return how many.
 
-    Parquet needs a path. CSV columns are those of the first row plus any new ones met later.
+    Parquet needs a path. CSV columns are ``header`` (written as the rows stream), else every
+    column any row has (the rows are read first).
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}", source="--format")
@@ -60,10 +99,20 @@ def write(data: Iterable[dict[str, Any]], fmt: str, out: str | Path | IO[str] | 
         return _parquet(data, Path(out))
     if isinstance(out, str | Path):
         with open(out, "w", encoding="utf-8", newline="") as handle:
-            return write(data, fmt, handle)
+            return write(data, fmt, handle, header)
     handle = out or sys.stdout
     if fmt == "csv":
-        return _csv(data, handle)
+        count = 0
+
+        def counted() -> Iterator[dict[str, Any]]:
+            nonlocal count
+            for row in data:
+                count += 1
+                yield row
+
+        for text in lines(counted(), "csv", header):
+            handle.write(text)
+        return count
     count = 0
     if fmt == "json":
         handle.write("[")
@@ -77,17 +126,6 @@ def write(data: Iterable[dict[str, Any]], fmt: str, out: str | Path | IO[str] | 
     if fmt == "json":
         handle.write("\n]\n")
     return count
-
-
-def _csv(data: Iterable[dict[str, Any]], handle: IO[str]) -> int:
-    flat = [_flat(r) for r in data]  # all rows first: the header needs every column
-    columns: dict[str, None] = {}
-    for row in flat:
-        columns.update(dict.fromkeys(row))
-    writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(flat)
-    return len(flat)
 
 
 def _parquet(data: Iterable[dict[str, Any]], path: Path) -> int:
@@ -112,4 +150,4 @@ def export(
     as_of: str | date | None = None,
 ) -> int:
     """Export one table of the store in ``fmt`` to ``out``; return the number of rows written."""
-    return write(rows(store, table, process=process, as_of=as_of), fmt, out)
+    return write(rows(store, table, process=process, as_of=as_of), fmt, out, columns(store, table))

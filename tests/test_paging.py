@@ -3,6 +3,9 @@ once while a writer adds articles, the filters, and the ``next`` links of the AP
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import random
 import re
 import threading
@@ -117,6 +120,7 @@ def test_next_links_of_the_api_and_the_pages(store_url: str) -> None:
     rng = random.Random(3)
     with open_store(store_url) as store:
         ids = [_add(store, rng, n) for n in range(7)]
+        store_statements = list(store.rows("statements", batch=4))  # read in batches from the last key
     app = create_app(store_url, load_settings())
     try:
         with TestClient(app) as client:
@@ -150,5 +154,12 @@ def test_next_links_of_the_api_and_the_pages(store_url: str) -> None:
                 and len(hits) == everything["total"]
             )
             assert {kind for kind, _ in hits} == {"article", "statement"}
+            # A table streamed: every row once, in key order, as NDJSON or CSV.
+            streamed = client.get("/api/export/statements").text.splitlines()
+            assert [json.loads(line)["id"] for line in streamed] == sorted(s["id"] for s in store_statements)
+            table = list(
+                csv.DictReader(io.StringIO(client.get("/api/export/articles", params={"format": "csv"}).text))
+            )
+            assert sorted(int(row["id"]) for row in table) == sorted(ids) and "text" in table[0]
     finally:
         app.state.parley.close()

@@ -1158,20 +1158,31 @@ class Store:
         }
 
     def rows(self, table: str, batch: int = 1000) -> Iterator[dict[str, Any]]:
-        """Every row of one of ``TABLES`` (without search columns), in id order, read in batches."""
+        """Every row of one of ``TABLES`` (without search columns), in key order, read ``batch`` rows at a
+        time from the key of the last one read: memory and each query stay the same size however
+        large the table, and the connection is free between batches."""
         if table not in TABLES:
             raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
-        columns = [c for c in self._columns(table) if c != "tsv"]
-        order = ", ".join(c for c in ("id", "fact_id", "record_id", "event", "day") if c in columns)
-        offset = 0
+        columns = self.columns(table)
+        order = [c for c in ("id", "fact_id", "record_id", "event", "day") if c in columns]
+        if "id" in order:
+            order = ["id"]
+        after: list[Any] | None = None
         while True:
+            where, params = ("", []) if after is None else _after(order, after, descending=False)
             chunk = self._all(
-                f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order} LIMIT ? OFFSET ?", (batch, offset)
+                f"SELECT {', '.join(columns)} FROM {table} {'WHERE ' + where if where else ''}"
+                f" ORDER BY {', '.join(order)} LIMIT ?",
+                [*params, batch],
             )
             yield from chunk
             if len(chunk) < batch:
                 return
-            offset += batch
+            after = [chunk[-1][c] for c in order]
+
+    def columns(self, table: str) -> list[str]:
+        """The columns ``rows`` gives for one of ``TABLES``."""
+        return [c for c in self._columns(table) if c != "tsv"]
 
     def _columns(self, table: str) -> list[str]:
         if self.backend == "sqlite":

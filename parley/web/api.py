@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from parley import export
 from parley.errors import ParleyError
 from parley.ingest import InputProblem, read_sources
 from parley.ingest.sources import outlet_id
@@ -296,6 +298,44 @@ def search(
             limit,
         )
     )
+
+
+ExportTable = StrEnum("ExportTable", {t: t for t in export.EXPORT_TABLES})  # type: ignore[misc]
+
+
+class StreamFormat(StrEnum):
+    """What a streamed export is written as."""
+
+    ndjson = "ndjson"
+    csv = "csv"
+
+
+_MEDIA = {"ndjson": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
+
+
+@router.get(
+    "/export/{table}",
+    tags=READ,
+    responses={200: {"content": {m: {} for m in _MEDIA.values()}, "description": "the rows"}, **READ_ERRORS},
+    summary="A table, streamed as NDJSON or CSV (as `parley export`)",
+    response_class=StreamingResponse,
+)
+def export_table(
+    state: State,
+    table: Annotated[ExportTable, Path(description="the table")],
+    format: Annotated[
+        StreamFormat, Query(description="ndjson (a JSON object a line) or csv")
+    ] = StreamFormat.ndjson,
+    process: ProcessQ = None,
+    as_of: AsOfQ = None,
+) -> Response:
+    """Every row of a table, streamed as it is read: stored tables in batches from the key of the last
+    row sent, so the answer is never held in memory; ``facts`` and ``timeline`` as of a day (and of
+    a process), like the board."""
+    data.process_id(state.store, process)  # NotFoundError before the answer starts
+    rows = export.rows(state.store, table.value, process=process, as_of=as_of)
+    lines = export.lines(rows, format.value, export.columns(state.store, table.value))
+    return StreamingResponse(lines, media_type=_MEDIA[format.value])
 
 
 @router.get("/stats", tags=READ, summary="Counts")
