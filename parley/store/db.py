@@ -681,9 +681,12 @@ class Store:
             page = " LIMIT ?"
             params.append(limit)
         columns = _FACT_COLUMNS if payload else _FACT_COLUMNS.removesuffix(", f.payload")
+        # With a period, the rows are found through the date indexes and then sorted: "+" keeps
+        # SQLite from scanning every fact along the unique index for the sake of its order.
+        order = ["+" + _FACT_ORDER_SQL[0], *_FACT_ORDER_SQL[1:]] if filters.get("period") else _FACT_ORDER_SQL
         return self._all(
             f"SELECT {columns} FROM facts f JOIN processes p ON p.id = f.process_id {where}"
-            f" ORDER BY {', '.join(_FACT_ORDER_SQL)}{page}",
+            f" ORDER BY {', '.join(order)}{page}",
             params,
         )
 

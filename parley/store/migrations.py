@@ -214,10 +214,12 @@ _STATEMENT_SEEN_TRIGGER = {
 
 
 # The timeline reads the facts with an event in a period: made (started, else first reported) in
-# it, or ending in it. These indexes find them without reading every fact.
+# it, or ending in it. These indexes find them without reading every fact; the last one counts a
+# board summary's facts per process and kind from the index alone.
 _PERIOD_INDEXES = [
     "CREATE INDEX facts_made ON facts ((COALESCE(date_start, first_seen)))",
     "CREATE INDEX facts_date_end ON facts (date_end)",
+    "CREATE INDEX facts_process_kind_seen ON facts (process_id, kind, first_seen, last_seen)",
 ]
 
 
