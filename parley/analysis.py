@@ -404,15 +404,22 @@ def summary(store: Store, as_of: str | date | None = None) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def fact_sources(store: Store, fact_id: int, as_of: str | date | None = None) -> dict[str, Any]:
-    """A fact (as of ``as_of``, default today) and every article and sentence behind it."""
+def fact_sources(
+    store: Store,
+    fact_id: int,
+    as_of: str | date | None = None,
+    after: list[Any] | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """A fact (as of ``as_of``, default today) and the articles and sentences behind it: all of them,
+    or ``limit`` from the position ``after`` (``SOURCE_ORDER``)."""
     row = store.fact(fact_id)
     day = as_of_day(as_of)
     rows = store.facts(row["process_id"], seen_by=day, fact_ids=[fact_id])
     views = _Day(store, day, None, rows, row["process_id"]).views
     return {
         "fact": views[0] if views else {**row, "status": "not yet reported"},
-        "sources": store.fact_sources(fact_id),
+        "sources": store.fact_sources(fact_id, after=after, limit=limit),
     }
 
 

@@ -819,8 +819,15 @@ class Store:
             raise NotFoundError(f"no fact with id {fact_id}", source=self.url)
         return row
 
-    def fact_sources(self, fact_id: int) -> list[dict[str, Any]]:
-        """Every record behind a fact: the article (title, url, outlet, date), the statement and its span."""
+    def fact_sources(
+        self, fact_id: int, after: Sequence[Any] | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The records behind a fact: the article (title, url, outlet, date), the statement and its span;
+        in the order they were seen (``SOURCE_ORDER``: seen, article_id, record_id), from ``after``."""
+        keyset, params = (
+            ("", []) if after is None else _after(("fs.seen", "fs.article_id", "fs.record_id"), after, False)
+        )
+        page = " LIMIT ?" if limit is not None else ""
         return self._all(
             "SELECT fs.fact_id, fs.record_id, fs.article_id, fs.story_id, fs.statement_id, fs.outlet,"
             " fs.speaker, fs.source_type, fs.account_party, fs.seen, fs.text AS record_text,"
@@ -829,9 +836,33 @@ class Store:
             " FROM fact_sources fs JOIN articles a ON a.id = fs.article_id"
             " JOIN records r ON r.id = fs.record_id"
             " LEFT JOIN statements s ON s.id = fs.statement_id"
-            " WHERE fs.fact_id = ? ORDER BY fs.seen, fs.article_id, fs.record_id",
+            f" WHERE fs.fact_id = ? {'AND ' + keyset if keyset else ''}"
+            f" ORDER BY fs.seen, fs.article_id, fs.record_id{page}",
+            [fact_id, *params, *([limit] if limit is not None else [])],
+        )
+
+    def fact_source_tallies(self, fact_id: int) -> dict[str, Any]:
+        """A fact's sources counted in the database: ``sources``, ``first_seen``, ``last_seen``,
+        ``outlets`` and ``speakers`` (``source_type``, ``speaker``) with their ``reports``, most first."""
+        row = (
+            self._one(
+                "SELECT COUNT(*) AS sources, MIN(seen) AS first_seen, MAX(seen) AS last_seen FROM fact_sources"
+                " WHERE fact_id = ?",
+                (fact_id,),
+            )
+            or {}
+        )
+        outlets = self._all(
+            "SELECT outlet, COUNT(*) AS reports FROM fact_sources WHERE fact_id = ? AND outlet IS NOT NULL"
+            " GROUP BY outlet ORDER BY reports DESC, MIN(seen), outlet",
             (fact_id,),
         )
+        speakers = self._all(
+            "SELECT source_type, speaker, COUNT(*) AS reports FROM fact_sources WHERE fact_id = ?"
+            " AND speaker IS NOT NULL GROUP BY source_type, speaker ORDER BY reports DESC, MIN(seen), speaker",
+            (fact_id,),
+        )
+        return {**row, "outlets": outlets, "speakers": speakers}
 
     def fact_events(
         self, process_id: int | None = None, until: str | None = None, fact_ids: Sequence[int] | None = None
@@ -1213,6 +1244,7 @@ _FACT_ORDER_SQL = ("f.process_id", "f.kind", "COALESCE(f.party, '')", "COALESCE(
 #: The keys of a row that place it in its list, for the next page's ``after``.
 ARTICLE_ORDER = ("seen", "id")
 SEARCH_ORDER = ("score", "kind", "id")
+SOURCE_ORDER = ("seen", "article_id", "record_id")
 STATEMENT_ORDER = ("seen", "article_id", "idx")
 
 

@@ -149,9 +149,18 @@ def facts(
 
 
 @router.get("/facts/{fact_id}", tags=READ, responses=READ_ERRORS, summary="One fact with its sources")
-def fact(state: State, fact_id: FactId, as_of: AsOfQ = None) -> Response:
-    """A fact, every source behind it (outlet, speaker, sentence) and its first and last report."""
-    return JSONData(data.fact_data(state.store, fact_id, as_of))
+def fact(
+    request: Request,
+    state: State,
+    fact_id: FactId,
+    as_of: AsOfQ = None,
+    limit: LimitQ = DEFAULT_LIMIT,
+    cursor: CursorQ = None,
+) -> Response:
+    """A fact, the sources behind it (outlet, speaker, sentence: ``sources``, a page with its ``next``
+    link) and its first and last report."""
+    found = data.fact_data(state.store, fact_id, as_of, cursor=cursor, limit=limit)
+    return JSONData({**found, "sources": paginate(request, found["sources"], limit)})
 
 
 @router.get("/conflicts", tags=READ, responses=READ_ERRORS, summary="Conflicts")

@@ -19,7 +19,7 @@ from parley.errors import NotFoundError
 from parley.records import ISSUES
 from parley.settings import Settings
 from parley.store import Store
-from parley.store.db import ARTICLE_ORDER, FACT_ORDER, SEARCH_ORDER, STATEMENT_ORDER
+from parley.store.db import ARTICLE_ORDER, FACT_ORDER, SEARCH_ORDER, SOURCE_ORDER, STATEMENT_ORDER
 from parley.web.highlight import anchor
 from parley.web.params import Page, page_of, position_of
 
@@ -332,32 +332,40 @@ def facts_list(
     return Page(items, after, total=min(total, count_cap), total_capped=total > count_cap)
 
 
-def fact_data(store: Store, fact_id: int, as_of: date | None) -> Row:
-    """A fact and all its sources: outlets, named and anonymous speakers, the sentences, with links."""
-    found = analysis.fact_sources(store, fact_id, as_of=as_of)
+def fact_data(
+    store: Store, fact_id: int, as_of: date | None, *, cursor: str | None = None, limit: int = 50
+) -> Row:
+    """A fact and its sources: outlets, named and anonymous speakers (counted in the database over all
+    of them) and a page of the sentences (``sources``: a ``Page``), with links."""
+    found = analysis.fact_sources(
+        store, fact_id, as_of=as_of, after=position_of(cursor, len(SOURCE_ORDER)), limit=limit + 1
+    )
     registry = names()
     sources = [
         {**s, "link": source_link(s), "speaker_name": registry.name(s["speaker"]) if s["speaker"] else None,
          "outlet_name": registry.name(s["outlet"]) if s["outlet"] else None}
-        for s in found["sources"]
+        for s in found["sources"][:limit]
     ]  # fmt: skip
-    outlets = Counter(s["outlet"] for s in sources if s["outlet"])
-    speakers: dict[str, Counter[str]] = {"named": Counter(), "anonymous": Counter()}
-    for source in sources:
-        if source["source_type"] in speakers and source["speaker"]:
-            speakers[source["source_type"]][source["speaker"]] += 1
+    tallies = store.fact_source_tallies(fact_id)
+    speakers = {
+        kind: [{"id": s["speaker"], "name": registry.name(s["speaker"]), "reports": s["reports"]}
+               for s in tallies["speakers"] if s["source_type"] == kind]
+        for kind in ("named", "anonymous")
+    }  # fmt: skip
+    more = len(found["sources"]) > limit
     return {
         "fact": found["fact"],
-        "sources": sources,
-        "outlets": [{"id": o, "name": registry.name(o), "reports": n} for o, n in outlets.most_common()],
-        "named_speakers": [
-            {"id": s, "name": registry.name(s), "reports": n} for s, n in speakers["named"].most_common()
-        ],
-        "anonymous_speakers": [
-            {"id": s, "name": registry.name(s), "reports": n} for s, n in speakers["anonymous"].most_common()
-        ],
-        "first_seen": min((s["seen"] for s in sources), default=None),
-        "last_seen": max((s["seen"] for s in sources), default=None),
+        "sources": Page(
+            sources, [sources[-1][k] for k in SOURCE_ORDER] if more else None, total=tallies["sources"]
+        ),
+        "outlets": [
+            {"id": o["outlet"], "name": registry.name(o["outlet"]), "reports": o["reports"]}
+            for o in tallies["outlets"]
+        ],  # fmt: skip
+        "named_speakers": speakers["named"],
+        "anonymous_speakers": speakers["anonymous"],
+        "first_seen": tallies["first_seen"],
+        "last_seen": tallies["last_seen"],
         "party_name": registry.name(found["fact"]["party"]) if found["fact"].get("party") else None,
     }
 
