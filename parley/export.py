@@ -47,30 +47,37 @@ def columns(store: Store, table: str) -> list[str] | None:
 
 
 def lines(data: Iterable[dict[str, Any]], fmt: str, header: list[str] | None = None) -> Iterator[str]:
-    """The rows as NDJSON or CSV text, a line at a time, for streaming. CSV with a ``header`` streams;
-    without one, the rows are read first, as the header needs every column."""
-    if fmt == "ndjson":
-        for row in data:
-            yield json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
-        return
-    if fmt != "csv":
+    """The rows as NDJSON or CSV text, in chunks of whole lines (about 64 kB), for streaming. CSV
+    with a ``header`` streams; without one, the rows are read first, as the header needs every column."""
+    if fmt not in ("ndjson", "csv"):
         raise InputError(f"cannot stream {fmt!r}; expected ndjson or csv", source="--format")
-    if header is None:
-        flat = [_flat(r) for r in data]
-        found: dict[str, None] = {}
-        for row in flat:
-            found.update(dict.fromkeys(row))
-        header, data = list(found), flat
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
+    if fmt == "ndjson":
+
+        def put(row: dict[str, Any]) -> None:
+            buffer.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+
+    else:
+        if header is None:
+            flat = [_flat(r) for r in data]
+            found: dict[str, None] = {}
+            for row in flat:
+                found.update(dict.fromkeys(row))
+            header, data = list(found), flat
+        writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+
+        def put(row: dict[str, Any]) -> None:
+            writer.writerow(_flat(row))
+
     for row in data:
-        writer.writerow(_flat(row))
+        put(row)
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
-    yield buffer.getvalue()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 def _flat(row: dict[str, Any]) -> dict[str, Any]:
