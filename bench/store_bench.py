@@ -356,7 +356,7 @@ def copy_store(source: str, target: str) -> None:
                 conn.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
                 )
-        conn.execute("ANALYZE")
+        conn.execute("VACUUM ANALYZE")  # as autovacuum would: visibility map set for index-only scans
     lite.close()
     print(f"copied {source} into {target} in {time.perf_counter() - started:.0f} s", flush=True)
 

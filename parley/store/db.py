@@ -1178,7 +1178,9 @@ class Store:
         return {
             "articles": count("SELECT COUNT(*) AS n FROM articles"),
             "near_duplicates": count("SELECT COUNT(*) AS n FROM articles WHERE duplicate_of IS NOT NULL"),
-            "outlets": count("SELECT COUNT(DISTINCT outlet) AS n FROM articles"),
+            "outlets": count(  # distinct values from the outlet index, not a sort of every row
+                "SELECT COUNT(outlet) AS n FROM (SELECT DISTINCT outlet FROM articles) outlets"
+            ),
             "processes": count("SELECT COUNT(*) AS n FROM processes"),
             "statements": count("SELECT COUNT(*) AS n FROM statements"),
             "records": {
