@@ -916,12 +916,13 @@ class Store:
         for start in range(0, len(fact_ids), 500):
             chunk = list(fact_ids[start : start + 500])
             marks = ", ".join("?" for _ in chunk)
-            rows = self._all(
+            rows = self._all(  # per fact, its first source found through the (fact_id, seen) index
                 "SELECT fs.fact_id, fs.article_id, fs.statement_id, s.span_start, s.span_end, r.payload"
-                " FROM fact_sources fs JOIN records r ON r.id = fs.record_id"
-                " LEFT JOIN statements s ON s.id = fs.statement_id"
-                f" WHERE fs.fact_id IN ({marks}) AND fs.record_id = (SELECT f2.record_id FROM fact_sources f2"
-                " WHERE f2.fact_id = fs.fact_id ORDER BY f2.seen, f2.article_id, f2.record_id LIMIT 1)",
+                " FROM (SELECT f.id AS fact_id, (SELECT f2.record_id FROM fact_sources f2 WHERE f2.fact_id = f.id"
+                "  ORDER BY f2.seen, f2.article_id, f2.record_id LIMIT 1) AS record_id"
+                f"  FROM facts f WHERE f.id IN ({marks})) firsts"
+                " JOIN fact_sources fs ON fs.fact_id = firsts.fact_id AND fs.record_id = firsts.record_id"
+                " JOIN records r ON r.id = fs.record_id LEFT JOIN statements s ON s.id = fs.statement_id",
                 chunk,
             )
             out.update({r["fact_id"]: r for r in rows})
