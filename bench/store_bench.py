@@ -17,7 +17,8 @@
 3. **Web** (``--web URL...``, or after each size with ``--endpoints``): every GET endpoint of
    ``/openapi.json`` (the JSON API and every page with its ``.json`` twin) and a few filtered and
    second-page variants, requested in-process one at a time: p50 and p95 in milliseconds, the
-   largest answer, this (serving) process's RSS, and the database's size per article.
+   answer's size, this (serving) process's RSS, the database's size per article, and a whole
+   table (statements) streamed from ``/api/export`` with the RSS before and after.
    Target: every p95 < 300 ms and RSS < 400 MB at 100,000 articles on both backends.
 
 ``--copy SQLITE URL`` bulk-loads the rows of a filled SQLite store into an empty PostgreSQL
