@@ -706,8 +706,8 @@ class Store:
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         return self._capped_count(f"SELECT 1 FROM facts f {where}", params, cap)
 
-    @staticmethod
     def _fact_filter(
+        self,
         process_id: int | None,
         kinds: Sequence[str] | None,
         seen_by: str | None,
@@ -769,13 +769,8 @@ class Store:
 
             made = within("COALESCE(f.date_start, f.first_seen)")  # made, met, stated
             ends = within("f.date_end", _day_before(since) if since else None)  # a truce ends the day after
-            stated = (
-                " AND ".join(
-                    [*(["f.last_seen >= ?"] if since else []), *(["f.first_seen <= ?"] if until else [])]
-                )
-                or "1 = 1"
-            )
-            params.extend(value for value in (since, until) if value is not None)
+            versions, valid_from = self.dialect.position_versions("f.payload")
+            stated = f"EXISTS (SELECT 1 FROM {versions} WHERE {within(valid_from)})"  # a version began
             changed = within("e.day")
             conditions.append(
                 f"(({made}) OR ({ends}) OR (f.kind = 'positions' AND {stated})"
