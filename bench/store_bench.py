@@ -18,7 +18,8 @@
 3. **Web** (``--web URL...``, or after each size with ``--endpoints``): every GET endpoint of
    ``/openapi.json`` (the JSON API and every page with its ``.json`` twin) and a few filtered and
    second-page variants, requested in-process one at a time: p50 and p95 in milliseconds, the
-   largest answer, this (serving) process's RSS, and the database's size per article.
+   answer's size, this (serving) process's RSS, the database's size per article, and a whole
+   table (statements) streamed from ``/api/export`` with the RSS before and after.
    Target: every p95 < 300 ms and RSS < 400 MB at 100,000 articles on both backends.
 
 ``--copy SQLITE URL`` bulk-loads the rows of a filled SQLite store into an empty PostgreSQL
@@ -237,7 +238,7 @@ def requests_to_time(client: Any, store: Store) -> list[str]:
     newest = store.articles(limit=1)[0]
     article = max(1, newest["id"] // 2)
     fact = store.facts(limit=1, seen_by=newest["seen"])[0]["id"]
-    values = {"article_id": article, "fact_id": fact, "actor_id": party}
+    values = {"article_id": article, "fact_id": fact, "actor_id": party, "table": "processes"}
     paths = []
     for path, operations in client.get("/openapi.json").json()["paths"].items():
         if "get" not in operations or path in ("/openapi.json",):
@@ -291,6 +292,11 @@ def endpoint_latency(url: str, runs: int) -> None:
             worst = max(worst, (p95, path))
             print(f"{backend:10} {articles:>7,} {path[:70]:70} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms"
                   f"  {len(answer.content) / 1000:7.1f} kB", flush=True)  # fmt: skip
+        started, before = time.perf_counter(), rss_mb()[0]
+        with client.stream("GET", "/api/export/statements") as answer:
+            lines = sum(chunk.count("\n") for chunk in answer.iter_text())
+        print(f"{backend:10} {articles:>7,} /api/export/statements: {lines:,} rows streamed in"
+              f" {time.perf_counter() - started:.1f} s, RSS {before:.0f} -> {rss_mb()[0]:.0f} MB", flush=True)  # fmt: skip
     now, peak = rss_mb()
     size = database_bytes(url)
     print(f"{backend:10} {articles:>7,} articles: worst p95 {worst[0]:.1f} ms ({worst[1]}); RSS {now:.0f} MB"
@@ -362,7 +368,7 @@ def copy_store(source: str, target: str) -> None:
                 conn.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
                 )
-        conn.execute("ANALYZE")
+        conn.execute("VACUUM ANALYZE")  # as autovacuum would: visibility map set for index-only scans
     lite.close()
     print(f"copied {source} into {target} in {time.perf_counter() - started:.0f} s", flush=True)
 

@@ -1,4 +1,4 @@
-"""Load test of ``parley serve``: concurrent readers of the board and article pages while an ingest writes.
+"""Load test of ``parley serve``: concurrent readers of the pages and lists while an ingest writes.
 
 ::
 
@@ -9,8 +9,9 @@
 
 It builds a store (the founding article and the example corpus, extracted for real), starts
 ``parley serve`` on a free port of 127.0.0.1 with a write token, and for ``--seconds`` runs
-``--readers`` clients that each load the board page and an article page in turn, as fast as the
-server answers, while one writer posts the shared development articles to ``POST /api/articles``
+``--readers`` clients that each load the pages of ``PAGES`` in turn (board, an article, the lists
+of articles, statements, actors and facts, the timeline, a search; the next page of each API list),
+as fast as the server answers, while one writer posts the shared development articles to ``POST /api/articles``
 (extracted and stored through ``parley.flow``, one after another; a text posted again is made
 new). Only 127.0.0.1 is ever contacted, and the run stops by itself.
 
@@ -88,23 +89,40 @@ def start_server(url: str, token: str) -> tuple[subprocess.Popen[str], str]:
     return process, found.group(0)
 
 
+#: What a reader loads, in turn: (label, path); ``{article}`` is a stored article's id.
+PAGES = [
+    ("board", f"/board?as_of={BOARD_DAY}"),
+    ("article", "/articles/{article}"),
+    ("articles", "/articles"),
+    ("statements", "/api/statements?limit=20"),
+    ("actors", "/actors"),
+    ("timeline", "/timeline"),
+    ("search", "/search?q=ceasefire"),
+    ("facts", "/api/facts?limit=20"),
+]
+
+
 async def reader(client: httpx.AsyncClient, article_ids: list[int], until: float, seen: dict[str, list[float]],
                  errors: list[str]) -> None:  # fmt: skip
-    """Load the board and an article page in turn until the time is up."""
+    """Load the pages of ``PAGES`` in turn (each list's second page too) until the time is up."""
     rng = random.Random()
-    turn = 0
+    turn = rng.randrange(len(PAGES))
+    follow: str | None = None
     while time.monotonic() < until:
-        if turn % 2 == 0:
-            page, path = "board", f"/board?as_of={BOARD_DAY}"
+        if follow:
+            page, path, follow = "next pages", follow, None
         else:
-            page, path = "article", f"/articles/{rng.choice(article_ids)}"
-        turn += 1
+            page, path = PAGES[turn % len(PAGES)]
+            path = path.format(article=rng.choice(article_ids))
+            turn += 1
         started = time.perf_counter()
         try:
             response = await client.get(path)
             elapsed = time.perf_counter() - started
             if response.status_code != 200:
                 errors.append(f"{path}: HTTP {response.status_code}")
+            elif path.startswith("/api/") and page != "next pages":
+                follow = response.json().get("next")
         except httpx.HTTPError as exc:
             elapsed = time.perf_counter() - started
             errors.append(f"{path}: {type(exc).__name__}: {exc} ({exc.__cause__!r})")
@@ -178,7 +196,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30.0, help="how long the load runs (default 30)")
     parser.add_argument("--readers", type=int, default=50, help="concurrent readers (default 50)")
-    parser.add_argument("--db", help="an empty database to use (default: a temporary SQLite file)")
+    parser.add_argument(
+        "--db",
+        help="the database to use, empty or filled (default: a temporary SQLite file); the examples are added",
+    )
     parser.add_argument("--no-ingest", action="store_true", help="readers only, no writer (for comparison)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="parley-web-load-") as scratch:

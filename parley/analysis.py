@@ -46,6 +46,8 @@ STATUSES = {
     "meetings": ("scheduled", "held"),
 }
 _CORROBORATION = ("reports", "articles", "stories", "outlets", "named_sources", "anonymous_sources")
+#: Commitment statuses after which a conditional commitment no longer waits on anything.
+_ENDED = ("withdrawn", "expired")
 #: Commitment statuses under which a commitment still binds (and can meet another's condition).
 BINDING = ("in force", "reported violated")
 
@@ -356,6 +358,10 @@ def conditions_of(
     day = as_of_day(as_of)
     process_id = _process_id(store, process)
     rows = store.facts(process_id, ["commitments"], day, conditional=True)
+    standing = {
+        v["id"] for v in _Day(store, day, settings, rows, process_id).views if v["status"] not in _ENDED
+    }
+    rows = [f for f in rows if f["id"] in standing]  # the others are not listed: no need for what meets them
     waits_on = sorted({f["condition_issue"] for f in rows})
     if waits_on:
         known = {f["id"] for f in rows}
@@ -404,15 +410,22 @@ def summary(store: Store, as_of: str | date | None = None) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def fact_sources(store: Store, fact_id: int, as_of: str | date | None = None) -> dict[str, Any]:
-    """A fact (as of ``as_of``, default today) and every article and sentence behind it."""
+def fact_sources(
+    store: Store,
+    fact_id: int,
+    as_of: str | date | None = None,
+    after: list[Any] | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """A fact (as of ``as_of``, default today) and the articles and sentences behind it: all of them,
+    or ``limit`` from the position ``after`` (``SOURCE_ORDER``)."""
     row = store.fact(fact_id)
     day = as_of_day(as_of)
     rows = store.facts(row["process_id"], seen_by=day, fact_ids=[fact_id])
     views = _Day(store, day, None, rows, row["process_id"]).views
     return {
         "fact": views[0] if views else {**row, "status": "not yet reported"},
-        "sources": store.fact_sources(fact_id),
+        "sources": store.fact_sources(fact_id, after=after, limit=limit),
     }
 
 
@@ -470,7 +483,7 @@ def conditions(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
             or not commitment["condition_issue"]
         ):
             continue
-        if commitment["status"] in ("withdrawn", "expired"):
+        if commitment["status"] in _ENDED:
             continue
         waits_on = commitment["condition_issue"]
         offered = [

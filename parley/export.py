@@ -8,6 +8,7 @@ flat columns and a table's schema never depends on which kinds of facts it happe
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -41,6 +42,45 @@ def rows(store: Store, table: str = "facts", process: str | None = None, as_of: 
         )
 
 
+def columns(store: Store, table: str) -> list[str] | None:
+    """The columns of a table as stored (None for facts and the timeline, whose columns vary by kind)."""
+    return store.columns(table) if table in EXPORT_TABLES and table not in ("facts", "timeline") else None
+
+
+def lines(data: Iterable[dict[str, Any]], fmt: str, header: list[str] | None = None) -> Iterator[str]:
+    """The rows as NDJSON or CSV text, in chunks of whole lines (about 64 kB), for streaming. CSV
+    with a ``header`` streams; without one, the rows are read first, as the header needs every column."""
+    if fmt not in ("ndjson", "csv"):
+        raise InputError(f"cannot stream {fmt!r}; expected ndjson or csv", source="--format")
+    buffer = io.StringIO()
+    if fmt == "ndjson":
+
+        def put(row: dict[str, Any]) -> None:
+            buffer.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+
+    else:
+        if header is None:
+            flat = [_flat(r) for r in data]
+            found: dict[str, None] = {}
+            for row in flat:
+                found.update(dict.fromkeys(row))
+            header, data = list(found), flat
+        writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+
+        def put(row: dict[str, Any]) -> None:
+            writer.writerow(_flat(row))
+
+    for row in data:
+        put(row)
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
+
+
 def _flat(row: dict[str, Any]) -> dict[str, Any]:
     return {
         k: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict | list) else v
@@ -48,13 +88,18 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def write(data: Iterable[dict[str, Any]], fmt: str, out: str | Path | IO[str] | None = None) -> int:
+def write(
+    data: Iterable[dict[str, Any]],
+    fmt: str,
+    out: str | Path | IO[str] | None = None,
+    header: list[str] | None = None,
+) -> int:
     """Write rows in ``fmt`` to ``out`` (a path, ``-`` or None for stdout, or an open file); return
     how many. A path is written by the rules of :func:`parley.files.open_output` (a regular file is
     replaced only once complete; a device or FIFO is written as it is).
 
-    Parquet is binary: it needs a path, ``-`` or a binary file. CSV columns are those of the first
-    row plus any new ones met later.
+    Parquet is binary: it needs a path, ``-`` or a binary file. CSV columns are ``header`` (written
+    as the rows stream), else every column any row has (the rows are read first).
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}", source="--format")
@@ -63,7 +108,7 @@ def write(data: Iterable[dict[str, Any]], fmt: str, out: str | Path | IO[str] | 
     if isinstance(out, str | Path):
         try:
             with open_output(out, binary=fmt == "parquet") as output:
-                return write(data, fmt, output.handle)
+                return write(data, fmt, output.handle, header)
         except OSError as err:
             reason = err.strerror.lower() if err.strerror else str(err)
             raise OutputError(f"cannot write: {reason}", source=str(out)) from None
@@ -71,7 +116,17 @@ def write(data: Iterable[dict[str, Any]], fmt: str, out: str | Path | IO[str] | 
         return _parquet(data, out)  # type: ignore[arg-type]
     handle = out or sys.stdout
     if fmt == "csv":
-        return _csv(data, handle)
+        count = 0
+
+        def counted() -> Iterator[dict[str, Any]]:
+            nonlocal count
+            for row in data:
+                count += 1
+                yield row
+
+        for text in lines(counted(), "csv", header):
+            handle.write(text)
+        return count
     count = 0
     if fmt == "json":
         handle.write("[")
@@ -85,17 +140,6 @@ def write(data: Iterable[dict[str, Any]], fmt: str, out: str | Path | IO[str] | 
     if fmt == "json":
         handle.write("\n]\n")
     return count
-
-
-def _csv(data: Iterable[dict[str, Any]], handle: IO[str]) -> int:
-    flat = [_flat(r) for r in data]  # all rows first: the header needs every column
-    columns: dict[str, None] = {}
-    for row in flat:
-        columns.update(dict.fromkeys(row))
-    writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(flat)
-    return len(flat)
 
 
 def _parquet(data: Iterable[dict[str, Any]], handle: IO[bytes]) -> int:
@@ -120,4 +164,4 @@ def export(
     as_of: str | date | None = None,
 ) -> int:
     """Export one table of the store in ``fmt`` to ``out``; return the number of rows written."""
-    return write(rows(store, table, process=process, as_of=as_of), fmt, out)
+    return write(rows(store, table, process=process, as_of=as_of), fmt, out, columns(store, table))

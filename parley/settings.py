@@ -76,6 +76,8 @@ class ServeSettings:
     token_file: str = ""
     count_cap: int = 10_000
     timeline_days: int = 30
+    timeline_facts: int = 150
+    tally_seconds: float = 30.0
     board_full_processes: int = 3
 
 

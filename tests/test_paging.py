@@ -3,6 +3,9 @@ once while a writer adds articles, the filters, and the ``next`` links of the AP
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import random
 import re
 import threading
@@ -32,7 +35,10 @@ def _add(store: Store, rng: random.Random, n: int) -> int:
     """Commit an article of day ``n`` with two statements; its id."""
     day = (START + timedelta(days=n % 40)).isoformat()
     statements = [{"span": [0, 10], "speaker": rng.choice(SPEAKERS)}, {"span": [11, 20], "speaker": "UKR"}]
-    return report(store, _text(rng), published=day, outlet=OUTLETS[n % 3], statements=statements)
+    truce = [{"party": "UKR", "issue": "ceasefire", "text": "hold the truce", "statement": 1}]
+    return report(
+        store, _text(rng), published=day, outlet=OUTLETS[n % 3], statements=statements, commitments=truce
+    )
 
 
 def _all_pages(read, order: tuple[str, ...], limit: int, between=lambda: None) -> list[dict]:  # noqa: ANN001
@@ -117,6 +123,7 @@ def test_next_links_of_the_api_and_the_pages(store_url: str) -> None:
     rng = random.Random(3)
     with open_store(store_url) as store:
         ids = [_add(store, rng, n) for n in range(7)]
+        store_statements = list(store.rows("statements", batch=4))  # read in batches from the last key
     app = create_app(store_url, load_settings())
     try:
         with TestClient(app) as client:
@@ -150,5 +157,21 @@ def test_next_links_of_the_api_and_the_pages(store_url: str) -> None:
                 and len(hits) == everything["total"]
             )
             assert {kind for kind, _ in hits} == {"article", "statement"}
+            # A fact's sources: a page at a time, the tallies over all of them.
+            fact = client.get("/api/facts", params={"as_of": "2025-06-01"}).json()["items"][0]
+            sources, link = [], f"/api/facts/{fact['id']}?limit=3"
+            while link:
+                page = client.get(link).json()
+                sources += [s["article_id"] for s in page["sources"]["items"]]
+                link = page["sources"]["next"]
+                assert sum(o["reports"] for o in page["outlets"]) == page["sources"]["total"] == 7
+            assert sorted(sources) == sorted(ids)
+            # A table streamed: every row once, in key order, as NDJSON or CSV.
+            streamed = client.get("/api/export/statements").text.splitlines()
+            assert [json.loads(line)["id"] for line in streamed] == sorted(s["id"] for s in store_statements)
+            table = list(
+                csv.DictReader(io.StringIO(client.get("/api/export/articles", params={"format": "csv"}).text))
+            )
+            assert sorted(int(row["id"]) for row in table) == sorted(ids) and "text" in table[0]
     finally:
         app.state.parley.close()

@@ -89,7 +89,7 @@ def test_fact_has_its_sources_and_corroboration(client: TestClient) -> None:
     ][0]
     fact = client.get(f"/api/facts/{conflict['fact_id']}", params={"as_of": ON_THE_DAY}).json()
     assert fact["fact"]["party"] == "UKR" and fact["fact"]["corroboration"]["reports"] == 1
-    [source] = fact["sources"]
+    [source] = fact["sources"]["items"]
     assert source["speaker"] == "person:volodymyr-zelensky" and source["source_type"] == "named"
     assert source["link"] == f"/articles/1#span-{source['span_start']}-{source['span_end']}"
     assert fact["named_speakers"][0]["name"] == "Volodymyr Zelensky"

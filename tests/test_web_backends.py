@@ -30,7 +30,7 @@ def test_post_then_read_on_each_backend(store_url: str, monkeypatch: pytest.Monk
             }
             assert territory == {("UKR", "USA")}
             conflict = next(x for x in board["conflicts"] if x["issue"] == "territory")
-            sources = c.get(f"/api/facts/{conflict['fact_id']}").json()["sources"]
+            sources = c.get(f"/api/facts/{conflict['fact_id']}").json()["sources"]["items"]
             # Gold records carry no evidence spans: their links land on the article itself.
             assert [s["link"] for s in sources] == [f"/articles/{article_id}"]
             statements = c.get(f"/articles/{article_id}.json").json()["statements"]

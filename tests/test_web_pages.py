@@ -60,7 +60,7 @@ def test_article_page_links_every_record_to_its_highlighted_span(client: TestCli
             start, end = record["span"]
             assert f'id="span-{start}-{end}"' in page, record
     fact = client.get("/api/conflicts", params={"as_of": ON_THE_DAY}).json()["items"][0]
-    link = client.get(f"/api/facts/{fact['fact_id']}").json()["sources"][0]["link"]
+    link = client.get(f"/api/facts/{fact['fact_id']}").json()["sources"]["items"][0]["link"]
     assert f'id="{link.split("#")[1]}"' in page
 
 

@@ -915,9 +915,12 @@ class Store:
             page = " LIMIT ?"
             params.append(limit)
         columns = _FACT_COLUMNS if payload else _FACT_COLUMNS.removesuffix(", f.payload")
+        # With a period, the rows are found through the date indexes and then sorted: "+" keeps
+        # SQLite from scanning every fact along the unique index for the sake of its order.
+        order = ["+" + _FACT_ORDER_SQL[0], *_FACT_ORDER_SQL[1:]] if filters.get("period") else _FACT_ORDER_SQL
         return self._all(
             f"SELECT {columns} FROM facts f JOIN processes p ON p.id = f.process_id {where}"
-            f" ORDER BY {', '.join(_FACT_ORDER_SQL)}{page}",
+            f" ORDER BY {', '.join(order)}{page}",
             params,
         )
 
@@ -937,8 +940,8 @@ class Store:
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         return self._capped_count(f"SELECT 1 FROM facts f {where}", params, cap)
 
-    @staticmethod
     def _fact_filter(
+        self,
         process_id: int | None,
         kinds: Sequence[str] | None,
         seen_by: str | None,
@@ -1000,13 +1003,8 @@ class Store:
 
             made = within("COALESCE(f.date_start, f.first_seen)")  # made, met, stated
             ends = within("f.date_end", _day_before(since) if since else None)  # a truce ends the day after
-            stated = (
-                " AND ".join(
-                    [*(["f.last_seen >= ?"] if since else []), *(["f.first_seen <= ?"] if until else [])]
-                )
-                or "1 = 1"
-            )
-            params.extend(value for value in (since, until) if value is not None)
+            versions, valid_from = self.dialect.position_versions("f.payload")
+            stated = f"EXISTS (SELECT 1 FROM {versions} WHERE {within(valid_from)})"  # a version began
             changed = within("e.day")
             conditions.append(
                 f"(({made}) OR ({ends}) OR (f.kind = 'positions' AND {stated})"
@@ -1050,8 +1048,15 @@ class Store:
             raise NotFoundError(f"no fact with id {fact_id}", source=self.url)
         return row
 
-    def fact_sources(self, fact_id: int) -> list[dict[str, Any]]:
-        """Every record behind a fact: the article (title, url, outlet, date), the statement and its span."""
+    def fact_sources(
+        self, fact_id: int, after: Sequence[Any] | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The records behind a fact: the article (title, url, outlet, date), the statement and its span;
+        in the order they were seen (``SOURCE_ORDER``: seen, article_id, record_id), from ``after``."""
+        keyset, params = (
+            ("", []) if after is None else _after(("fs.seen", "fs.article_id", "fs.record_id"), after, False)
+        )
+        page = " LIMIT ?" if limit is not None else ""
         return self._all(
             "SELECT fs.fact_id, fs.record_id, fs.article_id, fs.story_id, fs.statement_id, fs.outlet,"
             " fs.speaker, fs.source_type, fs.account_party, fs.seen, fs.text AS record_text,"
@@ -1060,9 +1065,33 @@ class Store:
             " FROM fact_sources fs JOIN articles a ON a.id = fs.article_id"
             " JOIN records r ON r.id = fs.record_id"
             " LEFT JOIN statements s ON s.id = fs.statement_id"
-            " WHERE fs.fact_id = ? ORDER BY fs.seen, fs.article_id, fs.record_id",
+            f" WHERE fs.fact_id = ? {'AND ' + keyset if keyset else ''}"
+            f" ORDER BY fs.seen, fs.article_id, fs.record_id{page}",
+            [fact_id, *params, *([limit] if limit is not None else [])],
+        )
+
+    def fact_source_tallies(self, fact_id: int) -> dict[str, Any]:
+        """A fact's sources counted in the database: ``sources``, ``first_seen``, ``last_seen``,
+        ``outlets`` and ``speakers`` (``source_type``, ``speaker``) with their ``reports``, most first."""
+        row = (
+            self._one(
+                "SELECT COUNT(*) AS sources, MIN(seen) AS first_seen, MAX(seen) AS last_seen FROM fact_sources"
+                " WHERE fact_id = ?",
+                (fact_id,),
+            )
+            or {}
+        )
+        outlets = self._all(
+            "SELECT outlet, COUNT(*) AS reports FROM fact_sources WHERE fact_id = ? AND outlet IS NOT NULL"
+            " GROUP BY outlet ORDER BY reports DESC, MIN(seen), outlet",
             (fact_id,),
         )
+        speakers = self._all(
+            "SELECT source_type, speaker, COUNT(*) AS reports FROM fact_sources WHERE fact_id = ?"
+            " AND speaker IS NOT NULL GROUP BY source_type, speaker ORDER BY reports DESC, MIN(seen), speaker",
+            (fact_id,),
+        )
+        return {**row, "outlets": outlets, "speakers": speakers}
 
     def fact_events(
         self, process_id: int | None = None, until: str | None = None, fact_ids: Sequence[int] | None = None
@@ -1116,16 +1145,27 @@ class Store:
         for start in range(0, len(fact_ids), 500):
             chunk = list(fact_ids[start : start + 500])
             marks = ", ".join("?" for _ in chunk)
-            rows = self._all(
+            rows = self._all(  # per fact, its first source found through the (fact_id, seen) index
                 "SELECT fs.fact_id, fs.article_id, fs.statement_id, s.span_start, s.span_end, r.payload"
-                " FROM fact_sources fs JOIN records r ON r.id = fs.record_id"
-                " LEFT JOIN statements s ON s.id = fs.statement_id"
-                f" WHERE fs.fact_id IN ({marks}) AND fs.record_id = (SELECT f2.record_id FROM fact_sources f2"
-                " WHERE f2.fact_id = fs.fact_id ORDER BY f2.seen, f2.article_id, f2.record_id LIMIT 1)",
+                " FROM (SELECT f.id AS fact_id, (SELECT f2.record_id FROM fact_sources f2 WHERE f2.fact_id = f.id"
+                "  ORDER BY f2.seen, f2.article_id, f2.record_id LIMIT 1) AS record_id"
+                f"  FROM facts f WHERE f.id IN ({marks})) firsts"
+                " JOIN fact_sources fs ON fs.fact_id = firsts.fact_id AND fs.record_id = firsts.record_id"
+                " JOIN records r ON r.id = fs.record_id LEFT JOIN statements s ON s.id = fs.statement_id",
                 chunk,
             )
             out.update({r["fact_id"]: r for r in rows})
         return out
+
+    def recent_day(self, until: str, rank: int, process_id: int | None = None) -> str | None:
+        """The day (start, else first report) of the ``rank``-th most recent fact made by ``until``
+        (of a process, or any); None when there are fewer."""
+        scope, params = ("AND process_id = ?", [process_id]) if process_id is not None else ("", [])
+        return self._scalar(
+            "SELECT COALESCE(date_start, first_seen) AS day FROM facts"
+            f" WHERE COALESCE(date_start, first_seen) <= ? {scope} ORDER BY day DESC LIMIT 1 OFFSET ?",
+            [until, *params, rank - 1],
+        )
 
     def fact_tallies(self, seen_by: str | None = None) -> list[dict[str, Any]]:
         """How many facts (meetings aside) name each party (``party``, ``n``), first seen by ``seen_by``."""
@@ -1368,7 +1408,9 @@ class Store:
         return {
             "articles": count("SELECT COUNT(*) AS n FROM articles"),
             "near_duplicates": count("SELECT COUNT(*) AS n FROM articles WHERE duplicate_of IS NOT NULL"),
-            "outlets": count("SELECT COUNT(DISTINCT outlet) AS n FROM articles"),
+            "outlets": count(  # distinct values from the outlet index, not a sort of every row
+                "SELECT COUNT(outlet) AS n FROM (SELECT DISTINCT outlet FROM articles) outlets"
+            ),
             "processes": count("SELECT COUNT(*) AS n FROM processes"),
             "statements": count("SELECT COUNT(*) AS n FROM statements"),
             "records": {
@@ -1382,20 +1424,31 @@ class Store:
         }
 
     def rows(self, table: str, batch: int = 1000) -> Iterator[dict[str, Any]]:
-        """Every row of one of ``TABLES`` (without search columns), in id order, read in batches."""
+        """Every row of one of ``TABLES`` (without search columns), in key order, read ``batch`` rows at a
+        time from the key of the last one read: memory and each query stay the same size however
+        large the table, and the connection is free between batches."""
         if table not in TABLES:
             raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
-        columns = [c for c in self._columns(table) if c != "tsv"]
-        order = ", ".join(c for c in ("id", "fact_id", "record_id", "event", "day") if c in columns)
-        offset = 0
+        columns = self.columns(table)
+        order = [c for c in ("id", "fact_id", "record_id", "event", "day") if c in columns]
+        if "id" in order:
+            order = ["id"]
+        after: list[Any] | None = None
         while True:
+            where, params = ("", []) if after is None else _after(order, after, descending=False)
             chunk = self._all(
-                f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order} LIMIT ? OFFSET ?", (batch, offset)
+                f"SELECT {', '.join(columns)} FROM {table} {'WHERE ' + where if where else ''}"
+                f" ORDER BY {', '.join(order)} LIMIT ?",
+                [*params, batch],
             )
             yield from chunk
             if len(chunk) < batch:
                 return
-            offset += batch
+            after = [chunk[-1][c] for c in order]
+
+    def columns(self, table: str) -> list[str]:
+        """The columns ``rows`` gives for one of ``TABLES``."""
+        return [c for c in self._columns(table) if c != "tsv"]
 
     def _columns(self, table: str) -> list[str]:
         if self.backend == "sqlite":
@@ -1425,6 +1478,7 @@ _FACT_ORDER_SQL = ("f.process_id", "f.kind", "COALESCE(f.party, '')", "COALESCE(
 #: The keys of a row that place it in its list, for the next page's ``after``.
 ARTICLE_ORDER = ("seen", "id")
 SEARCH_ORDER = ("score", "kind", "id")
+SOURCE_ORDER = ("seen", "article_id", "record_id")
 STATEMENT_ORDER = ("seen", "article_id", "idx")
 
 

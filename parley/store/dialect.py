@@ -54,6 +54,13 @@ class Dialect:
         concurrent updates; nothing on SQLite, whose writers run one at a time."""
         return "" if self.name == "sqlite" else " FOR NO KEY UPDATE"
 
+    def position_versions(self, payload: str) -> tuple[str, str]:
+        """A position fact's versions (in its JSON ``payload`` column) as a table to select from, and
+        the expression of a version's ``valid_from`` in it."""
+        if self.name == "sqlite":
+            return f"json_each({payload}, '$.versions') v", "json_extract(v.value, '$.valid_from')"
+        return f"json_array_elements({payload}::json -> 'versions') v", "v ->> 'valid_from'"
+
     def search_rank_sql(self, table: str, after: str) -> str:
         """Ids and scores (lower is better) of the matches in ``table`` ("articles" or "statements"),
         best first, then by id: one ``?`` for the query, those of ``after`` (a condition on ``score``

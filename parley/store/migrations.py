@@ -213,6 +213,16 @@ _STATEMENT_SEEN_TRIGGER = {
 }
 
 
+# The timeline reads the facts with an event in a period: made (started, else first reported) in
+# it, or ending in it. These indexes find them without reading every fact; the last one counts a
+# board summary's facts per process and kind from the index alone.
+_PERIOD_INDEXES = [
+    "CREATE INDEX facts_made ON facts ((COALESCE(date_start, first_seen)))",
+    "CREATE INDEX facts_date_end ON facts (date_end)",
+    "CREATE INDEX facts_process_kind_seen ON facts (process_id, kind, first_seen, last_seen)",
+]
+
+
 def _everywhere(statements: list[str]) -> dict[str, list[str]]:
     """The same statements for both databases."""
     return {"sqlite": statements, "postgresql": statements}
@@ -231,6 +241,7 @@ MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
         "paging indexes, statements dated",
         {d: _PAGING_INDEXES + _STATEMENT_SEEN_TRIGGER[d] for d in ("sqlite", "postgresql")},
     ),
+    (8, "fact period indexes", _everywhere(_PERIOD_INDEXES)),
 ]
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from parley import export
 from parley.errors import ParleyError
 from parley.ingest import InputProblem, read_sources
 from parley.ingest.sources import outlet_id
@@ -147,9 +149,18 @@ def facts(
 
 
 @router.get("/facts/{fact_id}", tags=READ, responses=READ_ERRORS, summary="One fact with its sources")
-def fact(state: State, fact_id: FactId, as_of: AsOfQ = None) -> Response:
-    """A fact, every source behind it (outlet, speaker, sentence) and its first and last report."""
-    return JSONData(data.fact_data(state.store, fact_id, as_of))
+def fact(
+    request: Request,
+    state: State,
+    fact_id: FactId,
+    as_of: AsOfQ = None,
+    limit: LimitQ = DEFAULT_LIMIT,
+    cursor: CursorQ = None,
+) -> Response:
+    """A fact, the sources behind it (outlet, speaker, sentence: ``sources``, a page with its ``next``
+    link) and its first and last report."""
+    found = data.fact_data(state.store, fact_id, as_of, cursor=cursor, limit=limit)
+    return JSONData({**found, "sources": paginate(request, found["sources"], limit)})
 
 
 @router.get("/conflicts", tags=READ, responses=READ_ERRORS, summary="Conflicts")
@@ -262,7 +273,8 @@ def actors(
 ) -> Response:
     """Every actor a fact or statement names, with how many facts and statements, most active first;
     ``q`` keeps those whose id or name contains it."""
-    found = data.actor_index(state.store, state.settings, as_of, q, cursor=cursor, limit=limit)
+    tallies = state.remembered(("actors", as_of), lambda: data.actor_tallies(state.store, as_of))
+    found = data.actor_index(tallies, q, cursor=cursor, limit=limit)
     return JSONData(paginate(request, found, limit))
 
 
@@ -295,6 +307,44 @@ def search(
             limit,
         )
     )
+
+
+ExportTable = StrEnum("ExportTable", {t: t for t in export.EXPORT_TABLES})  # type: ignore[misc]
+
+
+class StreamFormat(StrEnum):
+    """What a streamed export is written as."""
+
+    ndjson = "ndjson"
+    csv = "csv"
+
+
+_MEDIA = {"ndjson": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
+
+
+@router.get(
+    "/export/{table}",
+    tags=READ,
+    responses={200: {"content": {m: {} for m in _MEDIA.values()}, "description": "the rows"}, **READ_ERRORS},
+    summary="A table, streamed as NDJSON or CSV (as `parley export`)",
+    response_class=StreamingResponse,
+)
+def export_table(
+    state: State,
+    table: Annotated[ExportTable, Path(description="the table")],
+    format: Annotated[
+        StreamFormat, Query(description="ndjson (a JSON object a line) or csv")
+    ] = StreamFormat.ndjson,
+    process: ProcessQ = None,
+    as_of: AsOfQ = None,
+) -> Response:
+    """Every row of a table, streamed as it is read: stored tables in batches from the key of the last
+    row sent, so the answer is never held in memory; ``facts`` and ``timeline`` as of a day (and of
+    a process), like the board."""
+    data.process_id(state.store, process)  # NotFoundError before the answer starts
+    rows = export.rows(state.store, table.value, process=process, as_of=as_of)
+    lines = export.lines(rows, format.value, export.columns(state.store, table.value))
+    return StreamingResponse(lines, media_type=_MEDIA[format.value])
 
 
 @router.get("/stats", tags=READ, summary="Counts")

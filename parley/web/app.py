@@ -52,8 +52,10 @@ The sourced record of peace and ceasefire negotiations kept by parley.
 
 Reads are open. Writes (`POST /api/articles`, `DELETE /api/articles/{id}`) need
 `Authorization: Bearer <token>` with the token of `PARLEY_TOKEN` or of the file named by the setting
-`serve.token_file`; with neither, writes are refused. Lists are paged with `limit`/`offset` and
-answer `total`, `next` and `prev`. Errors answer `{"error": {"code": "P404", "message": "..."}}`.
+`serve.token_file`; with neither, writes are refused. Lists are paged with `limit` and an opaque
+`cursor` taken from the `next` link of the page before; they answer `items`, `next`, `first` and
+`total` (counted up to `serve.count_cap`; `total_capped` when there are more). Large tables stream
+from `/api/export/{table}` as NDJSON or CSV. Errors answer `{"error": {"code": "P404", "message": "..."}}`.
 Every page of the dashboard has a JSON twin at the same path plus `.json` (`/board.json`,
 `/articles/1.json`).
 """

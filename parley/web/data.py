@@ -19,7 +19,7 @@ from parley.errors import NotFoundError
 from parley.records import ISSUES
 from parley.settings import Settings
 from parley.store import Store
-from parley.store.db import ARTICLE_ORDER, FACT_ORDER, SEARCH_ORDER, STATEMENT_ORDER
+from parley.store.db import ARTICLE_ORDER, FACT_ORDER, SEARCH_ORDER, SOURCE_ORDER, STATEMENT_ORDER
 from parley.web.highlight import anchor
 from parley.web.params import Page, page_of, position_of
 
@@ -332,32 +332,40 @@ def facts_list(
     return Page(items, after, total=min(total, count_cap), total_capped=total > count_cap)
 
 
-def fact_data(store: Store, fact_id: int, as_of: date | None) -> Row:
-    """A fact and all its sources: outlets, named and anonymous speakers, the sentences, with links."""
-    found = analysis.fact_sources(store, fact_id, as_of=as_of)
+def fact_data(
+    store: Store, fact_id: int, as_of: date | None, *, cursor: str | None = None, limit: int = 50
+) -> Row:
+    """A fact and its sources: outlets, named and anonymous speakers (counted in the database over all
+    of them) and a page of the sentences (``sources``: a ``Page``), with links."""
+    found = analysis.fact_sources(
+        store, fact_id, as_of=as_of, after=position_of(cursor, len(SOURCE_ORDER)), limit=limit + 1
+    )
     registry = names()
     sources = [
         {**s, "link": source_link(s), "speaker_name": registry.name(s["speaker"]) if s["speaker"] else None,
          "outlet_name": registry.name(s["outlet"]) if s["outlet"] else None}
-        for s in found["sources"]
+        for s in found["sources"][:limit]
     ]  # fmt: skip
-    outlets = Counter(s["outlet"] for s in sources if s["outlet"])
-    speakers: dict[str, Counter[str]] = {"named": Counter(), "anonymous": Counter()}
-    for source in sources:
-        if source["source_type"] in speakers and source["speaker"]:
-            speakers[source["source_type"]][source["speaker"]] += 1
+    tallies = store.fact_source_tallies(fact_id)
+    speakers = {
+        kind: [{"id": s["speaker"], "name": registry.name(s["speaker"]), "reports": s["reports"]}
+               for s in tallies["speakers"] if s["source_type"] == kind]
+        for kind in ("named", "anonymous")
+    }  # fmt: skip
+    more = len(found["sources"]) > limit
     return {
         "fact": found["fact"],
-        "sources": sources,
-        "outlets": [{"id": o, "name": registry.name(o), "reports": n} for o, n in outlets.most_common()],
-        "named_speakers": [
-            {"id": s, "name": registry.name(s), "reports": n} for s, n in speakers["named"].most_common()
-        ],
-        "anonymous_speakers": [
-            {"id": s, "name": registry.name(s), "reports": n} for s, n in speakers["anonymous"].most_common()
-        ],
-        "first_seen": min((s["seen"] for s in sources), default=None),
-        "last_seen": max((s["seen"] for s in sources), default=None),
+        "sources": Page(
+            sources, [sources[-1][k] for k in SOURCE_ORDER] if more else None, total=tallies["sources"]
+        ),
+        "outlets": [
+            {"id": o["outlet"], "name": registry.name(o["outlet"]), "reports": o["reports"]}
+            for o in tallies["outlets"]
+        ],  # fmt: skip
+        "named_speakers": speakers["named"],
+        "anonymous_speakers": speakers["anonymous"],
+        "first_seen": tallies["first_seen"],
+        "last_seen": tallies["last_seen"],
         "party_name": registry.name(found["fact"]["party"]) if found["fact"].get("party") else None,
     }
 
@@ -449,11 +457,14 @@ def timeline_data(
 ) -> Row:
     """Dated events (``analysis.timeline``) and the periods they span (truces and ultimatums), of the
     period ``since``–``until``; without either, of the ``serve.timeline_days`` days up to ``as_of``
-    and what is dated after it. Only the facts with something dated in the period are read."""
+    (fewer when more than ``serve.timeline_facts`` facts were made in them) and what is dated after
+    it. Only the facts with something dated in the period are read."""
     day = analysis.as_of_day(as_of)
     first = _iso(since)
     if since is None and until is None:
         first = (date.fromisoformat(day) - timedelta(days=settings.serve.timeline_days)).isoformat()
+        busy = store.recent_day(day, settings.serve.timeline_facts, process_id(store, process))
+        first = max(first, busy or first)
     period = (first, _iso(until))
     narrow = {"party": party, "issue": issue, "period": period}
 
@@ -516,20 +527,10 @@ def event_position(event: Row) -> list[Any]:
 # -- actors -------------------------------------------------------------------------------------
 
 
-def actor_index(
-    store: Store,
-    settings: Settings,
-    as_of: date | None = None,
-    q: str | None = None,
-    *,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> Page:
-    """A page of the actors the store mentions (a fact's party, a statement's speaker or party), with
-    counts, most active first; ``q`` keeps those whose id or name contains it (any case).
-
-    The counts are grouped in the database: one row per speaker and party, not per statement.
-    """
+def actor_tallies(store: Store, as_of: date | None = None) -> tuple[Counter[str], Counter[str]]:
+    """How many facts (first seen by ``as_of``) and statements name each actor: a statement counts
+    for its speaker and for the party the speaker acts for. Grouped in the database from indexes:
+    one row per speaker and party, not per statement."""
     registry = names()
     facts: Counter[str] = Counter({r["party"]: r["n"] for r in store.fact_tallies(analysis.as_of_day(as_of))})
     said: Counter[str] = Counter()
@@ -538,6 +539,20 @@ def actor_index(
         acts_for = row["party"] or registry.party_of(row["speaker"], row["seen"])
         if acts_for and acts_for != row["speaker"]:
             said[acts_for] += row["n"]
+    return facts, said
+
+
+def actor_index(
+    tallies: tuple[Counter[str], Counter[str]],
+    q: str | None = None,
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """A page of the actors of ``actor_tallies`` (a fact's party, a statement's speaker or party),
+    most active first; ``q`` keeps those whose id or name contains it (any case)."""
+    registry = names()
+    facts, said = tallies
     wanted = q.casefold() if q else None
     out = []
     for actor_id in set(facts) | set(said):

@@ -201,9 +201,17 @@ def article_page(request: Request, state: State, article_id: ArticleId) -> Respo
 
 
 @_twins("/facts/{fact_id}", "fact", "Fact: all its sources")
-def fact_page(request: Request, state: State, fact_id: FactId, as_of: AsOfQ = None) -> Response:
-    """A fact with every source: outlets, named and anonymous speakers, the sentences."""
-    return respond(request, "fact.html", data.fact_data(state.store, fact_id, as_of))
+def fact_page(
+    request: Request,
+    state: State,
+    fact_id: FactId,
+    as_of: AsOfQ = None,
+    limit: LimitQ = DEFAULT_LIMIT,
+    cursor: CursorQ = None,
+) -> Response:
+    """A fact with its sources: outlets, named and anonymous speakers, a page of the sentences."""
+    found = data.fact_data(state.store, fact_id, as_of, cursor=cursor, limit=limit)
+    return respond(request, "fact.html", {**found, "sources": paginate(request, found["sources"], limit)})
 
 
 @_twins("/actors", "actors", "Actors in the store")
@@ -216,7 +224,8 @@ def actors_page(
     cursor: CursorQ = None,
 ) -> Response:
     """Every actor the store mentions, most active first; ``q`` finds actors by id or name."""
-    found = data.actor_index(state.store, state.settings, as_of, q, cursor=cursor, limit=limit)
+    tallies = state.remembered(("actors", as_of), lambda: data.actor_tallies(state.store, as_of))
+    found = data.actor_index(tallies, q, cursor=cursor, limit=limit)
     return respond(request, "actors.html", paginate(request, found, limit, q=q or ""))
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hmac
 import os
 import threading
+import time
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -36,6 +38,7 @@ class WebState:
         self._writer: Store | None = None
         self._extractor = extractor
         self._write_lock = threading.Lock()
+        self._remembered: dict[Hashable, tuple[float, Any]] = {}
 
     def close(self) -> None:
         """Close the store connections."""
@@ -64,6 +67,18 @@ class WebState:
                 f"writes are disabled: cannot read the token file {path!r} (setting serve.token_file): {reason}"
             ) from None
 
+    def remembered(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept for ``serve.tally_seconds`` under ``key``: for aggregates over the whole
+        store (the actor index's counts), which cost what the store holds. Forgotten when this app
+        writes; writes by other processes show once the time is up."""
+        now = time.monotonic()
+        kept = self._remembered.get(key)
+        if kept is not None and now - kept[0] < self.settings.serve.tally_seconds:
+            return kept[1]
+        value = compute()
+        self._remembered[key] = (now, value)
+        return value
+
     def _writing_store(self) -> Store:
         """The writers' connection, opened on the first write; call it holding ``_write_lock``."""
         if self._writer is None:
@@ -74,6 +89,7 @@ class WebState:
     def take_in(self, articles: list[Article], process: str | None) -> list[flow.TakeIn]:
         """Store articles through ``parley.flow.take_in``, one writer at a time."""
         with self._write_lock:
+            self._remembered.clear()
             writer = self._writing_store()
             if self._extractor is None:
                 from parley.extractor import Extractor  # spaCy loads on the first write only
@@ -87,6 +103,7 @@ class WebState:
     def delete_article(self, article_id: int) -> flow.Deleted:
         """Delete an article through ``parley.flow.delete_article``, one writer at a time."""
         with self._write_lock:
+            self._remembered.clear()
             return flow.delete_article(self._writing_store(), article_id)
 
 
