@@ -52,11 +52,15 @@ def stored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
 
 
 def _damage(db: Path) -> None:
-    """Overwrite the middle of the file (its table pages) with garbage, as a failing disk would."""
+    """Overwrite every page after the first (which holds the schema) with garbage, as a failing disk
+    would: the file opens, and whatever a command reads (a table, an index) is damaged."""
     size = db.stat().st_size
+    with sqlite3.connect(db) as conn:
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
     with db.open("r+b") as handle:
-        handle.seek(size // 2)
-        handle.write(b"\xa5" * min(20_000, size // 2 - 1))
+        handle.seek(page)
+        handle.write(b"\xa5" * (size - page))
 
 
 @pytest.mark.parametrize(
