@@ -37,6 +37,7 @@ _PG_WRITE_LOCK = 0x7061726C  # "parl"
 #: SQLSTATEs of a PostgreSQL transaction given up because of a concurrent one: serialization
 #: failure, deadlock detected. Running the transaction again succeeds.
 _PG_TRANSIENT = frozenset({"40001", "40P01"})
+_PG_UNIQUE_VIOLATION = "23505"
 #: Rows per multi-row INSERT (PostgreSQL takes at most 65,535 parameters in a statement, SQLite 32,766).
 _ROWS_PER_INSERT = 500
 
@@ -270,7 +271,8 @@ class Store:
     def retrying(self, work: Callable[[], _T], attempts: int) -> _T:
         """Run ``work`` — a function that opens its own transaction — and run it again, up to
         ``attempts`` times in all, when the database gave up on that transaction because of a
-        concurrent one (a PostgreSQL deadlock or serialization failure, SQLite still busy).
+        concurrent one (a PostgreSQL deadlock or serialization failure, SQLite still busy) or a
+        concurrent one committed the same article first.
 
         Inside an outer transaction ``work`` runs once: the outer one would have to be redone.
         Raises ``StoreError`` when the last attempt fails so.
@@ -290,9 +292,15 @@ class Store:
         raise ValueError("attempts must be at least 1")
 
     def _transient(self, exc: BaseException) -> bool:
+        """Whether running the transaction again can succeed: the database gave it up for a
+        concurrent one, or a concurrent one stored the same article first (run again, the article
+        is found stored)."""
         if self.backend == "sqlite":
             return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
-        return getattr(exc, "sqlstate", None) in _PG_TRANSIENT
+        sqlstate = getattr(exc, "sqlstate", None)
+        if sqlstate == _PG_UNIQUE_VIOLATION:
+            return getattr(getattr(exc, "diag", None), "constraint_name", None) == "articles_content_hash_key"
+        return sqlstate in _PG_TRANSIENT
 
     def migrate(self) -> int:
         """Apply the migrations this database lacks; return the schema version."""
