@@ -60,6 +60,7 @@ class ServeSettings:
     port: int = 8000
     max_body_bytes: int = 2_000_000
     token_file: str = ""
+    db_connections: int = 8
 
 
 @dataclass(frozen=True)

@@ -133,3 +133,32 @@ def test_integrity_problems_finds_a_record_without_its_article(store: Store) -> 
              "date_start": None, "date_end": None, "date_precision": None, "text": "no", "payload": {}},
         ])  # fmt: skip
     assert store.integrity_problems() == ["1 article whose stored records differ from its record count"]
+
+
+def test_threads_share_a_pooled_store(store_url: str) -> None:
+    """A web server's threads read and write through one store: on PostgreSQL each takes a
+    connection of the pool (so they run side by side), on SQLite the one connection in turn."""
+    import threading
+
+    with open_store(store_url, connections=4) as shared:
+        errors: list[BaseException] = []
+        start = threading.Barrier(8)
+
+        def work(n: int) -> None:
+            try:
+                start.wait()
+                _article(shared, content_hash=f"pooled-{n}", text=f"{TEXT} ({n})")
+                for _ in range(20):
+                    assert shared.stats()["articles"] >= 1
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert shared.stats()["articles"] == 8
+        if shared.backend == "postgresql":
+            assert 1 < shared._pool.get_stats()["pool_size"] <= 4

@@ -66,12 +66,22 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def open_store(url: str | None = None, settings: Settings | None = None) -> Store:
-    """Open (creating and migrating as needed) the store at ``url``; see ``database_url``."""
+def open_store(url: str | None = None, settings: Settings | None = None, connections: int = 1) -> Store:
+    """Open (creating and migrating as needed) the store at ``url``; see ``database_url``.
+
+    With ``connections`` > 1, a PostgreSQL store keeps a pool of up to that many connections
+    (psycopg_pool), so that threads — a web server's — query side by side; a SQLite store has one
+    connection, which its threads take in turn.
+    """
     settings = settings or load_settings()
     url = database_url(url, settings)
     if url.startswith(("postgresql://", "postgres://")):
-        store = Store(url, POSTGRESQL, _connect_postgresql(url, settings.store))
+        conn = _connect_postgresql(url, settings.store)
+        if connections > 1:
+            conn.close()  # it showed the server is there; the pool makes its own
+            store = Store(url, POSTGRESQL, pool=_pool_postgresql(url, settings.store, connections))
+        else:
+            store = Store(url, POSTGRESQL, conn)
     else:
         store = Store(url, SQLITE, _connect_sqlite(url, settings.store))
     store.migrate()
@@ -107,17 +117,37 @@ def _connect_postgresql(url: str, settings: StoreSettings) -> Any:
 
     try:
         conn = psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=10)
-        # parley's queries are short: compiling them (JIT, chosen when table statistics are stale or
-        # rows many) costs more than it saves, tens of milliseconds on a board.
-        conn.execute("SET jit = off")
-        # A runaway query is cancelled rather than holding a connection and its locks (0: no limit).
-        conn.execute(f"SET statement_timeout = {int(settings.statement_timeout_ms)}")
-        # As SQLite's: a commit waits for the disk only with store.durable_commits.
-        conn.execute(f"SET synchronous_commit = {'on' if settings.durable_commits else 'off'}")
+        _configure_postgresql(conn, settings)
         return conn
     except psycopg.Error as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreError(f"cannot connect to PostgreSQL: {message}", source=_redact(url)) from exc
+
+
+def _pool_postgresql(url: str, settings: StoreSettings, size: int) -> Any:
+    from psycopg.rows import dict_row
+    from psycopg_pool import ConnectionPool
+
+    return ConnectionPool(
+        url,
+        min_size=1,
+        max_size=size,
+        kwargs={"autocommit": True, "row_factory": dict_row, "connect_timeout": 10},
+        configure=lambda conn: _configure_postgresql(conn, settings),
+        name="parley",
+        open=True,
+    )
+
+
+def _configure_postgresql(conn: Any, settings: StoreSettings) -> None:
+    """The session settings of every PostgreSQL connection parley opens."""
+    # parley's queries are short: compiling them (JIT, chosen when table statistics are stale or
+    # rows many) costs more than it saves, tens of milliseconds on a board.
+    conn.execute("SET jit = off")
+    # A runaway query is cancelled rather than holding a connection and its locks (0: no limit).
+    conn.execute(f"SET statement_timeout = {int(settings.statement_timeout_ms)}")
+    # As SQLite's: a commit waits for the disk only with store.durable_commits.
+    conn.execute(f"SET synchronous_commit = {'on' if settings.durable_commits else 'off'}")
 
 
 def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
@@ -140,13 +170,16 @@ def _json(value: Any) -> str:
 class Store:
     """parley's database. Open one with ``open_store``; use as a context manager to close it."""
 
-    def __init__(self, url: str, dialect: Dialect, conn: Any) -> None:
+    def __init__(self, url: str, dialect: Dialect, conn: Any = None, pool: Any = None) -> None:
         self.url = _redact(url)
         self.dialect = dialect
-        self._conn = conn
+        self._conn = conn  # one connection, which threads take in turn (under _lock) ...
+        self._pool = pool  # ... or a pool of them (psycopg_pool), a connection per statement or transaction
         self._lock = threading.RLock()
-        self._depth = 0  # nesting of transaction(): inner ones join the outer one
-        self._pipelined = False  # in a PostgreSQL pipeline: statements are sent without waiting
+        # Per thread: the connection of its open transaction, how deeply transaction() is nested in
+        # it (inner ones join the outer one), and whether its statements are pipelined (PostgreSQL:
+        # sent without waiting).
+        self._local = threading.local()
         #: Times this store waited for the database: each statement (an ``executemany`` is one) and
         #: each commit; inside a PostgreSQL write transaction (pipeline mode) only the statements
         #: whose results are read, and the commit. ``bench/store_bench.py`` prints it per article.
@@ -160,7 +193,10 @@ class Store:
     # -- plumbing -------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (or the pool)."""
+        if self._pool is not None:
+            self._pool.close()
+            return
         with self._lock:
             self._conn.close()
 
@@ -170,28 +206,51 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        with self._lock:
+    @property
+    def _depth(self) -> int:
+        return getattr(self._local, "depth", 0)
+
+    @property
+    def _pipelined(self) -> bool:
+        return getattr(self._local, "pipelined", False)
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        """The connection for one statement: the thread's transaction's, else the store's one
+        connection (once the other threads are done with it), else one from the pool."""
+        held = getattr(self._local, "conn", None)
+        if held is not None:
+            yield held
+        elif self._pool is None:
+            with self._lock:
+                yield self._conn
+        else:
+            with self._pool.connection() as conn:
+                yield conn
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run a statement whose result is not read (in a pipeline: sent, not waited for)."""
+        with self._connection() as conn:
             self.round_trips += not self._pipelined
-            return self._conn.execute(self.dialect.sql(sql), tuple(params))
+            conn.execute(self.dialect.sql(sql), tuple(params))
 
     def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement for many rows: a single round trip (psycopg pipelines ``executemany``)."""
         if not rows:
             return
-        with self._lock:
+        with self._connection() as conn:
             self.round_trips += not self._pipelined
-            cursor = self._conn.cursor()
+            cursor = conn.cursor()
             try:
                 cursor.executemany(self.dialect.sql(sql), [tuple(r) for r in rows])
             finally:
                 cursor.close()
 
     def _fetch(self, sql: str, params: Sequence[Any], many: bool) -> Any:
-        """Run a statement and read its result (in a pipeline, reading is what waits for the server)."""
-        with self._lock:
-            cursor = self._execute(sql, params)
-            self.round_trips += self._pipelined
+        """Run a statement and read its result (one round trip, in a pipeline too)."""
+        with self._connection() as conn:
+            self.round_trips += 1
+            cursor = conn.execute(self.dialect.sql(sql), tuple(params))
             return cursor.fetchall() if many else cursor.fetchone()
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -222,10 +281,10 @@ class Store:
     def _read_together(self, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[list[dict[str, Any]]]:
         """The rows of several queries: in a PostgreSQL pipeline they are sent at once and answered
         in one round trip."""
-        with self._lock:
-            if not self._pipelined:
-                return [self._all(sql, params) for sql, params in queries]
-            cursors = [self._conn.execute(self.dialect.sql(sql), tuple(params)) for sql, params in queries]
+        if not self._pipelined:
+            return [self._all(sql, params) for sql, params in queries]
+        with self._connection() as conn:
+            cursors = [conn.execute(self.dialect.sql(sql), tuple(params)) for sql, params in queries]
             self.round_trips += 1
             return [[_decode(r) for r in cursor.fetchall()] for cursor in cursors]
 
@@ -239,34 +298,33 @@ class Store:
         pipelined: only reading a result waits for the server. Nested calls join the outer
         transaction.
         """
-        with self._lock:
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield self
-                finally:
-                    self._depth -= 1
-                return
-            self._depth = 1
+        if self._depth:
+            self._local.depth += 1
+            try:
+                yield self
+            finally:
+                self._local.depth -= 1
+            return
+        with self._connection() as conn:
+            self._local.conn, self._local.depth = conn, 1
             try:
                 if self.backend == "sqlite":
                     self._execute("BEGIN IMMEDIATE")
                     try:
                         yield self
                     except BaseException:
-                        self._conn.execute("ROLLBACK")
+                        conn.execute("ROLLBACK")
                         raise
                     self._execute("COMMIT")
                 else:
                     lock = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-                    with self._conn.pipeline(), self._conn.transaction():
-                        self._pipelined = True
+                    with conn.pipeline(), conn.transaction():
+                        self._local.pipelined = True
                         self._execute(f"SELECT {lock}(?)", (_PG_WRITE_LOCK,))
                         yield self
                     self.round_trips += 1  # the commit
             finally:
-                self._depth = 0
-                self._pipelined = False
+                self._local.conn, self._local.depth, self._local.pipelined = None, 0, False
 
     def retrying(self, work: Callable[[], _T], attempts: int) -> _T:
         """Run ``work`` — a function that opens its own transaction — and run it again, up to
