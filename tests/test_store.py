@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from parley.errors import NotFoundError, StoreError
+from parley.records import Article, Records
 from parley.settings import load_settings
 from parley.store import Store, database_url, open_store
 from parley.store.migrations import MIGRATIONS
@@ -162,3 +163,29 @@ def test_threads_share_a_pooled_store(store_url: str) -> None:
         assert shared.stats()["articles"] == 8
         if shared.backend == "postgresql":
             assert 1 < shared._pool.get_stats()["pool_size"] <= 4
+
+
+def test_copy_to_an_empty_store_keeps_everything_and_the_target_goes_on(store: Store, tmp_path: Path) -> None:
+    from store_support import corpus_article, gold, seed_article
+
+    from parley import flow
+
+    def shared(name: str) -> tuple[Article, Records]:
+        return corpus_article(name), gold(name)
+
+    with open_store(str(tmp_path / "source.db")) as source:
+        for article, records in [seed_article(), shared("dev-01-riyadh-black-sea")]:
+            flow.commit(source, article, records)
+        copied = source.copy_to(store)
+        assert copied["articles"] == 2 and copied["article_bands"] == 32 and copied["fact_sources"] > 10
+        assert store.stats() == source.stats()
+        by_id = lambda facts: sorted(facts, key=lambda f: f["id"])  # noqa: E731 - NULLs sort apart
+        assert by_id(store.facts()) == by_id(source.facts())
+        hits = lambda found: sorted((h["kind"], h["article_id"], h["statement_id"]) for h in found)  # noqa: E731
+        assert hits(store.search("Black Sea")) == hits(source.search("Black Sea"))  # ranked apart
+        with pytest.raises(StoreError, match="not empty"):
+            source.copy_to(store)
+    assert store.integrity_problems() == []
+    article, records = shared("dev-02-istanbul-prisoners")
+    assert flow.commit(store, article, records).status == "stored"  # new ids follow the copied ones
+    assert store.stats()["articles"] == 3 and store.integrity_problems() == []

@@ -15,7 +15,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -1037,6 +1037,86 @@ class Store:
                 return
             offset += batch
 
+    def copy_to(self, target: Store, batch: int = 5000) -> dict[str, int]:
+        """Copy every row of this store into ``target``, an empty store of either backend (moving
+        a SQLite store to PostgreSQL, or loading a benchmark's store fast), in one transaction of
+        the target; return the rows copied per table.
+
+        Tables are read in key order, ``batch`` rows at a time, and written with COPY on PostgreSQL
+        (whose id sequences then continue after the copied ids) or multi-row INSERTs on SQLite
+        (whose search index is then rebuilt).
+        """
+        if target.stats()["articles"] or target.processes():
+            raise StoreError("the store to copy into is not empty", source=target.url)
+        copied: dict[str, int] = {}
+        with target._loading() as load:
+            for table, keys in _COPY_ORDER.items():
+                columns = [c for c in self._columns(table) if c != "tsv"]
+                copied[table] = load(table, columns, self._scan(table, columns, keys, batch))
+        return copied
+
+    def _scan(
+        self, table: str, columns: Sequence[str], keys: Sequence[str], batch: int
+    ) -> Iterator[tuple[Any, ...]]:
+        """Every row of a table as stored (JSON not decoded), in key order, by keyset pages."""
+        after: tuple[Any, ...] | None = None
+        order = ", ".join(keys)
+        while True:
+            where = f"WHERE ({order}) > ({', '.join('?' for _ in keys)})" if after else ""
+            rows = self._fetch(
+                f"SELECT {', '.join(columns)} FROM {table} {where} ORDER BY {order} LIMIT ?",
+                [*(after or ()), batch],
+                many=True,
+            )
+            for row in rows:
+                yield tuple(row[c] for c in columns)
+            if len(rows) < batch:
+                return
+            after = tuple(rows[-1][k] for k in keys)
+
+    @contextmanager
+    def _loading(self) -> Iterator[Callable[[str, Sequence[str], Iterable[tuple[Any, ...]]], int]]:
+        """A function writing rows into a table, inside one exclusive transaction of this store."""
+        if self.backend == "sqlite":
+            with self.transaction():
+
+                def insert(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> int:
+                    count, chunk = 0, []
+                    for row in rows:
+                        chunk.append(row)
+                        if len(chunk) == _ROWS_PER_INSERT:
+                            self._insert_rows(table, columns, chunk)
+                            count, chunk = count + len(chunk), []
+                    self._insert_rows(table, columns, chunk)
+                    return count + len(chunk)
+
+                yield insert
+                self._execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+                self._execute("INSERT INTO statements_fts (statements_fts) VALUES ('rebuild')")
+            return
+        # COPY does not run in a pipeline: this transaction is an ordinary one.
+        with self._connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_WRITE_LOCK,))
+
+            def copy(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> int:
+                count = 0
+                with (
+                    conn.cursor() as cursor,
+                    cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out,
+                ):
+                    for row in rows:
+                        out.write_row(row)
+                        count += 1
+                return count
+
+            yield copy
+            for table, keys in _COPY_ORDER.items():
+                if keys == ("id",):
+                    conn.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false)"
+                        f" FROM {table}"
+                    )
+
     def _columns(self, table: str) -> list[str]:
         if self.backend == "sqlite":
             return [r["name"] for r in self._all(f"PRAGMA table_info({table})")]
@@ -1058,6 +1138,18 @@ _FACT_FIELDS = (
 #: A fact as read: its own columns and its process's name.
 _FACT_COLUMNS = f"f.id, f.process_id, p.name AS process, {_FACT_FIELDS}"
 
+
+#: Every table in the order a copy writes them (the rows a row refers to first), with its key.
+_COPY_ORDER: dict[str, tuple[str, ...]] = {
+    "processes": ("id",),
+    "articles": ("id",),
+    "article_bands": ("band", "article_id"),
+    "statements": ("id",),
+    "records": ("id",),
+    "facts": ("id",),
+    "fact_sources": ("fact_id", "record_id"),
+    "fact_events": ("fact_id", "event", "day"),
+}
 
 #: A process as read (its tallies decoded), and every process.
 _PROCESS = "SELECT p.id, p.name, p.parties, p.issues, p.created_at FROM processes p"
