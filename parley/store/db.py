@@ -1043,8 +1043,8 @@ class Store:
         the target; return the rows copied per table.
 
         Tables are read in key order, ``batch`` rows at a time, and written with COPY on PostgreSQL
-        (whose id sequences then continue after the copied ids) or multi-row INSERTs on SQLite
-        (whose search index is then rebuilt).
+        (whose id sequences then continue after the copied ids, and whose planner statistics are
+        gathered) or multi-row INSERTs on SQLite (whose search index is then rebuilt).
         """
         if target.stats()["articles"] or target.processes():
             raise StoreError("the store to copy into is not empty", source=target.url)
@@ -1116,6 +1116,8 @@ class Store:
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false)"
                         f" FROM {table}"
                     )
+                # Statistics now, not when autovacuum comes round: until then plans are guesses.
+                conn.execute(f"ANALYZE {table}")
 
     def _columns(self, table: str) -> list[str]:
         if self.backend == "sqlite":
