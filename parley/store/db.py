@@ -1097,6 +1097,7 @@ class Store:
         # COPY does not run in a pipeline: this transaction is an ordinary one.
         with self._connection() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_WRITE_LOCK,))
+            conn.execute("SET LOCAL statement_timeout = 0")  # a table's COPY is one long statement
 
             def copy(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> int:
                 count = 0
