@@ -6,10 +6,16 @@
     .venv/bin/python bench/store_bench.py --fill /tmp/parley-100k.db --sizes 10000 30000 100000 --snapshots
     .venv/bin/python bench/store_bench.py --web /tmp/parley-100k.db postgresql://postgres@127.0.0.1:5432/p100k
 
+
+    .venv/bin/python bench/store_bench.py --compare --sizes 10000 30000 100000 --ingest 500 --runs 0
+
 1. **Ingest**: ``flow.commit`` of synthetic articles (records made, not extracted: this measures the
    store, the near-duplicate check and consolidation), one transaction per article as in
    ``parley ingest``: articles/s, records/s and round trips per article (``Store.round_trips``),
-   into the empty store and again once it holds each size.
+   into the empty store and again once it holds each size. With ``--compare``, SQLite and
+   PostgreSQL hold the same articles at each size (SQLite filled through the commit path,
+   PostgreSQL a copy of it made with ``Store.copy_to``, i.e. COPY) and take the same new articles,
+   one backend after the other: the PostgreSQL/SQLite ratio of one run on one machine.
 2. **Board**: the store is filled to each size (in batches of articles per transaction, to get
    there sooner; the facts are the same), then ``analysis.board`` is timed for one process on the
    latest day, for one process on a day in the past (corroboration recounted as of that day), and
@@ -155,26 +161,31 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def ingest(store: Store, source: Synthetic, count: int) -> tuple[float, float, float]:
-    """Articles/s, records/s and round trips per article of committing ``count`` articles, one
-    transaction each (``Store.round_trips``: statements waited for, commits included)."""
+def ingest(store: Store, articles: list[tuple[Article, Records]]) -> dict[str, float]:
+    """Commit ``articles`` one transaction each: articles/s, records/s, round trips per article
+    (``Store.round_trips``: statements waited for, commits included) and this process's CPU
+    milliseconds per article (PostgreSQL's own work is not in it)."""
     settings = load_settings()
-    records = 0
-    trips = store.round_trips
-    started = time.perf_counter()
-    for article, made in source.articles(count):
+    trips, cpu, started = store.round_trips, time.process_time(), time.perf_counter()
+    for article, made in articles:
         flow.commit(store, article, made, settings=settings)
-        records += made.count()
     seconds = time.perf_counter() - started
-    return count / seconds, records / seconds, (store.round_trips - trips) / count
+    return {
+        "articles/s": len(articles) / seconds,
+        "records/s": sum(made.count() for _, made in articles) / seconds,
+        "round trips": (store.round_trips - trips) / len(articles),
+        "cpu ms": (time.process_time() - cpu) * 1000 / len(articles),
+    }
 
 
-def report_ingest(backend: str, store: Store, source: Synthetic, count: int) -> None:
+def report_ingest(backend: str, store: Store, articles: list[tuple[Article, Records]]) -> None:
     """Print the ingest rate through ``flow.commit`` into the store as it is now."""
     size = store.stats()["articles"]
-    per_article, per_record, trips = ingest(store, source, count)
-    print(f"{backend:10} ingest at {size:>7,} articles: {per_article:7.1f} articles/s  {per_record:8.1f} records/s"
-          f"  {trips:5.1f} round trips/article  ({count} articles, one transaction each)", flush=True)  # fmt: skip
+    got = ingest(store, articles)
+    print(f"{backend:10} ingest at {size:>7,} articles: {got['articles/s']:7.1f} articles/s  {got['records/s']:8.1f}"
+          f" records/s  {got['round trips']:4.1f} round trips/article  client CPU {got['cpu ms']:4.1f} ms/article"
+          f"  ({len(articles)} articles, one transaction each; load average {os.getloadavg()[0]:.1f})",
+          flush=True)  # fmt: skip
 
 
 def fill(store: Store, source: Synthetic, count: int, batch: int = 500) -> None:
@@ -331,45 +342,14 @@ def fill_to(url: str, sizes: list[int], snapshots: bool) -> None:
             print(f"  snapshot {copy}", flush=True)
 
 
-#: Tables in the order a copy fills them (each after those it refers to).
-COPIED = (
-    "processes",
-    "articles",
-    "article_bands",
-    "statements",
-    "records",
-    "facts",
-    "fact_sources",
-    "fact_events",
-)
-
-
 def copy_store(source: str, target: str) -> None:
-    """Bulk-load a PostgreSQL store with the rows of a filled SQLite store (``COPY``, no commit path).
-
-    The fast way to a large PostgreSQL store for reading benchmarks: the SQLite store was filled
-    through ``flow.commit``, so the rows are what the commit path writes; search vectors are
-    computed by PostgreSQL as the rows arrive. Benchmark tooling, not parley's API.
-    """
-    import sqlite3
-
-    with open_store(source), open_store(target):  # both migrated to the same schema
-        pass
+    """Bulk-load a PostgreSQL store with the rows of a filled SQLite store (``Store.copy_to``: COPY,
+    no commit path). The fast way to a large PostgreSQL store for reading benchmarks: the SQLite
+    store was filled through ``flow.commit``, so the rows are what the commit path writes."""
     started = time.perf_counter()
-    lite = sqlite3.connect(source)
-    with psycopg.connect(target, autocommit=True) as conn:
-        for table in COPIED:
-            columns = [c[1] for c in lite.execute(f"PRAGMA table_info({table})")]
-            names = ", ".join(columns)
-            with conn.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in lite.execute(f"SELECT {names} FROM {table}"):
-                    copy.write_row(row)
-            if "id" in columns:
-                conn.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
-                )
-        conn.execute("VACUUM ANALYZE")  # as autovacuum would: visibility map set for index-only scans
-    lite.close()
+    with open_store(source) as lite, open_store(target) as pg:
+        lite.copy_to(pg)
+        pg._execute("VACUUM ANALYZE")  # as autovacuum would: visibility map set for index-only scans
     print(f"copied {source} into {target} in {time.perf_counter() - started:.0f} s", flush=True)
 
 
@@ -387,6 +367,35 @@ def drop(name: str | None) -> None:
     if name:
         with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def compare(sizes: list[int], count: int, runs: int, keep: str | None, tmp: Path) -> None:
+    """Ingest into SQLite and PostgreSQL holding the same articles, at each size: SQLite is filled
+    through the commit path, PostgreSQL is a copy of it (``Store.copy_to``, COPY); then the same
+    ``count`` new articles are committed into each, one transaction each."""
+    with open_store(keep or str(tmp / "compare.db")) as lite:
+        filler = Synthetic(stream=lite.stats()["articles"])
+        for size in sorted(sizes):
+            started = time.perf_counter()
+            fill(lite, filler, max(0, size - lite.stats()["articles"]))
+            stats = lite.stats()
+            print(f"sqlite     filled to {stats['articles']:,} articles ({sum(stats['facts'].values()):,} facts,"
+                  f" {stats['processes']} processes) in {time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
+            url, database = scratch("postgresql", tmp)
+            try:
+                with open_store(url) as pg:
+                    started = time.perf_counter()
+                    copied = lite.copy_to(pg)
+                    print(f"postgresql copied {sum(copied.values()):,} rows in {time.perf_counter() - started:.0f} s",
+                          flush=True)  # fmt: skip
+                    batch = list(Synthetic(stream=1_000_000 + size).articles(count))
+                    for backend, store in (("sqlite", lite), ("postgresql", pg)):
+                        report_ingest(backend, store, batch)
+                        for label, (p50, p95) in (board_latency(store, runs) if runs else {}).items():
+                            print(f"{backend:10} board at {size:>7,} articles, {label:26}: p50 {p50:6.1f} ms"
+                                  f"  p95 {p95:6.1f} ms", flush=True)  # fmt: skip
+            finally:
+                drop(database)
 
 
 def main() -> None:
@@ -413,6 +422,12 @@ def main() -> None:
         help="only bulk-load a filled SQLite store into PostgreSQL",
     )
     parser.add_argument("--web-runs", type=int, default=20, help="requests per endpoint")
+
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="ingest into SQLite and a PostgreSQL copy of it at each size (PostgreSQL filled by COPY)",
+    )
     args = parser.parse_args()
     if args.fill:
         fill_to(args.fill, args.sizes, args.snapshots)
@@ -425,12 +440,15 @@ def main() -> None:
             endpoint_latency(url, args.web_runs)
         return
     with tempfile.TemporaryDirectory() as tmp:
+        if args.compare:
+            compare(args.sizes, args.ingest, args.runs, args.keep, Path(tmp))
+            return
         for backend in args.backends:
             url, database = (args.keep, None) if args.keep else scratch(backend, Path(tmp))
             try:
                 with open_store(url) as store:
                     source = Synthetic(stream=store.stats()["articles"])
-                    report_ingest(backend, store, source, args.ingest)
+                    report_ingest(backend, store, list(source.articles(args.ingest)))
                     stored = store.stats()["articles"]
                     for size in sorted(args.sizes):
                         started = time.perf_counter()
@@ -439,7 +457,7 @@ def main() -> None:
                         print(f"{backend:10} filled to {stats['articles']:,} articles ({sum(stats['facts'].values()):,}"
                               f" facts, {stats['processes']} processes) in {time.perf_counter() - started:.0f} s",
                               flush=True)  # fmt: skip
-                        report_ingest(backend, store, source, args.ingest)
+                        report_ingest(backend, store, list(source.articles(args.ingest)))
                         stored = store.stats()["articles"]
                         if not args.runs:
                             continue

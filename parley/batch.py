@@ -6,11 +6,13 @@
                                                                                  │ ExtractorPlugin:
     store ◀── flow.commit, one transaction per article ◀── (Article, Records) ◀──┘ spaCy loaded once
 
-The client (this process) reads the sources lazily, drops articles the store already holds (so an
-interrupted batch is finished by running it again), and keeps at most a few chunks per worker
-thread in flight: reading waits for results, so a batch of any length runs in bounded memory.
-Each worker loads the spaCy pipeline and the actor registry once, in :class:`ExtractorPlugin`,
-and sends back records; only the client writes, through :func:`parley.flow.commit`.
+The client (this process) reads the sources lazily, drops articles the store already holds (one
+query per chunk's worth; so an interrupted batch is finished by running it again), and keeps at
+most a few chunks per worker thread in flight: reading waits for results, so a batch of any length
+runs in bounded memory. Each worker loads the spaCy pipeline and the actor registry once, in
+:class:`ExtractorPlugin`, and sends back records; only the client writes, through
+:func:`parley.flow.commit`. On PostgreSQL it commits a chunk's articles with one committer thread
+(and connection) per worker thread, concurrently; on SQLite, which has one writer, with one.
 
 A worker that dies takes its chunk with it: the scheduler runs the chunk again on another worker.
 When a chunk has killed workers too often (Dask's ``KilledWorker``), the client holds back new
@@ -25,11 +27,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import CancelledError
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +48,7 @@ from parley.ingest import InputProblem, read_sources
 from parley.ingest.sources import SIDECAR_SUFFIX
 from parley.records import Article, Records
 from parley.settings import Settings, load_settings
-from parley.store import open_store
+from parley.store import Store, open_store
 
 #: Articles per task sent to a worker (each one is parsed by ``nlp.pipe`` in one go).
 DEFAULT_CHUNK_SIZE = 32
@@ -202,7 +205,7 @@ class _Batch:
 
     def __init__(
         self,
-        store: Any,
+        stores: Sequence[Store],
         client: Client,
         plugin_name: str,
         *,
@@ -213,7 +216,13 @@ class _Batch:
         progress: Progress | None,
         summary: BatchSummary,
     ) -> None:
-        self.store = store
+        self.store = stores[0]
+        # Committers: each commit takes a connection of its own from here (one per thread).
+        self.idle: queue.SimpleQueue[Store] = queue.SimpleQueue()
+        for store in stores:
+            self.idle.put(store)
+        self.committers = len(stores)
+        self.counting = threading.Lock()  # the summary, updated by the committers
         self.client = client
         self.plugin_name = plugin_name
         self.settings = settings
@@ -261,6 +270,19 @@ class _Batch:
     def _chunks(self, items: Iterator[Article | InputProblem], size: int) -> Iterator[_Chunk]:
         """Chunks of articles the store does not hold yet; problems go to the summary on the way."""
         chunk = _Chunk([], [])
+        for article, digest in self._unstored(items, size):
+            chunk.articles.append(article)
+            chunk.hashes.append(digest)
+            if len(chunk.articles) >= size:
+                yield chunk
+                chunk = _Chunk([], [])
+        if chunk.articles:
+            yield chunk
+
+    def _unstored(self, items: Iterator[Article | InputProblem], size: int) -> Iterator[tuple[Article, str]]:
+        """Articles (with their content hashes) neither stored nor already sent; the store is
+        asked about ``size`` of them at a time."""
+        pending: list[tuple[Article, str]] = []
         for item in items:
             if isinstance(item, InputProblem):
                 self.summary.problems.append(item)
@@ -268,18 +290,27 @@ class _Batch:
                     self._advance()
                 continue
             digest = content_hash(item.text)
-            if digest in self.sending or self.store.article_by_hash(digest):
+            if digest in self.sending:
                 self.summary.skipped += 1
                 self._advance()
                 continue
             self.sending.add(digest)
-            chunk.articles.append(item)
-            chunk.hashes.append(digest)
-            if len(chunk.articles) >= size:
-                yield chunk
-                chunk = _Chunk([], [])
-        if chunk.articles:
-            yield chunk
+            pending.append((item, digest))
+            if len(pending) >= size:
+                yield from self._drop_stored(pending)
+                pending = []
+        yield from self._drop_stored(pending)
+
+    def _drop_stored(self, pending: list[tuple[Article, str]]) -> Iterator[tuple[Article, str]]:
+        """The pending articles the store does not hold, in one query; the others count as skipped."""
+        stored = self.store.articles_by_hash([digest for _, digest in pending]) if pending else {}
+        for article, digest in pending:
+            if digest in stored:
+                self.sending.discard(digest)
+                self.summary.skipped += 1
+                self._advance()
+            else:
+                yield article, digest
 
     def _finish(self, future: Any, chunk: _Chunk) -> None:
         """Store a finished chunk's records, or deal with why it failed."""
@@ -297,8 +328,7 @@ class _Batch:
             outcomes = [(a, InputProblem(a.source, message, ClusterError.code)) for a in chunk.articles]
         finally:
             future.release()
-        for article, result in outcomes:
-            self._store(article, result)
+        self._store_all(outcomes)
         self.sending.difference_update(chunk.hashes)
 
     def _killed(self, chunk: _Chunk) -> None:
@@ -312,38 +342,52 @@ class _Batch:
         if chunk.alone:
             article = chunk.articles[0]
             message = "every worker that tried to extract this article died (see the worker logs)"
-            self._store(article, InputProblem(article.source, message, ExtractionError.code))
+            self._store_all([(article, InputProblem(article.source, message, ExtractionError.code))])
             self.sending.difference_update(chunk.hashes)
             return
         self.summary.retried_chunks += 1
         for article, digest in zip(chunk.articles, chunk.hashes, strict=True):
             self.suspects.append(_Chunk([article], [digest]))
 
-    def _store(self, article: Article, result: Records | InputProblem) -> None:
-        if isinstance(result, InputProblem):
-            self.summary.problems.append(result)
+    def _store_all(self, outcomes: list[Outcome]) -> None:
+        """Commit a chunk's outcomes, ``committers`` at a time, and count them in the summary."""
+        started = time.perf_counter()
+        if self.committers == 1 or len(outcomes) == 1:
+            for outcome in outcomes:
+                self._store(*outcome)
         else:
-            started = time.perf_counter()
-            try:
-                taken = commit(
-                    self.store,
-                    article,
-                    result,
-                    process=self.process,
-                    settings=self.settings,
-                    registry=self.registry,
-                )
-            except ParleyError as err:
-                self.summary.problems.append(InputProblem.from_error(err, article.source))
+            with ThreadPoolExecutor(max_workers=self.committers, thread_name_prefix="parley-commit") as pool:
+                for done in [pool.submit(self._store, *outcome) for outcome in outcomes]:
+                    done.result()
+        self.summary.storing += time.perf_counter() - started
+
+    def _store(self, article: Article, result: Records | InputProblem) -> None:
+        """Commit one article on an idle connection (or record its problem) and count it."""
+        if isinstance(result, InputProblem):
+            with self.counting:
+                self.summary.problems.append(result)
+                self._advance()
+            return
+        store = self.idle.get()
+        try:
+            taken = commit(
+                store, article, result, process=self.process, settings=self.settings, registry=self.registry
+            )
+        except ParleyError as err:
+            taken = None
+            problem = InputProblem.from_error(err, article.source)
+        finally:
+            self.idle.put(store)
+        with self.counting:
+            if taken is None:
+                self.summary.problems.append(problem)
+            elif taken.status == "stored":
+                self.summary.stored += 1
+                self.summary.records += taken.records
+                self.summary.near_duplicates += taken.duplicate_of is not None
             else:
-                if taken.status == "stored":
-                    self.summary.stored += 1
-                    self.summary.records += taken.records
-                    self.summary.near_duplicates += taken.duplicate_of is not None
-                else:
-                    self.summary.skipped += 1
-            self.summary.storing += time.perf_counter() - started
-        self._advance()
+                self.summary.skipped += 1
+            self._advance()
 
     def _advance(self) -> None:
         if self.progress is not None:
@@ -392,9 +436,15 @@ def run_batch(
         plugin = ExtractorPlugin(settings, actor_files)
         client.register_plugin(plugin)
         summary.workers = len(client.nthreads())
+        # As many committers as worker threads on PostgreSQL; SQLite takes one writer at a time.
+        committers = max(sum(client.nthreads().values()), 1) if store.backend == "postgresql" else 1
+        stores = [
+            store,
+            *(stack.enter_context(open_store(store_url, settings)) for _ in range(committers - 1)),
+        ]
         summary.startup = time.perf_counter() - started
         batch = _Batch(
-            store,
+            stores,
             client,
             plugin.name,
             settings=settings,

@@ -429,11 +429,13 @@ def _merge_all(
     for key, (article, record, _) in zip(keys, merging, strict=True):
         firsts.setdefault(key, _new_fact(record, article["seen"]))
     values = [_source_values(article, source) for article, _, source in merging]
-    checks = sorted({(*key, column, value) for key, found in zip(keys, values, strict=True)
-                     for column, value in found.items()}, key=repr)  # fmt: skip
+    # Which values the facts' stored sources already have. Not the merging article's own id (as
+    # article or story): its records are merged once and together, so no stored source has it.
+    checks = sorted({(*key, column, value) for key, found, (article, _, _) in zip(keys, values, merging, strict=True)
+                     for column, value in found.items()
+                     if column in ("outlet", "speaker") or value != article["id"]}, key=repr)  # fmt: skip
     locked = store.lock_for_merge(process_id, firsts, checks, process=lock_process)
     facts = locked["facts"]
-    # What the facts' stored sources already have, as (fact id, column, value).
     known = {(facts[kind, key]["id"], column, value)
              for (kind, key, column, value), hit in zip(checks, locked["known"], strict=True) if hit}  # fmt: skip
     sources, record_facts, events = [], [], []

@@ -74,11 +74,12 @@ class ServeSettings:
     port: int = _setting(8000, 0, 65_535)
     max_body_bytes: int = _setting(2_000_000, 1)
     token_file: str = ""
-    count_cap: int = 10_000
-    timeline_days: int = 30
-    timeline_facts: int = 150
-    tally_seconds: float = 30.0
-    board_full_processes: int = 3
+    count_cap: int = _setting(10_000, 1)
+    timeline_days: int = _setting(30, 1)
+    timeline_facts: int = _setting(150, 1)
+    tally_seconds: float = _setting(30.0, 0.0)
+    board_full_processes: int = _setting(3, 0)
+    db_connections: int = _setting(8, 1, 1_000)
 
 
 @dataclass(frozen=True)

@@ -150,12 +150,12 @@ def test_timeline_and_sources(store: Store) -> None:
     _truce(store)
     events = analysis.timeline(store, as_of="2025-04-01")
     assert [(e["date"], e["event"], e["party"], e["future"]) for e in events] == [
+        ("2025-03-18", "commitment made", "RUS", False),  # same day: in the order the facts were made
         ("2025-03-18", "commitment made", "UKR", False),
-        ("2025-03-18", "commitment made", "RUS", False),
-        ("2025-04-17", "truce ends", "UKR", True),
         ("2025-04-17", "truce ends", "RUS", True),
+        ("2025-04-17", "truce ends", "UKR", True),
     ]
-    detail = analysis.fact_sources(store, events[0]["fact_id"])
+    detail = analysis.fact_sources(store, events[1]["fact_id"])
     assert detail["fact"]["party"] == "UKR" and detail["fact"]["status"] == "expired"
     assert [s["seen"] for s in detail["sources"]] == ["2025-03-19"]
 

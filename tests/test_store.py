@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from parley.errors import NotFoundError, StoreError
+from parley.records import Article, Records
 from parley.settings import load_settings
 from parley.store import Store, database_url, open_store
 from parley.store.migrations import MIGRATIONS
@@ -133,3 +134,58 @@ def test_integrity_problems_finds_a_record_without_its_article(store: Store) -> 
              "date_start": None, "date_end": None, "date_precision": None, "text": "no", "payload": {}},
         ])  # fmt: skip
     assert store.integrity_problems() == ["1 article whose stored records differ from its record count"]
+
+
+def test_threads_share_a_pooled_store(store_url: str) -> None:
+    """A web server's threads read and write through one store: on PostgreSQL each takes a
+    connection of the pool (so they run side by side), on SQLite the one connection in turn."""
+    import threading
+
+    with open_store(store_url, connections=4) as shared:
+        errors: list[BaseException] = []
+        start = threading.Barrier(8)
+
+        def work(n: int) -> None:
+            try:
+                start.wait()
+                _article(shared, content_hash=f"pooled-{n}", text=f"{TEXT} ({n})")
+                for _ in range(20):
+                    assert shared.stats()["articles"] >= 1
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert shared.stats()["articles"] == 8
+        if shared.backend == "postgresql":
+            assert 1 < shared._pool.get_stats()["pool_size"] <= 4
+
+
+def test_copy_to_an_empty_store_keeps_everything_and_the_target_goes_on(store: Store, tmp_path: Path) -> None:
+    from store_support import corpus_article, gold, seed_article
+
+    from parley import flow
+
+    def shared(name: str) -> tuple[Article, Records]:
+        return corpus_article(name), gold(name)
+
+    with open_store(str(tmp_path / "source.db")) as source:
+        for article, records in [seed_article(), shared("dev-01-riyadh-black-sea")]:
+            flow.commit(source, article, records)
+        copied = source.copy_to(store)
+        assert copied["articles"] == 2 and copied["article_bands"] == 32 and copied["fact_sources"] > 10
+        assert store.stats() == source.stats()
+        by_id = lambda facts: sorted(facts, key=lambda f: f["id"])  # noqa: E731 - NULLs sort apart
+        assert by_id(store.facts()) == by_id(source.facts())
+        hits = lambda found: sorted((h["kind"], h["article_id"], h["statement_id"]) for h in found)  # noqa: E731
+        assert hits(store.search("Black Sea")) == hits(source.search("Black Sea"))  # ranked apart
+        with pytest.raises(StoreError, match="not empty"):
+            source.copy_to(store)
+    assert store.integrity_problems() == []
+    article, records = shared("dev-02-istanbul-prisoners")
+    assert flow.commit(store, article, records).status == "stored"  # new ids follow the copied ones
+    assert store.stats()["articles"] == 3 and store.integrity_problems() == []

@@ -15,7 +15,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -40,6 +40,7 @@ _SQLITE_CORRUPT, _SQLITE_NOTADB, _SQLITE_READONLY = 11, 26, 8
 #: SQLSTATEs of a PostgreSQL transaction given up because of a concurrent one: serialization
 #: failure, deadlock detected. Running the transaction again succeeds.
 _PG_TRANSIENT = frozenset({"40001", "40P01"})
+_PG_UNIQUE_VIOLATION = "23505"
 #: Rows per multi-row INSERT (PostgreSQL takes at most 65,535 parameters in a statement, SQLite 32,766).
 _ROWS_PER_INSERT = 500
 
@@ -73,12 +74,17 @@ _SCHEMES = ("sqlite", "postgresql", "postgres")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
 
 
-def open_store(url: str | None = None, settings: Settings | None = None, *, reading: bool = False) -> Store:
+def open_store(
+    url: str | None = None, settings: Settings | None = None, *, reading: bool = False, connections: int = 1
+) -> Store:
     """Open (creating and migrating as needed) the store at ``url``; see ``database_url``.
 
     ``reading``: the caller only reads (board, search, stats, export...). A SQLite file it may not
     write (read-only file or file system) is then opened read-only instead of failing, as long as
     its schema is current. Anything but a path, ``sqlite://`` or ``postgresql://`` is a StoreError.
+    With ``connections`` > 1, a PostgreSQL store keeps a pool of up to that many connections
+    (psycopg_pool), so that threads — a web server's — query side by side; a SQLite store has one
+    connection, which its threads take in turn.
     """
     settings = settings or load_settings()
     url = database_url(url, settings)
@@ -90,7 +96,12 @@ def open_store(url: str | None = None, settings: Settings | None = None, *, read
             source=_redact(url),
         )
     if url.startswith(("postgresql://", "postgres://")):
-        store = Store(url, POSTGRESQL, _connect_postgresql(url, settings.store))
+        conn = _connect_postgresql(url, settings.store)
+        if connections > 1:
+            conn.close()  # it showed the server is there; the pool makes its own
+            store = Store(url, POSTGRESQL, pool=_pool_postgresql(url, settings.store, connections))
+        else:
+            store = Store(url, POSTGRESQL, conn)
     else:
         path = _sqlite_path(url)
         read_only = path != ":memory:" and os.path.exists(path) and not os.access(path, os.W_OK)
@@ -183,17 +194,37 @@ def _connect_postgresql(url: str, settings: StoreSettings) -> Any:
 
     try:
         conn = psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=10)
-        # parley's queries are short: compiling them (JIT, chosen when table statistics are stale or
-        # rows many) costs more than it saves, tens of milliseconds on a board.
-        conn.execute("SET jit = off")
-        # A runaway query is cancelled rather than holding a connection and its locks (0: no limit).
-        conn.execute(f"SET statement_timeout = {int(settings.statement_timeout_ms)}")
-        # As SQLite's: a commit waits for the disk only with store.durable_commits.
-        conn.execute(f"SET synchronous_commit = {'on' if settings.durable_commits else 'off'}")
+        _configure_postgresql(conn, settings)
         return conn
     except psycopg.Error as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreError(f"cannot connect to PostgreSQL: {message}", source=_redact(url)) from exc
+
+
+def _pool_postgresql(url: str, settings: StoreSettings, size: int) -> Any:
+    from psycopg.rows import dict_row
+    from psycopg_pool import ConnectionPool
+
+    return ConnectionPool(
+        url,
+        min_size=1,
+        max_size=size,
+        kwargs={"autocommit": True, "row_factory": dict_row, "connect_timeout": 10},
+        configure=lambda conn: _configure_postgresql(conn, settings),
+        name="parley",
+        open=True,
+    )
+
+
+def _configure_postgresql(conn: Any, settings: StoreSettings) -> None:
+    """The session settings of every PostgreSQL connection parley opens."""
+    # parley's queries are short: compiling them (JIT, chosen when table statistics are stale or
+    # rows many) costs more than it saves, tens of milliseconds on a board.
+    conn.execute("SET jit = off")
+    # A runaway query is cancelled rather than holding a connection and its locks (0: no limit).
+    conn.execute(f"SET statement_timeout = {int(settings.statement_timeout_ms)}")
+    # As SQLite's: a commit waits for the disk only with store.durable_commits.
+    conn.execute(f"SET synchronous_commit = {'on' if settings.durable_commits else 'off'}")
 
 
 def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
@@ -216,14 +247,17 @@ def _json(value: Any) -> str:
 class Store:
     """parley's database. Open one with ``open_store``; use as a context manager to close it."""
 
-    def __init__(self, url: str, dialect: Dialect, conn: Any) -> None:
+    def __init__(self, url: str, dialect: Dialect, conn: Any = None, pool: Any = None) -> None:
         self.url = _redact(url)
         self.dialect = dialect
         self.read_only = False  # opened read-only (a SQLite file parley may not write)
-        self._conn = conn
+        self._conn = conn  # one connection, which threads take in turn (under _lock) ...
+        self._pool = pool  # ... or a pool of them (psycopg_pool), a connection per statement or transaction
         self._lock = threading.RLock()
-        self._depth = 0  # nesting of transaction(): inner ones join the outer one
-        self._pipelined = False  # in a PostgreSQL pipeline: statements are sent without waiting
+        # Per thread: the connection of its open transaction, how deeply transaction() is nested in
+        # it (inner ones join the outer one), and whether its statements are pipelined (PostgreSQL:
+        # sent without waiting).
+        self._local = threading.local()
         #: Times this store waited for the database: each statement (an ``executemany`` is one) and
         #: each commit; inside a PostgreSQL write transaction (pipeline mode) only the statements
         #: whose results are read, and the commit. ``bench/store_bench.py`` prints it per article.
@@ -237,7 +271,10 @@ class Store:
     # -- plumbing -------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (or the pool)."""
+        if self._pool is not None:
+            self._pool.close()
+            return
         with self._lock:
             self._conn.close()
 
@@ -272,28 +309,51 @@ class Store:
                 return [str(exc)]
         return [f for f in found if f != "ok"]
 
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        with self._lock, self.reporting_damage():
+    @property
+    def _depth(self) -> int:
+        return getattr(self._local, "depth", 0)
+
+    @property
+    def _pipelined(self) -> bool:
+        return getattr(self._local, "pipelined", False)
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        """The connection for one statement: the thread's transaction's, else the store's one
+        connection (once the other threads are done with it), else one from the pool."""
+        held = getattr(self._local, "conn", None)
+        if held is not None:
+            yield held
+        elif self._pool is None:
+            with self._lock:
+                yield self._conn
+        else:
+            with self._pool.connection() as conn:
+                yield conn
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run a statement whose result is not read (in a pipeline: sent, not waited for)."""
+        with self._connection() as conn, self.reporting_damage():
             self.round_trips += not self._pipelined
-            return self._conn.execute(self.dialect.sql(sql), tuple(params))
+            conn.execute(self.dialect.sql(sql), tuple(params))
 
     def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement for many rows: a single round trip (psycopg pipelines ``executemany``)."""
         if not rows:
             return
-        with self._lock, self.reporting_damage():
+        with self._connection() as conn, self.reporting_damage():
             self.round_trips += not self._pipelined
-            cursor = self._conn.cursor()
+            cursor = conn.cursor()
             try:
                 cursor.executemany(self.dialect.sql(sql), [tuple(r) for r in rows])
             finally:
                 cursor.close()
 
     def _fetch(self, sql: str, params: Sequence[Any], many: bool) -> Any:
-        """Run a statement and read its result (in a pipeline, reading is what waits for the server)."""
-        with self._lock, self.reporting_damage():
-            cursor = self._execute(sql, params)
-            self.round_trips += self._pipelined
+        """Run a statement and read its result (one round trip, in a pipeline too)."""
+        with self._connection() as conn, self.reporting_damage():
+            self.round_trips += 1
+            cursor = conn.execute(self.dialect.sql(sql), tuple(params))
             return cursor.fetchall() if many else cursor.fetchone()
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -324,10 +384,10 @@ class Store:
     def _read_together(self, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[list[dict[str, Any]]]:
         """The rows of several queries: in a PostgreSQL pipeline they are sent at once and answered
         in one round trip."""
-        with self._lock:
-            if not self._pipelined:
-                return [self._all(sql, params) for sql, params in queries]
-            cursors = [self._conn.execute(self.dialect.sql(sql), tuple(params)) for sql, params in queries]
+        if not self._pipelined:
+            return [self._all(sql, params) for sql, params in queries]
+        with self._connection() as conn:
+            cursors = [conn.execute(self.dialect.sql(sql), tuple(params)) for sql, params in queries]
             self.round_trips += 1
             return [[_decode(r) for r in cursor.fetchall()] for cursor in cursors]
 
@@ -341,39 +401,39 @@ class Store:
         pipelined: only reading a result waits for the server. Nested calls join the outer
         transaction.
         """
-        with self._lock:
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield self
-                finally:
-                    self._depth -= 1
-                return
-            self._depth = 1
+        if self._depth:
+            self._local.depth += 1
+            try:
+                yield self
+            finally:
+                self._local.depth -= 1
+            return
+        with self._connection() as conn:
+            self._local.conn, self._local.depth = conn, 1
             try:
                 if self.backend == "sqlite":
                     self._execute("BEGIN IMMEDIATE")
                     try:
                         yield self
                     except BaseException:
-                        self._conn.execute("ROLLBACK")
+                        conn.execute("ROLLBACK")
                         raise
                     self._execute("COMMIT")
                 else:
                     lock = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-                    with self._conn.pipeline(), self._conn.transaction():
-                        self._pipelined = True
+                    with conn.pipeline(), conn.transaction():
+                        self._local.pipelined = True
                         self._execute(f"SELECT {lock}(?)", (_PG_WRITE_LOCK,))
                         yield self
                     self.round_trips += 1  # the commit
             finally:
-                self._depth = 0
-                self._pipelined = False
+                self._local.conn, self._local.depth, self._local.pipelined = None, 0, False
 
     def retrying(self, work: Callable[[], _T], attempts: int) -> _T:
         """Run ``work`` — a function that opens its own transaction — and run it again, up to
         ``attempts`` times in all, when the database gave up on that transaction because of a
-        concurrent one (a PostgreSQL deadlock or serialization failure, SQLite still busy).
+        concurrent one (a PostgreSQL deadlock or serialization failure, SQLite still busy) or a
+        concurrent one committed the same article first.
 
         Inside an outer transaction ``work`` runs once: the outer one would have to be redone.
         Raises ``StoreError`` when the last attempt fails so.
@@ -393,9 +453,15 @@ class Store:
         raise ValueError("attempts must be at least 1")
 
     def _transient(self, exc: BaseException) -> bool:
+        """Whether running the transaction again can succeed: the database gave it up for a
+        concurrent one, or a concurrent one stored the same article first (run again, the article
+        is found stored)."""
         if self.backend == "sqlite":
             return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
-        return getattr(exc, "sqlstate", None) in _PG_TRANSIENT
+        sqlstate = getattr(exc, "sqlstate", None)
+        if sqlstate == _PG_UNIQUE_VIOLATION:
+            return getattr(getattr(exc, "diag", None), "constraint_name", None) == "articles_content_hash_key"
+        return sqlstate in _PG_TRANSIENT
 
     def migrate(self) -> int:
         """Apply the migrations this database lacks; return the schema version."""
@@ -1450,6 +1516,89 @@ class Store:
         """The columns ``rows`` gives for one of ``TABLES``."""
         return [c for c in self._columns(table) if c != "tsv"]
 
+    def copy_to(self, target: Store, batch: int = 5000) -> dict[str, int]:
+        """Copy every row of this store into ``target``, an empty store of either backend (moving
+        a SQLite store to PostgreSQL, or loading a benchmark's store fast), in one transaction of
+        the target; return the rows copied per table.
+
+        Tables are read in key order, ``batch`` rows at a time, and written with COPY on PostgreSQL
+        (whose id sequences then continue after the copied ids, and whose planner statistics are
+        gathered) or multi-row INSERTs on SQLite (whose search index is then rebuilt).
+        """
+        if target.stats()["articles"] or target.processes():
+            raise StoreError("the store to copy into is not empty", source=target.url)
+        copied: dict[str, int] = {}
+        with target._loading() as load:
+            for table, keys in _COPY_ORDER.items():
+                columns = [c for c in self._columns(table) if c != "tsv"]
+                copied[table] = load(table, columns, self._scan(table, columns, keys, batch))
+        return copied
+
+    def _scan(
+        self, table: str, columns: Sequence[str], keys: Sequence[str], batch: int
+    ) -> Iterator[tuple[Any, ...]]:
+        """Every row of a table as stored (JSON not decoded), in key order, by keyset pages."""
+        after: tuple[Any, ...] | None = None
+        order = ", ".join(keys)
+        while True:
+            where = f"WHERE ({order}) > ({', '.join('?' for _ in keys)})" if after else ""
+            rows = self._fetch(
+                f"SELECT {', '.join(columns)} FROM {table} {where} ORDER BY {order} LIMIT ?",
+                [*(after or ()), batch],
+                many=True,
+            )
+            for row in rows:
+                yield tuple(row[c] for c in columns)
+            if len(rows) < batch:
+                return
+            after = tuple(rows[-1][k] for k in keys)
+
+    @contextmanager
+    def _loading(self) -> Iterator[Callable[[str, Sequence[str], Iterable[tuple[Any, ...]]], int]]:
+        """A function writing rows into a table, inside one exclusive transaction of this store."""
+        if self.backend == "sqlite":
+            with self.transaction():
+
+                def insert(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> int:
+                    count, chunk = 0, []
+                    for row in rows:
+                        chunk.append(row)
+                        if len(chunk) == _ROWS_PER_INSERT:
+                            self._insert_rows(table, columns, chunk)
+                            count, chunk = count + len(chunk), []
+                    self._insert_rows(table, columns, chunk)
+                    return count + len(chunk)
+
+                yield insert
+                self._execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+                self._execute("INSERT INTO statements_fts (statements_fts) VALUES ('rebuild')")
+            return
+        # COPY does not run in a pipeline: this transaction is an ordinary one.
+        with self._connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_WRITE_LOCK,))
+            conn.execute("SET LOCAL statement_timeout = 0")  # a table's COPY is one long statement
+
+            def copy(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> int:
+                count = 0
+                with (
+                    conn.cursor() as cursor,
+                    cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out,
+                ):
+                    for row in rows:
+                        out.write_row(row)
+                        count += 1
+                return count
+
+            yield copy
+            for table, keys in _COPY_ORDER.items():
+                if keys == ("id",):
+                    conn.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false)"
+                        f" FROM {table}"
+                    )
+                # Statistics now, not when autovacuum comes round: until then plans are guesses.
+                conn.execute(f"ANALYZE {table}")
+
     def _columns(self, table: str) -> list[str]:
         if self.backend == "sqlite":
             return [r["name"] for r in self._all(f"PRAGMA table_info({table})")]
@@ -1506,6 +1655,18 @@ def _after(columns: Sequence[str], key: Sequence[Any], descending: bool) -> tupl
         params = [value, value, *params]
     return f"{columns[0]} {op}= ? AND ({condition})", [key[0], *params]
 
+
+#: Every table in the order a copy writes them (the rows a row refers to first), with its key.
+_COPY_ORDER: dict[str, tuple[str, ...]] = {
+    "processes": ("id",),
+    "articles": ("id",),
+    "article_bands": ("band", "article_id"),
+    "statements": ("id",),
+    "records": ("id",),
+    "facts": ("id",),
+    "fact_sources": ("fact_id", "record_id"),
+    "fact_events": ("fact_id", "event", "day"),
+}
 
 #: A process as read (its tallies decoded), and every process.
 _PROCESS = "SELECT p.id, p.name, p.parties, p.issues, p.created_at FROM processes p"

@@ -1,9 +1,10 @@
 """What the web app holds while it runs: the store, the settings, the lazily loaded extractor.
 
-Reads go through one store connection (the Store serialises calls from the server's threads);
-writes go through ``parley.flow`` on a second connection, one at a time, so that a write
-transaction never holds up the readers (SQLite in WAL mode and PostgreSQL both let readers see
-the last committed state while a writer works).
+Reads go through the reading store: on PostgreSQL a pool of connections (setting
+``serve.db_connections``) that the server's threads query side by side; on SQLite one connection
+they take in turn. Writes go through ``parley.flow`` on a connection of their own, one at a time,
+so that a write transaction never holds up the readers (SQLite in WAL mode and PostgreSQL both let
+readers see the last committed state while a writer works).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class WebState:
     def __init__(self, store_url: str, settings: Settings, extractor: flow.Extracting | None = None) -> None:
         self.store_url = store_url
         self.settings = settings
-        self.store = open_store(store_url, settings, reading=True)
+        self.store = open_store(store_url, settings, reading=True, connections=settings.serve.db_connections)
         self._writer: Store | None = None
         self._extractor = extractor
         self._write_lock = threading.Lock()
