@@ -726,7 +726,7 @@ class Store:
         of some ``issues``, last
         seen on or after ``reported_since``, the given ids, conditional or not, ``dated`` (with an end
         date: truces, deadlines), ``period`` (since, until; either may be None): facts with an event
-        in it (made or met, ended, a position stated or changed, a dated change of status), and
+        in it (made or met, ended, a version of a position begun, a dated change of status), and
         ``spanning`` (since, until): dated facts whose time (start or first report to end) overlaps it."""
         conditions, params = [], []
         for column, value in (("f.process_id", process_id), ("f.party", party), ("f.issue", issue)):
