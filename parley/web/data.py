@@ -97,7 +97,7 @@ def board_data(store: Store, process: str | None, as_of: date | None, settings: 
     over all processes of a store holding many, ``analysis.summary`` (a line per process) instead."""
     process_names = [p["name"] for p in store.processes(counts=False)]
     common = {"latest_report": latest_report(store), "process": process, "process_names": process_names}
-    if process is None and len(process_names) > settings.serve.board_full_processes:
+    if summarised(process, process_names, settings):
         found = analysis.summary(store, as_of)
         for line in found["processes"]:
             line["board"] = "/board?" + urlencode({"process": line["name"], "as_of": found["as_of"]})
@@ -113,9 +113,15 @@ def board_data(store: Store, process: str | None, as_of: date | None, settings: 
     }
 
 
+def summarised(process: str | None, process_names: list[str], settings: Settings) -> bool:
+    """Whether the board is a line per process: over all processes, when there are more than
+    ``serve.board_full_processes``."""
+    return process is None and len(process_names) > settings.serve.board_full_processes
+
+
 def api_board(store: Store, process: str | None, as_of: date | None, settings: Settings) -> Row:
     """``/api/board``: the board, or over all processes of a store holding many, the summary."""
-    if process is None and len(store.processes(counts=False)) > settings.serve.board_full_processes:
+    if summarised(process, [p["name"] for p in store.processes(counts=False)], settings):
         return analysis.summary(store, as_of)
     return analysis.board(store, process=process, as_of=as_of, settings=settings)
 
