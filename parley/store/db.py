@@ -1243,6 +1243,9 @@ _FACT_ORDER_SQL = ("f.process_id", "f.kind", "COALESCE(f.party, '')", "COALESCE(
 ARTICLE_ORDER = ("seen", "id")
 SEARCH_ORDER = ("score", "kind", "id")
 SOURCE_ORDER = ("seen", "article_id", "record_id")
+#: The type of each column a position in a list holds (a cursor's values are checked against it).
+POSITION_TYPES: dict[str, type] = {"seen": str, "id": int, "article_id": int, "idx": int, "record_id": int,
+                                   "score": float, "kind": str, "process_id": int, "party": str, "issue": str}  # fmt: skip
 STATEMENT_ORDER = ("seen", "article_id", "idx")
 
 

@@ -21,7 +21,7 @@ from parley.settings import Settings
 from parley.store import Store
 from parley.store.db import ARTICLE_ORDER, FACT_ORDER, SEARCH_ORDER, SOURCE_ORDER, STATEMENT_ORDER
 from parley.web.highlight import anchor
-from parley.web.params import Page, page_of, position_of
+from parley.web.params import Page, page_of, position_in
 
 #: Speaker colours on the article page: CSS classes ``speaker-0`` ... ``speaker-7``, reused in turn.
 SPEAKER_COLOURS = 8
@@ -187,7 +187,7 @@ def articles_list(
         "since": _iso(since),
         "until": _iso(until),
     }
-    rows = store.articles(**filters, after=position_of(cursor, len(ARTICLE_ORDER)), limit=limit + 1)
+    rows = store.articles(**filters, after=position_in(cursor, ARTICLE_ORDER), limit=limit + 1)
     total = store.article_count(**filters, cap=count_cap)
     return Page(
         [
@@ -270,7 +270,7 @@ def statements_list(
         "article_id": article, "speaker": speaker, "party": party, "either": either,
         "acting_for_party": registry.acting_for(party) if party else (), "since": _iso(since), "until": _iso(until),
     }  # fmt: skip
-    after = position_of(cursor, len(STATEMENT_ORDER))
+    after = position_in(cursor, STATEMENT_ORDER)
     found: list[Row] = []
     while len(found) <= limit:
         rows = store.statement_page(**filters, after=after, limit=limit + 1)
@@ -327,7 +327,7 @@ def facts_list(
         store,
         **narrow,
         status=status,
-        after=position_of(cursor, len(FACT_ORDER)),
+        after=position_in(cursor, FACT_ORDER),
         limit=limit,
         settings=settings,
     )
@@ -344,7 +344,7 @@ def fact_data(
     """A fact and its sources: outlets, named and anonymous speakers (counted in the database over all
     of them) and a page of the sentences (``sources``: a ``Page``), with links."""
     found = analysis.fact_sources(
-        store, fact_id, as_of=as_of, after=position_of(cursor, len(SOURCE_ORDER)), limit=limit + 1
+        store, fact_id, as_of=as_of, after=position_in(cursor, SOURCE_ORDER), limit=limit + 1
     )
     registry = names()
     sources = [
@@ -643,7 +643,7 @@ def search_hits(
     snippet parts."""
     if not query.strip():
         return Page([], None, total=0)
-    found = store.search(query, limit=limit + 1, after=position_of(cursor, len(SEARCH_ORDER)))
+    found = store.search(query, limit=limit + 1, after=position_in(cursor, SEARCH_ORDER))
     hits = []
     for hit in found[:limit]:
         span = (hit["span_start"], hit["span_end"]) if hit.get("statement_id") else None
