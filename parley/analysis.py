@@ -110,18 +110,20 @@ class _Day:
         shown = [f for f in rows if f["kind"] == "commitments"]
         waits_on = sorted({f["condition_issue"] for f in shown if f["conditional"] and f["condition_issue"]})
         violations = store.facts(scope, kinds=["violations"], seen_by=day, payload=False) if shown else []
-        meeting = store.facts(scope, ["commitments"], day, payload=False, issues=waits_on) if waits_on else []
+        meeting_them = (
+            store.facts(scope, ["commitments"], day, payload=False, issues=waits_on) if waits_on else []
+        )
         self.events: dict[int, dict[str, str]] = defaultdict(dict)
-        ids = sorted({f["id"] for f in rows} | {f["id"] for f in meeting})
+        ids = sorted({f["id"] for f in rows} | {f["id"] for f in meeting_them})
         for start in range(0, len(ids), 500):
             for event in store.fact_events(fact_ids=ids[start : start + 500], until=day):
                 self.events[event["fact_id"]].setdefault(event["event"], event["day"])
         self.violations: dict[tuple[int, str, str], str] = {}
         for fact in violations:
             self.violations[(fact["process_id"], fact["party"], fact["issue"])] = fact["last_seen"]
-        base = {f["id"]: self._commitment_status(f) for f in meeting + shown}
+        base = {f["id"]: self._commitment_status(f) for f in meeting_them + shown}
         self.binding: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
-        for fact in meeting:  # commitments that can meet another party's condition, by issue
+        for fact in meeting_them:  # commitments that can meet another party's condition, by issue
             if base[fact["id"]] in BINDING:
                 self.binding[(fact["process_id"], fact["issue"])].append(fact)
         self.views = [self._view(fact, base) for fact in rows]
@@ -304,8 +306,8 @@ def facts_page(
     while len(found) <= limit:
         rows = store.facts(process_id, kinds=kinds, seen_by=min(day, until or day), party=party, issue=issue,
                            reported_since=since, after=after, limit=chunk)  # fmt: skip
-        views = _Day(store, day, settings, rows, process_id).views
-        found += [(row, view) for row, view in zip(rows, views, strict=True)
+        seen = _Day(store, day, settings, rows, process_id).views
+        found += [(row, view) for row, view in zip(rows, seen, strict=True)
                   if status is None or view["status"] == status]  # fmt: skip
         if len(rows) < chunk:
             break

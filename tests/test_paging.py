@@ -175,3 +175,27 @@ def test_next_links_of_the_api_and_the_pages(store_url: str) -> None:
             assert sorted(int(row["id"]) for row in table) == sorted(ids) and "text" in table[0]
     finally:
         app.state.parley.close()
+
+
+def test_board_over_many_processes_is_a_line_per_process(store_url: str) -> None:
+    rng = random.Random(8)
+    with open_store(store_url) as store:
+        for n, name in enumerate(["north", "south", "east", "west"]):
+            truce = [{"party": "UKR", "issue": "ceasefire", "text": "hold the truce"}]
+            report(store, _text(rng), published=f"2025-03-0{n + 1}", process=name, commitments=truce)
+    app = create_app(store_url, load_settings())
+    try:
+        with TestClient(app) as client:
+            page = client.get("/board.json", params={"as_of": "2025-04-01"}).json()
+            lines = {p["name"]: p for p in page["summary"]["processes"]}
+            assert page["board"] is None and set(lines) == {"north", "south", "east", "west"}
+            assert lines["east"]["facts"]["commitments"] == 1 and lines["east"]["articles"] == 1
+            assert client.get(lines["east"]["board"]).status_code == 200
+            assert "east" in client.get("/board", params={"as_of": "2025-04-01"}).text
+            assert client.get("/api/board").json()["processes"][0]["name"] == "north"
+            one = client.get("/api/board", params={"process": "east", "as_of": "2025-04-01"}).json()
+            assert [c["process"] for c in one["commitments"]] == ["east"]
+            found = client.get("/api/actors", params={"q": "ukr"}).json()["items"]
+            assert [a["id"] for a in found] == ["UKR"]
+    finally:
+        app.state.parley.close()

@@ -15,6 +15,7 @@ from test_web_support import BEFORE_PARIS, ON_THE_DAY, SEED_PUBLISHED, TOKEN, Te
 from parley import analysis
 from parley.cli import main as parley_main
 from parley.store import open_store
+from parley.web.params import cursor_of
 
 pytest_plugins = ["test_web_support"]
 
@@ -168,6 +169,11 @@ def test_pagination(client: TestClient) -> None:
         assert response.status_code == 422 and error_of(response)["code"] == "P505"
     forged = client.get("/api/facts", params={"cursor": "WzEsMl0"})  # [1,2]: not a position in this list
     assert forged.status_code == 422 and "cursor" in error_of(forged)["message"]
+    for path, position in (("/api/articles", ["2025-04-19", "one"]), ("/api/conflicts", ["x"] * 7)):
+        wrong = client.get(
+            path, params={"as_of": ON_THE_DAY, "cursor": cursor_of(position)}
+        )  # right size, wrong types
+        assert wrong.status_code == 422 and error_of(wrong)["code"] == "P505", path
 
 
 def test_search(client: TestClient) -> None:

@@ -1026,7 +1026,7 @@ class Store:
         of some ``issues``, last
         seen on or after ``reported_since``, the given ids, conditional or not, ``dated`` (with an end
         date: truces, deadlines), ``period`` (since, until; either may be None): facts with an event
-        in it (made or met, ended, a position stated or changed, a dated change of status), and
+        in it (made or met, ended, a version of a position begun, a dated change of status), and
         ``spanning`` (since, until): dated facts whose time (start or first report to end) overlaps it."""
         conditions, params = [], []
         for column, value in (("f.process_id", process_id), ("f.party", party), ("f.issue", issue)):
@@ -1628,6 +1628,9 @@ _FACT_ORDER_SQL = ("f.process_id", "f.kind", "COALESCE(f.party, '')", "COALESCE(
 ARTICLE_ORDER = ("seen", "id")
 SEARCH_ORDER = ("score", "kind", "id")
 SOURCE_ORDER = ("seen", "article_id", "record_id")
+#: The type of each column a position in a list holds (a cursor's values are checked against it).
+POSITION_TYPES: dict[str, type] = {"seen": str, "id": int, "article_id": int, "idx": int, "record_id": int,
+                                   "score": float, "kind": str, "process_id": int, "party": str, "issue": str}  # fmt: skip
 STATEMENT_ORDER = ("seen", "article_id", "idx")
 
 

@@ -21,7 +21,7 @@ from parley.settings import Settings
 from parley.store import Store
 from parley.store.db import ARTICLE_ORDER, FACT_ORDER, SEARCH_ORDER, SOURCE_ORDER, STATEMENT_ORDER
 from parley.web.highlight import anchor
-from parley.web.params import Page, page_of, position_of
+from parley.web.params import Page, page_of, position_in
 
 #: Speaker colours on the article page: CSS classes ``speaker-0`` ... ``speaker-7``, reused in turn.
 SPEAKER_COLOURS = 8
@@ -97,7 +97,7 @@ def board_data(store: Store, process: str | None, as_of: date | None, settings: 
     over all processes of a store holding many, ``analysis.summary`` (a line per process) instead."""
     process_names = [p["name"] for p in store.processes(counts=False)]
     common = {"latest_report": latest_report(store), "process": process, "process_names": process_names}
-    if process is None and len(process_names) > settings.serve.board_full_processes:
+    if summarised(process, process_names, settings):
         found = analysis.summary(store, as_of)
         for line in found["processes"]:
             line["board"] = "/board?" + urlencode({"process": line["name"], "as_of": found["as_of"]})
@@ -113,9 +113,15 @@ def board_data(store: Store, process: str | None, as_of: date | None, settings: 
     }
 
 
+def summarised(process: str | None, process_names: list[str], settings: Settings) -> bool:
+    """Whether the board is a line per process: over all processes, when there are more than
+    ``serve.board_full_processes``."""
+    return process is None and len(process_names) > settings.serve.board_full_processes
+
+
 def api_board(store: Store, process: str | None, as_of: date | None, settings: Settings) -> Row:
     """``/api/board``: the board, or over all processes of a store holding many, the summary."""
-    if process is None and len(store.processes(counts=False)) > settings.serve.board_full_processes:
+    if summarised(process, [p["name"] for p in store.processes(counts=False)], settings):
         return analysis.summary(store, as_of)
     return analysis.board(store, process=process, as_of=as_of, settings=settings)
 
@@ -181,7 +187,7 @@ def articles_list(
         "since": _iso(since),
         "until": _iso(until),
     }
-    rows = store.articles(**filters, after=position_of(cursor, len(ARTICLE_ORDER)), limit=limit + 1)
+    rows = store.articles(**filters, after=position_in(cursor, ARTICLE_ORDER), limit=limit + 1)
     total = store.article_count(**filters, cap=count_cap)
     return Page(
         [
@@ -264,7 +270,7 @@ def statements_list(
         "article_id": article, "speaker": speaker, "party": party, "either": either,
         "acting_for_party": registry.acting_for(party) if party else (), "since": _iso(since), "until": _iso(until),
     }  # fmt: skip
-    after = position_of(cursor, len(STATEMENT_ORDER))
+    after = position_in(cursor, STATEMENT_ORDER)
     found: list[Row] = []
     while len(found) <= limit:
         rows = store.statement_page(**filters, after=after, limit=limit + 1)
@@ -321,7 +327,7 @@ def facts_list(
         store,
         **narrow,
         status=status,
-        after=position_of(cursor, len(FACT_ORDER)),
+        after=position_in(cursor, FACT_ORDER),
         limit=limit,
         settings=settings,
     )
@@ -338,7 +344,7 @@ def fact_data(
     """A fact and its sources: outlets, named and anonymous speakers (counted in the database over all
     of them) and a page of the sentences (``sources``: a ``Page``), with links."""
     found = analysis.fact_sources(
-        store, fact_id, as_of=as_of, after=position_of(cursor, len(SOURCE_ORDER)), limit=limit + 1
+        store, fact_id, as_of=as_of, after=position_in(cursor, SOURCE_ORDER), limit=limit + 1
     )
     registry = names()
     sources = [
@@ -637,7 +643,7 @@ def search_hits(
     snippet parts."""
     if not query.strip():
         return Page([], None, total=0)
-    found = store.search(query, limit=limit + 1, after=position_of(cursor, len(SEARCH_ORDER)))
+    found = store.search(query, limit=limit + 1, after=position_in(cursor, SEARCH_ORDER))
     hits = []
     for hit in found[:limit]:
         span = (hit["span_start"], hit["span_end"]) if hit.get("statement_id") else None

@@ -13,7 +13,7 @@ P501    401     a write without ``Authorization: Bearer <token>``
 P502    403     a write with a token that does not match
 P503    403     writes are disabled: no token is configured
 P504    413     the request body is larger than ``serve.max_body_bytes``
-P505    422     a malformed request (bad JSON, a parameter out of range)
+P505    422     a malformed request (bad JSON, a parameter out of range, a cursor not from a next link)
 P506    --      ``parley serve`` cannot listen on the address
 P507    4xx     another HTTP error (method not allowed...)
 ======  ======  ==========================================================
@@ -54,6 +54,13 @@ class WritesDisabled(WebError):
 
     code = "P503"
     status = 403
+
+
+class BadCursor(WebError):
+    """A list's ``cursor`` that is not the position of one of its rows (not from a ``next`` link)."""
+
+    code = "P505"
+    status = 422
 
 
 class ServeError(ParleyError):

@@ -19,8 +19,9 @@ from urllib.parse import urlencode
 from fastapi import Path, Query, Request
 from pydantic import BaseModel, BeforeValidator, StringConstraints
 
-from parley.errors import InputError
 from parley.records import ISSUES, RECORD_KINDS
+from parley.store.db import POSITION_TYPES
+from parley.web.errors import BadCursor
 
 #: Page size bounds of every list.
 DEFAULT_LIMIT = 50
@@ -139,9 +140,9 @@ def cursor_of(position: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
 
 
-def position_of(cursor: str | None, size: int | None) -> list[Any] | None:
-    """The position a ``cursor`` stands for (None: the first page), of ``size`` values (None: any);
-    ``InputError`` naming the cursor."""
+def position_of(cursor: str | None, types: Sequence[type] | None) -> list[Any] | None:
+    """The position a ``cursor`` stands for (None: the first page), whose values have these ``types``
+    (an int stands for a float; None: any); ``BadCursor`` naming the cursor."""
     if cursor is None:
         return None
     try:
@@ -150,20 +151,30 @@ def position_of(cursor: str | None, size: int | None) -> list[Any] | None:
         position = None
     if (
         not isinstance(position, list)
-        or (size is not None and len(position) != size)
+        or (types is not None and len(position) != len(types))
         or not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in position)
+        or (types is not None and not all(_typed(v, t) for v, t in zip(position, types, strict=True)))
     ):
-        raise InputError(
+        raise BadCursor(
             f"not a cursor of this list: {cursor[:40]!r} (take it from a next link)", source="cursor"
         )
     return position
+
+
+def _typed(value: Any, kind: type) -> bool:
+    return isinstance(value, kind) or (kind is float and isinstance(value, int))
+
+
+def position_in(cursor: str | None, order: Sequence[str]) -> list[Any] | None:
+    """The position a ``cursor`` stands for in a list of the store in ``order`` (its columns)."""
+    return position_of(cursor, [POSITION_TYPES[column] for column in order])
 
 
 def page_of(items: list[Any], key: Callable[[Any], list[Any]], cursor: str | None, limit: int) -> Page:
     """A page of a list computed whole in the order of ``key`` (lists bounded by the number of facts
     or actors, not of articles): the items after the cursor's position."""
     ordered = sorted(items, key=key)
-    position = position_of(cursor, len(key(ordered[0])) if ordered else None)
+    position = position_of(cursor, [type(v) for v in key(ordered[0])] if ordered else None)
     rest = [item for item in ordered if position is None or key(item) > position]
     more = len(rest) > limit
     return Page(rest[:limit], key(rest[limit - 1]) if more else None, total=len(ordered))
