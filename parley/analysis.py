@@ -76,11 +76,14 @@ class _Day:
         as_of: str | date | None,
         settings: Settings | None,
         latest_meetings: bool = False,
+        rows: list[dict[str, Any]] | None = None,
     ):
         self.day = as_of_day(as_of)
         self.stale_days = (settings or load_settings()).consolidate.position_stale_days
         self.process_id = process_id = _process_id(store, process)
-        if latest_meetings:  # a board shows the last round of talks, the timeline all of them
+        if rows is not None:  # some facts, given with those their status depends on (views_of)
+            self.rows = [f for f in rows if f["first_seen"] <= self.day]
+        elif latest_meetings:  # a board shows the last round of talks, the timeline all of them
             kinds = [k for k in RECORD_KINDS if k != "meetings"]
             self.rows = store.facts(process_id, kinds=kinds, seen_by=self.day)
             self.rows += store.latest_meetings(self.day, process_id)
@@ -91,7 +94,8 @@ class _Day:
         for fact in self.rows:  # counts as they were on the day, for facts reported again since
             fact.update(counted.get(fact["id"], {}))
         self.events: dict[int, dict[str, str]] = defaultdict(dict)
-        for event in store.fact_events(process_id, until=self.day):
+        scope = [f["id"] for f in self.rows] if rows is not None else None
+        for event in store.fact_events(process_id, until=self.day, fact_ids=scope):
             self.events[event["fact_id"]].setdefault(event["event"], event["day"])
         self.violations: dict[tuple[int, str, str], str] = {}
         for fact in self.rows:
@@ -219,6 +223,21 @@ def facts(
     """Facts as they stood on ``as_of`` (first seen by then), each with its ``status`` that day."""
     views = _Day(store, process, as_of, settings).views
     return [v for v in views if not kinds or v["kind"] in kinds]
+
+
+def views_of(
+    store: Store,
+    rows: list[dict[str, Any]],
+    as_of: str | date | None = None,
+    settings: Settings | None = None,
+) -> list[dict[str, Any]]:
+    """Some facts (rows as ``store.facts`` gives them) as they stood on ``as_of``, as ``facts`` shows them.
+
+    Give with them every fact their status depends on: the violations of a commitment's party and
+    issue, the commitments on the issue a conditional commitment waits on (``store.facts_on_issues``
+    gives a process's facts on some issues with those). Reads only these facts and their events.
+    """
+    return _Day(store, None, as_of, settings, rows=rows).views
 
 
 def fact_sources(store: Store, fact_id: int, as_of: str | date | None = None) -> dict[str, Any]:

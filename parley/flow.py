@@ -7,8 +7,9 @@ Every article, whoever brings it (``parley ingest``, the web API, a Dask batch),
    crash finishes the job without duplicates);
 2. near-duplicates — the same wire story carried by another site — are found by word shingles:
    the article is stored, linked to the first one, and counts as one more outlet carrying it;
-3. the article, its statements and records (dates resolved against its publication date) and the
-   facts they update are written in ONE transaction: an interrupted run leaves nothing half-written.
+3. the article, its statements and records (dates resolved against its publication date), the
+   facts they update and the alerts those changes raise (``parley.alerts.derive``) are written in
+   ONE transaction: an interrupted run leaves nothing half-written, and no alert lost or doubled.
 
 Deleting an article is one transaction too: the article and all read from it go, and the facts it
 supported are recomputed from their other sources (or removed when it was their only one).
@@ -32,6 +33,7 @@ from typing import Any, Protocol
 
 from parley import consolidate, dates
 from parley.actors import ActorRegistry
+from parley.alerts.derive import derive_article
 from parley.errors import ParleyError
 from parley.records import RECORD_KINDS, Article, Records
 from parley.settings import Settings, load_settings
@@ -224,6 +226,7 @@ def commit(
             for i, record in enumerate(data[kind]):
                 _add_record(store, article_id, kind, i, record, statements, published)
         consolidate.apply_article(store, article_id, process=process, registry=registry)
+        derive_article(store, article_id, settings)  # the alerts it raises, in the same transaction
         stored = store.article_by_hash(digest) or {}
     return TakeIn(
         source=article.source,

@@ -60,6 +60,34 @@ class ServeSettings:
 
 
 @dataclass(frozen=True)
+class AlertsSettings:
+    rules_file: str = ""
+    clock: str = ""
+    days_before: int = 3
+    lookback_days: int = 7
+    max_sources: int = 10
+    base_url: str = ""
+    max_attempts: int = 6
+    retry_seconds: float = 30.0
+    webhook_timeout: float = 10.0
+    webhook_secret_file: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_user: str = ""
+    smtp_password_file: str = ""
+    smtp_from: str = "parley@localhost"
+    smtp_timeout: float = 20.0
+
+
+@dataclass(frozen=True)
+class WatchSettings:
+    every: str = "15m"
+    host_interval: float = 5.0
+    max_backoff: str = "6h"
+
+
+@dataclass(frozen=True)
 class Settings:
     """All of parley's tunable values; see ``data/settings.toml`` for what each one means."""
 
@@ -69,6 +97,8 @@ class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     consolidate: ConsolidateSettings = field(default_factory=ConsolidateSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
+    alerts: AlertsSettings = field(default_factory=AlertsSettings)
+    watch: WatchSettings = field(default_factory=WatchSettings)
 
 
 def _coerce(value: str, like: Any) -> Any:
