@@ -159,3 +159,25 @@ def test_api_docs_work_offline(watched: Watched, server: LiveServer) -> None:
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("parley")
     expect(page.locator(".opblock-summary-path", has_text="/api/board")).not_to_have_count(0)
     assert watched.elsewhere == []
+
+
+def test_alerts_page_leads_from_an_alert_to_its_sentence(watched: Watched, server: LiveServer) -> None:
+    from playwright.sync_api import expect
+
+    page = watched.page
+    page.goto(f"{server.url}/alerts")
+    red_line = page.locator("li.alert-red-line-crossed")
+    expect(red_line).not_to_have_count(0)
+    expect(red_line.first).to_contain_text("against Ukraine's red line")
+    expect(page.locator("a.feed")).to_have_attribute("href", "/alerts.atom")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "alerts.png"), full_page=True)
+    red_line.first.locator("p.meta a").click()  # the rule: its alerts only, with its own feed
+    page.wait_for_url(re.compile(r"/alerts\?rule=red-lines$"))
+    expect(page.locator("h1")).to_contain_text("red-lines")
+    expect(page.locator("li.alert")).to_have_count(page.locator("li.alert-red-line-crossed").count())
+    expect(page.locator("a.feed")).to_have_attribute("href", "/alerts.atom?rule=red-lines")
+    page.locator("li.alert ul.sources a.sentence").first.click()
+    page.wait_for_url(re.compile(r"/articles/1#span-\d+-\d+$"))
+    expect(page.locator(":target")).to_be_in_viewport()
+    assert watched.dialogs == [] and watched.elsewhere == []

@@ -238,6 +238,10 @@ def clock_events(store: Store, day: str, rules: list[Rule], settings: Settings) 
 # -- the outbox ----------------------------------------------------------------------------------
 
 
+def _possessive(name: str | None) -> str:
+    return f"{name}'" if name and name.endswith("s") else f"{name}'s"
+
+
 def title(event: Event, registry: ActorRegistry | None = None) -> str:
     """One line saying what happened, with display names."""
     names = registry or ActorRegistry.load()
@@ -247,15 +251,15 @@ def title(event: Event, registry: ActorRegistry | None = None) -> str:
     if event.kind == "new process":
         return f"New negotiation process {event.process}"
     if event.kind == "red line crossed" and event.related:
-        return (f"Red line crossed: {party}'s {event.what.rstrip('s')} on {issue} against "
-                f"{names.name(event.related['party'])}'s red line")  # fmt: skip
+        return (f"Red line crossed: {_possessive(party)} {event.what.rstrip('s')} on {issue} against "
+                f"{_possessive(names.name(event.related['party']))} red line")  # fmt: skip
     if event.kind == "violation":
         accusers = ", ".join(names.name(a) for a in fact.get("accusers", [])) or "reports"
         return f"Violation {event.what}: {party} accused by {accusers} ({issue})"
     if event.kind == "deadline approaching":
-        return f"Deadline in {event.days} day{'s' if event.days != 1 else ''}: {party}'s {event.what} on {issue} ({event.date})"
+        return f"Deadline in {event.days} day{'s' if event.days != 1 else ''}: {_possessive(party)} {event.what} on {issue} ({event.date})"
     if event.kind == "deadline passed":
-        return f"Deadline passed: {party}'s {event.what if event.what in ('truce end', 'ultimatum') else 'threat ' + event.what} on {issue}"
+        return f"Deadline passed: {_possessive(party)} {event.what if event.what in ('truce end', 'ultimatum') else 'threat ' + event.what} on {issue}"
     if event.kind == "commitment status":
         return f"Commitment {event.what}: {party} on {issue}"
     if event.kind == "new proposal":
