@@ -276,7 +276,7 @@ def _fetch(
         except httpx.HTTPError as err:
             raise FetchError(f"unreachable: {_reason(err)}", source=url) from None
         try:
-            if response.is_redirect:
+            if response.is_redirect and response.status_code != 304:  # a 304 names no place to go
                 location = response.headers.get("Location", "")
                 try:
                     current = current.join(location)

@@ -113,9 +113,10 @@ class SecurityHeaders:
 
 
 def wants_json(request: Request) -> bool:
-    """Whether an answer to this request is JSON (the API and the pages' twins) rather than HTML."""
+    """Whether an answer to this request is JSON (the API, the pages' twins, the feeds' errors) rather
+    than HTML."""
     path = request.url.path
-    return path.startswith("/api/") or path.endswith(".json")
+    return path.startswith("/api/") or path.endswith((".json", ".atom"))
 
 
 def error_response(request: Request, status: int, code: str, message: str, **extra: object) -> Response:
