@@ -200,6 +200,7 @@ def test_alerts_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         logged["rule"] == "rus-ukr" and logged["kind"] == "deadline passed" and logged["process"] == "RUS-UKR"
     )
     assert logged["fact"]["link"] == f"/facts/{logged['fact']['id']}" and logged["deliveries"] == []
+    assert logged["feed"] == "/alerts.atom?rule=rus-ukr"
     assert logged["sources"][0]["link"].startswith("/articles/1")
     assert main(["alerts", "remove", "rus-ukr", "--db", db]) == 0
     assert main(["alerts", "remove", "rus-ukr", "--db", db]) == 1

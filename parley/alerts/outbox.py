@@ -4,12 +4,14 @@ page, the Atom feed, webhooks and e-mails.
 An alert (``entry``) has its ``id``, idempotency ``key``, ``rule``, ``kind``, ``what`` happened,
 ``title``, ``process``, ``day``, ``fired_at``, its ``fact`` (with ``link``), the ``red_line`` it
 crossed, its ``sources`` (outlet, speaker, named/anonymous, the sentence and its ``link``) and, in
-the log, ``deliveries`` (channel, target, status, attempts, when delivered, last error).
+the log, ``deliveries`` (channel, target, status, attempts, when delivered, last error) and the
+``feed`` of its rule.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from parley.store import Store
 from parley.web.data import source_link
@@ -55,8 +57,9 @@ def entry(row: dict[str, Any], base_url: str = "", deliveries: bool = True) -> d
         "red_line": red_line,
         "sources": sources,
     }
-    if deliveries:
+    if deliveries:  # where it went: the rule's targets, and always its Atom feed and the /alerts page
         out["deliveries"] = row.get("deliveries", [])
+        out["feed"] = _absolute(f"/alerts.atom?{urlencode({'rule': row['rule']})}", base_url)
     return out
 
 

@@ -83,19 +83,16 @@ class AlertTables:
         )
 
     def alerts(
-        self, rule: str | None = None, limit: int | None = 50, offset: int = 0, after_id: int = 0
+        self, rule: str | None = None, limit: int | None = 50, offset: int = 0
     ) -> list[dict[str, Any]]:
         """Alerts of the outbox (of one rule), newest first, with ``payload`` decoded and ``deliveries``."""
-        conditions, params = ["a.id > ?"], [after_id]
-        if rule is not None:
-            conditions.append("a.rule = ?")
-            params.append(rule)
+        where, params = ("WHERE a.rule = ?", [rule]) if rule is not None else ("", [])
         page = " LIMIT ? OFFSET ?" if limit is not None else ""
         params += [limit, offset] if limit is not None else []
         rows = self._all(
             "SELECT a.id, a.key, a.rule, a.kind, a.process_id, p.name AS process, a.fact_id, a.article_id,"
             " a.day, a.fired_at, a.payload FROM alerts a LEFT JOIN processes p ON p.id = a.process_id"
-            f" WHERE {' AND '.join(conditions)} ORDER BY a.id DESC{page}",
+            f" {where} ORDER BY a.id DESC{page}",
             params,
         )
         deliveries = self._deliveries([r["id"] for r in rows])
@@ -131,10 +128,6 @@ class AlertTables:
             " WHERE d.status = 'pending' AND d.next_at <= ? ORDER BY d.alert_id, d.channel, d.target LIMIT ?",
             (now, limit),
         )
-
-    def next_delivery_at(self) -> str | None:
-        """When the next pending delivery is due, if any is pending."""
-        return self._scalar("SELECT MIN(next_at) AS t FROM alert_deliveries WHERE status = 'pending'")
 
     def claim_delivery(
         self, alert_id: int, channel: str, target: str, *, due: str, attempts: int, until: str
