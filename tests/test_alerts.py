@@ -30,13 +30,15 @@ def keys(store: Store) -> set[str]:
     return {a["key"] for a in store.alerts(limit=None)}
 
 
-def violation_report(outlet: str, published: str) -> tuple[Article, Records]:
+def violation_report(
+    outlet: str, published: str, issue: str | None = "energy_infrastructure"
+) -> tuple[Article, Records]:
     """An article of my own reporting a Russian strike on energy facilities, with its records."""
     text = f"Kyiv said on Sunday that Russian drones had hit a power station overnight ({outlet})."
     records = Records.from_dict({
         "format": "parley-records/1", "document": {"id": outlet},
         "statements": [{"speaker": "UKR", "via": [], "direct": False, "hedged": False, "span": [0, len(text)]}],
-        "violations": [{"accused": "RUS", "issue": "energy_infrastructure", "accuser": "UKR",
+        "violations": [{"accused": "RUS", "issue": issue, "accuser": "UKR",
                         "text": "Russian drones had hit a power station", "statement": 0}],
     })  # fmt: skip
     return Article(text=text, source=outlet, id=outlet, published=published, outlet=outlet), records
@@ -147,6 +149,41 @@ def test_rules_filter_by_process_party_issue_and_corroboration(store: Store) -> 
     assert set(corroborated) == {"two-outlets|violation|18", "reuters|violation|18"}
     assert corroborated["two-outlets|violation|18"]["payload"]["what"] == "corroborated"
     assert corroborated["two-outlets|violation|18"]["payload"]["fact"]["corroboration"]["outlets"] == 2
+
+
+def test_a_fact_without_an_issue_raises_its_alert_too(store: Store) -> None:
+    flow.commit(store, *violation_report("outlet:reuters", "2025-04-20", issue=None), process="RUS-UKR")
+    (alert,) = store.alerts()
+    assert alert["kind"] == "violation" and alert["payload"]["fact"]["issue"] is None
+
+
+def test_new_process_proposals_threats_carried_out_and_parties_leaving(store: Store) -> None:
+    add_rule(
+        store, Rule("news", kinds=("new process", "new proposal", "deadline passed", "party left talks")), "t"
+    )
+    flow.commit(store, *seed_article())
+    first = keys(store)
+    assert {"news|process|1", "news|proposal|13"} <= first and not any("left" in k for k in first)
+    threat = next(f for f in store.facts(kinds=["threats"]) if f["issue"] == "mediation")
+    text = (
+        "Washington ended its mediation on Monday. Moscow's delegation walked out of the talks in Istanbul."
+    )
+    records = Records.from_dict({
+        "format": "parley-records/1", "document": {"id": "walkout"}, "statements": [],
+        "threats": [{"actor": "USA", "issue": "mediation", "target": ["RUS", "UKR"], "text": "ended its mediation"}],
+        "positions": [{"party": "RUS", "issue": "ceasefire", "text": "walked out of the talks in Istanbul"}],
+    })  # fmt: skip
+    flow.commit(
+        store, Article(text=text, source="walkout", published="2025-04-28"), records, process="RUS-UKR"
+    )
+    position = next(
+        f for f in store.facts(kinds=["positions"]) if f["party"] == "RUS" and f["issue"] == "ceasefire"
+    )
+    assert keys(store) - first == {
+        f"news|deadline passed|{threat['id']}|carried out",
+        f"news|left|RUS-UKR|USA|{threat['id']}",
+        f"news|left|RUS-UKR|RUS|{position['id']}",
+    }
 
 
 def test_alerts_are_written_with_the_article_or_not_at_all(

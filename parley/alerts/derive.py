@@ -136,12 +136,12 @@ def article_events(store: Store, article_id: int, settings: Settings | None = No
         return events
     issues = {r["issue"] for r in records if r["issue"]}
     issues |= {r["payload"].get("condition_issue") for r in records if r["payload"].get("condition_issue")}
-    rows = {f["id"]: f for f in store.facts_on_issues(process_id, sorted(issues))}
+    rows = {f["id"]: f for f in store.facts_on_issues(process_id, sorted(issues), sorted(touched))}
     waited_on = {f["condition_issue"] for f in rows.values() if f["condition_issue"]} - issues
     rows |= {f["id"]: f for f in store.facts_on_issues(process_id, sorted(waited_on))}
     views = analysis.views_of(store, list(rows.values()), day, settings)
     by_id = {v["id"]: v for v in views}
-    reported_elsewhere = store.fact_sources_outside(sorted(touched), article_id)
+    reported_elsewhere = store.facts_reported_elsewhere(sorted(touched), article_id)
 
     def event(kind: str, key: str, what: str, view: dict[str, Any], **extra: Any) -> Event:
         parties = {view["party"], *view.get("accusers", []), *view.get("target", [])} - {None}
@@ -152,7 +152,7 @@ def article_events(store: Store, article_id: int, settings: Settings | None = No
     binding_issues = {v["issue"] for v in views if v["kind"] == "commitments" and v["id"] in touched}
     for view in views:
         fact_id, kind = view["id"], view["kind"]
-        new = fact_id in touched and not reported_elsewhere.get(fact_id)
+        new = fact_id in touched and fact_id not in reported_elsewhere
         if kind == "violations" and fact_id in touched:
             events.append(
                 event("violation", f"violation|{fact_id}", "reported" if new else "corroborated", view)
@@ -194,8 +194,9 @@ def _leaving(
             continue
         evidence = " ".join(text[a:b] for a, b in record["payload"].get("evidence") or [])
         said = f"{record['text'] or ''} {evidence}"
-        if record["kind"] == "threats":
-            left = has_cue("leave_talks", said) and view["status"] == "carried out"
+        if record["kind"] == "threats":  # the threat as first made, or as reported carried out
+            threatened = has_cue("leave_talks", f"{said} {view['text'] or ''}") or has_cue("left_talks", said)
+            left = threatened and view["status"] == "carried out"
         else:
             left = has_cue("left_talks", said) and not has_cue("negative", said)
         if left:

@@ -162,18 +162,26 @@ class AlertTables:
 
     # -- facts as alerts need them --------------------------------------------------------------
 
-    def facts_on_issues(self, process_id: int, issues: Sequence[str]) -> list[dict[str, Any]]:
-        """The facts of a process on some issues (or waiting on them as a condition), as ``facts`` gives them."""
+    def facts_on_issues(
+        self, process_id: int, issues: Sequence[str], fact_ids: Sequence[int] = ()
+    ) -> list[dict[str, Any]]:
+        """The facts of a process on some issues (or waiting on them as a condition), and those of
+        ``fact_ids`` whatever their issue, as ``facts`` gives them."""
         from parley.store.db import _FACT_COLUMNS  # defined with Store, which inherits this class
 
-        if not issues:
+        if not issues and not fact_ids:
             return []
-        marks = ", ".join("?" for _ in issues)
+        on_issues = ", ".join("?" for _ in issues) or "NULL"
+        ids = ", ".join("?" for _ in fact_ids) or "NULL"
+        # Three index searches (facts_process_issue, facts_process_condition, the key), not a scan of
+        # the process's facts: those grow with its meetings, these with its parties and issues only.
         return self._all(
-            f"SELECT {_FACT_COLUMNS} FROM facts f JOIN processes p ON p.id = f.process_id"
-            f" WHERE f.process_id = ? AND (f.issue IN ({marks}) OR f.condition_issue IN ({marks}))"
+            f"SELECT {_FACT_COLUMNS} FROM facts f JOIN processes p ON p.id = f.process_id WHERE f.id IN"
+            f" (SELECT id FROM facts WHERE process_id = ? AND issue IN ({on_issues})"
+            f" UNION SELECT id FROM facts WHERE process_id = ? AND condition_issue IN ({on_issues})"
+            f" UNION SELECT id FROM facts WHERE process_id = ? AND id IN ({ids}))"
             " ORDER BY f.process_id, f.kind, f.party, f.issue, f.id",
-            [process_id, *issues, *issues],
+            [process_id, *issues, process_id, *issues, process_id, *fact_ids],
         )
 
     def facts_ending_between(self, first: str, last: str) -> list[dict[str, Any]]:
@@ -209,17 +217,17 @@ class AlertTables:
             )
         )
 
-    def fact_sources_outside(self, fact_ids: Sequence[int], article_id: int) -> dict[int, int]:
-        """For each fact, how many of its sources come from other articles than ``article_id``."""
+    def facts_reported_elsewhere(self, fact_ids: Sequence[int], article_id: int) -> set[int]:
+        """Which of the facts have a source in another article than ``article_id`` (the others are new)."""
         if not fact_ids:
-            return {}
+            return set()
         marks = ", ".join("?" for _ in fact_ids)
         rows = self._all(
-            f"SELECT fact_id, COUNT(*) AS n FROM fact_sources WHERE fact_id IN ({marks}) AND article_id <> ?"
-            " GROUP BY fact_id",
+            f"SELECT f.id FROM facts f WHERE f.id IN ({marks}) AND EXISTS"
+            " (SELECT 1 FROM fact_sources s WHERE s.fact_id = f.id AND s.article_id <> ?)",
             [*fact_ids, article_id],
         )
-        return {r["fact_id"]: r["n"] for r in rows}
+        return {r["id"] for r in rows}
 
     # -- watched sources ------------------------------------------------------------------------
 

@@ -184,7 +184,8 @@ _ARTICLE_COUNT = [
 # Alerts (11): the rules users subscribe with (``spec`` is the rule as JSON), the outbox of alerts
 # raised — written in the transaction of the change that raised them, ``key`` unique so that an
 # alert is raised once whatever re-runs — and one delivery per alert and channel, followed until
-# delivered or dead-lettered. Deadlines are found by their day (the clock's daily check).
+# delivered or dead-lettered. Deadlines are found by their day (the clock's daily check); an
+# article's alerts read its process's facts on its issues (parley.alerts.derive) by those indexes.
 _ALERTS = [
     """CREATE TABLE alert_rules (
         id {id},
@@ -219,6 +220,8 @@ _ALERTS = [
     )""",
     "CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_at)",
     "CREATE INDEX facts_date_end ON facts (date_end)",
+    "CREATE INDEX facts_process_issue ON facts (process_id, issue)",
+    "CREATE INDEX facts_process_condition ON facts (process_id, condition_issue)",
 ]
 
 # Watching sources (12): each source's health and conditional-GET validators, and the feed entries
