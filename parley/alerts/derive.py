@@ -21,6 +21,7 @@ restarting after a crash raise nothing twice, since the outbox and the facts are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -183,7 +184,7 @@ def article_events(store: Store, article_id: int, settings: Settings | None = No
 
 
 def _leaving(
-    records: list[dict[str, Any]], text: str, by_id: dict[int, dict[str, Any]], event: Any
+    records: list[dict[str, Any]], text: str, by_id: dict[int, dict[str, Any]], event: Callable[..., Event]
 ) -> list[Event]:
     """A party leaving the talks: a record saying it did (cue list ``left_talks`` of data/facts.yaml), or
     a threat to leave them (``leave_talks``) reported carried out."""
