@@ -208,8 +208,9 @@ class Watcher:
         except ParleyError as err:
             failures = (state.get("failures") or 0) + 1
             wait = min(self.every * 2 ** (failures - 1), self.max_backoff)
+            retry = datetime.now(UTC) + timedelta(seconds=wait)  # from the failure (a timeout takes a while)
             self._save(name, source, last_attempt=_stamp(now), last_error=str(err), failures=failures,
-                       next_at=_stamp(now + timedelta(seconds=wait)))  # fmt: skip
+                       next_at=_stamp(retry))  # fmt: skip
             return SourceReport(name, "failed", error=str(err))
         self._save(name, source, last_attempt=_stamp(now), last_success=_stamp(datetime.now(UTC)), last_error=None,
                    failures=0, next_at=None, items_seen=report.seen if report.status != "not modified"

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,10 @@ def settings(**watch: object) -> Settings:
                          alerts={"retry_seconds": 0.0})  # fmt: skip
 
 
-def watcher(store: Store, extractor: Extractor, config: Settings | None = None, **options: object) -> Watcher:
-    return Watcher(store, extractor, config or settings(), every=1.0, allow_private=True, **options)  # type: ignore[arg-type]
+def watcher(
+    store: Store, extractor: Extractor, config: Settings | None = None, every: float = 1.0, **options: object
+) -> Watcher:
+    return Watcher(store, extractor, config or settings(), every=every, allow_private=True, **options)  # type: ignore[arg-type]
 
 
 def test_intervals_and_sources_files(tmp_path: Path) -> None:
@@ -92,18 +95,21 @@ def test_a_failing_feed_backs_off_and_recovers(
     feed_server.add(4)
     feed = WatchSource(feed_server.feed)
     with open_store(str(tmp_path / "parley.db")) as store:
-        watch = watcher(store, extractor)
-        for mode, error in (
+        watch = watcher(store, extractor, every=60.0)  # backing off for a minute, then two, then four
+        failures = [
             ("error", "HTTP 500"),
             ("malformed", "malformed feed XML"),
             ("slow", "timed out after 2 s"),
-        ):
+        ]
+        for doubled, (mode, error) in enumerate(failures):
             feed_server.mode = mode
             feed_server.slow_seconds = 3.0
             (failed,) = watch.round([feed])
             assert failed.status == "failed" and error in failed.error, failed
             health = store.watch_source(feed.source)
-            assert health["last_error"] == failed.error and health["next_at"] > health["last_attempt"]
+            assert health["last_error"] == failed.error and health["failures"] == doubled + 1
+            waits = datetime.fromisoformat(health["next_at"]) - datetime.fromisoformat(health["last_attempt"])
+            assert timedelta(seconds=60 * 2**doubled) <= waits <= timedelta(seconds=60 * 2**doubled + 10)
             (waiting,) = watch.round([feed])
             assert waiting.status == "backing off" and store.stats()["articles"] == 0
             with store.transaction():  # the back-off is over
