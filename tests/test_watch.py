@@ -322,3 +322,20 @@ def test_kill_9_during_ingest_and_delivery_loses_and_doubles_nothing(
     assert sum(webhook.posts.values()) - len(webhook.posts) <= 1
     # Only the article in hand when the watch was killed is fetched twice.
     assert sum(feed_server.hits[f"/articles/{n}.html"] for n in items) - len(items) <= 1
+
+
+def test_each_round_raises_the_clock_s_deadlines(tmp_path: Path, extractor: Extractor) -> None:
+    """The founding article dropped in a watched directory; on the clock's day after the US mediation
+    deadline, the round that takes it in also raises that deadline's passing."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    seed = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "seed-rubio-paris.txt"
+    (inbox / "seed.txt").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    (inbox / "seed.meta.json").write_text('{"published": "2025-04-19"}', encoding="utf-8")
+    config = load_settings(watch={"host_interval": 0.0}, alerts={"clock": "2025-04-27"})
+    with open_store(str(tmp_path / "parley.db")) as store:
+        add_rule(store, Rule("rus-ukr-deadlines", kinds=("deadline passed",), processes=("RUS-UKR",)), "test")
+        watcher(store, extractor, config).round([WatchSource(str(inbox))])
+        (alert,) = store.alerts()
+        assert alert["kind"] == "deadline passed" and alert["payload"]["date"] == "2025-04-26"
+        assert alert["payload"]["fact"]["party"] == "USA" and alert["payload"]["fact"]["issue"] == "mediation"
