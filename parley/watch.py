@@ -39,6 +39,7 @@ from parley.actors import ActorRegistry
 from parley.alerts.deliver import deliver_due
 from parley.alerts.derive import check
 from parley.errors import FetchError, InputError, ParleyError
+from parley.files import read_text
 from parley.flow import Extracting, take_in
 from parley.ingest.feeds import FEED_MEDIA_TYPES, XML_MEDIA_TYPES, looks_like_feed, parse_feed
 from parley.ingest.fetch import fetch, new_client
@@ -75,7 +76,7 @@ def read_sources_file(path: str | Path) -> list[WatchSource]:
     comments skipped."""
     where = str(path)
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = read_text(path).splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise InputError(f"cannot read the sources file: {reason}", source=where) from None

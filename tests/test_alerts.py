@@ -7,6 +7,7 @@ The store tests run on a SQLite file and on the real PostgreSQL server (``store`
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,11 @@ from parley import flow
 from parley.alerts import derive
 from parley.alerts.rules import Rule, active_rules, add_rule, default_rules, load_rules_file, read_rules_file
 from parley.cli import main
-from parley.errors import AlertRuleError
+from parley.errors import AlertRuleError, InputError
 from parley.records import Article, Records
 from parley.settings import load_settings
 from parley.store import Store, open_store
+from parley.watch import read_sources_file
 
 pytest_plugins = ["store_support"]
 
@@ -89,6 +91,19 @@ def test_a_bad_rules_file_is_one_clear_error(tmp_path: Path, text: str, problem:
     with pytest.raises(AlertRuleError) as caught:
         read_rules_file(path)
     assert problem in str(caught.value) and str(path) in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_fifo_given_as_rules_or_sources_file_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "rules.toml"
+    os.mkfifo(fifo)  # nothing ever writes to it: reading it the plain way would wait forever
+    with pytest.raises(AlertRuleError) as caught:
+        read_rules_file(fifo)
+    assert "cannot read the rules file: a named pipe (fifo), not a regular file" in str(caught.value) and str(
+        fifo
+    ) in str(caught.value)
+    with pytest.raises(InputError) as caught_sources:
+        read_sources_file(fifo)
+    assert "cannot read the sources file: a named pipe (fifo)" in str(caught_sources.value)
 
 
 # -- derivation ---------------------------------------------------------------------------------

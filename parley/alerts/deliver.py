@@ -39,6 +39,7 @@ import httpx
 
 from parley.alerts.outbox import entry
 from parley.errors import DeliveryError, FetchError, SettingsError
+from parley.files import read_text
 from parley.ingest.fetch import new_client, post
 from parley.settings import Settings, load_settings
 from parley.store import Store
@@ -67,7 +68,7 @@ def _secret(env: str, path: str, setting: str) -> str | None:
     if value or not path:
         return value or None
     try:
-        return Path(path).expanduser().read_text(encoding="utf-8").strip() or None
+        return read_text(Path(path).expanduser()).strip() or None
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise SettingsError(f"cannot read the secret file {path!r}: {reason}", source=setting) from None

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from parley.errors import AlertRuleError
+from parley.files import read_text
 from parley.settings import DATA_DIR, Settings
 from parley.store import Store
 
@@ -142,7 +143,7 @@ def read_rules_file(path: str | Path) -> list[Rule]:
     """The rules of a TOML (``[[rules]]`` tables) or YAML (``rules:`` list) file."""
     where = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise AlertRuleError(f"cannot read the rules file: {reason}", source=where) from None
