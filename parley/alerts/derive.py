@@ -276,27 +276,29 @@ def _fact_summary(view: dict[str, Any] | None) -> dict[str, Any] | None:
     return {k: view[k] for k in keep if k in view}
 
 
-def _sources(store: Store, fact_id: int, limit: int) -> list[dict[str, Any]]:
-    """A fact's newest sources: the article, the outlet, who said it (named, anonymous, the outlet
-    itself), the sentence, and what ``parley.web.data.source_link`` needs to link to it."""
-    out = []
-    for row in store.latest_fact_sources(fact_id, limit):
-        out.append({
+def _sources(store: Store, events: list[Event], limit: int) -> dict[int, list[dict[str, Any]]]:
+    """The newest sources of the events' facts, by fact id: the article, the outlet, who said it
+    (named, anonymous, the outlet itself), the sentence, and what ``parley.web.data.source_link``
+    needs to link to it. Read together: one wait for a PostgreSQL pipeline."""
+    fact_ids = sorted({e.fact["id"] for e in events if e.fact is not None})
+    return {
+        fact_id: [{
             "article_id": row["article_id"], "title": row["title"], "url": row["url"], "outlet": row["outlet"],
             "published": row["published"], "seen": row["seen"], "speaker": row["speaker"],
             "source_type": row["source_type"], "account_party": row["account_party"],
             "sentence": row["statement_text"] or row["record_text"], "statement_id": row["statement_id"],
             "span_start": row["span_start"], "span_end": row["span_end"],
             "payload": {"evidence": (row["payload"] or {}).get("evidence") or []},
-        })  # fmt: skip
-    return out
+        } for row in rows]
+        for fact_id, rows in store.latest_fact_sources(fact_ids, limit).items()
+    }  # fmt: skip
 
 
 def payload(
-    store: Store, event: Event, settings: Settings, registry: ActorRegistry | None = None
+    event: Event, sources: dict[int, list[dict[str, Any]]], registry: ActorRegistry | None = None
 ) -> dict[str, Any]:
-    """What an alert carries: what happened, its fact, the red line crossed, the sources."""
-    fact_id = event.fact["id"] if event.fact else None
+    """What an alert carries: what happened, its fact, the red line crossed, the sources (``sources``:
+    those of ``_sources``)."""
     return {
         "title": title(event, registry),
         "kind": event.kind,
@@ -310,8 +312,23 @@ def payload(
         "article_id": event.article_id,
         "fact": _fact_summary(event.fact),
         "red_line": _fact_summary(event.related),
-        "sources": _sources(store, fact_id, settings.alerts.max_sources) if fact_id else [],
+        "sources": sources.get(event.fact["id"], []) if event.fact else [],
     }
+
+
+def _wanted(
+    store: Store, events: list[Event], rules: list[Rule], settings: Settings
+) -> list[tuple[str, Rule, Event, dict[str, Any]]]:
+    """Each (event, rule that wants it) once by alert key (``RULE|EVENT``), with the alert's payload."""
+    pairs: dict[str, tuple[Rule, Event]] = {}
+    for event in events:
+        for rule in rules:
+            if event.matches(rule, store, settings):
+                pairs.setdefault(f"{rule.name}|{event.key}", (rule, event))
+    sources = _sources(store, [event for _, event in pairs.values()], settings.alerts.max_sources)
+    names = ActorRegistry.load()
+    carried = {id(event): payload(event, sources, names) for _, event in pairs.values()}
+    return [(key, rule, event, carried[id(event)]) for key, (rule, event) in pairs.items()]
 
 
 def raise_alerts(
@@ -320,27 +337,23 @@ def raise_alerts(
     """Put an alert in the outbox for every event and rule that wants it, unless it was raised before,
     with a pending delivery to each of the rule's targets. Call inside the transaction of the change."""
     fired_at = fired_at or _now()
-    raised = []
-    for event in events:
-        carried: dict[str, Any] | None = None
-        for rule in rules:
-            if not event.matches(rule, store, settings):
-                continue
-            carried = carried or payload(store, event, settings)
-            key = f"{rule.name}|{event.key}"
-            alert_id = store.add_alert(
-                key=key, rule=rule.name, kind=event.kind, process_id=event.process_id,
-                fact_id=event.fact["id"] if event.fact else None, article_id=event.article_id, day=event.day,
-                fired_at=fired_at, payload=carried,
-            )  # fmt: skip
-            if alert_id is None:
-                continue
-            for channel, target in rule.targets:
-                store.add_alert_delivery(alert_id, channel, target, fired_at)
-            raised.append(
-                Raised(alert_id, key, rule.name, event.kind, event.process, carried["title"], carried)
-            )
-    return raised
+    wanted = _wanted(store, events, rules, settings)
+    if not wanted:
+        return []
+    added = store.add_alerts([
+        {"key": key, "rule": rule.name, "kind": event.kind, "process_id": event.process_id,
+         "fact_id": event.fact["id"] if event.fact else None, "article_id": event.article_id, "day": event.day,
+         "fired_at": fired_at, "payload": carried}
+        for key, rule, event, carried in wanted
+    ])  # fmt: skip
+    raised = [(added[key], key, rule, event, carried) for key, rule, event, carried in wanted if key in added]
+    store.add_alert_deliveries([
+        (alert_id, channel, target, fired_at) for alert_id, _, rule, _, _ in raised for channel, target in rule.targets
+    ])  # fmt: skip
+    return [
+        Raised(alert_id, key, rule.name, event.kind, event.process, carried["title"], carried)
+        for alert_id, key, rule, event, carried in raised
+    ]
 
 
 def derive_article(store: Store, article_id: int, settings: Settings | None = None) -> list[Raised]:
@@ -363,9 +376,9 @@ def check(
     events = clock_events(store, day, rules, settings)
     if dry_run:
         return [
-            {"key": f"{rule.name}|{e.key}", "rule": rule.name, "kind": e.kind, "process": e.process,
-             "title": title(e), "payload": payload(store, e, settings)}
-            for e in events for rule in rules if e.matches(rule, store, settings)
+            {"key": key, "rule": rule.name, "kind": event.kind, "process": event.process,
+             "title": carried["title"], "payload": carried}
+            for key, rule, event, carried in _wanted(store, events, rules, settings)
         ]  # fmt: skip
     with store.transaction():
         return raise_alerts(store, events, rules, settings)

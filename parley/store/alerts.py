@@ -11,6 +11,18 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+#: An alert's columns as ``AlertTables.add_alerts`` takes them.
+_ALERT_COLUMNS = ("key", "rule", "kind", "process_id", "fact_id", "article_id", "day", "fired_at", "payload")
+#: A fact's newest sources (``AlertTables.latest_fact_sources``): fact id, then how many.
+_LATEST_SOURCES = (
+    "SELECT fs.fact_id, fs.record_id, fs.article_id, fs.story_id, fs.statement_id, fs.outlet,"
+    " fs.speaker, fs.source_type, fs.account_party, fs.seen, fs.text AS record_text,"
+    " a.title, a.url, a.published, s.text AS statement_text, s.span_start, s.span_end, r.payload"
+    " FROM fact_sources fs JOIN articles a ON a.id = fs.article_id"
+    " JOIN records r ON r.id = fs.record_id LEFT JOIN statements s ON s.id = fs.statement_id"
+    " WHERE fs.fact_id = ? ORDER BY fs.seen DESC, fs.article_id DESC, fs.record_id LIMIT ?"
+)
+
 
 class AlertTables:
     """Alert rules, the alert outbox and its deliveries, and the watch's per-source state."""
@@ -21,6 +33,8 @@ class AlertTables:
     _scalar: Any
     _execute: Any
     _capped_count: Any
+    _executemany: Any
+    _read_together: Any
     backend: str
 
     # -- rules ----------------------------------------------------------------------------------
@@ -53,34 +67,36 @@ class AlertTables:
 
     # -- the outbox -----------------------------------------------------------------------------
 
-    def add_alert(
-        self,
-        *,
-        key: str,
-        rule: str,
-        kind: str,
-        process_id: int | None,
-        fact_id: int | None,
-        article_id: int | None,
-        day: str,
-        fired_at: str,
-        payload: dict[str, Any],
-    ) -> int | None:
-        """Put an alert in the outbox; its id, or None when an alert with this key was raised before."""
-        found = self._scalar(
-            "INSERT INTO alerts (key, rule, kind, process_id, fact_id, article_id, day, fired_at, payload)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id",
-            (key, rule, kind, process_id, fact_id, article_id, day, fired_at,
-             json.dumps(payload, ensure_ascii=False, sort_keys=True)),
-        )  # fmt: skip
-        return int(found) if found is not None else None
+    def add_alerts(self, alerts: Sequence[dict[str, Any]]) -> dict[str, int]:
+        """Put alerts in the outbox (each a dict of ``_ALERT_COLUMNS``, ``payload`` a dict), skipping
+        those whose key was raised before; the ids of those added, by key.
 
-    def add_alert_delivery(self, alert_id: int, channel: str, target: str, next_at: str) -> None:
-        """Queue the delivery of an alert to one target of a channel ("webhook" URL, "email" address)."""
-        self._execute(
+        One statement per 500 alerts: inside ``flow.commit``'s pipelined PostgreSQL transaction, an
+        article's alerts cost one wait for the server, however many they are."""
+        added: dict[str, int] = {}
+        for start in range(0, len(alerts), 500):
+            chunk = alerts[start : start + 500]
+            row = f"({', '.join('?' for _ in _ALERT_COLUMNS)})"
+            params = [
+                json.dumps(alert[c], ensure_ascii=False, sort_keys=True) if c == "payload" else alert[c]
+                for alert in chunk
+                for c in _ALERT_COLUMNS
+            ]
+            rows = self._all(
+                f"INSERT INTO alerts ({', '.join(_ALERT_COLUMNS)}) VALUES {', '.join(row for _ in chunk)}"
+                " ON CONFLICT (key) DO NOTHING RETURNING id, key",
+                params,
+            )
+            added |= {r["key"]: int(r["id"]) for r in rows}
+        return added
+
+    def add_alert_deliveries(self, deliveries: Sequence[tuple[int, str, str, str]]) -> None:
+        """Queue deliveries: (alert id, channel — "webhook" or "email" —, target — URL or address —,
+        first attempt at). Nothing is read back, so a pipeline does not wait for them."""
+        self._executemany(
             "INSERT INTO alert_deliveries (alert_id, channel, target, next_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT DO NOTHING",
-            (alert_id, channel, target, next_at),
+            deliveries,
         )
 
     def alerts(
@@ -211,17 +227,12 @@ class AlertTables:
             (first, last),
         )
 
-    def latest_fact_sources(self, fact_id: int, limit: int) -> list[dict[str, Any]]:
-        """A fact's newest sources (as ``fact_sources`` gives them), at most ``limit``."""
-        return self._all(
-            "SELECT fs.fact_id, fs.record_id, fs.article_id, fs.story_id, fs.statement_id, fs.outlet,"
-            " fs.speaker, fs.source_type, fs.account_party, fs.seen, fs.text AS record_text,"
-            " a.title, a.url, a.published, s.text AS statement_text, s.span_start, s.span_end, r.payload"
-            " FROM fact_sources fs JOIN articles a ON a.id = fs.article_id"
-            " JOIN records r ON r.id = fs.record_id LEFT JOIN statements s ON s.id = fs.statement_id"
-            " WHERE fs.fact_id = ? ORDER BY fs.seen DESC, fs.article_id DESC, fs.record_id LIMIT ?",
-            (fact_id, limit),
-        )
+    def latest_fact_sources(self, fact_ids: Sequence[int], limit: int) -> dict[int, list[dict[str, Any]]]:
+        """Each fact's newest sources (as ``fact_sources`` gives them), at most ``limit`` a fact, by
+        fact id. A query per fact, each reading its top rows by index; in a PostgreSQL pipeline they
+        are sent together and waited for once."""
+        answers = self._read_together([(_LATEST_SOURCES, (fact_id, limit)) for fact_id in fact_ids])
+        return dict(zip(fact_ids, answers, strict=True))
 
     def fact_sourced_by(self, fact_id: int, names: Sequence[str]) -> bool:
         """Whether one of a fact's sources is one of ``names`` (outlet or speaker ids)."""
