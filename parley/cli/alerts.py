@@ -71,12 +71,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--allow-private", action="store_true", help="deliver to webhooks on private addresses")
 
 
-def _opened(args: argparse.Namespace) -> tuple[Any, Any]:
-    """The settings and the store, with the configured rules file loaded."""
+def _opened(args: argparse.Namespace, *, reading: bool = False) -> tuple[Any, Any]:
+    """The settings and the store, with the configured rules file loaded; ``reading``: the command
+    only reads (a read-only SQLite file will do, when no rules file is to be loaded into it)."""
     from parley.alerts.rules import load_configured_rules
 
     settings = _settings(args)
-    store = _open(args, settings)
+    store = _open(args, settings, reading=reading and not settings.alerts.rules_file)
     try:
         load_configured_rules(store, settings)
     except BaseException:
@@ -111,7 +112,7 @@ def _add(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from parley.alerts.rules import default_rules
 
-    _, store = _opened(args)
+    _, store = _opened(args, reading=True)
     with store:
         rows = store.alert_rules()
     if not rows:
@@ -141,7 +142,7 @@ def _remove(args: argparse.Namespace) -> int:
 def _log(args: argparse.Namespace) -> int:
     from parley.alerts.outbox import log
 
-    settings, store = _opened(args)
+    settings, store = _opened(args, reading=True)
     with store:
         entries = log(store, rule=args.rule, limit=args.limit, base_url=settings.alerts.base_url)
     if args.json:
@@ -158,7 +159,7 @@ def _log(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from parley.alerts.derive import check, clock_day
 
-    settings, store = _opened(args)
+    settings, store = _opened(args, reading=args.dry_run)
     with store:
         found = check(store, args.as_of, settings, dry_run=args.dry_run)
     day = clock_day(settings, args.as_of)

@@ -67,7 +67,7 @@ def _watch(args: argparse.Namespace) -> int:
         from parley.actors import ActorRegistry
         from parley.extractor import Extractor
 
-        with _open(args, settings) as store:
+        with _open(args, settings, reading=False) as store:
             load_configured_rules(store, settings)
             extractor = Extractor(settings, actor_files=args.actors)
             watcher = Watcher(store, extractor, settings, every=every, allow_private=args.allow_private or None,
