@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -189,6 +190,28 @@ def test_rules_filter_by_process_party_issue_and_corroboration(store: Store) -> 
     assert (
         corroborated[f"two-outlets|violation|{violation}"]["payload"]["fact"]["corroboration"]["outlets"] == 2
     )
+
+
+def test_concurrent_commits_raise_each_alert_once(store_url: str) -> None:
+    """Committers on their own connections (PostgreSQL: side by side, pipelined) report the same
+    violation: one alert, whichever commit comes first; none lost, none doubled."""
+    stores = [open_store(store_url) for _ in range(4)]
+    try:
+        flow.commit(stores[0], *seed_article())
+        before = keys(stores[0])
+        reports = [violation_report(f"outlet:wire{i}", "2025-04-20") for i in range(8)]
+        with ThreadPoolExecutor(4) as pool:
+            done = list(
+                pool.map(lambda i: flow.commit(stores[i % 4], *reports[i], process="RUS-UKR"), range(8))
+            )
+        assert [d.status for d in done] == ["stored"] * 8
+        alerts = stores[0].alerts(limit=None)
+        assert len(alerts) == len({a["key"] for a in alerts}) and keys(stores[0]) == before
+        violation = fact_ids(stores[0])["violations:RUS|energy_infrastructure"]
+        assert stores[0].facts(fact_ids=[violation])[0]["outlets"] == 8  # the seed article names no outlet
+    finally:
+        for opened in stores:
+            opened.close()
 
 
 def test_a_fact_without_an_issue_raises_its_alert_too(store: Store) -> None:

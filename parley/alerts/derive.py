@@ -340,11 +340,13 @@ def raise_alerts(
     wanted = _wanted(store, events, rules, settings)
     if not wanted:
         return []
+    # In key order: concurrent commits raising some of the same alerts wait on each other's keys in
+    # one order, never in a cycle (a deadlock).
     added = store.add_alerts([
         {"key": key, "rule": rule.name, "kind": event.kind, "process_id": event.process_id,
          "fact_id": event.fact["id"] if event.fact else None, "article_id": event.article_id, "day": event.day,
          "fired_at": fired_at, "payload": carried}
-        for key, rule, event, carried in wanted
+        for key, rule, event, carried in sorted(wanted, key=lambda w: w[0])
     ])  # fmt: skip
     raised = [(added[key], key, rule, event, carried) for key, rule, event, carried in wanted if key in added]
     store.add_alert_deliveries([
