@@ -21,6 +21,7 @@ from parley.alerts.rules import Rule, add_rule
 from parley.settings import Settings, load_settings
 from parley.store import Store, open_store
 from parley.web import create_app
+from parley.web.params import cursor_of
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -201,6 +202,9 @@ def test_alerts_page_json_twin_and_api(alerts_client: TestClient) -> None:
     assert second["first"] == "/api/alerts?limit=2" and second["items"][0]["id"] < first["items"][-1]["id"]
     everything = alerts_client.get("/api/alerts", params={"limit": 500}).json()["items"]
     assert [a["id"] for a in first["items"] + second["items"]] == [a["id"] for a in everything[:4]]
+    for cursor in ("bm90LWpzb24", cursor_of(["x"]), cursor_of([1, 2])):  # not JSON, not an id, two values
+        refused = alerts_client.get("/api/alerts", params={"cursor": cursor})
+        assert refused.status_code == 422 and "not a cursor of this list" in refused.text, cursor
     html = alerts_client.get("/alerts")
     assert html.status_code == 200 and "Red line crossed" in html.text and 'href="/alerts.atom"' in html.text
     assert alerts_client.post("/api/alerts/rules", json={"name": "x"}).status_code == 401

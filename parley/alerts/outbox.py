@@ -10,6 +10,7 @@ the log, ``deliveries`` (channel, target, status, attempts, when delivered, last
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -67,9 +68,9 @@ def log(
     store: Store,
     rule: str | None = None,
     limit: int | None = 50,
-    before: int | None = None,
+    after: Sequence[int] | None = None,
     base_url: str = "",
 ) -> list[dict[str, Any]]:
-    """Alerts of the outbox (of one rule), newest first (from the one before the id ``before``), each
-    with where it was delivered."""
-    return [entry(row, base_url) for row in store.alerts(rule=rule, limit=limit, before=before)]
+    """Alerts of the outbox (of one rule), newest first (those after the position ``after`` of
+    ``ALERT_ORDER``), each with where it was delivered."""
+    return [entry(row, base_url) for row in store.alerts(rule=rule, limit=limit, after=after)]

@@ -11,6 +11,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+#: The order alerts are listed in, newest first (``AlertTables.alerts``): its values of the last
+#: alert shown are the ``after`` of the next page.
+ALERT_ORDER = ("id",)
 #: An alert's columns as ``AlertTables.add_alerts`` takes them.
 _ALERT_COLUMNS = ("key", "rule", "kind", "process_id", "fact_id", "article_id", "day", "fired_at", "payload")
 #: A fact's newest sources (``AlertTables.latest_fact_sources``): fact id, then how many.
@@ -100,17 +103,17 @@ class AlertTables:
         )
 
     def alerts(
-        self, rule: str | None = None, limit: int | None = 50, before: int | None = None
+        self, rule: str | None = None, limit: int | None = 50, after: Sequence[int] | None = None
     ) -> list[dict[str, Any]]:
-        """Alerts of the outbox (of one rule), newest first (by id: ``before``, the id of the last
-        alert of the page before, starts the next page), with ``payload`` decoded and ``deliveries``."""
+        """Alerts of the outbox (of one rule), newest first (``ALERT_ORDER`` descending: ``after`` is the
+        position of the last alert of the page before), with ``payload`` decoded and ``deliveries``."""
         conditions, params = [], []
         if rule is not None:
             conditions.append("a.rule = ?")
             params.append(rule)
-        if before is not None:
+        if after is not None:
             conditions.append("a.id < ?")
-            params.append(before)
+            params.append(after[0])
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         page = " LIMIT ?" if limit is not None else ""
         params += [limit] if limit is not None else []

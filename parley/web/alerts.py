@@ -22,6 +22,7 @@ from parley.alerts import outbox
 from parley.alerts.rules import KINDS, add_rule, default_rules, remove_rule, rule_from
 from parley.errors import InputError, NotFoundError
 from parley.store import Store
+from parley.store.alerts import ALERT_ORDER
 from parley.web.jsonout import JSONData
 from parley.web.pages import _twins, respond
 from parley.web.params import DEFAULT_LIMIT, READ_ERRORS, CursorQ, LimitQ, Page, errors, paginate, position_of
@@ -51,16 +52,15 @@ def _rules(store: Store) -> list[dict[str, Any]]:
 def alerts_list(
     store: Store, rule: str | None, *, cursor: str | None, limit: int, count_cap: int, base_url: str = ""
 ) -> Page:
-    """A page of the alert log (of one rule), newest first: the alerts before the cursor's (its id)."""
-    position = position_of(cursor, 1)
-    if position is not None and not isinstance(position[0], int):
+    """A page of the alert log (of one rule), newest first: the alerts after the cursor's position."""
+    position = position_of(cursor, len(ALERT_ORDER))
+    if position is not None and not all(isinstance(value, int) for value in position):
         raise InputError(
             f"not a cursor of this list: {cursor!r:.40} (take it from a next link)", source="cursor"
         )
-    rows = outbox.log(store, rule=rule, limit=limit + 1, before=position[0] if position else None,
-                      base_url=base_url)  # fmt: skip
+    rows = outbox.log(store, rule=rule, limit=limit + 1, after=position, base_url=base_url)
     total = store.alert_count(rule, cap=count_cap)
-    return Page(rows[:limit], [rows[limit - 1]["id"]] if len(rows) > limit else None,
+    return Page(rows[:limit], [rows[limit - 1][k] for k in ALERT_ORDER] if len(rows) > limit else None,
                 total=min(total, count_cap), total_capped=total > count_cap)  # fmt: skip
 
 
