@@ -18,7 +18,7 @@ from parley import flow
 from parley.alerts import derive
 from parley.alerts.rules import Rule, active_rules, add_rule, default_rules, load_rules_file, read_rules_file
 from parley.cli import main
-from parley.errors import AlertRuleError, InputError
+from parley.errors import AlertRuleError, InputError, SettingsError
 from parley.records import Article, Records
 from parley.settings import load_settings
 from parley.store import Store, open_store
@@ -158,6 +158,15 @@ def test_the_clock_raises_deadlines_approaching_and_passed_once(store: Store) ->
                                        f"commitments|commitment|{energy}|expired"}  # fmt: skip
     assert derive.check(store, "2025-09-01") == []  # older than alerts.lookback_days: history
     assert [a["key"] for a in derive.check(store, "2025-04-26", dry_run=True)] == [passed.key]
+
+
+def test_a_bad_clock_setting_is_one_error_naming_it() -> None:
+    with pytest.raises(SettingsError) as caught:
+        derive.clock_day(load_settings(alerts={"clock": "2025-13-45"}))
+    assert "[alerts] clock = '2025-13-45' is not a day" in str(caught.value) and "alerts.clock" in str(
+        caught.value
+    )
+    assert derive.clock_day(load_settings(alerts={"clock": "2025-04-22"})) == "2025-04-22"
 
 
 def test_a_dry_run_writes_nothing(store: Store) -> None:

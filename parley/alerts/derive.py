@@ -30,6 +30,7 @@ from parley import analysis
 from parley.actors import ActorRegistry
 from parley.alerts.rules import Rule, active_rules
 from parley.consolidate import has_cue
+from parley.errors import SettingsError
 from parley.settings import Settings, load_settings
 from parley.store import Store
 
@@ -91,7 +92,13 @@ def clock_day(settings: Settings | None = None, as_of: str | date | None = None)
     """The day alerts are derived for: ``as_of``, else the setting ``alerts.clock``, else today (UTC)."""
     settings = settings or load_settings()
     if as_of is None and settings.alerts.clock:
-        as_of = settings.alerts.clock
+        try:
+            return date.fromisoformat(settings.alerts.clock).isoformat()
+        except ValueError:
+            raise SettingsError(
+                f"[alerts] clock = {settings.alerts.clock!r} is not a day: expected YYYY-MM-DD, or empty for today",
+                source="alerts.clock",
+            ) from None
     return analysis.as_of_day(as_of)
 
 
