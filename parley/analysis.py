@@ -268,10 +268,16 @@ def facts(
 
 
 def views(
-    store: Store, day: str, rows: list[dict[str, Any]], settings: Settings | None = None
+    store: Store,
+    day: str,
+    rows: list[dict[str, Any]],
+    settings: Settings | None = None,
+    process_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """The facts ``rows`` (of ``Store.facts``, of any process) as they stood on ``day``."""
-    return _Day(store, day, settings, rows, None).views
+    """The facts ``rows`` (as ``Store.facts`` gives them) as they stood on ``day``: those first seen
+    by then, each with its status. With ``process_id`` the rows are of that process only, and what
+    their statuses depend on is read from it alone."""
+    return _Day(store, day, settings, [f for f in rows if f["first_seen"] <= day], process_id).views
 
 
 def facts_page(

@@ -99,5 +99,17 @@ class NotFoundError(ParleyError):
     code = "P404"
 
 
+class AlertRuleError(ParleyError):
+    """An alert rule (in a rules file, on the command line or sent to the API) that is not valid."""
+
+    code = "P700"
+
+
+class DeliveryError(ParleyError):
+    """An alert could not be delivered (webhook receiver or SMTP server refused or unreachable)."""
+
+    code = "P701"
+
+
 def _rebuild(cls: type[ParleyError], message: str, source: str | None) -> ParleyError:
     return cls(message, source=source)

@@ -197,6 +197,14 @@ def open_source(path: str | os.PathLike[str]) -> IO[bytes]:
         raise
 
 
+def read_text(path: str | os.PathLike[str]) -> str:
+    """A small text file given by the user (a rules file, a list of sources, a secret), read whole
+    through :func:`open_source`, so that a FIFO or device in its place is an error, not a wait.
+    Raises :class:`OSError` or :class:`UnicodeDecodeError`."""
+    with open_source(path) as stream:
+        return stream.read().decode("utf-8")
+
+
 def is_regular(path: str | os.PathLike[str]) -> bool:
     """True for a regular file (a symbolic link to one included), without opening it."""
     try:

@@ -7,8 +7,9 @@ Every article, whoever brings it (``parley ingest``, the web API, a Dask batch),
    crash finishes the job without duplicates);
 2. near-duplicates — the same wire story carried by another site — are found by word shingles:
    the article is stored, linked to the first one, and counts as one more outlet carrying it;
-3. the article, its statements and records (dates resolved against its publication date) and the
-   facts they update are written in ONE transaction: an interrupted run leaves nothing half-written.
+3. the article, its statements and records (dates resolved against its publication date), the
+   facts they update and the alerts those changes raise (``parley.alerts.derive``) are written in
+   ONE transaction: an interrupted run leaves nothing half-written, and no alert lost or doubled.
 
 Deleting an article is one transaction too: the article and all read from it go, and the facts it
 supported are recomputed from their other sources (or removed when it was their only one).
@@ -32,6 +33,7 @@ from typing import Any, Protocol
 
 from parley import consolidate, dates
 from parley.actors import ActorRegistry
+from parley.alerts.derive import derive_article
 from parley.errors import ExtractionError, ParleyError
 from parley.records import RECORD_KINDS, Article, Records
 from parley.settings import Settings, load_settings
@@ -233,7 +235,9 @@ def _commit_once(
     registry: ActorRegistry | None,
 ) -> TakeIn:
     """``commit``'s one transaction. It waits for the database three times whatever the number of
-    records: to read what is like the article (and new ids), to lock the facts it updates, to commit."""
+    records: to read what is like the article (and new ids), to lock the facts it updates, to commit;
+    and, in between, for each read that deriving the article's alerts makes (``parley.alerts.derive``:
+    about ten, whatever the number of records and of alerts raised)."""
     digest = content_hash(article.text)
     hashes = shingles(article.text)
     keys = bands(hashes)
@@ -281,6 +285,7 @@ def _commit_once(
             store, row, stored, {s["id"]: s for s in statements}, process=process, registry=registry,
             processes=ready["processes"],
         )  # fmt: skip
+        derive_article(store, row["id"], settings)  # the alerts it raises, in the same transaction
     return TakeIn(
         source=article.source,
         status="stored",

@@ -20,16 +20,26 @@ DEFAULTS_FILE = DATA_DIR / "settings.toml"
 
 
 def _allowed(
-    low: float | None = None, high: float | None = None, *, above: float | None = None
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    above: float | None = None,
+    choices: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
-    """Field metadata: the range a setting's value must lie in (``above``: strictly greater)."""
-    return {"low": low, "high": high, "above": above}
+    """Field metadata: the range a setting's value must lie in (``above``: strictly greater), or
+    the words it must be one of (``choices``)."""
+    return {"low": low, "high": high, "above": above, "choices": choices}
 
 
 def _setting(
-    default: Any, low: float | None = None, high: float | None = None, *, above: float | None = None
+    default: Any,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    above: float | None = None,
+    choices: tuple[str, ...] | None = None,
 ) -> Any:
-    return field(default=default, metadata=_allowed(low, high, above=above))
+    return field(default=default, metadata=_allowed(low, high, above=above, choices=choices))
 
 
 @dataclass(frozen=True)
@@ -75,11 +85,39 @@ class ServeSettings:
     max_body_bytes: int = _setting(2_000_000, 1)
     token_file: str = ""
     count_cap: int = _setting(10_000, 1)
-    timeline_days: int = _setting(30, 1)
+    timeline_days: int = _setting(30, 1, 36_500)
     timeline_facts: int = _setting(150, 1)
-    tally_seconds: float = _setting(30.0, 0.0)
+    tally_seconds: float = _setting(30.0, 0.0, 86_400.0)
     board_full_processes: int = _setting(3, 0)
     db_connections: int = _setting(8, 1, 1_000)
+
+
+@dataclass(frozen=True)
+class AlertsSettings:
+    rules_file: str = ""
+    clock: str = ""
+    days_before: int = _setting(3, 0, 366)
+    lookback_days: int = _setting(7, 0, 366)
+    max_sources: int = _setting(10, 0, 1_000)
+    base_url: str = ""
+    max_attempts: int = _setting(6, 1, 100)
+    retry_seconds: float = _setting(30.0, 0.0, 86_400.0)
+    webhook_timeout: float = _setting(10.0, high=3_600.0, above=0.0)
+    webhook_secret_file: str = ""
+    smtp_host: str = ""
+    smtp_port: int = _setting(587, 1, 65_535)
+    smtp_security: str = _setting("starttls", choices=("starttls", "ssl", "none"))
+    smtp_user: str = ""
+    smtp_password_file: str = ""
+    smtp_from: str = _setting("parley@localhost", 1)
+    smtp_timeout: float = _setting(20.0, high=3_600.0, above=0.0)
+
+
+@dataclass(frozen=True)
+class WatchSettings:
+    every: str = _setting("15m", 1)
+    host_interval: float = _setting(5.0, 0.0, 3_600.0)
+    max_backoff: str = _setting("6h", 1)
 
 
 @dataclass(frozen=True)
@@ -92,6 +130,8 @@ class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     consolidate: ConsolidateSettings = field(default_factory=ConsolidateSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
+    alerts: AlertsSettings = field(default_factory=AlertsSettings)
+    watch: WatchSettings = field(default_factory=WatchSettings)
 
 
 _TYPE_NAMES = {int: "an integer", float: "a number", bool: "true or false", str: "a string"}
@@ -139,6 +179,12 @@ def _check(section: str, sf: Any, value: Any, default: Any, source: str) -> Any:
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise SettingsError(
             f"[{section}] {sf.name} must be {_TYPE_NAMES[kind]}, not {value!r}", source=source
+        )
+    choices = sf.metadata.get("choices")
+    if choices is not None and value not in choices:
+        raise SettingsError(
+            f"[{section}] {sf.name} = {value!r} is not allowed: it must be one of {', '.join(choices)}",
+            source=source,
         )
     low, high, above = (sf.metadata.get(k) for k in ("low", "high", "above"))
     measured = len(value) if isinstance(value, str) else value

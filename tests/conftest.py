@@ -3,4 +3,4 @@ rewriting too (they are imported before the test modules that name them)."""
 
 import pytest
 
-pytest.register_assert_rewrite("store_support", "test_web_support")
+pytest.register_assert_rewrite("store_support", "test_web_support", "alert_support")

@@ -161,6 +161,28 @@ def test_api_docs_work_offline(watched: Watched, server: LiveServer) -> None:
     assert watched.elsewhere == []
 
 
+def test_alerts_page_leads_from_an_alert_to_its_sentence(watched: Watched, server: LiveServer) -> None:
+    from playwright.sync_api import expect
+
+    page = watched.page
+    page.goto(f"{server.url}/alerts")
+    red_line = page.locator("li.alert-red-line-crossed")
+    expect(red_line).not_to_have_count(0)
+    expect(red_line.first).to_contain_text("against Ukraine's red line")
+    expect(page.locator("a.feed")).to_have_attribute("href", "/alerts.atom")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "alerts.png"), full_page=True)
+    red_line.first.locator("p.meta a").click()  # the rule: its alerts only, with its own feed
+    page.wait_for_url(re.compile(r"/alerts\?rule=red-lines$"))
+    expect(page.locator("h1")).to_contain_text("red-lines")
+    expect(page.locator("li.alert")).to_have_count(page.locator("li.alert-red-line-crossed").count())
+    expect(page.locator("a.feed")).to_have_attribute("href", "/alerts.atom?rule=red-lines")
+    page.locator("li.alert ul.sources a.sentence").first.click()
+    page.wait_for_url(re.compile(r"/articles/1#span-\d+-\d+$"))
+    expect(page.locator(":target")).to_be_in_viewport()
+    assert watched.dialogs == [] and watched.elsewhere == []
+
+
 #: Markup that runs a script wherever it is put into a page unescaped (element, attribute, URL, JS string).
 XSS_PAYLOADS = [
     "<script>alert('p1')</script>",
@@ -173,8 +195,8 @@ XSS_PAYLOADS = [
 
 
 def test_markup_in_titles_outlets_and_parameters_never_runs(watched: Watched, server: LiveServer) -> None:
-    """Payloads stored as an article's title, outlet and process, and sent in every page's query
-    parameters, show as text: no dialog opens on any page."""
+    """Payloads stored as an article's title, outlet and process (and so in alerts), and sent in every
+    page's query parameters, show as text: no dialog opens on any page."""
     page = watched.page
     for i, payload in enumerate(XSS_PAYLOADS):
         body = {"text": XSS_TEXT + f" Round {i}.", "title": payload, "outlet": payload, "process": payload}
@@ -184,8 +206,8 @@ def test_markup_in_titles_outlets_and_parameters_never_runs(watched: Watched, se
         if response.status_code == 201:
             page.goto(server.url + response.json()["results"][0]["link"])
         for path, param in [("/search", "q"), ("/board", "process"), ("/timeline", "process"), ("/articles", "outlet"),
-                            ("/actors", "q"), ("/board", "as_of")]:  # fmt: skip
+                            ("/actors", "q"), ("/board", "as_of"), ("/alerts", "rule")]:  # fmt: skip
             page.goto(server.url + path + "?" + str(httpx.QueryParams({param: payload})))
-    for path in ["/articles", "/board", "/timeline"]:
+    for path in ["/articles", "/board", "/timeline", "/alerts"]:  # /alerts: new processes named by payloads
         page.goto(server.url + path)
     assert watched.dialogs == [] and watched.elsewhere == []

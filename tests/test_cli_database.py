@@ -208,12 +208,15 @@ def test_reading_commands_read_a_read_only_database(stored: Path, read_only_pref
     stats = _parley(read_only_prefix, "stats", "--json", *db)
     assert stats.returncode == 0, stats.stderr
     assert json.loads(stats.stdout)["articles"] == 1
-    for argv in (["board", "--json"], ["search", "ceasefire", "--json"], ["export", "--format", "csv"]):
+    for argv in (["board", "--json"], ["search", "ceasefire", "--json"], ["export", "--format", "csv"],
+                 ["alerts", "list", "--json"], ["alerts", "log", "--json"],
+                 ["alerts", "check", "--dry-run", "--as-of", "2025-04-20"]):  # fmt: skip
         done = _parley(read_only_prefix, *argv, *db)
         assert done.returncode == 0 and "readonly" not in done.stderr, (argv, done.stderr)
-    ingest = _parley(read_only_prefix, "ingest", *db, str(stored.parent.parent / "zelensky.txt"))
-    assert ingest.returncode == 1
-    assert "the database cannot be written" in ingest.stderr and "Traceback" not in ingest.stderr
+    for argv in (["ingest", str(stored.parent.parent / "zelensky.txt")], ["alerts", "add", "mine"]):
+        refused = _parley(read_only_prefix, *argv, *db)
+        assert refused.returncode == 1, (argv, refused.stderr)
+        assert "the database cannot be written" in refused.stderr and "Traceback" not in refused.stderr
     assert stored.read_bytes() == before
 
 

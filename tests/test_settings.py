@@ -87,6 +87,20 @@ def test_errors_survive_pickling_across_processes() -> None:
             "[input] min_latin_share = 1.5 is out of range: it must be between",
         ),
         ("[input]\nmax_bytes = 0\n", "[input] max_bytes = 0 is out of range: it must be at least 1"),
+        (
+            "[alerts]\ndays_before = -1\n",
+            "[alerts] days_before = -1 is out of range: it must be between 0 and 366",
+        ),
+        (
+            "[alerts]\nwebhook_timeout = 0\n",
+            "[alerts] webhook_timeout = 0.0 is out of range: it must be greater than 0.0",
+        ),
+        (
+            "[alerts]\nsmtp_security = 'startls'\n",
+            "[alerts] smtp_security = 'startls' is not allowed: it must be one of starttls, ssl, none",
+        ),
+        ("[watch]\nevery = ''\n", "[watch] every = '' is out of range: it must not be empty"),
+        ("[serve]\ncount_cap = 0\n", "[serve] count_cap = 0 is out of range: it must be at least 1"),
     ],
 )
 def test_a_value_out_of_range_is_one_error_naming_file_key_and_range(

@@ -12,7 +12,7 @@ import sys
 from parley import __version__
 from parley.errors import ParleyError
 
-COMMAND_MODULES = ("extract", "store", "serve", "batch")
+COMMAND_MODULES = ("extract", "store", "serve", "batch", "alerts", "watch")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,6 +6,7 @@ import io
 import re
 import time
 from dataclasses import dataclass
+from xml.sax import SAXParseException
 
 from parley.errors import FeedError
 
@@ -35,8 +36,11 @@ def looks_like_feed(data: bytes) -> bool:
     return bool(_FEED_SNIFF.match(data[:4096]))
 
 
-def parse_feed(data: bytes, source: str, base_url: str | None = None) -> list[FeedEntry]:
-    """The entries of the feed in ``data``; :class:`FeedError` when it is not an RSS/Atom feed.
+def parse_feed(
+    data: bytes, source: str, base_url: str | None = None, strict: bool = False
+) -> list[FeedEntry]:
+    """The entries of the feed in ``data``; :class:`FeedError` when it is not an RSS/Atom feed, and
+    with ``strict`` when it is not well-formed XML (feedparser would read what it could of it).
 
     ``base_url`` resolves relative entry links (the feed's own URL).
     """
@@ -54,6 +58,8 @@ def parse_feed(data: bytes, source: str, base_url: str | None = None) -> list[Fe
         problem = parsed.get("bozo_exception")
         detail = f": {_one_line(problem)}" if problem else ""
         raise FeedError(f"not an RSS or Atom feed{detail}", source=source)
+    if strict and isinstance(parsed.get("bozo_exception"), SAXParseException):
+        raise FeedError(f"malformed feed XML: {_one_line(parsed['bozo_exception'])}", source=source)
     return [_entry(i, e) for i, e in enumerate(parsed.entries, start=1)]
 
 

@@ -49,6 +49,13 @@ class FetchedPage:
     status: int
     content_type: str
     body: bytes
+    etag: str | None = None  # validators for a conditional GET of the same URL later
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        """The server answered 304: nothing changed since the validators sent (the body is empty)."""
+        return self.status == 304
 
     @property
     def media_type(self) -> str:
@@ -173,23 +180,76 @@ def new_client(settings: Settings) -> httpx.Client:
 
 
 def fetch(
-    url: str, settings: Settings, allow_private: bool = False, *, client: httpx.Client | None = None
+    url: str,
+    settings: Settings,
+    allow_private: bool = False,
+    *,
+    client: httpx.Client | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
 ) -> FetchedPage:
     """GET ``url`` through the SSRF guard, following up to :data:`MAX_REDIRECTS` checked redirects.
 
+    With ``etag``/``last_modified`` (from an earlier ``FetchedPage``) the GET is conditional: a server
+    with nothing new answers 304 and the page comes back empty with ``not_modified``.
     Raises :class:`FetchError` (unreachable, DNS failure, timeout, HTTP 4xx/5xx, too large, not a
     text content type, too many redirects) or :class:`BlockedAddressError`, naming ``url``.
     """
     own = client is None
     http = client or new_client(settings)
+    conditions = {"If-None-Match": etag, "If-Modified-Since": last_modified}
     try:
-        return _fetch(url, settings, allow_private, http)
+        return _fetch(url, settings, allow_private, http, {k: v for k, v in conditions.items() if v})
     finally:
         if own:
             http.close()
 
 
-def _fetch(url: str, settings: Settings, allow_private: bool, http: httpx.Client) -> FetchedPage:
+def post(
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    settings: Settings,
+    allow_private: bool = False,
+    *,
+    timeout: float | None = None,
+    client: httpx.Client | None = None,
+) -> int:
+    """POST ``body`` to ``url`` through the SSRF guard and return the HTTP status. Redirects are not
+    followed (a webhook receiver answers itself). :class:`FetchError` when the receiver cannot be
+    reached or does not answer within ``timeout`` (default: setting ``fetch.timeout``)."""
+    try:
+        current = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as err:
+        raise FetchError(f"invalid URL: {err}", source=url) from None
+    address = checked_address(current, allow_private)
+    own = client is None
+    http = client or new_client(settings)
+    wait = timeout if timeout is not None else settings.fetch.timeout
+    request = http.build_request(
+        "POST",
+        current.copy_with(host=address, fragment=None),
+        content=body,
+        headers={**headers, "Host": current.netloc.decode("ascii")},
+        extensions={"sni_hostname": current.raw_host.decode("ascii")} if current.scheme == "https" else {},
+        timeout=wait,
+    )
+    try:
+        response = http.send(request, stream=True)  # the status is the answer: the body is never read
+        response.close()
+        return response.status_code
+    except httpx.TimeoutException:
+        raise FetchError(f"timed out after {wait:g} s", source=url) from None
+    except httpx.HTTPError as err:
+        raise FetchError(f"unreachable: {_reason(err)}", source=url) from None
+    finally:
+        if own:
+            http.close()
+
+
+def _fetch(
+    url: str, settings: Settings, allow_private: bool, http: httpx.Client, conditions: dict[str, str]
+) -> FetchedPage:
     try:
         current = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as err:
@@ -206,7 +266,7 @@ def _fetch(url: str, settings: Settings, allow_private: bool, http: httpx.Client
         request = http.build_request(
             "GET",
             current.copy_with(host=address, fragment=None),
-            headers={"Host": current.netloc.decode("ascii")},
+            headers={"Host": current.netloc.decode("ascii"), **conditions},
             extensions={"sni_hostname": host} if current.scheme == "https" else {},
         )
         try:
@@ -216,7 +276,7 @@ def _fetch(url: str, settings: Settings, allow_private: bool, http: httpx.Client
         except httpx.HTTPError as err:
             raise FetchError(f"unreachable: {_reason(err)}", source=url) from None
         try:
-            if response.is_redirect:
+            if response.is_redirect and response.status_code != 304:  # a 304 names no place to go
                 location = response.headers.get("Location", "")
                 try:
                     current = current.join(location)
@@ -239,6 +299,9 @@ def _reason(err: httpx.HTTPError) -> str:
 def _read(url: str, final_url: str, response: httpx.Response, settings: Settings) -> FetchedPage:
     """Check status, type and length of a response, then read its body within the size limit."""
     after = "" if final_url == url else f" (after a redirect to {final_url})"
+    if response.status_code == 304:
+        return FetchedPage(url, final_url, 304, "", b"", response.headers.get("ETag"),
+                           response.headers.get("Last-Modified"))  # fmt: skip
     if response.status_code >= 400:
         raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}".rstrip() + after, source=url)
     content_type = response.headers.get("Content-Type", "")
@@ -273,4 +336,5 @@ def _read(url: str, final_url: str, response: httpx.Response, settings: Settings
         raise FetchError(f"timed out after {settings.fetch.timeout:g} s{after}", source=url) from None
     except httpx.HTTPError as err:
         raise FetchError(f"transfer failed: {_reason(err)}{after}", source=url) from None
-    return FetchedPage(url, final_url, response.status_code, content_type, b"".join(chunks))
+    return FetchedPage(url, final_url, response.status_code, content_type, b"".join(chunks),
+                       response.headers.get("ETag"), response.headers.get("Last-Modified"))  # fmt: skip

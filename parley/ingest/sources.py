@@ -18,7 +18,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
@@ -155,10 +155,17 @@ def read_sources(
 class _Reader:
     """The state of one :func:`read_sources` call: settings, HTTP client, feed links already fetched."""
 
-    def __init__(self, settings: Settings, explicit: _Meta, allow_private: bool) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        explicit: _Meta,
+        allow_private: bool,
+        pace: Callable[[str], None] | None = None,
+    ) -> None:
         self.settings = settings
         self.explicit = explicit
         self.allow_private = allow_private
+        self.pace = pace  # called with each URL before it is fetched (the watch's per-host interval)
         self._client: httpx.Client | None = None
         self._fetched_links: set[str] = set()
 
@@ -167,6 +174,8 @@ class _Reader:
             self._client.close()
 
     def fetch(self, url: str) -> FetchedPage:
+        if self.pace is not None:
+            self.pace(url)
         if self._client is None:
             self._client = new_client(self.settings)
         return fetch(url, self.settings, self.allow_private, client=self._client)
@@ -272,6 +281,12 @@ class _Reader:
         entries = parse_feed(data, source, base_url)
         if not entries:
             yield InputProblem(source, "the feed has no entries", FeedError.code, "warning")
+        yield from self.entries(entries, source, base_url)
+
+    def entries(
+        self, entries: Iterable[FeedEntry], source: str, base_url: str | None
+    ) -> Iterator[Article | InputProblem]:
+        """The articles of some entries of the feed ``source``."""
         for entry in entries:
             where = entry.link or f"{source}#{entry.index}"
             yield from _guarded(where, self._entry(entry, source, base_url))
@@ -344,6 +359,35 @@ class _Reader:
             url=known.url,
             title=known.title,
         )
+
+
+def read_feed_entries(
+    entries: Iterable[FeedEntry],
+    feed: str,
+    settings: Settings,
+    *,
+    base_url: str | None = None,
+    allow_private: bool | None = None,
+    pace: Callable[[str], None] | None = None,
+) -> Iterator[Article | InputProblem]:
+    """The articles of some entries of a feed already fetched and parsed (``parse_feed``), as
+    ``read_sources`` reads a feed: each entry's page fetched once (``pace`` is called with each URL
+    first), else its content. An article's ``source`` is its entry's link (else ``FEED#INDEX``), as
+    is that of a problem with it."""
+    reader = _Reader(
+        settings, _Meta(), settings.fetch.allow_private if allow_private is None else allow_private, pace
+    )
+    try:
+        yield from reader.entries(entries, feed, base_url)
+    finally:
+        reader.close()
+
+
+def read_page(page: FetchedPage, settings: Settings) -> Iterator[Article | InputProblem]:
+    """The article on a web page already fetched (``parley.ingest.fetch.fetch``), as ``read_sources``
+    reads a URL."""
+    reader = _Reader(settings, _Meta(), settings.fetch.allow_private)
+    yield from _guarded(page.url, reader._page(page, page.url, url_id(page.url), _Meta()))
 
 
 def _guarded(source: str, items: Iterator[Article | InputProblem]) -> Iterator[Article | InputProblem]:

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from parley.errors import NotFoundError, StoreError
 from parley.settings import Settings, StoreSettings, load_settings
+from parley.store.alerts import AlertTables
 from parley.store.dialect import POSTGRESQL, SQLITE, Dialect
 from parley.store.migrations import MIGRATIONS, statements_for
 
@@ -244,8 +245,10 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-class Store:
-    """parley's database. Open one with ``open_store``; use as a context manager to close it."""
+class Store(AlertTables):
+    """parley's database. Open one with ``open_store``; use as a context manager to close it.
+
+    Its alert and watch tables are read and written by the methods of ``AlertTables``."""
 
     def __init__(self, url: str, dialect: Dialect, conn: Any = None, pool: Any = None) -> None:
         self.url = _redact(url)

@@ -222,6 +222,73 @@ _PERIOD_INDEXES = [
     "CREATE INDEX facts_process_kind_seen ON facts (process_id, kind, first_seen, last_seen)",
 ]
 
+# Alerts (11): the rules users subscribe with (``spec`` is the rule as JSON), the outbox of alerts
+# raised — written in the transaction of the change that raised them, ``key`` unique so that an
+# alert is raised once whatever re-runs — and one delivery per alert and channel, followed until
+# delivered or dead-lettered. Deadlines are found by their day (the clock's daily check, by the
+# index facts_date_end of migration 8); an article's alerts read its process's facts on its issues
+# (parley.alerts.derive) by the indexes below.
+_ALERTS = [
+    """CREATE TABLE alert_rules (
+        id {id},
+        name TEXT NOT NULL UNIQUE,
+        spec TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE alerts (
+        id {id},
+        key TEXT NOT NULL UNIQUE,
+        rule TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        process_id BIGINT,
+        fact_id BIGINT,
+        article_id BIGINT,
+        day TEXT NOT NULL,
+        fired_at TEXT NOT NULL,
+        payload TEXT NOT NULL
+    )""",
+    "CREATE INDEX alerts_rule ON alerts (rule, id)",
+    """CREATE TABLE alert_deliveries (
+        alert_id BIGINT NOT NULL REFERENCES alerts(id),
+        channel TEXT NOT NULL,
+        target TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at TEXT NOT NULL,
+        last_error TEXT,
+        delivered_at TEXT,
+        PRIMARY KEY (alert_id, channel, target)
+    )""",
+    "CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_at)",
+    "CREATE INDEX facts_process_issue ON facts (process_id, issue)",
+    "CREATE INDEX facts_process_condition ON facts (process_id, condition_issue)",
+]
+
+# Watching sources (12): each source's health and conditional-GET validators, and the feed entries
+# already taken in (so that a round fetches only new ones).
+_WATCH = [
+    """CREATE TABLE watch_sources (
+        source TEXT PRIMARY KEY,
+        process TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        last_attempt TEXT,
+        last_success TEXT,
+        last_error TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        next_at TEXT,
+        items_seen INTEGER NOT NULL DEFAULT 0,
+        items_new INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE watch_items (
+        source TEXT NOT NULL,
+        item TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (source, item)
+    )""",
+]
+
 
 def _everywhere(statements: list[str]) -> dict[str, list[str]]:
     """The same statements for both databases."""
@@ -242,6 +309,8 @@ MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
         {d: _PAGING_INDEXES + _STATEMENT_SEEN_TRIGGER[d] for d in ("sqlite", "postgresql")},
     ),
     (8, "fact period indexes", _everywhere(_PERIOD_INDEXES)),
+    (11, "alert rules, outbox and deliveries", _everywhere(_ALERTS)),
+    (12, "watched sources", _everywhere(_WATCH)),
 ]
 
 

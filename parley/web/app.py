@@ -22,7 +22,7 @@ from parley import __version__
 from parley.errors import ParleyError
 from parley.flow import Extracting
 from parley.settings import Settings, load_settings
-from parley.web import api, pages
+from parley.web import alerts, api, pages
 from parley.web.errors import (
     INTERNAL_ERROR,
     INVALID_REQUEST,
@@ -50,7 +50,7 @@ SECURITY_HEADERS = {
 DESCRIPTION = """\
 The sourced record of peace and ceasefire negotiations kept by parley.
 
-Reads are open. Writes (`POST /api/articles`, `DELETE /api/articles/{id}`) need
+Reads are open. Writes (`POST /api/articles`, `DELETE /api/articles/{id}`, alert rules) need
 `Authorization: Bearer <token>` with the token of `PARLEY_TOKEN` or of the file named by the setting
 `serve.token_file`; with neither, writes are refused. Lists are paged with `limit` and an opaque
 `cursor` taken from the `next` link of the page before; they answer `items`, `next`, `first` and
@@ -115,9 +115,10 @@ class SecurityHeaders:
 
 
 def wants_json(request: Request) -> bool:
-    """Whether an answer to this request is JSON (the API and the pages' twins) rather than HTML."""
+    """Whether an answer to this request is JSON (the API, the pages' twins, the feeds' errors) rather
+    than HTML."""
     path = request.url.path
-    return path.startswith("/api/") or path.endswith(".json")
+    return path.startswith("/api/") or path.endswith((".json", ".atom"))
 
 
 def error_response(request: Request, status: int, code: str, message: str, **extra: object) -> Response:
@@ -181,6 +182,7 @@ def create_app(
         )
 
     app.include_router(api.router)
+    app.include_router(alerts.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/docs/assets", StaticFiles(directory=SWAGGER_DIR), name="docs-assets")

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -27,6 +27,7 @@ from parley.store import Store, open_store
 from parley.web.errors import TokenMissing, TokenRejected, WritesDisabled
 
 _IN_MEMORY = (":memory:", "sqlite://")
+T = TypeVar("T")
 
 
 class WebState:
@@ -100,6 +101,13 @@ class WebState:
                 flow.take_in(writer, article, self._extractor, process=process, settings=self.settings)
                 for article in articles
             ]
+
+    def write(self, change: Callable[[Store], T]) -> T:
+        """Run ``change`` (a library function that writes, such as ``parley.alerts.rules.add_rule``)
+        on the writers' connection, one writer at a time."""
+        with self._write_lock:
+            self._remembered.clear()
+            return change(self._writing_store())
 
     def delete_article(self, article_id: int) -> flow.Deleted:
         """Delete an article through ``parley.flow.delete_article``, one writer at a time."""
