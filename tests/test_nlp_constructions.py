@@ -470,3 +470,8 @@ def test_a_negated_readiness_is_a_refusal_not_an_undertaking() -> None:
     records = read("Netanyahu said Israel was not willing to end the war before Hamas was disarmed.")
     assert not records.commitments
     assert ("ISR", "disarmament") in keys(records.positions, "party", "issue")
+
+
+def test_a_name_given_with_what_is_not_a_statement() -> None:
+    text = "The talks broke down over what Belgrade describes as its red lines."
+    assert not read(text).statements

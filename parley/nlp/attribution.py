@@ -212,6 +212,14 @@ class Attributor:
         if any(c.dep_ == "dobj" and c.lower_ == "other" for c in children):
             return None  # "accused each other": the narrator's summary of two accounts
         objects = [c for c in children if c.dep_ == "dobj"]
+        naming = any(c.dep_ == "oprd" for c in children) or any(
+            c.dep_ == "prep" and c.lower_ == "as" for c in children
+        )
+        quoted = any(t.text in _QUOTES for t in token.subtree)
+        if naming and not quoted and any(o.tag_ == "WP" for o in objects):
+            # "over what Moscow calls the root causes": a name given to a thing, nothing said; a
+            # quoted name ('in what it called "a blatant violation"') is the speaker's words
+            return None
         has_clause = (
             any(c.dep_ in ("ccomp", "parataxis", "oprd") for c in children)  # oprd: "called X Y"
             or any(c.dep_ == "xcomp" and c.tag_ != "VBG" for c in children)  # not "to consider cutting"

@@ -1683,7 +1683,10 @@ def _danger_only(warning: Token, words: Any) -> bool:
     complement = next((c for c in warning.children if c.dep_ == "ccomp"), None)
     if complement is not None and warning.lemma_.lower() == "warn":
         told = warning.doc[complement.left_edge.i : complement.right_edge.i + 1]
-        future = any(t.lower_ in _MODALS or t.lower_ in ("going", "might", "may", "ca") for t in told)
+        # what could happen counts too ("warned they could build a bomb"), though "could" binds no one
+        future = any(
+            t.lower_ in _MODALS or t.lower_ in ("going", "could", "might", "may", "ca") for t in told
+        )
         return not future and not words.threat_strong.search(told.text)
     if _has_complement(warning):
         return False
