@@ -75,11 +75,17 @@ class Negotiation:
         doc.user_data["parley_masked"] = "".join(masked)
         last_date: str | None = None  # the last day named so far: "earlier in the day" refers to it
         paragraph = 0
-        for number, sent in enumerate(doc.sents):
+        sentences = list(doc.sents)
+        # Grouped once, so that reading a sentence costs what the sentence holds, not the whole doc.
+        own_statements: dict[int, list[tuple[int, Attribution]]] = {}
+        for i, s in enumerate(statements):
+            own_statements.setdefault(s.sentence, []).append((i, s))
+        ents = _ents_by_sentence(doc, sentences)
+        for number, sent in enumerate(sentences):
             if sent.start > 0 and "\n" in doc[sent.start - 1].text + doc[sent.start - 1].whitespace_:
                 paragraph += 1
-            own = [(i, s) for i, s in enumerate(statements) if s.sentence == number]
-            ctx = _Sentence(sent, number, paragraph, own, discourse)
+            ctx = _Sentence(sent, number, paragraph, own_statements.get(number, []), discourse)
+            ctx.ents = ents.get(number, [])
             ctx.last_date = last_date
             last_date = ctx.meeting_date(doc, sent) or last_date
             commitments = self._commitments(ctx, plan)
@@ -409,7 +415,7 @@ class Negotiation:
                 continue
             clause = _own_clause(cue)
             when = ctx.meeting_date(doc, clause)
-            if when is None and not any(e.label_ == "DATE" for e in clause.ents):
+            if when is None and not any(e.label_ == "DATE" for e in ctx.ents_in(clause)):
                 when = ctx.meeting_date(doc, ctx.sent) or ctx.last_date
             own_place = ctx.place(clause) or place
             participants = ctx.parties_in(clause) or (ctx.parties_in(ctx.sent) if is_noun else [])
@@ -520,6 +526,21 @@ def _describes_terms(sent: Span) -> bool:
     return False
 
 
+def _ents_by_sentence(doc: Doc, sentences: list[Span]) -> dict[int, list[Span]]:
+    """The entities of each sentence by its number (as ``Span.ents``: those wholly inside it)."""
+    found: dict[int, list[Span]] = {}
+    ents = doc.ents
+    k = 0
+    for number, sent in enumerate(sentences):
+        while k < len(ents) and ents[k].start < sent.start:
+            k += 1
+        while k < len(ents) and ents[k].start < sent.end:
+            if ents[k].end <= sent.end:
+                found.setdefault(number, []).append(ents[k])
+            k += 1
+    return found
+
+
 class _Sentence:
     """One sentence with its statements and helpers to read parties, places and dates from it."""
 
@@ -539,6 +560,11 @@ class _Sentence:
         self._masked: str = sent.doc.user_data["parley_masked"]
         self.last_date: str | None = None
         self.paragraph = paragraph
+        self.ents: list[Span] = []  # the sentence's entities (Span.ents would scan the whole doc)
+
+    def ents_in(self, span: Span) -> list[Span]:
+        """The sentence's entities that lie within ``span`` (a part of the sentence)."""
+        return [e for e in self.ents if e.start >= span.start and e.end <= span.end]
 
     def words(self, span: Span) -> str:
         """The text of ``span`` with place names standing for governments blanked out, so that
@@ -652,7 +678,7 @@ class _Sentence:
     def place(self, within: Span | None = None) -> str | None:
         """A city or site named with "in"/"at" (or "a Riyadh hotel"): not a country, not an actor."""
         span = within if within is not None else self.sent
-        for ent in self.sent.ents:
+        for ent in self.ents:
             if ent.label_ not in ("GPE", "FAC") or ent.start < span.start or ent.end > span.end:
                 continue
             prev = self.sent.doc[ent.start - 1] if ent.start > 0 else None
@@ -674,7 +700,7 @@ class _Sentence:
     def meeting_date(self, doc: Doc, within: Span) -> str | None:
         """The day-precise date named in ``within``, resolved against the publication date."""
         published = doc.user_data.get("published")
-        for ent in self.sent.ents:
+        for ent in self.ents:
             if ent.label_ != "DATE" or ent.start < within.start or ent.end > within.end:
                 continue
             value = dates.resolve(ent.text, published)
