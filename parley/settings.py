@@ -22,11 +22,16 @@ DEFAULTS_FILE = DATA_DIR / "settings.toml"
 class NlpSettings:
     model: str = "auto"
     batch_size: int = 32
+    max_token_chars: int = 100
+    max_sentence_tokens: int = 300
+    section_chars: int = 20_000
+    article_seconds: float = 300.0
 
 
 @dataclass(frozen=True)
 class InputSettings:
     max_bytes: int = 5_000_000
+    max_chars: int = 1_000_000
     min_latin_share: float = 0.6
     min_english_stopword_share: float = 0.08
     min_chars: int = 40

@@ -70,6 +70,17 @@ class Body:
     url: str | None = None
 
 
+def check_length(text: str, source: str, settings: Settings) -> None:
+    """Refuse a text longer than an article may be (``input.max_chars``, at most spaCy's limit)."""
+    limit = settings.input.max_chars
+    if len(text) > limit:
+        raise InputError(
+            f"too long: {len(text):,} characters, an article may have at most {limit:,} "
+            f"(setting input.max_chars)",
+            source=source,
+        )
+
+
 def check_size(size: int, source: str, limit: int) -> None:
     """Refuse an input of ``size`` bytes when it is larger than ``limit``."""
     if size > limit:
@@ -178,6 +189,7 @@ def read_body(
             f"expected; setting input.min_chars)",
             source=source,
         )
+    check_length(text, source, settings)
     return Body(text)
 
 
@@ -215,6 +227,7 @@ def html_body(html: str | bytes, source: str, settings: Settings, *, url: str | 
         text = text[len(title) + 1 :]
     if len(text.strip()) < settings.input.min_chars:
         raise no_article
+    check_length(text, source, settings)
     page_url = url or doc.url
     host = urlsplit(page_url).hostname if page_url else doc.hostname
     return Body(text, title, doc.date, outlet_for(host, doc.sitename), page_url)
