@@ -62,6 +62,7 @@ class TakeIn:
     records: int = 0  # statements and records stored
     process: str | None = None
     message: str | None = None  # why it failed
+    code: str | None = None  # the ParleyError code of the failure
 
     @property
     def ok(self) -> bool:
@@ -137,7 +138,7 @@ def take_in(
     try:
         records = extractor.extract(article)
     except ParleyError as exc:
-        return TakeIn(source=article.source, status="failed", message=str(exc))
+        return TakeIn(source=article.source, status="failed", message=str(exc), code=exc.code)
     return commit(store, article, records, process=process, settings=settings, registry=registry)
 
 
