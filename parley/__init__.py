@@ -18,10 +18,18 @@ __all__ = ["extract", "__version__"]
 
 
 def extract(text: str, published: str | None = None, outlet: str | None = None) -> Records:
-    """Read one article's text and return its negotiation records (loads the pipeline once)."""
+    """Read one article's text and return its negotiation records (loads the pipeline once).
+
+    Lone surrogates (which no encoding can write: a text decoded with ``surrogateescape`` or made
+    from broken JSON escapes) are read as U+FFFD, one for one, so every offset still indexes ``text``.
+    Raises :class:`parley.errors.InputError` for a text over the setting ``input.max_chars``.
+    """
+    import re
+
     from parley.extractor import default_extractor
     from parley.records import Article
 
+    safe = re.sub("[\ud800-\udfff]", "\ufffd", text)
     return default_extractor().extract(
-        Article(text=text, source="<text>", published=published, outlet=outlet)
+        Article(text=safe, source="<text>", published=published, outlet=outlet)
     )
