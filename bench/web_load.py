@@ -49,6 +49,8 @@ from parley.store import open_store
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 BOARD_DAY = "2025-04-19"
+#: Seconds the writer waits for one article: a long one is extracted at a lower priority than reads.
+WRITE_TIMEOUT = 900.0
 
 
 def build_store(url: str) -> list[int]:
@@ -132,7 +134,7 @@ async def writer(
             if time.monotonic() >= until:
                 break
             text = body["text"] if not round_ else f"{body['text']}\n\n(Updated, edition {round_}.)"
-            response = await client.post("/api/articles", json={**body, "text": text},
+            response = await client.post("/api/articles", json={**body, "text": text}, timeout=WRITE_TIMEOUT,
                                          headers={"Authorization": f"Bearer {token}"})  # fmt: skip
             if response.status_code not in (200, 201):
                 errors.append(f"POST /api/articles: HTTP {response.status_code} {response.text[:200]}")

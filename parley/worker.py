@@ -32,8 +32,10 @@ from parley.settings import Settings
 HARD_LIMIT_GRACE = 60.0
 #: Seconds a fresh child may take to load the spaCy pipeline and the actor registry.
 STARTUP_SECONDS = 300.0
-#: Added to the child's nice value: extraction yields the CPU to the server's readers.
-NICENESS = 10
+#: Added to the child's nice value: extraction yields the CPU to the server's readers (at 5, the
+#: child gets about a third of what a process at the default priority gets of a contended core;
+#: more would starve it on a busy machine and fail articles at ``nlp.article_seconds``).
+NICENESS = 5
 #: How often (seconds) the parent checks that a child it waits on is still alive.
 _POLL_SECONDS = 0.5
 
@@ -155,13 +157,13 @@ def _serve(conn: Connection, settings: Settings, actor_files: tuple[str, ...]) -
         except (EOFError, OSError):
             return
         try:
-            conn.send(("records", extractor.extract(article)))
+            answer: tuple[str, Any] = ("records", extractor.extract(article))
         except ParleyError as err:
-            conn.send(("error", err))
+            answer = ("error", err)
         except Exception as exc:  # a bug on one text must not end the process for the next one
-            conn.send(
-                (
-                    "error",
-                    ExtractionError(f"extraction failed: {type(exc).__name__}: {exc}", source=article.source),
-                )
-            )
+            failure = f"extraction failed: {type(exc).__name__}: {exc}"
+            answer = ("error", ExtractionError(failure, source=article.source))
+        try:
+            conn.send(answer)
+        except OSError:  # the server stopped waiting (it is shutting down, or gave up on the article)
+            return
