@@ -120,10 +120,12 @@ class Extractor:
             )
 
     def _pipe(self, articles: list[Article]) -> Iterator[tuple[Article, Records]]:
-        docs = (self._prepare(article.text, article) for article in articles)
-        for doc in self.nlp.pipe(docs, batch_size=self.settings.nlp.batch_size):
-            article = doc.user_data["article"]
-            yield article, to_records([(doc, 0)], article)
+        most = PIPE_BATCH_SECTIONS * self.settings.nlp.section_chars
+        for batch in _batches(articles, self.settings.nlp.batch_size, most):
+            docs = [self._prepare(article.text, article) for article in batch]
+            for doc in self.nlp.pipe(docs, batch_size=len(docs)):
+                article = doc.user_data["article"]
+                yield article, to_records([(doc, 0)], article)
 
     def _extract_sections(self, article: Article) -> Records:
         """A long article read section by section, within the time budget."""
@@ -149,6 +151,9 @@ class Extractor:
 
 #: Batches parsed in one spaCy memory zone: larger groups amortise the zone, smaller ones free sooner.
 BATCHES_PER_MEMORY_ZONE = 8
+#: An nlp.pipe batch holds at most this many sections' worth of characters (``nlp.section_chars``):
+#: the pipeline's memory grows with the characters of a batch, and 32 long articles are a lot.
+PIPE_BATCH_SECTIONS = 8
 
 
 def sections(text: str, size: int) -> Iterator[tuple[int, int]]:
@@ -165,6 +170,20 @@ def sections(text: str, size: int) -> Iterator[tuple[int, int]]:
         yield start, cut
         start = cut
     yield start, len(text)
+
+
+def _batches(articles: list[Article], count: int, chars: int) -> Iterator[list[Article]]:
+    """``articles`` in batches of at most ``count`` articles and (unless one alone) ``chars`` characters."""
+    batch: list[Article] = []
+    held = 0
+    for article in articles:
+        if batch and (len(batch) == count or held + len(article.text) > chars):
+            yield batch
+            batch, held = [], 0
+        batch.append(article)
+        held += len(article.text)
+    if batch:
+        yield batch
 
 
 def _groups(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

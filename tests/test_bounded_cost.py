@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from parley import flow
+from parley.batch import ExtractorPlugin
 from parley.errors import ExtractionError, InputError
 from parley.extractor import Extractor, sections
 from parley.ingest import InputProblem, read_sources
@@ -119,3 +120,26 @@ def test_an_article_over_the_time_budget_fails_alone(tmp_path: Path) -> None:
         results = list(flow.take_in_many(store, [slow, fine], extractor, settings=settings))
     assert [(r.source, r.status) for r in results] == [("slow.txt", "failed"), ("fine.txt", "stored")]
     assert "nlp.article_seconds" in (results[0].message or "")
+
+
+def test_many_articles_long_and_short_come_back_in_order_as_one_by_one(bounded: Extractor) -> None:
+    articles = [
+        Article(text=text, source=f"{n}.txt", id=str(n), published="2025-03-03")
+        for n, text in enumerate(
+            [COMMITMENT, FILLER * 30 + QUOTE, QUOTE, FILLER * 20, COMMITMENT + " " + QUOTE]
+        )
+    ]
+    together = list(bounded.extract_many(articles))
+    assert [article.id for article, _ in together] == ["0", "1", "2", "3", "4"]
+    assert [records.to_dict() for _, records in together] == [bounded.extract(a).to_dict() for a in articles]
+
+
+def test_a_batch_worker_reports_an_article_over_the_budget_and_reads_the_others() -> None:
+    settings = load_settings(nlp={"section_chars": 2_000, "article_seconds": 0.0})
+    plugin = ExtractorPlugin(settings)
+    plugin.setup(worker=None)
+    slow = Article(text=FILLER * 60, source="slow.txt", id="slow")
+    fine = Article(text=COMMITMENT, source="fine.txt", id="fine", published="2025-03-03")
+    (_, problem), (_, records) = plugin.extract([slow, fine])
+    assert isinstance(problem, InputProblem) and problem.code == "P601" and problem.source == "slow.txt"
+    assert [c.issue for c in records.commitments] == ["ceasefire"]  # type: ignore[union-attr]
