@@ -82,6 +82,9 @@ class ExtractionWorker:
 
     def close(self) -> None:
         """End the child process (it is started again on the next article)."""
+        process = self._process
+        if process is not None and process.is_alive():
+            process.kill()  # an article being read fails now rather than holding up the close
         with self._lock:
             self._stop()
 
