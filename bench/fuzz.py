@@ -107,20 +107,25 @@ class Tally:
         )
 
 
+#: Inputs drawn per Hypothesis run: a run keeps a tree of every choice it made, which would grow
+#: to hundreds of MB over ten thousand inputs and be counted as parley's memory.
+DRAWS_PER_RUN = 500
+
+
 def drive(strategy: st.SearchStrategy[Any], count: int, each: Callable[[Any], None]) -> None:
     """Draw ``count`` inputs from ``strategy`` and hand each to ``each`` (generation only, no shrinking)."""
-    if count <= 0:
-        return
+    while count > 0:
+        draws, count = min(count, DRAWS_PER_RUN), count - DRAWS_PER_RUN
 
-    @settings(
-        max_examples=count, deadline=None, database=None, phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )  # fmt: skip
-    @given(strategy)
-    def run(value: Any) -> None:
-        each(value)
+        @settings(
+            max_examples=draws, deadline=None, database=None, phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )  # fmt: skip
+        @given(strategy)
+        def run(value: Any) -> None:
+            each(value)
 
-    run()
+        run()
 
 
 def extract_text(tally: Tally) -> Callable[[str], None]:
@@ -229,17 +234,19 @@ def main() -> int:
         folder = Path(scratch)
         drive(texts(longest=1_000), args.inputs * 58 // 100, extract_text(tallies["extract"]))
         drive(texts(longest=30_000), big, extract_text(tallies["extract"]))
-        print(f"texts done: {time.monotonic() - started:.0f} s", flush=True)
+        print(f"texts done: {time.monotonic() - started:.0f} s, peak RSS {peak_rss_mb():.0f} MB", flush=True)
         (folder / "files").mkdir()
         drive(
             source_files(longest=3_000),
             args.inputs * 25 // 100,
             read_file(tallies["readers"], folder / "files"),
         )
-        print(f"files done: {time.monotonic() - started:.0f} s", flush=True)
+        print(f"files done: {time.monotonic() - started:.0f} s, peak RSS {peak_rss_mb():.0f} MB", flush=True)
         with api_client(folder / "parley.db") as client:
             drive(api_bodies(longest=3_000), args.inputs * 15 // 100, post_body(tallies["api"], client))
-            print(f"API done: {time.monotonic() - started:.0f} s", flush=True)
+            print(
+                f"API done: {time.monotonic() - started:.0f} s, peak RSS {peak_rss_mb():.0f} MB", flush=True
+            )
             for text in huge_texts(args.huge):
                 extract_text(tallies["huge"])(text)
                 read_file(tallies["huge"], folder / "files")(("huge.txt", text.encode("utf-8")))

@@ -129,9 +129,13 @@ class Extractor:
 
     def _extract_sections(self, article: Article) -> Records:
         """A long article read section by section, within the time budget."""
+        return to_records(self._sections(article), article)
+
+    def _sections(self, article: Article) -> Iterator[tuple[Doc, int]]:
+        """The processed Doc of each section with its offset, made as ``to_records`` takes them
+        (one section's Doc in memory at a time); ``ExtractionError`` once over the time budget."""
         budget = self.settings.nlp.article_seconds
         started = time.monotonic()
-        pieces: list[tuple[Doc, int]] = []
         for start, end in sections(article.text, self.settings.nlp.section_chars):
             if time.monotonic() - started > budget:
                 raise ExtractionError(
@@ -139,8 +143,7 @@ class Extractor:
                     f"{start:,} of {len(article.text):,} characters read",
                     source=article.source,
                 )
-            pieces.append((self.nlp(self._prepare(article.text[start:end], article)), start))
-        return to_records(pieces, article)
+            yield self.nlp(self._prepare(article.text[start:end], article)), start
 
     def _prepare(self, text: str, article: Article) -> Doc:
         doc = self.make_doc(normalise_for_model(text))
@@ -202,7 +205,7 @@ def article_id(article: Article) -> str:
     return article.id or "sha1-" + hashlib.sha1(article.text.encode("utf-8")).hexdigest()[:12]
 
 
-def to_records(pieces: list[tuple[Doc, int]], article: Article) -> Records:
+def to_records(pieces: Iterable[tuple[Doc, int]], article: Article) -> Records:
     """Convert processed Docs' annotations into records (statements first, then the rest).
 
     ``pieces`` are the Docs of an article's sections, each with the offset where it starts in the
