@@ -62,6 +62,7 @@ class TakeIn:
     records: int = 0  # statements and records stored
     process: str | None = None
     message: str | None = None  # why it failed
+    code: str | None = None  # the ParleyError code of the failure
 
     @property
     def ok(self) -> bool:
@@ -136,7 +137,7 @@ def take_in(
         return _exists(article, found)
     records = extract_one(extractor, article)
     if isinstance(records, ParleyError):
-        return TakeIn(source=article.source, status="failed", message=str(records))
+        return TakeIn(source=article.source, status="failed", message=str(records), code=records.code)
     return commit(store, article, records, process=process, settings=settings, registry=registry)
 
 

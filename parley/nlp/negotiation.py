@@ -106,11 +106,17 @@ class Negotiation:
         last_place: str | None = None  # where the last meeting told was: "the talks" go on there
         paragraph = 0
         captions = _captions(doc.text, self.words.credit_line)
-        for number, sent in enumerate(doc.sents):
+        sentences = list(doc.sents)
+        # Grouped once, so that reading a sentence costs what the sentence holds, not the whole doc.
+        own_statements: dict[int, list[tuple[int, Attribution]]] = {}
+        for i, s in enumerate(statements):
+            own_statements.setdefault(s.sentence, []).append((i, s))
+        ents = _ents_by_sentence(doc, sentences)
+        for number, sent in enumerate(sentences):
             if sent.start > 0 and "\n" in doc[sent.start - 1].text + doc[sent.start - 1].whitespace_:
                 paragraph += 1
-            own = [(i, s) for i, s in enumerate(statements) if s.sentence == number]
-            ctx = _Sentence(sent, number, paragraph, own, discourse)
+            ctx = _Sentence(sent, number, paragraph, own_statements.get(number, []), discourse)
+            ctx.ents = ents.get(number, [])
             ctx.last_date, ctx.last_place = last_date, last_place
             last_date = ctx.meeting_date(doc, sent) or last_date
             commitments = self._commitments(ctx, plan)
@@ -1012,7 +1018,7 @@ def _visits_party_or_place(cue: Token, ctx: _Sentence) -> bool:
         return True
     span = cue.doc[visited.left_edge.i : visited.i + 1]  # the visited, without what is said of them
     return bool(ctx.discourse.mentions_in(span.start, span.end)) or any(
-        e.label_ in ("GPE", "PERSON", "ORG") for e in span.ents
+        e.label_ in ("GPE", "PERSON", "ORG") for e in ctx.ents_in(span)
     )
 
 
@@ -1123,6 +1129,21 @@ def _describes_terms(sent: Span) -> bool:
     return False
 
 
+def _ents_by_sentence(doc: Doc, sentences: list[Span]) -> dict[int, list[Span]]:
+    """The entities of each sentence by its number (as ``Span.ents``: those wholly inside it)."""
+    found: dict[int, list[Span]] = {}
+    ents = doc.ents
+    k = 0
+    for number, sent in enumerate(sentences):
+        while k < len(ents) and ents[k].start < sent.start:
+            k += 1
+        while k < len(ents) and ents[k].start < sent.end:
+            if ents[k].end <= sent.end:
+                found.setdefault(number, []).append(ents[k])
+            k += 1
+    return found
+
+
 class _Sentence:
     """One sentence with its statements and helpers to read parties, places and dates from it."""
 
@@ -1144,6 +1165,11 @@ class _Sentence:
         self.last_place: str | None = None
         self._times: list[Span] | None = None
         self.paragraph = paragraph
+        self.ents: list[Span] = []  # the sentence's entities (Span.ents would scan the whole doc)
+
+    def ents_in(self, span: Span) -> list[Span]:
+        """The sentence's entities that lie within ``span`` (a part of the sentence)."""
+        return [e for e in self.ents if e.start >= span.start and e.end <= span.end]
 
     def words(self, span: Span) -> str:
         """The text of ``span`` with place names standing for governments blanked out, so that
@@ -1308,7 +1334,7 @@ class _Sentence:
         of a clause ``governing`` is in (not "..., telling reporters in Damascus")."""
         span = within if within is not None else self.sent
         venues = negotiation_words().venue_cities
-        for ent in self.sent.ents:
+        for ent in self.ents:
             if ent.label_ not in ("GPE", "FAC", "ORG") or ent.start < span.start or ent.end > span.end:
                 continue
             if governing is not None and not _governs(_governing_verb(ent.root), governing):
@@ -1365,7 +1391,7 @@ class _Sentence:
 
     def _sentence_times(self) -> list[Span]:
         if self._times is None:  # read once per sentence: every meeting cue asks
-            times = [e for e in self.sent.ents if e.label_ in _TIME_LABELS]
+            times = [e for e in self.ents if e.label_ in _TIME_LABELS]
             for start, end, _ in dates.find_expressions(self.text):
                 span = self.sent.doc.char_span(
                     self.sent.start_char + start, self.sent.start_char + end, alignment_mode="expand"
