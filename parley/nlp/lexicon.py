@@ -60,6 +60,7 @@ class NegotiationWords:
     proposal_nouns: re.Pattern[str]
     proposal_verbs: frozenset[str]
     offer_verbs: frozenset[str]
+    tabling_verbs: frozenset[str]
     position_verbs: frozenset[str]
     stance_verbs: frozenset[tuple[str, ...]]  # a lemma, with its particle for two-word verbs
     stance_nouns: frozenset[str]
@@ -110,6 +111,7 @@ def negotiation_words() -> NegotiationWords:
         proposal_nouns=_phrase_regex(raw["proposal_nouns"]),
         proposal_verbs=frozenset(raw["proposal_verbs"]),
         offer_verbs=frozenset(raw["offer_verbs"]),
+        tabling_verbs=frozenset(raw["tabling_verbs"]),
         position_verbs=frozenset(raw["position_verbs"]),
         stance_verbs=frozenset(tuple(v.split()) for v in raw["stance_verbs"]),
         stance_nouns=frozenset(raw["stance_nouns"]),
