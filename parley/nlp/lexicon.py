@@ -139,7 +139,8 @@ def _issue_patterns() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
     raw = _read("issues.yaml")
     tiers = {}
     for tier in ISSUE_TIERS:
-        unknown = set(raw[tier]) - set(ISSUES)
+        words = raw.get(tier) or {}  # a tier may be left out
+        unknown = set(words) - set(ISSUES)
         if unknown:
             raise ValueError(f"issues.yaml [{tier}] names issues outside the closed list: {sorted(unknown)}")
         tiers[tier] = tuple(
@@ -147,7 +148,7 @@ def _issue_patterns() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
                 issue,
                 re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w-])", re.I),
             )
-            for issue, patterns in raw[tier].items()
+            for issue, patterns in words.items()
         )
     return tiers
 
