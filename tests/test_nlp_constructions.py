@@ -475,3 +475,27 @@ def test_a_negated_readiness_is_a_refusal_not_an_undertaking() -> None:
 def test_a_name_given_with_what_is_not_a_statement() -> None:
     text = "The talks broke down over what Belgrade describes as its red lines."
     assert not read(text).statements
+
+
+def test_what_a_party_puts_on_the_table_is_its_proposal() -> None:
+    text = "Kyiv again put a full and unconditional ceasefire on the table."
+    assert ("UKR", "ceasefire") in keys(read(text).proposals, "proposer", "issue")
+
+
+@pytest.mark.parametrize(
+    ("text", "party", "issue"),
+    [
+        (
+            "Moscow said it would never accept troops from NATO countries being deployed in Ukraine.",
+            "RUS",
+            "security_guarantees",
+        ),
+        (
+            "Israel said it would not allow Hezbollah to rebuild its positions near the border.",
+            "ISR",
+            "disarmament",
+        ),
+    ],
+)
+def test_the_issue_of_what_is_refused_is_read_from_its_head(text: str, party: str, issue: str) -> None:
+    assert (party, issue) in keys(read(text).positions, "party", "issue")

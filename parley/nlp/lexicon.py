@@ -67,6 +67,7 @@ class NegotiationWords:
     proposal_nouns: re.Pattern[str]
     proposal_verbs: frozenset[str]
     offer_verbs: frozenset[str]
+    tabling_verbs: frozenset[str]
     position_verbs: frozenset[str]
     stance_verbs: frozenset[tuple[str, ...]]  # a lemma, with its particle for two-word verbs
     stance_nouns: frozenset[str]
@@ -141,6 +142,7 @@ def negotiation_words() -> NegotiationWords:
         proposal_nouns=_phrase_regex(raw["proposal_nouns"]),
         proposal_verbs=frozenset(raw["proposal_verbs"]),
         offer_verbs=frozenset(raw["offer_verbs"]),
+        tabling_verbs=frozenset(raw["tabling_verbs"]),
         position_verbs=frozenset(raw["position_verbs"]),
         stance_verbs=frozenset(tuple(v.split()) for v in raw["stance_verbs"]),
         stance_nouns=frozenset(raw["stance_nouns"]),
@@ -186,7 +188,8 @@ def _issue_patterns() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
     raw = _read("issues.yaml")
     tiers = {}
     for tier in ISSUE_TIERS:
-        unknown = set(raw[tier]) - set(ISSUES)
+        words = raw.get(tier) or {}  # a tier may be left out
+        unknown = set(words) - set(ISSUES)
         if unknown:
             raise ValueError(f"issues.yaml [{tier}] names issues outside the closed list: {sorted(unknown)}")
         tiers[tier] = tuple(
@@ -194,7 +197,7 @@ def _issue_patterns() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
                 issue,
                 re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w-])", re.I),
             )
-            for issue, patterns in raw[tier].items()
+            for issue, patterns in words.items()
         )
     return tiers
 

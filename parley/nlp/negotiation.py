@@ -389,7 +389,7 @@ class Negotiation:
         out = []
         for verb in ctx.sent:
             if (
-                verb.lemma_.lower() not in self.words.offer_verbs
+                not (verb.lemma_.lower() in self.words.offer_verbs or self._tables(verb))
                 or verb.pos_ != "VERB"
                 or _negated(verb)
                 or _wished(verb)
@@ -422,6 +422,13 @@ class Negotiation:
                 plan.proposer, plan.paragraph, plan.active = proposers[0], ctx.paragraph, False
                 plan.issues = [f.fields["issue"] for f in out]
         return out
+
+    def _tables(self, verb: Token) -> bool:
+        """ "put X on the table": an offer of X."""
+        return verb.lemma_.lower() in self.words.tabling_verbs and any(
+            c.dep_ == "prep" and c.lower_ == "on" and any(g.lemma_.lower() == "table" for g in c.children)
+            for c in verb.children
+        )
 
     def _plan_terms(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
         for match in self.words.proposal_nouns.finditer(ctx.text):
