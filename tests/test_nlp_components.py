@@ -955,3 +955,8 @@ def test_a_backer_named_in_passing_is_not_one_of_both_sides() -> None:
     )
     parties = {party for party, _ in keys(read(text, published="2025-06-02"), "commitments")}
     assert parties == {"ETH", "ola"}, parties
+
+
+def test_a_second_verb_keeps_the_subject_it_shares_with_the_first() -> None:
+    text = "Moscow rejected the plan, blamed Kyiv for the delay and warned of new strikes."
+    assert {s.speaker for s in read(text).statements} == {"RUS"}

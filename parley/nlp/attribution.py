@@ -206,7 +206,11 @@ class Attributor:
         if any(c.dep_ == "neg" for c in children):
             return None  # "X did not say whether": nothing was said
         agent = _agent(token)
-        subj = relative or agent or self._inverted_subject(token, sent, discourse) or _subject(token)
+        subj = relative or agent or _subject(token)
+        if subj is None or (token.dep_ == "conj" and discourse.resolve(subj) is None):
+            # "..., reported the Axios website": the speaker follows; but "Russia struck ports,
+            # accused Kyiv ..." keeps the subject it shares with the first verb
+            subj = self._inverted_subject(token, sent, discourse) or subj
         if subj is None:
             return None
         if any(c.dep_ == "dobj" and c.lower_ == "other" for c in children):
