@@ -960,3 +960,8 @@ def test_a_backer_named_in_passing_is_not_one_of_both_sides() -> None:
 def test_a_second_verb_keeps_the_subject_it_shares_with_the_first() -> None:
     text = "Moscow rejected the plan, blamed Kyiv for the delay and warned of new strikes."
     assert {s.speaker for s in read(text).statements} == {"RUS"}
+
+
+def test_an_agent_naming_where_a_thing_came_from_is_no_speaker() -> None:
+    text = "Hamas rejected the plan announced by Trump last week."
+    assert [s.speaker for s in read(text).statements] == ["hamas"]

@@ -205,7 +205,9 @@ class Attributor:
         children = list(token.children)
         if any(c.dep_ == "neg" for c in children):
             return None  # "X did not say whether": nothing was said
-        agent = _agent(token)
+        # "the deal was announced by X" reports X; "the plan announced by X", "after it was
+        # announced by X" only name where something came from
+        agent = _agent(token) if token.dep_ in ("ROOT", "conj") else None
         subj = relative or agent or _subject(token)
         if subj is None or (token.dep_ == "conj" and discourse.resolve(subj) is None):
             # "..., reported the Axios website": the speaker follows; but "Russia struck ports,
