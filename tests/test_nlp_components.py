@@ -965,3 +965,13 @@ def test_a_second_verb_keeps_the_subject_it_shares_with_the_first() -> None:
 def test_an_agent_naming_where_a_thing_came_from_is_no_speaker() -> None:
     text = "Hamas rejected the plan announced by Trump last week."
     assert [s.speaker for s in read(text).statements] == ["hamas"]
+
+
+def test_he_after_an_unnamed_source_is_that_source() -> None:
+    text = (
+        "William Ruto spoke first on Monday.\n\n"
+        "A senior Hezbollah official told reporters that the group would not disarm. Talks with the army "
+        "would go on, he added."
+    )
+    speakers = [s.speaker for s in read(text, published="2025-06-02").statements]
+    assert speakers[-2:] == ["anon:hezbollah", "anon:hezbollah"], speakers

@@ -115,7 +115,8 @@ class Attributor:
                     )
             statements.extend(found)
             for st in found:
-                discourse.heard(sent.end - 1, st.speaker)  # after everything said in the sentence
+                # after everything said in the sentence
+                discourse.heard(sent.end - 1, st.speaker, one_source=_one_source(doc, st))
         doc._.statements = sorted(statements, key=lambda s: (s.start, s.speaker))
         doc._.discourse = discourse
         return doc
@@ -380,6 +381,14 @@ class Attributor:
 #: A signature line ("Rustem Umerov Minister of Defence of Ukraine") has at most this many tokens.
 SIGNATURE_MAX_TOKENS = 12
 _FIRST_PERSON = frozenset({"i", "we", "my", "our", "us", "me"})
+
+
+def _one_source(doc: Doc, statement: Attribution) -> bool:
+    """Whether an unnamed speaker is one person ("an MP", "a senior official"), not several."""
+    if not statement.speaker.startswith("anon") or statement.speaker_span is None:
+        return False
+    mention = doc.char_span(*statement.speaker_span)
+    return mention is not None and mention.root.tag_ in ("NN", "NNP")
 
 
 def _whole(sent: Span, number: int, speaker: str, *, direct: bool) -> Attribution:
