@@ -684,6 +684,12 @@ REPORTING = [
         id="name, apposition, posted",
     ),
     pytest.param(
+        "Kenya has ruled out sending more police officers to the mission.", "KEN", [], id="ruled out"
+    ),
+    pytest.param(
+        "Kenya endorsed the framework signed by the two governments in Nairobi.", "KEN", [], id="endorsed"
+    ),
+    pytest.param(
         "Kenya thanked the council for adopting the resolution on the mission.",
         "KEN",
         [],

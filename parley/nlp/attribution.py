@@ -201,8 +201,6 @@ class Attributor:
         clause_on_noun = token.dep_ == "acl" and token.head.pos_ == "NOUN" and _subject(token) is not None
         if (token.dep_ == "relcl" and relative is None) or clause_on_noun:
             return None  # a clause about a thing ("a truce that Washington said it brokered") is background
-        if phrase and not any(c.dep_ == "ccomp" for c in token.children):
-            return None  # "made clear that ...", not "made clear progress"
         children = list(token.children)
         if any(c.dep_ == "neg" for c in children):
             return None  # "X did not say whether": nothing was said
