@@ -981,3 +981,10 @@ def test_he_after_an_unnamed_source_is_that_source() -> None:
     )
     speakers = [s.speaker for s in read(text, published="2025-06-02").statements]
     assert speakers[-2:] == ["anon:hezbollah", "anon:hezbollah"], speakers
+
+
+def test_a_cue_just_after_a_quotation_attributes_it() -> None:
+    text = '"The convoys are moving. Great work by the team!" William Ruto posted on X.'
+    records = read(text, published="2025-06-02")
+    assert {s.speaker for s in records.statements} == {"person:william-ruto"}
+    assert any(s.direct and covers(text, s, "The convoys are moving") for s in records.statements)

@@ -110,7 +110,12 @@ class Attributor:
                     prev = _trimmed(sentences[number - 1])
                     statements.append(
                         replace(
-                            st, start=prev.start_char, end=prev.end_char, sentence=number - 1, content=None
+                            st,
+                            start=prev.start_char,
+                            end=prev.end_char,
+                            sentence=number - 1,
+                            content=None,
+                            direct=st.direct or '"' in text[prev.start_char : prev.end_char],
                         )
                     )
             statements.extend(found)
@@ -228,6 +233,9 @@ class Attributor:
             or any(q in sent.text for q in _QUOTES)
             or _introduces_next(token, sent)
         )
+        # '"... Great job!" Trump posted on X.': the cue of the quotation just before
+        after_quote = not has_clause and token.dep_ == "ROOT" and _after_quotation(sent)
+        has_clause = has_clause or after_quote
         has_content = (
             has_clause
             or any(c.dep_ in _CONTENT_DEPS for c in children)
@@ -252,8 +260,9 @@ class Attributor:
             if c.dep_ in ("dobj", "dative") and lemma in ("tell", "write"):
                 told = discourse.resolve(c)  # "told Axios", "told Turkey's Anadolu news agency"
                 via += [i for i in (told.ids if told else []) if i.startswith("outlet:")]
-        demonstrative = not has_clause and any(
-            c.dep_ in ("dobj", "nsubjpass") and c.lower_ in _DEMONSTRATIVES for c in children
+        demonstrative = after_quote or (
+            not has_clause
+            and any(c.dep_ in ("dobj", "nsubjpass") and c.lower_ in _DEMONSTRATIVES for c in children)
         )  # "X reports this", "this was stated by X"
         cue_end = token.i + 1
         for c in children:
@@ -481,6 +490,15 @@ def _quoted(sentences: list[Span]) -> set[int]:
             elif inside:
                 out.add(i)
     return out
+
+
+def _after_quotation(sent: Span) -> bool:
+    """Whether the sentence before is a quotation and nothing else ('"We are ready." X said.')."""
+    if sent.start == 0:
+        return False
+    before = sent.doc[sent.start - 1].sent
+    text = before.text.strip()
+    return len(text) > 2 and text[0] == '"' and text[-1] == '"' and '"' not in text[1:-1]
 
 
 def _introduces_next(verb: Token, sent: Span) -> bool:
