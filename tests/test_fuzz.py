@@ -2,9 +2,10 @@
 thousand): ``parley.extract`` reads any text or refuses it with a ParleyError, every ingest reader
 turns any file into articles and problem reports, and the API answers any body without a 5xx.
 
-Lone surrogates go to ``parley.extract`` (its own edge). The readers and the API get them from
-their sanitising at the edge of ingest (see ``tests/test_bad_input.py``), so they are fuzzed here
-without them.
+Lone surrogates go to ``parley.extract``, which reads them as U+FFFD itself. The readers and the
+API are fuzzed here without them: making their text safe (surrogate escapes in JSON, character
+references in feeds) belongs to the sanitising at the edge of ingest; ``bench/fuzz.py`` fuzzes them
+with lone surrogates too and counts what still fails.
 """
 
 from __future__ import annotations
