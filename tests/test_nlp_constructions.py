@@ -499,3 +499,14 @@ def test_what_a_party_puts_on_the_table_is_its_proposal() -> None:
 )
 def test_the_issue_of_what_is_refused_is_read_from_its_head(text: str, party: str, issue: str) -> None:
     assert (party, issue) in keys(read(text).positions, "party", "issue")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Serbian negotiators have dropped a demand that Kosovo troops quickly leave the northern towns.",
+        "Belgrade dropped its demand for a withdrawal of Kosovo troops.",
+    ],
+)
+def test_troops_leaving_or_withdrawn_is_troop_withdrawal(text: str) -> None:
+    assert keys(read(text).positions, "party", "issue") == {("SRB", "troop_withdrawal")}
