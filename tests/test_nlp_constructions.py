@@ -510,3 +510,20 @@ def test_the_issue_of_what_is_refused_is_read_from_its_head(text: str, party: st
 )
 def test_troops_leaving_or_withdrawn_is_troop_withdrawal(text: str) -> None:
     assert keys(read(text).positions, "party", "issue") == {("SRB", "troop_withdrawal")}
+
+
+def test_what_parties_decide_to_do_binds_them() -> None:
+    text = "Serbia and Kosovo decided to begin technical negotiations by the end of March."
+    assert keys(read(text).commitments, "party", "issue") == {("SRB", "mediation"), ("XKX", "mediation")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia decided to attack Ukraine again.", set()),
+        ("Russia pledged not to attack Ukrainian ports.", {("RUS", "ceasefire")}),
+        ("Serbia and Kosovo agreed to resume talks in Brussels.", {("SRB", "mediation"), ("XKX", "mediation")}),
+    ],
+)  # fmt: skip
+def test_an_act_of_force_is_no_undertaking(text: str, expected: set[tuple]) -> None:
+    assert keys(read(text).commitments, "party", "issue") == expected

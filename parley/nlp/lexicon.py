@@ -87,6 +87,7 @@ class NegotiationWords:
     breach_acts: frozenset[str]
     intent_verbs: frozenset[str]
     force_words: frozenset[str]
+    force_by_object: frozenset[str]
     force_phrases: re.Pattern[str]
     deadline_nouns: frozenset[str]
     countdown_nouns: frozenset[str]
@@ -162,6 +163,7 @@ def negotiation_words() -> NegotiationWords:
         breach_acts=frozenset(raw["breach_acts"]),
         intent_verbs=frozenset(raw["intent_verbs"]),
         force_words=frozenset(raw["force_words"]),
+        force_by_object=frozenset(raw["force_by_object"]),
         force_phrases=_phrase_regex(raw["force_phrases"]),
         deadline_nouns=frozenset(raw["deadline_nouns"]),
         countdown_nouns=frozenset(raw["countdown_nouns"]),

@@ -168,6 +168,8 @@ class Negotiation:
                 text = clause.text
                 if clause.root.lemma_.lower() in self.words.tentative_verbs:
                     continue
+                if _act_of_force(clause.root, self.words):
+                    continue  # "vowed to attack", "decided to strike again": force, not an undertaking
                 if self.words.threat_phrases.search(text) and "sanction" in text.lower():
                     continue  # "promised to impose sanctions": a threat, not an undertaking
                 # the parser may hang "for a 60-day ceasefire" on the verb rather than on its object
@@ -1728,6 +1730,16 @@ def _danger_only(warning: Token, words: Any) -> bool:
         return False
     warned_of = warning.doc[of.i : of.right_edge.i + 1]
     return not words.threat_strong.search(warned_of.text) and not words.threat_phrases.search(warned_of.text)
+
+
+def _act_of_force(verb: Token, words: Any) -> bool:
+    """Whether ``verb`` is an act of force, not negated: "attack", "strike", "resume attacks"."""
+    lemma = verb.lemma_.lower()
+    if lemma not in words.force_words or _negated(verb):
+        return False
+    if lemma in words.force_by_object:
+        return any(c.dep_ == "dobj" and c.lemma_.lower() in words.force_words for c in verb.children)
+    return True
 
 
 def _refusal(consequence: Span, words: Any) -> bool:
