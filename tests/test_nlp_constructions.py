@@ -527,3 +527,8 @@ def test_what_parties_decide_to_do_binds_them() -> None:
 )  # fmt: skip
 def test_an_act_of_force_is_no_undertaking(text: str, expected: set[tuple]) -> None:
     assert keys(read(text).commitments, "party", "issue") == expected
+
+
+def test_a_charge_rejected_in_a_relative_clause_is_a_denial() -> None:
+    text = "A UN panel reported that Serbia was rearming its army, an accusation Belgrade rejected."
+    assert not read(text).positions

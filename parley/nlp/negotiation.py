@@ -1096,10 +1096,11 @@ def _denial(sent: Span) -> bool:
     """A sentence whose main verb denies an act or rejects an accusation or a report (not a proposal)."""
     if any(t.lemma_.lower() == "deny" and t.dep_ in ("ROOT", "ccomp", "conj") for t in sent):
         return True
+    denying = ("reject", "deny", "dismiss", "dispute")
     return any(
-        t.dep_ == "dobj"
-        and t.lower_ in _CHARGES
-        and t.head.lemma_.lower() in ("reject", "deny", "dismiss", "dispute")
+        (t.dep_ == "dobj" and t.lower_ in _CHARGES and t.head.lemma_.lower() in denying)
+        # "..., an accusation Asmara rejected": the charge the denying clause is about
+        or (t.dep_ == "relcl" and t.head.lower_ in _CHARGES and t.lemma_.lower() in denying)
         for t in sent
     )
 
