@@ -532,3 +532,8 @@ def test_an_act_of_force_is_no_undertaking(text: str, expected: set[tuple]) -> N
 def test_a_charge_rejected_in_a_relative_clause_is_a_denial() -> None:
     text = "A UN panel reported that Serbia was rearming its army, an accusation Belgrade rejected."
     assert not read(text).positions
+
+
+def test_a_with_phrase_before_the_verb_names_no_party_to_the_agreement() -> None:
+    text = "Serbian and Kosovan leaders met in Brussels. With Turkey mediating, the two leaders agreed to cease fighting."
+    assert keys(read(text).commitments, "party", "issue") == {("SRB", "ceasefire"), ("XKX", "ceasefire")}

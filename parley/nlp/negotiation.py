@@ -234,13 +234,14 @@ class Negotiation:
         return out
 
     def _co_parties(self, ctx: _Sentence, verb: Token) -> list[str]:
-        """The other side of an agreement told with "with": "Sanaa agreed with the Houthis on ..."."""
+        """The other side of an agreement told with "with": "Sanaa agreed with the Houthis on ...";
+        not a "with" before the verb, which tells the circumstances ("With Turkey mediating, ...")."""
         if verb.lemma_.lower() not in ("agree", "sign"):
             return []
         return [
             p
             for c in verb.children
-            if c.dep_ == "prep" and c.lower_ == "with"
+            if c.dep_ == "prep" and c.lower_ == "with" and c.i > verb.i
             for p in ctx.parties_in(ctx.sent.doc[c.i : c.right_edge.i + 1])
         ]
 
