@@ -537,3 +537,14 @@ def test_a_charge_rejected_in_a_relative_clause_is_a_denial() -> None:
 def test_a_with_phrase_before_the_verb_names_no_party_to_the_agreement() -> None:
     text = "Serbian and Kosovan leaders met in Brussels. With Turkey mediating, the two leaders agreed to cease fighting."
     assert keys(read(text).commitments, "party", "issue") == {("SRB", "ceasefire"), ("XKX", "ceasefire")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The M23 on Monday rejected the report, urging renewed international efforts to implement the peace agreement.",
+        "The M23 rejected the report, calling it biased and urging renewed international efforts to implement the peace agreement.",
+    ],
+)
+def test_a_participle_urging_after_a_denial_is_a_stance(text: str) -> None:
+    assert ("m23", "mediation") in keys(read(text).positions, "party", "issue")

@@ -535,7 +535,11 @@ class Negotiation:
                 parties = self._holders(ctx, word)  # not "over Putin's refusal": a reason, not a stance told
             else:
                 continue
-            if not parties or _denial(ctx.sent):
+            # "rejected the claims, urging renewed efforts": the participle's stance is its own
+            urging = word.tag_ == "VBG" and (
+                word.dep_ == "advcl" or (word.dep_ == "conj" and word.head.dep_ == "advcl")
+            )
+            if not parties or (_denial(ctx.sent) and not urging):
                 continue
             span = doc[word.i : word.right_edge.i + 1]
             theme = next((c for c in word.children if c.dep_ == "nsubjpass"), None)
