@@ -548,3 +548,11 @@ def test_a_with_phrase_before_the_verb_names_no_party_to_the_agreement() -> None
 )
 def test_a_participle_urging_after_a_denial_is_a_stance(text: str) -> None:
     assert ("m23", "mediation") in keys(read(text).positions, "party", "issue")
+
+
+def test_terms_of_a_pact_in_what_a_report_verb_says_bind_the_parties() -> None:
+    text = (
+        "A correspondent for Sky News reported that according to the terms of the agreement, the RSF will "
+        "not carry out any offensive action against the army."
+    )
+    assert ("rsf", "ceasefire") in keys(read(text).commitments, "party", "issue")

@@ -291,13 +291,16 @@ class Negotiation:
     def _pact_terms(self, ctx: _Sentence) -> list[Found]:
         """Terms of a pact told in narration after a phrase that introduces them: "As part of the
         agreement, the ELN will withdraw ...", "Under the terms of the truce, Hamas would free ... and
-        Israel would release ...": each party bound to its own future clause."""
-        if ctx.in_statement(ctx.sent.root) or not any(
-            t.lemma_.lower() in self.words.pact_nouns and _introduces_terms(t) for t in ctx.sent
-        ):
+        Israel would release ...": each party bound to its own future clause, also in what a report
+        verb says ("X reported that under the deal, ...")."""
+        if not any(t.lemma_.lower() in self.words.pact_nouns and _introduces_terms(t) for t in ctx.sent):
             return []
+        root = ctx.sent.root
+        # not within a speaker's own words (their undertakings are read as such), but what a report
+        # verb at the root says: "X reported that under the deal, ..."
+        heads = [] if ctx.in_statement(root) else [root, *(c for c in root.children if c.dep_ == "ccomp")]
         out = []
-        for verb in (ctx.sent.root, *ctx.sent.root.conjuncts):
+        for verb in (v for head in heads for v in (head, *head.conjuncts)):
             aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
             if not aux & {"will", "would", "shall", "'ll"} or verb.pos_ != "VERB" or _in_condition(verb):
                 continue
