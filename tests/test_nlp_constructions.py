@@ -556,3 +556,19 @@ def test_terms_of_a_pact_in_what_a_report_verb_says_bind_the_parties() -> None:
         "not carry out any offensive action against the army."
     )
     assert ("rsf", "ceasefire") in keys(read(text).commitments, "party", "issue")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Hours earlier, Erdogan had posted on X: "The truce is in effect. Please do not break it."',
+        'Erdogan said: "Stop the attacks on Kobani now."',
+    ],
+)
+def test_a_command_in_a_speakers_words_is_a_stance(text: str) -> None:
+    assert keys(read(text).positions, "party", "issue") == {("TUR", "ceasefire")}
+
+
+def test_a_base_form_after_to_or_a_modal_is_no_command() -> None:
+    text = 'Erdogan said: "We will stop nothing, and we hope to see the truce last."'
+    assert not read(text).positions

@@ -486,8 +486,10 @@ class Negotiation:
         text = content.text
         if _denial(ctx.sent):
             return out  # "rejected the accusations, saying ...": a denial, not a stance on an issue
-        if not self.words.position_phrases.search(text) and not any(
-            t.lemma_.lower() in self.words.position_verbs and t.pos_ == "VERB" for t in ctx.sent
+        if (
+            not self.words.position_phrases.search(text)
+            and not any(t.lemma_.lower() in self.words.position_verbs and t.pos_ == "VERB" for t in ctx.sent)
+            and not _imperative(content)
         ):
             return out
         # "ready to discuss a ceasefire but would never accept foreign troops": two stances
@@ -1739,6 +1741,21 @@ def _danger_only(warning: Token, words: Any) -> bool:
         return False
     warned_of = warning.doc[of.i : of.right_edge.i + 1]
     return not words.threat_strong.search(warned_of.text) and not words.threat_phrases.search(warned_of.text)
+
+
+def _imperative(span: Span) -> bool:
+    """Whether ``span`` holds a command, a clause opening on its verb in the base form with no
+    subject ("Stop the attacks", "Please do not break it"): in a speaker's words, a demand."""
+    doc = span.doc
+    for verb in span:
+        if verb.tag_ != "VB" or any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
+            continue
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ != "do" for c in verb.children):
+            continue  # "to stop", "will stop": not a command
+        start = min([verb.i] + [c.i for c in verb.lefts])
+        if start > 0 and doc[start - 1].text in ('"', ".", ":", "!", ";"):
+            return True
+    return False
 
 
 def _act_of_force(verb: Token, words: Any) -> bool:
