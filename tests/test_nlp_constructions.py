@@ -572,3 +572,15 @@ def test_a_command_in_a_speakers_words_is_a_stance(text: str) -> None:
 def test_a_base_form_after_to_or_a_modal_is_no_command() -> None:
     text = 'Erdogan said: "We will stop nothing, and we hope to see the truce last."'
     assert not read(text).positions
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Erdogan said Turkey attaches great importance to the territorial integrity of Iraq.", ("TUR", "territory")),
+        ('"We encourage our partners to join us in imposing these sanctions," the British foreign secretary said.',
+         ("GBR", "sanctions")),
+    ],
+)  # fmt: skip
+def test_stance_frames_of_encouraging_and_attaching_importance(text: str, expected: tuple) -> None:
+    assert expected in keys(read(text).positions, "party", "issue")
