@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from parley.errors import InputError
+from parley.errors import InputError, ParleyError
 from parley.records import KINDS, Article, Records
 
 if TYPE_CHECKING:
@@ -104,8 +104,11 @@ def _extract(args: argparse.Namespace) -> int:
         first = next(items, None)
         if first is not None:  # the pipeline loads only once there is something to read
             extractor = Extractor(settings, actor_files=args.actors)
-            for article, records in extractor.extract_many(itertools.chain([first], items)):
+            for article, records in extractor.extract_each(itertools.chain([first], items)):
                 report.progress(article.source)
+                if isinstance(records, ParleyError):  # too long, or over the time budget: the next one
+                    report.error(article.source, f"{records.message} [{records.code}]")
+                    continue
                 try:
                     replaced = output.write(records, article.source)
                 except BrokenPipeError:  # the reader of the stream went away (``| head``)
