@@ -16,7 +16,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from parley.errors import ExtractionError, InputError
+from parley.errors import ExtractionError, InputError, ParleyError
 from parley.nlp.pipeline import load_pipeline, normalise_for_model
 from parley.records import (
     Article,
@@ -67,24 +67,37 @@ class Extractor:
         return next(self.extract_many([article]))[1]
 
     def extract_many(self, articles: Iterable[Article]) -> Iterator[tuple[Article, Records]]:
-        """Records of many articles, in order, parsed in batches with ``nlp.pipe``.
+        """Records of many articles, in order, parsed in batches with ``nlp.pipe``; raises the
+        :class:`ParleyError` of the first article that cannot be read (see :meth:`extract_each`)."""
+        for article, outcome in self.extract_each(articles):
+            if isinstance(outcome, ParleyError):
+                raise outcome
+            yield article, outcome
+
+    def extract_each(self, articles: Iterable[Article]) -> Iterator[tuple[Article, Records | ParleyError]]:
+        """Records of many articles, in order, or for an article that cannot be read (too long, over
+        the time budget) its :class:`ParleyError`, and on with the next.
 
         Each group of batches runs in a spaCy memory zone, so that a long-running extractor (a
         batch worker, the web server) does not keep every word it has ever seen. An article
-        longer than a section is read alone, section by section. Raises the :class:`ParleyError`
-        of the first article that cannot be read (callers then go on one article at a time)."""
+        longer than a section is read alone, section by section."""
         size = self.settings.nlp.batch_size
         for group in _groups(articles, size * BATCHES_PER_MEMORY_ZONE):
             with self.nlp.memory_zone():
                 short: list[Article] = []
                 for article in group:
-                    self._check_length(article)
-                    if len(article.text) <= self.settings.nlp.section_chars:
+                    if len(article.text) <= min(
+                        self.settings.nlp.section_chars, self.settings.input.max_chars
+                    ):
                         short.append(article)
                         continue
                     yield from self._pipe(short)
                     short = []
-                    yield article, self._extract_sections(article)
+                    try:
+                        self._check_length(article)
+                        yield article, self._extract_sections(article)
+                    except ParleyError as err:
+                        yield article, err
                 yield from self._pipe(short)
 
     def make_doc(self, text: str) -> Doc:

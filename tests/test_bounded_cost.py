@@ -10,6 +10,7 @@ import pytest
 
 from parley import flow
 from parley.batch import ExtractorPlugin
+from parley.cli import main
 from parley.errors import ExtractionError, InputError
 from parley.extractor import Extractor, sections
 from parley.ingest import InputProblem, read_sources
@@ -143,3 +144,20 @@ def test_a_batch_worker_reports_an_article_over_the_budget_and_reads_the_others(
     (_, problem), (_, records) = plugin.extract([slow, fine])
     assert isinstance(problem, InputProblem) and problem.code == "P601" and problem.source == "slow.txt"
     assert [c.issue for c in records.commitments] == ["ceasefire"]  # type: ignore[union-attr]
+
+
+def test_parley_extract_reports_an_article_over_the_budget_and_writes_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = tmp_path / "settings.toml"
+    settings.write_text("[nlp]\nsection_chars = 2000\narticle_seconds = 0.0\n", encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a-slow.txt").write_text(FILLER * 60, encoding="utf-8")
+    (tmp_path / "in" / "b-fine.txt").write_text(COMMITMENT, encoding="utf-8")
+    code = main(
+        ["--settings", str(settings), "extract", str(tmp_path / "in"), "--out", str(tmp_path / "out")]
+    )
+    err = capsys.readouterr().err
+    assert code == 0
+    assert f"{tmp_path / 'in' / 'a-slow.txt'}: error: extraction stopped after 0 s" in err
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["b-fine.json"]
