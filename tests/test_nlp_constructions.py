@@ -584,3 +584,8 @@ def test_a_base_form_after_to_or_a_modal_is_no_command() -> None:
 )  # fmt: skip
 def test_stance_frames_of_encouraging_and_attaching_importance(text: str, expected: tuple) -> None:
     assert expected in keys(read(text).positions, "party", "issue")
+
+
+def test_meeting_again_in_a_speakers_words_is_an_undertaking_to_talk() -> None:
+    text = "Serbia's foreign minister said Serbia and Kosovo would meet again in Vienna on June 25."
+    assert keys(read(text).commitments, "party", "issue") == {("SRB", "mediation"), ("XKX", "mediation")}
