@@ -589,3 +589,8 @@ def test_stance_frames_of_encouraging_and_attaching_importance(text: str, expect
 def test_meeting_again_in_a_speakers_words_is_an_undertaking_to_talk() -> None:
     text = "Serbia's foreign minister said Serbia and Kosovo would meet again in Vienna on June 25."
     assert keys(read(text).commitments, "party", "issue") == {("SRB", "mediation"), ("XKX", "mediation")}
+
+
+def test_what_a_party_calls_itself_is_no_stance() -> None:
+    text = "Last month Vucic announced fresh talks with the Kosovo government, which calls itself the legitimate authority."
+    assert not read(text).positions

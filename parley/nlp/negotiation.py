@@ -488,7 +488,10 @@ class Negotiation:
             return out  # "rejected the accusations, saying ...": a denial, not a stance on an issue
         if (
             not self.words.position_phrases.search(text)
-            and not any(t.lemma_.lower() in self.words.position_verbs and t.pos_ == "VERB" for t in ctx.sent)
+            and not any(
+                t.lemma_.lower() in self.words.position_verbs and t.pos_ == "VERB" and not _self_described(t)
+                for t in ctx.sent
+            )
             and not _imperative(content)
         ):
             return out
@@ -1741,6 +1744,14 @@ def _danger_only(warning: Token, words: Any) -> bool:
         return False
     warned_of = warning.doc[of.i : of.right_edge.i + 1]
     return not words.threat_strong.search(warned_of.text) and not words.threat_phrases.search(warned_of.text)
+
+
+def _self_described(verb: Token) -> bool:
+    """ "which calls itself an army", "considers itself a political group": what one is, not a stance."""
+    return any(c.dep_ == "dobj" and c.lower_ in _REFLEXIVES for c in verb.children)
+
+
+_REFLEXIVES = frozenset({"itself", "themselves", "himself", "herself", "ourselves", "myself"})
 
 
 def _imperative(span: Span) -> bool:
