@@ -594,3 +594,14 @@ def test_meeting_again_in_a_speakers_words_is_an_undertaking_to_talk() -> None:
 def test_what_a_party_calls_itself_is_no_stance() -> None:
     text = "Last month Vucic announced fresh talks with the Kosovo government, which calls itself the legitimate authority."
     assert not read(text).positions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"The responsibility for ceasefire violations in the north cannot be placed on Serbia," the Serbian foreign ministry said.',
+        '"The blame for the collapse of the truce does not lie with Serbia," the Serbian foreign ministry said.',
+    ],
+)
+def test_denying_the_blame_is_no_stance(text: str) -> None:
+    assert not read(text).positions

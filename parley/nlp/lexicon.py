@@ -84,6 +84,7 @@ class NegotiationWords:
     failure_verbs: frozenset[str]
     undertaking_nouns: re.Pattern[str]
     charge_nouns: frozenset[str]
+    blame_nouns: frozenset[str]
     breach_acts: frozenset[str]
     intent_verbs: frozenset[str]
     force_words: frozenset[str]
@@ -160,6 +161,7 @@ def negotiation_words() -> NegotiationWords:
         failure_verbs=frozenset(raw["failure_verbs"]),
         undertaking_nouns=_phrase_regex(raw["undertaking_nouns"]),
         charge_nouns=frozenset(raw["charge_nouns"]),
+        blame_nouns=frozenset(raw["blame_nouns"]),
         breach_acts=frozenset(raw["breach_acts"]),
         intent_verbs=frozenset(raw["intent_verbs"]),
         force_words=frozenset(raw["force_words"]),

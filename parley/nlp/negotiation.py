@@ -484,7 +484,7 @@ class Negotiation:
             return out
         content = _trim_attribution(ctx)
         text = content.text
-        if _denial(ctx.sent):
+        if _denial(ctx.sent, self.words):
             return out  # "rejected the accusations, saying ...": a denial, not a stance on an issue
         if (
             not self.words.position_phrases.search(text)
@@ -547,7 +547,7 @@ class Negotiation:
             urging = word.tag_ == "VBG" and (
                 word.dep_ == "advcl" or (word.dep_ == "conj" and word.head.dep_ == "advcl")
             )
-            if not parties or (_denial(ctx.sent) and not urging):
+            if not parties or (_denial(ctx.sent, self.words) and not urging):
                 continue
             span = doc[word.i : word.right_edge.i + 1]
             theme = next((c for c in word.children if c.dep_ == "nsubjpass"), None)
@@ -1105,9 +1105,15 @@ _CHARGES = frozenset(
 )
 
 
-def _denial(sent: Span) -> bool:
-    """A sentence whose main verb denies an act or rejects an accusation or a report (not a proposal)."""
+def _denial(sent: Span, words: Any) -> bool:
+    """A sentence whose main verb denies an act or rejects an accusation or a report (not a proposal),
+    or that denies the blame for something ("the responsibility for X cannot be placed on Y")."""
     if any(t.lemma_.lower() == "deny" and t.dep_ in ("ROOT", "ccomp", "conj") for t in sent):
+        return True
+    if any(
+        t.lemma_.lower() in words.blame_nouns and t.dep_ in ("nsubj", "nsubjpass") and _negated(t.head)
+        for t in sent
+    ):
         return True
     denying = ("reject", "deny", "dismiss", "dispute")
     return any(
