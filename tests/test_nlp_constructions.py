@@ -605,3 +605,8 @@ def test_what_a_party_calls_itself_is_no_stance() -> None:
 )
 def test_denying_the_blame_is_no_stance(text: str) -> None:
     assert not read(text).positions
+
+
+def test_what_a_pact_gives_in_return_is_the_other_sides_undertaking() -> None:
+    text = "In March, Washington announced a deal with the M23 to end the airstrikes in return for an end to shipping attacks."
+    assert keys(read(text).commitments, "party", "issue") == {("USA", "ceasefire"), ("m23", "maritime")}

@@ -282,9 +282,19 @@ class Negotiation:
                 parties += [p for p in named if p not in parties] if parties else []
             clause = doc[min(phrase.start, verb.i) : max(phrase.end, verb.i + 1)]
             terms = self._terms(clause, ctx)
+            issues = dict.fromkeys(parties, issue)
+            exchange = _exchange(doc[phrase.start : max(phrase.end, verb.right_edge.i + 1)])
+            others = [p for p in named if p not in ctx.parties_of_subject(verb)]
+            if exchange is not None and others and not passive:
+                # "a deal with the rebels to end the airstrikes in return for an end to shipping
+                # attacks": the subject does the first, the other side what it is given in return for
+                own = ctx.issue(doc[phrase.start : exchange.head.i], pact, undertaking=True)
+                given = ctx.issue(doc[exchange.i + 1 : exchange.right_edge.i + 1], undertaking=True)
+                issues.update({p: own or issue for p in parties if p not in others})
+                issues.update({p: given or issue for p in others})
             out += [
-                ctx.record("commitments", clause, party=p, issue=issue, **terms)
-                for p in dict.fromkeys(parties)
+                ctx.record("commitments", clause, party=p, issue=party_issue, **terms)
+                for p, party_issue in issues.items()
             ]
         return out
 
@@ -1750,6 +1760,20 @@ def _danger_only(warning: Token, words: Any) -> bool:
         return False
     warned_of = warning.doc[of.i : of.right_edge.i + 1]
     return not words.threat_strong.search(warned_of.text) and not words.threat_phrases.search(warned_of.text)
+
+
+def _exchange(span: Span) -> Token | None:
+    """The "return"/"exchange" of "in return for ..."/"in exchange for ..." in ``span``."""
+    return next(
+        (
+            t
+            for t in span
+            if t.lower_ in ("return", "exchange")
+            and t.head.lower_ == "in"
+            and any(c.lower_ == "for" for c in t.children)
+        ),
+        None,
+    )
 
 
 def _self_described(verb: Token) -> bool:
