@@ -7,17 +7,20 @@ speaker (reported speech) or to the subject of the construction (narration). The
   one record per issue of each coordinated clause (and whom "agreed with" names); a speaker's "it
   would <verb>" about itself; an undertaking told as a noun ("reiterated their commitment to free
   prisoners", "its acceptance of the truce"); a pact told as made ("announced a ceasefire with X",
-  "confirmed the cessation of hostilities", "a truce was agreed by X and Y"); the terms told after
-  "as part of / under the agreement" ("X will withdraw ..."). A condition marker ("only after",
-  "subject to") makes it conditional on the issue after it;
+  "confirmed the cessation of hostilities", "a truce was agreed by X and Y"; "a deal with Y to do A
+  in return for B": A is the subject's, B is Y's); the terms told after "as part of / under the
+  agreement" ("X will withdraw ..."), also in what a report verb says. A condition marker ("only
+  after", "subject to") makes it conditional on the issue after it. An act of force ("vowed to
+  attack") is no undertaking;
 - proposal: a plan noun with its proposer ("a U.S. proposal for", "the American side presented a
   proposal ... which includes", "a plan drawn up by X"), one record per issue of its terms, carried
   into following sentences that go on about "the proposal"/"the plan"; what a party offers or
   proposes ("Russia offered to hand over ...", "the truce proposed by the Quad");
 - position: a stance told by its verb or noun, about what that word governs, one per coordinated
   object ("rejected", "ruled out", "called for", "did not agree to", "asked X to", "Kyiv's demand
-  for", "a demand by X"; in the passive, its agent); and a speaker's demand, refusal or stance
-  ("must", "will not", "red line");
+  for", "a demand by X"; in the passive, its agent; a participle "urging ..." after a denial); and
+  a speaker's demand, refusal, command or stance ("must", "will not", "red line", "Stop the
+  attacks"); not a denial of a charge or of the blame, nor what a party calls itself;
 - threat: each warning verb with its subject, a conditional consequence ("if ... not ..., X will
   end ...", "..., we'll attack"), an ultimatum without a modal ("gave X until Sunday to accept"),
   with a deadline; a danger foreseen ("warned of famine") or a refusal is not one;
