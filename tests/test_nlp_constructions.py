@@ -610,3 +610,11 @@ def test_denying_the_blame_is_no_stance(text: str) -> None:
 def test_what_a_pact_gives_in_return_is_the_other_sides_undertaking() -> None:
     text = "In March, Washington announced a deal with the M23 to end the airstrikes in return for an end to shipping attacks."
     assert keys(read(text).commitments, "party", "issue") == {("USA", "ceasefire"), ("m23", "maritime")}
+
+
+def test_an_agreement_signed_with_another_side_in_exchange_binds_each_to_its_part() -> None:
+    text = "Kyiv signed a deal with Moscow to free prisoners in exchange for a halt to strikes on energy facilities."
+    assert keys(read(text).commitments, "party", "issue") == {
+        ("UKR", "prisoners"),
+        ("RUS", "energy_infrastructure"),
+    }

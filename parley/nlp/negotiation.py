@@ -166,7 +166,8 @@ class Negotiation:
             parties = ctx.parties_of_subject(token)
             if not parties:
                 continue
-            parties += [p for p in self._co_parties(ctx, token) if p not in parties]
+            others = [p for p in self._co_parties(ctx, token) if p not in parties]
+            parties += others
             for clause in clauses:
                 text = clause.text
                 if clause.root.lemma_.lower() in self.words.tentative_verbs:
@@ -198,7 +199,11 @@ class Negotiation:
                     terms = self._terms(clause, ctx)
                     if terms["conditional"] and not terms["condition_issue"]:
                         terms["condition_issue"] = issue  # "as long as Israel was": the same undertaking
-                    out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties]
+                    issues = _exchanged(ctx, rest, parties, others, issue)
+                    out += [
+                        ctx.record("commitments", clause, party=p, issue=i, **terms)
+                        for p, i in issues.items()
+                    ]
         out += self._pledges(ctx)
         out += self._pacts(ctx)
         out += self._pact_terms(ctx)
@@ -285,16 +290,9 @@ class Negotiation:
                 parties += [p for p in named if p not in parties] if parties else []
             clause = doc[min(phrase.start, verb.i) : max(phrase.end, verb.i + 1)]
             terms = self._terms(clause, ctx)
-            issues = dict.fromkeys(parties, issue)
-            exchange = _exchange(doc[phrase.start : max(phrase.end, verb.right_edge.i + 1)])
-            others = [p for p in named if p not in ctx.parties_of_subject(verb)]
-            if exchange is not None and others and not passive:
-                # "a deal with the rebels to end the airstrikes in return for an end to shipping
-                # attacks": the subject does the first, the other side what it is given in return for
-                own = ctx.issue(doc[phrase.start : exchange.head.i], pact, undertaking=True)
-                given = ctx.issue(doc[exchange.i + 1 : exchange.right_edge.i + 1], undertaking=True)
-                issues.update({p: own or issue for p in parties if p not in others})
-                issues.update({p: given or issue for p in others})
+            others = [] if passive else [p for p in named if p not in ctx.parties_of_subject(verb)]
+            region = doc[phrase.start : max(phrase.end, verb.right_edge.i + 1)]
+            issues = _exchanged(ctx, region, parties, others, issue)
             out += [
                 ctx.record("commitments", clause, party=p, issue=party_issue, **terms)
                 for p, party_issue in issues.items()
@@ -1765,18 +1763,29 @@ def _danger_only(warning: Token, words: Any) -> bool:
     return not words.threat_strong.search(warned_of.text) and not words.threat_phrases.search(warned_of.text)
 
 
-def _exchange(span: Span) -> Token | None:
-    """The "return"/"exchange" of "in return for ..."/"in exchange for ..." in ``span``."""
-    return next(
+def _exchanged(
+    ctx: _Sentence, region: Span, parties: list[str], others: list[str], issue: str
+) -> dict[str, str]:
+    """The issue of each party to an undertaking made with ``others`` (the other side named with
+    "with"): "a deal with the rebels to end the airstrikes in return for an end to shipping attacks"
+    binds the subject to what comes before "in return for" and the other side to what follows it."""
+    issues = dict.fromkeys(parties, issue)
+    exchange = next(
         (
             t
-            for t in span
+            for t in region
             if t.lower_ in ("return", "exchange")
             and t.head.lower_ == "in"
             and any(c.lower_ == "for" for c in t.children)
         ),
         None,
     )
+    if exchange is None or not others:
+        return issues
+    doc = region.doc
+    own = ctx.issue(doc[region.start : exchange.head.i], undertaking=True)
+    given = ctx.issue(doc[exchange.i + 1 : exchange.right_edge.i + 1], undertaking=True)
+    return {p: (given if p in others else own) or issue for p in issues}
 
 
 def _self_described(verb: Token) -> bool:
