@@ -618,3 +618,8 @@ def test_an_agreement_signed_with_another_side_in_exchange_binds_each_to_its_par
         ("UKR", "prisoners"),
         ("RUS", "energy_infrastructure"),
     }
+
+
+def test_human_rights_are_a_humanitarian_issue() -> None:
+    text = "Kosovo's negotiator said the issue of human rights must be discussed first."
+    assert keys(read(text).positions, "party", "issue") == {("XKX", "humanitarian")}
