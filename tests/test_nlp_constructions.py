@@ -521,6 +521,8 @@ def test_what_parties_decide_to_do_binds_them() -> None:
     ("text", "expected"),
     [
         ("Russia decided to attack Ukraine again.", set()),
+        ("The M23 decided to escalate its military operations.", set()),
+        ("The M23 agreed not to escalate its military operations.", {("m23", "ceasefire")}),
         ("Russia pledged not to attack Ukrainian ports.", {("RUS", "ceasefire")}),
         ("Serbia and Kosovo agreed to resume talks in Brussels.", {("SRB", "mediation"), ("XKX", "mediation")}),
     ],
