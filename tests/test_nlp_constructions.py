@@ -625,3 +625,8 @@ def test_an_agreement_signed_with_another_side_in_exchange_binds_each_to_its_par
 def test_human_rights_are_a_humanitarian_issue() -> None:
     text = "Kosovo's negotiator said the issue of human rights must be discussed first."
     assert keys(read(text).positions, "party", "issue") == {("XKX", "humanitarian")}
+
+
+def test_restoring_ties_is_an_issue_of_its_own() -> None:
+    text = "Serbia and Kosovo agreed to restore diplomatic ties in a deal brokered by the EU."
+    assert keys(read(text).commitments, "party", "issue") == {("SRB", "other"), ("XKX", "other")}
