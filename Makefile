@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= parley.db
 
-.PHONY: setup browser postgres run test lint bench clean
+.PHONY: setup browser postgres run test lint bench fuzz clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test: setup browser postgres lint
 
 bench: setup
 	$(BIN)/python bench/extract_speed.py
+
+# 10,000 generated and mutated hostile inputs, then time per character from 10k to 1M (bench/README.md).
+fuzz: setup
+	$(BIN)/python bench/fuzz.py
 
 clean:
 	rm -rf $(VENV) $(DB) .pytest_cache

@@ -6,14 +6,17 @@
     python bench/web_load.py --seconds 10 --readers 20
     python bench/web_load.py --db postgresql://postgres@127.0.0.1:5432/scratch
     python bench/web_load.py --no-ingest        # readers only, to compare
+    python bench/web_load.py --article-chars 200000   # the writer posts 200,000-character articles
 
 It builds a store (the founding article and the example corpus, extracted for real), starts
 ``parley serve`` on a free port of 127.0.0.1 with a write token, and for ``--seconds`` runs
 ``--readers`` clients that each load the pages of ``PAGES`` in turn (board, an article, the lists
 of articles, statements, actors and facts, the timeline, a search; the next page of each API list),
-as fast as the server answers, while one writer posts the shared development articles to ``POST /api/articles``
-(extracted and stored through ``parley.flow``, one after another; a text posted again is made
-new). Only 127.0.0.1 is ever contacted, and the run stops by itself.
+as fast as the server answers, while one writer posts the shared development articles to
+``POST /api/articles`` (extracted in the server's extraction process and stored through
+``parley.flow``, one after another; a text posted again is made new). With ``--article-chars N``
+each posted article is the development articles run together to N characters. Only 127.0.0.1 is
+ever contacted, and the run stops by itself.
 
 Printed: requests, errors (any answer but 200, or no answer; there should be none), latency
 p50/p95/p99 per page and overall, requests per second, and the articles written meanwhile.
@@ -47,6 +50,8 @@ from parley.store import open_store
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 BOARD_DAY = "2025-04-19"
+#: Seconds the writer waits for one article: a long one is extracted at a lower priority than reads.
+WRITE_TIMEOUT = 900.0
 
 
 def build_store(url: str) -> list[int]:
@@ -66,10 +71,16 @@ def build_store(url: str) -> list[int]:
     return [r.article_id for r in results if r.article_id]
 
 
-def writes() -> list[dict[str, str]]:
-    """The bodies the writer posts: the shared development articles, else the examples again."""
+def writes(article_chars: int | None = None) -> list[dict[str, str]]:
+    """The bodies the writer posts: the shared development articles, else the examples again;
+    with ``article_chars``, articles of that length made of them run together."""
     corpus = sorted((SHARED / "corpus").glob("dev-*.txt")) or sorted((ROOT / "examples").glob("*.txt"))
-    return [{"text": path.read_text(encoding="utf-8"), "published": BOARD_DAY} for path in corpus]
+    texts = [path.read_text(encoding="utf-8") for path in corpus]
+    if article_chars:
+        joined = "\n\n".join(texts)
+        whole = (joined + "\n\n") * (article_chars // (len(joined) + 2) + 1)
+        texts = [f"Part {n}.\n\n{whole[:article_chars]}" for n in range(len(texts))]
+    return [{"text": text, "published": BOARD_DAY} for text in texts]
 
 
 def start_server(url: str, token: str) -> tuple[subprocess.Popen[str], str]:
@@ -129,9 +140,11 @@ async def reader(client: httpx.AsyncClient, article_ids: list[int], until: float
         seen[page].append(elapsed)
 
 
-async def writer(client: httpx.AsyncClient, token: str, until: float, errors: list[str]) -> int:
+async def writer(
+    client: httpx.AsyncClient, token: str, until: float, errors: list[str], article_chars: int | None
+) -> int:
     """Post articles one after another until the time is up; how many were stored."""
-    bodies = writes()
+    bodies = writes(article_chars)
     stored = 0
     round_ = 0
     while time.monotonic() < until:
@@ -139,7 +152,7 @@ async def writer(client: httpx.AsyncClient, token: str, until: float, errors: li
             if time.monotonic() >= until:
                 break
             text = body["text"] if not round_ else f"{body['text']}\n\n(Updated, edition {round_}.)"
-            response = await client.post("/api/articles", json={**body, "text": text},
+            response = await client.post("/api/articles", json={**body, "text": text}, timeout=WRITE_TIMEOUT,
                                          headers={"Authorization": f"Bearer {token}"})  # fmt: skip
             if response.status_code not in (200, 201):
                 errors.append(f"POST /api/articles: HTTP {response.status_code} {response.text[:200]}")
@@ -156,7 +169,13 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def run(
-    base: str, token: str, article_ids: list[int], seconds: float, readers: int, ingest: bool
+    base: str,
+    token: str,
+    article_ids: list[int],
+    seconds: float,
+    readers: int,
+    ingest: bool,
+    article_chars: int | None = None,
 ) -> int:
     """The load itself; prints the figures and returns the number of errors."""
     seen: dict[str, list[float]] = defaultdict(list)
@@ -174,7 +193,7 @@ async def run(
         tasks = [
             asyncio.create_task(reader(client, article_ids, until, seen, errors)) for _ in range(readers)
         ]
-        written = asyncio.create_task(writer(client, token, until, errors)) if ingest else None
+        written = asyncio.create_task(writer(client, token, until, errors, article_chars)) if ingest else None
         await asyncio.gather(*tasks)
         stored = await written if written else 0
         wall = time.monotonic() - started
@@ -201,6 +220,7 @@ def main() -> int:
         help="the database to use, empty or filled (default: a temporary SQLite file); the examples are added",
     )
     parser.add_argument("--no-ingest", action="store_true", help="readers only, no writer (for comparison)")
+    parser.add_argument("--article-chars", type=int, help="the writer posts articles of this many characters")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="parley-web-load-") as scratch:
         url = args.db or str(Path(scratch) / "parley.db")
@@ -209,7 +229,15 @@ def main() -> int:
         process, base = start_server(url, token)
         try:
             errors = asyncio.run(
-                run(base, token, article_ids, args.seconds, args.readers, not args.no_ingest)
+                run(
+                    base,
+                    token,
+                    article_ids,
+                    args.seconds,
+                    args.readers,
+                    not args.no_ingest,
+                    args.article_chars,
+                )
             )
         finally:
             process.send_signal(signal.SIGINT)

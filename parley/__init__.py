@@ -18,7 +18,13 @@ __all__ = ["extract", "__version__"]
 
 
 def extract(text: str, published: str | None = None, outlet: str | None = None) -> Records:
-    """Read one article's text and return its negotiation records (loads the pipeline once)."""
+    """Read one article's text and return its negotiation records (loads the pipeline once).
+
+    Lone surrogates (which no encoding can write: a text decoded with ``surrogateescape`` or made
+    from broken JSON escapes) and control characters are read as U+FFFD, one for one, so every
+    offset still indexes ``text`` (:class:`parley.records.Article` makes its text safe).
+    Raises :class:`parley.errors.InputError` for a text over the setting ``input.max_chars``.
+    """
     from parley.extractor import default_extractor
     from parley.records import Article
 

@@ -64,6 +64,7 @@ class TakeIn:
     records: int = 0  # statements and records stored
     process: str | None = None
     message: str | None = None  # why it failed
+    code: str | None = None  # the ParleyError code of the failure
 
     @property
     def ok(self) -> bool:
@@ -138,7 +139,7 @@ def take_in(
         return _exists(article, found)
     records = extract_one(extractor, article)
     if isinstance(records, ParleyError):
-        return TakeIn(source=article.source, status="failed", message=str(records))
+        return TakeIn(source=article.source, status="failed", message=str(records), code=records.code)
     return commit(store, article, records, process=process, settings=settings, registry=registry)
 
 
@@ -170,7 +171,7 @@ def take_in_many(
                 continue
             _, records = next(extracted)
             if isinstance(records, ParleyError):
-                yield TakeIn(source=article.source, status="failed", message=str(records))
+                yield TakeIn(source=article.source, status="failed", message=str(records), code=records.code)
             else:
                 yield commit(store, article, records, process=process, settings=settings, registry=registry)
 
@@ -180,16 +181,24 @@ def extract_each(
 ) -> Iterator[tuple[Article, Records | ParleyError]]:
     """Each article with its records, or with the error its extraction raised, in order.
 
-    Articles are extracted ``batch_size`` at a time (``nlp.pipe``); a batch that fails is redone one
-    article at a time, so that one bad article (a text spaCy refuses, a bug it triggers) fails alone
-    and the run goes on. Every command that extracts goes through here or :func:`extract_one`.
+    Articles are extracted ``batch_size`` at a time (``nlp.pipe``); when a batch fails, the articles
+    read before the failure keep their records, an error naming the next article (too long, over
+    the time budget) is that article's, and the rest are redone one article at a time, so that one
+    bad article (a text spaCy refuses, a bug it triggers) fails alone and the run goes on. Every
+    command that extracts goes through here or :func:`extract_one`.
     """
     pending = iter(articles)
     while batch := list(islice(pending, batch_size)):
+        done: list[tuple[Article, Records | ParleyError]] = []
         try:
-            done: list[tuple[Article, Records | ParleyError]] = list(extractor.extract_many(batch))
-        except Exception:  # which article failed is unknown: each one alone tells
-            done = [(article, extract_one(extractor, article)) for article in batch]
+            done.extend(extractor.extract_many(batch))
+        except Exception as exc:
+            rest = batch[len(done) :]
+            if rest and isinstance(exc, ParleyError) and exc.source == rest[0].source:
+                done.append((rest[0], exc))  # its own error: not worth reading it again
+                rest = rest[1:]
+            # which article failed is unknown otherwise: each one alone tells
+            done += [(article, extract_one(extractor, article)) for article in rest]
         yield from done
 
 

@@ -46,11 +46,16 @@ def _setting(
 class NlpSettings:
     model: str = _setting("auto", 1)  # for strings, the bounds are lengths
     batch_size: int = _setting(32, 1, 100_000)
+    max_token_chars: int = _setting(100, 10, 10_000)
+    max_sentence_tokens: int = _setting(300, 20, 10_000)
+    section_chars: int = _setting(20_000, 1_000, 1_000_000)
+    article_seconds: float = _setting(300.0, 0.0, 86_400.0)
 
 
 @dataclass(frozen=True)
 class InputSettings:
     max_bytes: int = _setting(5_000_000, 1)
+    max_chars: int = _setting(1_000_000, 1, 1_000_000)  # spaCy's max_length
     min_latin_share: float = _setting(0.6, 0.0, 1.0)
     min_english_stopword_share: float = _setting(0.08, 0.0, 1.0)
     min_chars: int = _setting(40, 1)

@@ -85,10 +85,10 @@ def test_the_api_answers_a_surrogate_and_an_overlong_text_without_a_500(
         article = client.get(lone.json()["results"][0]["link"].replace("/articles", "/api/articles")).json()
         assert article["article"]["text"].endswith(" \ufffd \ufffd Talks go on.")
 
+        # over input.max_chars (spaCy's max_length): refused as input, one error naming the setting
         long = client.post("/api/articles", json={"text": HUGE}, headers=auth)
-        assert long.status_code in (201, 422), long.text
-        if long.status_code == 422:
-            assert "P601" in long.json()["error"]["message"]
+        assert long.status_code == 422, long.text
+        assert long.json()["error"]["code"] == "P100" and "input.max_chars" in long.json()["error"]["message"]
 
         after = client.post("/api/articles", json={"text": GOOD.replace("Tuesday", "Friday")}, headers=auth)
         assert after.status_code == 201, after.text

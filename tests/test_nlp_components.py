@@ -682,6 +682,12 @@ REPORTING = [
         id="name, apposition, posted",
     ),
     pytest.param(
+        "Kenya has ruled out sending more police officers to the mission.", "KEN", [], id="ruled out"
+    ),
+    pytest.param(
+        "Kenya endorsed the framework signed by the two governments in Nairobi.", "KEN", [], id="endorsed"
+    ),
+    pytest.param(
         "Kenya thanked the council for adopting the resolution on the mission.",
         "KEN",
         [],
@@ -953,3 +959,30 @@ def test_a_backer_named_in_passing_is_not_one_of_both_sides() -> None:
     )
     parties = {party for party, _ in keys(read(text, published="2025-06-02"), "commitments")}
     assert parties == {"ETH", "ola"}, parties
+
+
+def test_a_second_verb_keeps_the_subject_it_shares_with_the_first() -> None:
+    text = "Moscow rejected the plan, blamed Kyiv for the delay and warned of new strikes."
+    assert {s.speaker for s in read(text).statements} == {"RUS"}
+
+
+def test_an_agent_naming_where_a_thing_came_from_is_no_speaker() -> None:
+    text = "Hamas rejected the plan announced by Trump last week."
+    assert [s.speaker for s in read(text).statements] == ["hamas"]
+
+
+def test_he_after_an_unnamed_source_is_that_source() -> None:
+    text = (
+        "William Ruto spoke first on Monday.\n\n"
+        "A senior Hezbollah official told reporters that the group would not disarm. Talks with the army "
+        "would go on, he added."
+    )
+    speakers = [s.speaker for s in read(text, published="2025-06-02").statements]
+    assert speakers[-2:] == ["anon:hezbollah", "anon:hezbollah"], speakers
+
+
+def test_a_cue_just_after_a_quotation_attributes_it() -> None:
+    text = '"The convoys are moving. Great work by the team!" William Ruto posted on X.'
+    records = read(text, published="2025-06-02")
+    assert {s.speaker for s in records.statements} == {"person:william-ruto"}
+    assert any(s.direct and covers(text, s, "The convoys are moving") for s in records.statements)

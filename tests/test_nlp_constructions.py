@@ -470,3 +470,163 @@ def test_a_negated_readiness_is_a_refusal_not_an_undertaking() -> None:
     records = read("Netanyahu said Israel was not willing to end the war before Hamas was disarmed.")
     assert not records.commitments
     assert ("ISR", "disarmament") in keys(records.positions, "party", "issue")
+
+
+def test_a_name_given_with_what_is_not_a_statement() -> None:
+    text = "The talks broke down over what Belgrade describes as its red lines."
+    assert not read(text).statements
+
+
+def test_what_a_party_puts_on_the_table_is_its_proposal() -> None:
+    text = "Kyiv again put a full and unconditional ceasefire on the table."
+    assert ("UKR", "ceasefire") in keys(read(text).proposals, "proposer", "issue")
+
+
+@pytest.mark.parametrize(
+    ("text", "party", "issue"),
+    [
+        (
+            "Moscow said it would never accept troops from NATO countries being deployed in Ukraine.",
+            "RUS",
+            "security_guarantees",
+        ),
+        (
+            "Israel said it would not allow Hezbollah to rebuild its positions near the border.",
+            "ISR",
+            "disarmament",
+        ),
+    ],
+)
+def test_the_issue_of_what_is_refused_is_read_from_its_head(text: str, party: str, issue: str) -> None:
+    assert (party, issue) in keys(read(text).positions, "party", "issue")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Serbian negotiators have dropped a demand that Kosovo troops quickly leave the northern towns.",
+        "Belgrade dropped its demand for a withdrawal of Kosovo troops.",
+    ],
+)
+def test_troops_leaving_or_withdrawn_is_troop_withdrawal(text: str) -> None:
+    assert keys(read(text).positions, "party", "issue") == {("SRB", "troop_withdrawal")}
+
+
+def test_what_parties_decide_to_do_binds_them() -> None:
+    text = "Serbia and Kosovo decided to begin technical negotiations by the end of March."
+    assert keys(read(text).commitments, "party", "issue") == {("SRB", "mediation"), ("XKX", "mediation")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia decided to attack Ukraine again.", set()),
+        ("The M23 decided to escalate its military operations.", set()),
+        ("The M23 agreed not to escalate its military operations.", {("m23", "ceasefire")}),
+        ("Russia pledged not to attack Ukrainian ports.", {("RUS", "ceasefire")}),
+        ("Serbia and Kosovo agreed to resume talks in Brussels.", {("SRB", "mediation"), ("XKX", "mediation")}),
+    ],
+)  # fmt: skip
+def test_an_act_of_force_is_no_undertaking(text: str, expected: set[tuple]) -> None:
+    assert keys(read(text).commitments, "party", "issue") == expected
+
+
+def test_a_charge_rejected_in_a_relative_clause_is_a_denial() -> None:
+    text = "A UN panel reported that Serbia was rearming its army, an accusation Belgrade rejected."
+    assert not read(text).positions
+
+
+def test_a_with_phrase_before_the_verb_names_no_party_to_the_agreement() -> None:
+    text = "Serbian and Kosovan leaders met in Brussels. With Turkey mediating, the two leaders agreed to cease fighting."
+    assert keys(read(text).commitments, "party", "issue") == {("SRB", "ceasefire"), ("XKX", "ceasefire")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The M23 on Monday rejected the report, urging renewed international efforts to implement the peace agreement.",
+        "The M23 rejected the report, calling it biased and urging renewed international efforts to implement the peace agreement.",
+    ],
+)
+def test_a_participle_urging_after_a_denial_is_a_stance(text: str) -> None:
+    assert ("m23", "mediation") in keys(read(text).positions, "party", "issue")
+
+
+def test_terms_of_a_pact_in_what_a_report_verb_says_bind_the_parties() -> None:
+    text = (
+        "A correspondent for Sky News reported that according to the terms of the agreement, the RSF will "
+        "not carry out any offensive action against the army."
+    )
+    assert ("rsf", "ceasefire") in keys(read(text).commitments, "party", "issue")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Hours earlier, Erdogan had posted on X: "The truce is in effect. Please do not break it."',
+        'Erdogan said: "Stop the attacks on Kobani now."',
+    ],
+)
+def test_a_command_in_a_speakers_words_is_a_stance(text: str) -> None:
+    assert keys(read(text).positions, "party", "issue") == {("TUR", "ceasefire")}
+
+
+def test_a_base_form_after_to_or_a_modal_is_no_command() -> None:
+    text = 'Erdogan said: "We will stop nothing, and we hope to see the truce last."'
+    assert not read(text).positions
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Erdogan said Turkey attaches great importance to the territorial integrity of Iraq.", ("TUR", "territory")),
+        ('"We encourage our partners to join us in imposing these sanctions," the British foreign secretary said.',
+         ("GBR", "sanctions")),
+    ],
+)  # fmt: skip
+def test_stance_frames_of_encouraging_and_attaching_importance(text: str, expected: tuple) -> None:
+    assert expected in keys(read(text).positions, "party", "issue")
+
+
+def test_meeting_again_in_a_speakers_words_is_an_undertaking_to_talk() -> None:
+    text = "Serbia's foreign minister said Serbia and Kosovo would meet again in Vienna on June 25."
+    assert keys(read(text).commitments, "party", "issue") == {("SRB", "mediation"), ("XKX", "mediation")}
+
+
+def test_what_a_party_calls_itself_is_no_stance() -> None:
+    text = "Last month Vucic announced fresh talks with the Kosovo government, which calls itself the legitimate authority."
+    assert not read(text).positions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"The responsibility for ceasefire violations in the north cannot be placed on Serbia," the Serbian foreign ministry said.',
+        '"The blame for the collapse of the truce does not lie with Serbia," the Serbian foreign ministry said.',
+    ],
+)
+def test_denying_the_blame_is_no_stance(text: str) -> None:
+    assert not read(text).positions
+
+
+def test_what_a_pact_gives_in_return_is_the_other_sides_undertaking() -> None:
+    text = "In March, Washington announced a deal with the M23 to end the airstrikes in return for an end to shipping attacks."
+    assert keys(read(text).commitments, "party", "issue") == {("USA", "ceasefire"), ("m23", "maritime")}
+
+
+def test_an_agreement_signed_with_another_side_in_exchange_binds_each_to_its_part() -> None:
+    text = "Kyiv signed a deal with Moscow to free prisoners in exchange for a halt to strikes on energy facilities."
+    assert keys(read(text).commitments, "party", "issue") == {
+        ("UKR", "prisoners"),
+        ("RUS", "energy_infrastructure"),
+    }
+
+
+def test_human_rights_are_a_humanitarian_issue() -> None:
+    text = "Kosovo's negotiator said the issue of human rights must be discussed first."
+    assert keys(read(text).positions, "party", "issue") == {("XKX", "humanitarian")}
+
+
+def test_restoring_ties_is_an_issue_of_its_own() -> None:
+    text = "Serbia and Kosovo agreed to restore diplomatic ties in a deal brokered by the EU."
+    assert keys(read(text).commitments, "party", "issue") == {("SRB", "other"), ("XKX", "other")}

@@ -83,20 +83,14 @@ def _writes(state: WebState) -> str:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from parley.errors import StoreError
     from parley.store import database_url
     from parley.web import create_app
 
     settings = load_settings(getattr(args, "settings", None))
     app = create_app(database_url(args.db, settings), settings)
     try:
-        damage = app.state.parley.store.damage()
-        if damage:  # every page would fail on it: better no server than one that answers 500s
-            raise StoreError(
-                f"the database file is damaged ({'; '.join(damage[:3])}); restore it from a backup"
-                " (or try `sqlite3 FILE .recover`); not serving it",
-                source=app.state.parley.store.url,
-            )
+        # every page would fail on a damaged file: better no server than one that answers 500s
+        app.state.parley.store.require_sound("not serving it")
         sock = listen(
             args.host or settings.serve.host, settings.serve.port if args.port is None else args.port
         )

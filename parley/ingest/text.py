@@ -71,6 +71,17 @@ class Body:
     url: str | None = None
 
 
+def check_length(text: str, source: str, settings: Settings) -> None:
+    """Refuse a text longer than an article may be (``input.max_chars``, at most spaCy's limit)."""
+    limit = settings.input.max_chars
+    if len(text) > limit:
+        raise InputError(
+            f"too long: {len(text):,} characters, an article may have at most {limit:,} "
+            f"(setting input.max_chars)",
+            source=source,
+        )
+
+
 def check_size(size: int, source: str, limit: int) -> None:
     """Refuse an input of ``size`` bytes when it is larger than ``limit``."""
     if size > limit:
@@ -184,6 +195,7 @@ def read_body(
             f"expected; setting input.min_chars)",
             source=source,
         )
+    check_length(text, source, settings)
     return Body(text)
 
 
@@ -230,6 +242,7 @@ def html_body(html: str | bytes, source: str, settings: Settings, *, url: str | 
         raise InputError(f"cannot parse the HTML: {type(err).__name__}: {err}", source=source) from None
     if len(text.strip()) < settings.input.min_chars:
         raise InputError("no article text found in the HTML page", source=source)
+    check_length(text, source, settings)
     date, sitename = (doc.date, doc.sitename) if doc is not None else (None, None)
     page_url = url or (doc.url if doc is not None else None)
     host = urlsplit(page_url).hostname if page_url else (doc.hostname if doc is not None else None)

@@ -110,12 +110,18 @@ class Attributor:
                     prev = _trimmed(sentences[number - 1])
                     statements.append(
                         replace(
-                            st, start=prev.start_char, end=prev.end_char, sentence=number - 1, content=None
+                            st,
+                            start=prev.start_char,
+                            end=prev.end_char,
+                            sentence=number - 1,
+                            content=None,
+                            direct=st.direct or '"' in text[prev.start_char : prev.end_char],
                         )
                     )
             statements.extend(found)
             for st in found:
-                discourse.heard(sent.end - 1, st.speaker)  # after everything said in the sentence
+                # after everything said in the sentence
+                discourse.heard(sent.end - 1, st.speaker, one_source=_one_source(doc, st))
         doc._.statements = sorted(statements, key=lambda s: (s.start, s.speaker))
         doc._.discourse = discourse
         return doc
@@ -200,18 +206,30 @@ class Attributor:
         clause_on_noun = token.dep_ == "acl" and token.head.pos_ == "NOUN" and _subject(token) is not None
         if (token.dep_ == "relcl" and relative is None) or clause_on_noun:
             return None  # a clause about a thing ("a truce that Washington said it brokered") is background
-        if phrase and not any(c.dep_ == "ccomp" for c in token.children):
-            return None  # "made clear that ...", not "made clear progress"
         children = list(token.children)
         if any(c.dep_ == "neg" for c in children):
             return None  # "X did not say whether": nothing was said
-        agent = _agent(token)
-        subj = relative or agent or self._inverted_subject(token, sent, discourse) or _subject(token)
+        # "the deal was announced by X" reports X; "the plan announced by X", "after it was
+        # announced by X" only name where something came from
+        agent = _agent(token) if token.dep_ in ("ROOT", "conj") else None
+        subj = relative or agent or _subject(token)
+        if subj is None or (token.dep_ == "conj" and discourse.resolve(subj) is None):
+            # "..., reported the Axios website": the speaker follows; but "Russia struck ports,
+            # accused Kyiv ..." keeps the subject it shares with the first verb
+            subj = self._inverted_subject(token, sent, discourse) or subj
         if subj is None:
             return None
         if any(c.dep_ == "dobj" and c.lower_ == "other" for c in children):
             return None  # "accused each other": the narrator's summary of two accounts
         objects = [c for c in children if c.dep_ == "dobj"]
+        naming = any(c.dep_ == "oprd" for c in children) or any(
+            c.dep_ == "prep" and c.lower_ == "as" for c in children
+        )
+        quoted = any(t.text in _QUOTES for t in token.subtree)
+        if naming and not quoted and any(o.tag_ == "WP" for o in objects):
+            # "over what Moscow calls the root causes": a name given to a thing, nothing said; a
+            # quoted name ('in what it called "a blatant violation"') is the speaker's words
+            return None
         has_clause = (
             any(c.dep_ in ("ccomp", "parataxis", "oprd") for c in children)  # oprd: "called X Y"
             or any(c.dep_ == "xcomp" and c.tag_ != "VBG" for c in children)  # not "to consider cutting"
@@ -223,6 +241,9 @@ class Attributor:
             or any(q in sent.text for q in _QUOTES)
             or _introduces_next(token, sent)
         )
+        # '"... Great job!" Trump posted on X.': the cue of the quotation just before
+        after_quote = not has_clause and token.dep_ == "ROOT" and _after_quotation(sent)
+        has_clause = has_clause or after_quote
         has_content = (
             has_clause
             or any(c.dep_ in _CONTENT_DEPS for c in children)
@@ -247,8 +268,9 @@ class Attributor:
             if c.dep_ in ("dobj", "dative") and lemma in ("tell", "write"):
                 told = discourse.resolve(c)  # "told Axios", "told Turkey's Anadolu news agency"
                 via += [i for i in (told.ids if told else []) if i.startswith("outlet:")]
-        demonstrative = not has_clause and any(
-            c.dep_ in ("dobj", "nsubjpass") and c.lower_ in _DEMONSTRATIVES for c in children
+        demonstrative = after_quote or (
+            not has_clause
+            and any(c.dep_ in ("dobj", "nsubjpass") and c.lower_ in _DEMONSTRATIVES for c in children)
         )  # "X reports this", "this was stated by X"
         cue_end = token.i + 1
         for c in children:
@@ -376,6 +398,14 @@ SIGNATURE_MAX_TOKENS = 12
 _FIRST_PERSON = frozenset({"i", "we", "my", "our", "us", "me"})
 
 
+def _one_source(doc: Doc, statement: Attribution) -> bool:
+    """Whether an unnamed speaker is one person ("an MP", "a senior official"), not several."""
+    if not statement.speaker.startswith("anon") or statement.speaker_span is None:
+        return False
+    mention = doc.char_span(*statement.speaker_span)
+    return mention is not None and mention.root.tag_ in ("NN", "NNP")
+
+
 def _whole(sent: Span, number: int, speaker: str, *, direct: bool) -> Attribution:
     """A statement of the whole sentence by ``speaker``."""
     span = _trimmed(sent)
@@ -468,6 +498,15 @@ def _quoted(sentences: list[Span]) -> set[int]:
             elif inside:
                 out.add(i)
     return out
+
+
+def _after_quotation(sent: Span) -> bool:
+    """Whether the sentence before is a quotation and nothing else ('"We are ready." X said.')."""
+    if sent.start == 0:
+        return False
+    before = sent.doc[sent.start - 1].sent
+    text = before.text.strip()
+    return len(text) > 2 and text[0] == '"' and text[-1] == '"' and '"' not in text[1:-1]
 
 
 def _introduces_next(verb: Token, sent: Span) -> bool:

@@ -67,6 +67,7 @@ class NegotiationWords:
     proposal_nouns: re.Pattern[str]
     proposal_verbs: frozenset[str]
     offer_verbs: frozenset[str]
+    tabling_verbs: frozenset[str]
     position_verbs: frozenset[str]
     stance_verbs: frozenset[tuple[str, ...]]  # a lemma, with its particle for two-word verbs
     stance_nouns: frozenset[str]
@@ -83,9 +84,11 @@ class NegotiationWords:
     failure_verbs: frozenset[str]
     undertaking_nouns: re.Pattern[str]
     charge_nouns: frozenset[str]
+    blame_nouns: frozenset[str]
     breach_acts: frozenset[str]
     intent_verbs: frozenset[str]
     force_words: frozenset[str]
+    force_by_object: frozenset[str]
     force_phrases: re.Pattern[str]
     deadline_nouns: frozenset[str]
     countdown_nouns: frozenset[str]
@@ -141,6 +144,7 @@ def negotiation_words() -> NegotiationWords:
         proposal_nouns=_phrase_regex(raw["proposal_nouns"]),
         proposal_verbs=frozenset(raw["proposal_verbs"]),
         offer_verbs=frozenset(raw["offer_verbs"]),
+        tabling_verbs=frozenset(raw["tabling_verbs"]),
         position_verbs=frozenset(raw["position_verbs"]),
         stance_verbs=frozenset(tuple(v.split()) for v in raw["stance_verbs"]),
         stance_nouns=frozenset(raw["stance_nouns"]),
@@ -157,9 +161,11 @@ def negotiation_words() -> NegotiationWords:
         failure_verbs=frozenset(raw["failure_verbs"]),
         undertaking_nouns=_phrase_regex(raw["undertaking_nouns"]),
         charge_nouns=frozenset(raw["charge_nouns"]),
+        blame_nouns=frozenset(raw["blame_nouns"]),
         breach_acts=frozenset(raw["breach_acts"]),
         intent_verbs=frozenset(raw["intent_verbs"]),
         force_words=frozenset(raw["force_words"]),
+        force_by_object=frozenset(raw["force_by_object"]),
         force_phrases=_phrase_regex(raw["force_phrases"]),
         deadline_nouns=frozenset(raw["deadline_nouns"]),
         countdown_nouns=frozenset(raw["countdown_nouns"]),
@@ -186,7 +192,8 @@ def _issue_patterns() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
     raw = _read("issues.yaml")
     tiers = {}
     for tier in ISSUE_TIERS:
-        unknown = set(raw[tier]) - set(ISSUES)
+        words = raw.get(tier) or {}  # a tier may be left out
+        unknown = set(words) - set(ISSUES)
         if unknown:
             raise ValueError(f"issues.yaml [{tier}] names issues outside the closed list: {sorted(unknown)}")
         tiers[tier] = tuple(
@@ -194,7 +201,7 @@ def _issue_patterns() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
                 issue,
                 re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w-])", re.I),
             )
-            for issue, patterns in raw[tier].items()
+            for issue, patterns in words.items()
         )
     return tiers
 

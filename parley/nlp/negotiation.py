@@ -7,17 +7,20 @@ speaker (reported speech) or to the subject of the construction (narration). The
   one record per issue of each coordinated clause (and whom "agreed with" names); a speaker's "it
   would <verb>" about itself; an undertaking told as a noun ("reiterated their commitment to free
   prisoners", "its acceptance of the truce"); a pact told as made ("announced a ceasefire with X",
-  "confirmed the cessation of hostilities", "a truce was agreed by X and Y"); the terms told after
-  "as part of / under the agreement" ("X will withdraw ..."). A condition marker ("only after",
-  "subject to") makes it conditional on the issue after it;
+  "confirmed the cessation of hostilities", "a truce was agreed by X and Y"; "a deal with Y to do A
+  in return for B": A is the subject's, B is Y's); the terms told after "as part of / under the
+  agreement" ("X will withdraw ..."), also in what a report verb says. A condition marker ("only
+  after", "subject to") makes it conditional on the issue after it. An act of force ("vowed to
+  attack") is no undertaking;
 - proposal: a plan noun with its proposer ("a U.S. proposal for", "the American side presented a
   proposal ... which includes", "a plan drawn up by X"), one record per issue of its terms, carried
   into following sentences that go on about "the proposal"/"the plan"; what a party offers or
   proposes ("Russia offered to hand over ...", "the truce proposed by the Quad");
 - position: a stance told by its verb or noun, about what that word governs, one per coordinated
   object ("rejected", "ruled out", "called for", "did not agree to", "asked X to", "Kyiv's demand
-  for", "a demand by X"; in the passive, its agent); and a speaker's demand, refusal or stance
-  ("must", "will not", "red line");
+  for", "a demand by X"; in the passive, its agent; a participle "urging ..." after a denial); and
+  a speaker's demand, refusal, command or stance ("must", "will not", "red line", "Stop the
+  attacks"); not a denial of a charge or of the blame, nor what a party calls itself;
 - threat: each warning verb with its subject, a conditional consequence ("if ... not ..., X will
   end ...", "..., we'll attack"), an ultimatum without a modal ("gave X until Sunday to accept"),
   with a deadline; a danger foreseen ("warned of famine") or a refusal is not one;
@@ -106,11 +109,17 @@ class Negotiation:
         last_place: str | None = None  # where the last meeting told was: "the talks" go on there
         paragraph = 0
         captions = _captions(doc.text, self.words.credit_line)
-        for number, sent in enumerate(doc.sents):
+        sentences = list(doc.sents)
+        # Grouped once, so that reading a sentence costs what the sentence holds, not the whole doc.
+        own_statements: dict[int, list[tuple[int, Attribution]]] = {}
+        for i, s in enumerate(statements):
+            own_statements.setdefault(s.sentence, []).append((i, s))
+        ents = _ents_by_sentence(doc, sentences)
+        for number, sent in enumerate(sentences):
             if sent.start > 0 and "\n" in doc[sent.start - 1].text + doc[sent.start - 1].whitespace_:
                 paragraph += 1
-            own = [(i, s) for i, s in enumerate(statements) if s.sentence == number]
-            ctx = _Sentence(sent, number, paragraph, own, discourse)
+            ctx = _Sentence(sent, number, paragraph, own_statements.get(number, []), discourse)
+            ctx.ents = ents.get(number, [])
             ctx.last_date, ctx.last_place = last_date, last_place
             last_date = ctx.meeting_date(doc, sent) or last_date
             commitments = self._commitments(ctx, plan)
@@ -157,11 +166,14 @@ class Negotiation:
             parties = ctx.parties_of_subject(token)
             if not parties:
                 continue
-            parties += [p for p in self._co_parties(ctx, token) if p not in parties]
+            others = [p for p in self._co_parties(ctx, token) if p not in parties]
+            parties += others
             for clause in clauses:
                 text = clause.text
                 if clause.root.lemma_.lower() in self.words.tentative_verbs:
                     continue
+                if _act_of_force(clause.root, self.words):
+                    continue  # "vowed to attack", "decided to strike again": force, not an undertaking
                 if self.words.threat_phrases.search(text) and "sanction" in text.lower():
                     continue  # "promised to impose sanctions": a threat, not an undertaking
                 # the parser may hang "for a 60-day ceasefire" on the verb rather than on its object
@@ -187,7 +199,11 @@ class Negotiation:
                     terms = self._terms(clause, ctx)
                     if terms["conditional"] and not terms["condition_issue"]:
                         terms["condition_issue"] = issue  # "as long as Israel was": the same undertaking
-                    out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties]
+                    issues = _exchanged(ctx, rest, parties, others, issue)
+                    out += [
+                        ctx.record("commitments", clause, party=p, issue=i, **terms)
+                        for p, i in issues.items()
+                    ]
         out += self._pledges(ctx)
         out += self._pacts(ctx)
         out += self._pact_terms(ctx)
@@ -226,13 +242,14 @@ class Negotiation:
         return out
 
     def _co_parties(self, ctx: _Sentence, verb: Token) -> list[str]:
-        """The other side of an agreement told with "with": "Sanaa agreed with the Houthis on ..."."""
+        """The other side of an agreement told with "with": "Sanaa agreed with the Houthis on ...";
+        not a "with" before the verb, which tells the circumstances ("With Turkey mediating, ...")."""
         if verb.lemma_.lower() not in ("agree", "sign"):
             return []
         return [
             p
             for c in verb.children
-            if c.dep_ == "prep" and c.lower_ == "with"
+            if c.dep_ == "prep" and c.lower_ == "with" and c.i > verb.i
             for p in ctx.parties_in(ctx.sent.doc[c.i : c.right_edge.i + 1])
         ]
 
@@ -273,22 +290,28 @@ class Negotiation:
                 parties += [p for p in named if p not in parties] if parties else []
             clause = doc[min(phrase.start, verb.i) : max(phrase.end, verb.i + 1)]
             terms = self._terms(clause, ctx)
+            others = [] if passive else [p for p in named if p not in ctx.parties_of_subject(verb)]
+            region = doc[phrase.start : max(phrase.end, verb.right_edge.i + 1)]
+            issues = _exchanged(ctx, region, parties, others, issue)
             out += [
-                ctx.record("commitments", clause, party=p, issue=issue, **terms)
-                for p in dict.fromkeys(parties)
+                ctx.record("commitments", clause, party=p, issue=party_issue, **terms)
+                for p, party_issue in issues.items()
             ]
         return out
 
     def _pact_terms(self, ctx: _Sentence) -> list[Found]:
         """Terms of a pact told in narration after a phrase that introduces them: "As part of the
         agreement, the ELN will withdraw ...", "Under the terms of the truce, Hamas would free ... and
-        Israel would release ...": each party bound to its own future clause."""
-        if ctx.in_statement(ctx.sent.root) or not any(
-            t.lemma_.lower() in self.words.pact_nouns and _introduces_terms(t) for t in ctx.sent
-        ):
+        Israel would release ...": each party bound to its own future clause, also in what a report
+        verb says ("X reported that under the deal, ...")."""
+        if not any(t.lemma_.lower() in self.words.pact_nouns and _introduces_terms(t) for t in ctx.sent):
             return []
+        root = ctx.sent.root
+        # not within a speaker's own words (their undertakings are read as such), but what a report
+        # verb at the root says: "X reported that under the deal, ..."
+        heads = [] if ctx.in_statement(root) else [root, *(c for c in root.children if c.dep_ == "ccomp")]
         out = []
-        for verb in (ctx.sent.root, *ctx.sent.root.conjuncts):
+        for verb in (v for head in heads for v in (head, *head.conjuncts)):
             aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
             if not aux & {"will", "would", "shall", "'ll"} or verb.pos_ != "VERB" or _in_condition(verb):
                 continue
@@ -383,7 +406,7 @@ class Negotiation:
         out = []
         for verb in ctx.sent:
             if (
-                verb.lemma_.lower() not in self.words.offer_verbs
+                not (verb.lemma_.lower() in self.words.offer_verbs or self._tables(verb))
                 or verb.pos_ != "VERB"
                 or _negated(verb)
                 or _wished(verb)
@@ -416,6 +439,13 @@ class Negotiation:
                 plan.proposer, plan.paragraph, plan.active = proposers[0], ctx.paragraph, False
                 plan.issues = [f.fields["issue"] for f in out]
         return out
+
+    def _tables(self, verb: Token) -> bool:
+        """ "put X on the table": an offer of X."""
+        return verb.lemma_.lower() in self.words.tabling_verbs and any(
+            c.dep_ == "prep" and c.lower_ == "on" and any(g.lemma_.lower() == "table" for g in c.children)
+            for c in verb.children
+        )
 
     def _plan_terms(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
         for match in self.words.proposal_nouns.finditer(ctx.text):
@@ -465,10 +495,15 @@ class Negotiation:
             return out
         content = _trim_attribution(ctx)
         text = content.text
-        if _denial(ctx.sent):
+        if _denial(ctx.sent, self.words):
             return out  # "rejected the accusations, saying ...": a denial, not a stance on an issue
-        if not self.words.position_phrases.search(text) and not any(
-            t.lemma_.lower() in self.words.position_verbs and t.pos_ == "VERB" for t in ctx.sent
+        if (
+            not self.words.position_phrases.search(text)
+            and not any(
+                t.lemma_.lower() in self.words.position_verbs and t.pos_ == "VERB" and not _self_described(t)
+                for t in ctx.sent
+            )
+            and not _imperative(content)
         ):
             return out
         # "ready to discuss a ceasefire but would never accept foreign troops": two stances
@@ -519,7 +554,11 @@ class Negotiation:
                 parties = self._holders(ctx, word)  # not "over Putin's refusal": a reason, not a stance told
             else:
                 continue
-            if not parties or _denial(ctx.sent):
+            # "rejected the claims, urging renewed efforts": the participle's stance is its own
+            urging = word.tag_ == "VBG" and (
+                word.dep_ == "advcl" or (word.dep_ == "conj" and word.head.dep_ == "advcl")
+            )
+            if not parties or (_denial(ctx.sent, self.words) and not urging):
                 continue
             span = doc[word.i : word.right_edge.i + 1]
             theme = next((c for c in word.children if c.dep_ == "nsubjpass"), None)
@@ -1012,7 +1051,7 @@ def _visits_party_or_place(cue: Token, ctx: _Sentence) -> bool:
         return True
     span = cue.doc[visited.left_edge.i : visited.i + 1]  # the visited, without what is said of them
     return bool(ctx.discourse.mentions_in(span.start, span.end)) or any(
-        e.label_ in ("GPE", "PERSON", "ORG") for e in span.ents
+        e.label_ in ("GPE", "PERSON", "ORG") for e in ctx.ents_in(span)
     )
 
 
@@ -1077,14 +1116,21 @@ _CHARGES = frozenset(
 )
 
 
-def _denial(sent: Span) -> bool:
-    """A sentence whose main verb denies an act or rejects an accusation or a report (not a proposal)."""
+def _denial(sent: Span, words: Any) -> bool:
+    """A sentence whose main verb denies an act or rejects an accusation or a report (not a proposal),
+    or that denies the blame for something ("the responsibility for X cannot be placed on Y")."""
     if any(t.lemma_.lower() == "deny" and t.dep_ in ("ROOT", "ccomp", "conj") for t in sent):
         return True
+    if any(
+        t.lemma_.lower() in words.blame_nouns and t.dep_ in ("nsubj", "nsubjpass") and _negated(t.head)
+        for t in sent
+    ):
+        return True
+    denying = ("reject", "deny", "dismiss", "dispute")
     return any(
-        t.dep_ == "dobj"
-        and t.lower_ in _CHARGES
-        and t.head.lemma_.lower() in ("reject", "deny", "dismiss", "dispute")
+        (t.dep_ == "dobj" and t.lower_ in _CHARGES and t.head.lemma_.lower() in denying)
+        # "..., an accusation Asmara rejected": the charge the denying clause is about
+        or (t.dep_ == "relcl" and t.head.lower_ in _CHARGES and t.lemma_.lower() in denying)
         for t in sent
     )
 
@@ -1123,6 +1169,21 @@ def _describes_terms(sent: Span) -> bool:
     return False
 
 
+def _ents_by_sentence(doc: Doc, sentences: list[Span]) -> dict[int, list[Span]]:
+    """The entities of each sentence by its number (as ``Span.ents``: those wholly inside it)."""
+    found: dict[int, list[Span]] = {}
+    ents = doc.ents
+    k = 0
+    for number, sent in enumerate(sentences):
+        while k < len(ents) and ents[k].start < sent.start:
+            k += 1
+        while k < len(ents) and ents[k].start < sent.end:
+            if ents[k].end <= sent.end:
+                found.setdefault(number, []).append(ents[k])
+            k += 1
+    return found
+
+
 class _Sentence:
     """One sentence with its statements and helpers to read parties, places and dates from it."""
 
@@ -1144,6 +1205,11 @@ class _Sentence:
         self.last_place: str | None = None
         self._times: list[Span] | None = None
         self.paragraph = paragraph
+        self.ents: list[Span] = []  # the sentence's entities (Span.ents would scan the whole doc)
+
+    def ents_in(self, span: Span) -> list[Span]:
+        """The sentence's entities that lie within ``span`` (a part of the sentence)."""
+        return [e for e in self.ents if e.start >= span.start and e.end <= span.end]
 
     def words(self, span: Span) -> str:
         """The text of ``span`` with place names standing for governments blanked out, so that
@@ -1308,7 +1374,7 @@ class _Sentence:
         of a clause ``governing`` is in (not "..., telling reporters in Damascus")."""
         span = within if within is not None else self.sent
         venues = negotiation_words().venue_cities
-        for ent in self.sent.ents:
+        for ent in self.ents:
             if ent.label_ not in ("GPE", "FAC", "ORG") or ent.start < span.start or ent.end > span.end:
                 continue
             if governing is not None and not _governs(_governing_verb(ent.root), governing):
@@ -1365,7 +1431,7 @@ class _Sentence:
 
     def _sentence_times(self) -> list[Span]:
         if self._times is None:  # read once per sentence: every meeting cue asks
-            times = [e for e in self.sent.ents if e.label_ in _TIME_LABELS]
+            times = [e for e in self.ents if e.label_ in _TIME_LABELS]
             for start, end, _ in dates.find_expressions(self.text):
                 span = self.sent.doc.char_span(
                     self.sent.start_char + start, self.sent.start_char + end, alignment_mode="expand"
@@ -1683,7 +1749,10 @@ def _danger_only(warning: Token, words: Any) -> bool:
     complement = next((c for c in warning.children if c.dep_ == "ccomp"), None)
     if complement is not None and warning.lemma_.lower() == "warn":
         told = warning.doc[complement.left_edge.i : complement.right_edge.i + 1]
-        future = any(t.lower_ in _MODALS or t.lower_ in ("going", "might", "may", "ca") for t in told)
+        # what could happen counts too ("warned they could build a bomb"), though "could" binds no one
+        future = any(
+            t.lower_ in _MODALS or t.lower_ in ("going", "could", "might", "may", "ca") for t in told
+        )
         return not future and not words.threat_strong.search(told.text)
     if _has_complement(warning):
         return False
@@ -1692,6 +1761,64 @@ def _danger_only(warning: Token, words: Any) -> bool:
         return False
     warned_of = warning.doc[of.i : of.right_edge.i + 1]
     return not words.threat_strong.search(warned_of.text) and not words.threat_phrases.search(warned_of.text)
+
+
+def _exchanged(
+    ctx: _Sentence, region: Span, parties: list[str], others: list[str], issue: str
+) -> dict[str, str]:
+    """The issue of each party to an undertaking made with ``others`` (the other side named with
+    "with"): "a deal with the rebels to end the airstrikes in return for an end to shipping attacks"
+    binds the subject to what comes before "in return for" and the other side to what follows it."""
+    issues = dict.fromkeys(parties, issue)
+    exchange = next(
+        (
+            t
+            for t in region
+            if t.lower_ in ("return", "exchange")
+            and t.head.lower_ == "in"
+            and any(c.lower_ == "for" for c in t.children)
+        ),
+        None,
+    )
+    if exchange is None or not others:
+        return issues
+    doc = region.doc
+    own = ctx.issue(doc[region.start : exchange.head.i], undertaking=True)
+    given = ctx.issue(doc[exchange.i + 1 : exchange.right_edge.i + 1], undertaking=True)
+    return {p: (given if p in others else own) or issue for p in issues}
+
+
+def _self_described(verb: Token) -> bool:
+    """ "which calls itself an army", "considers itself a political group": what one is, not a stance."""
+    return any(c.dep_ == "dobj" and c.lower_ in _REFLEXIVES for c in verb.children)
+
+
+_REFLEXIVES = frozenset({"itself", "themselves", "himself", "herself", "ourselves", "myself"})
+
+
+def _imperative(span: Span) -> bool:
+    """Whether ``span`` holds a command, a clause opening on its verb in the base form with no
+    subject ("Stop the attacks", "Please do not break it"): in a speaker's words, a demand."""
+    doc = span.doc
+    for verb in span:
+        if verb.tag_ != "VB" or any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
+            continue
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ != "do" for c in verb.children):
+            continue  # "to stop", "will stop": not a command
+        start = min([verb.i] + [c.i for c in verb.lefts])
+        if start > 0 and doc[start - 1].text in ('"', ".", ":", "!", ";"):
+            return True
+    return False
+
+
+def _act_of_force(verb: Token, words: Any) -> bool:
+    """Whether ``verb`` is an act of force, not negated: "attack", "strike", "resume attacks"."""
+    lemma = verb.lemma_.lower()
+    if lemma not in words.force_words or _negated(verb):
+        return False
+    if lemma in words.force_by_object:
+        return any(c.dep_ == "dobj" and c.lemma_.lower() in words.force_words for c in verb.children)
+    return True
 
 
 def _refusal(consequence: Span, words: Any) -> bool:

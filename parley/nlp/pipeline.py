@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -73,31 +74,54 @@ DATELINE_MAX_TOKENS = 12
 _DATELINE_DASHES = frozenset({"\u2014", "\u2013", "--", "-"})
 
 
-@Language.component("parley_paragraphs")
-def paragraph_boundaries(doc: Doc) -> Doc:
+_SENTENCE_ENDS = frozenset({".", "!", "?"})
+#: A sentence start forced every this many tokens when no boundary comes sooner (the default of the
+#: setting ``nlp.max_sentence_tokens``).
+MAX_SENTENCE_TOKENS = 300
+
+
+@Language.factory("parley_paragraphs", default_config={"max_sentence_tokens": MAX_SENTENCE_TOKENS})
+def make_paragraph_boundaries(nlp: Language, name: str, max_sentence_tokens: int):
+    """The ``parley_paragraphs`` component, cutting sentences at ``max_sentence_tokens`` at most."""
+
+    def component(doc: Doc) -> Doc:
+        return paragraph_boundaries(doc, max_sentence_tokens)
+
+    return component
+
+
+def paragraph_boundaries(doc: Doc, max_sentence_tokens: int = MAX_SENTENCE_TOKENS) -> Doc:
     """Sentence boundaries the parser should respect: lines, datelines and labels, open quotes.
 
     News text puts headlines and paragraphs on lines of their own; a page's date stamp
     ("date 2025-02-11", "Updated: 2025-02-11 14:05") stands apart; a dateline ("GAZA, Feb 11 —")
     or an Axios-style label ("The other side:") opens a paragraph without belonging to its first
     sentence; and a quotation that runs over several sentences stays in one sentence, so that its
-    attribution ("..., he said") covers all of it.
+    attribution ("..., he said") covers all of it. No sentence runs over ``max_sentence_tokens``
+    (an unclosed quotation mark or text without punctuation would make one sentence of the rest
+    of the article, and parley reads a sentence in time that grows faster than its length).
+
+    The boundaries are computed first and written in one go: setting ``Token.is_sent_start`` checks
+    the whole doc for a parse each time, which made this component quadratic in the doc's length.
     """
+    starts = doc.to_array([SENT_START]).astype("int64")  # 1 starts a sentence, -1 does not, 0 unknown
     paragraph_start = 0
     inside_quote = False
-    for token in doc:
-        if token.i > 0 and ("\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_):
+    tokens = list(doc)
+    for token in tokens:
+        i = token.i
+        previous = tokens[i - 1] if i > 0 else None
+        if previous is not None and ("\n" in previous.text or "\n" in previous.whitespace_):
             if _wrapped(doc, token):
-                token.is_sent_start = False
+                starts[i] = -1
                 continue
-            token.is_sent_start = True
-            paragraph_start = token.i
+            starts[i] = 1
+            paragraph_start = i
             inside_quote = token.text == '"'  # a paragraph that opens with a quotation
             continue
-        offset = token.i - paragraph_start
-        previous = doc[token.i - 1] if token.i > 0 else None
-        if offset and offset <= DATE_LABEL_TOKENS and _after_date_label(doc, paragraph_start, token.i):
-            token.is_sent_start = True  # "date 2025-09-18 Syrian President ...": a source line
+        offset = i - paragraph_start
+        if offset and offset <= DATE_LABEL_TOKENS and _after_date_label(doc, paragraph_start, i):
+            starts[i] = 1  # "date 2025-09-18 Syrian President ...": a source line
             continue
         if (
             previous is not None
@@ -114,12 +138,23 @@ def paragraph_boundaries(doc: Doc) -> Doc:
             )
         ):
             if not token.is_space:
-                token.is_sent_start = True
+                starts[i] = 1
             continue
-        if token.i > 0 and inside_quote:
-            token.is_sent_start = False  # inside a quotation, up to and including its closing mark
+        if i > 0 and inside_quote:
+            starts[i] = -1  # inside a quotation, up to and including its closing mark
         if token.text == '"' and not is_markup_quote(doc, token):
             inside_quote = not inside_quote
+    # Counted from the last place a sentence starts or may start (after a full stop the parser is
+    # free to end one): one-line articles are not cut mid-sentence, runs without a stop are.
+    since_start = 0
+    for i in range(len(starts)):
+        may_start = starts[i] == 0 and tokens[i - 1].text in _SENTENCE_ENDS
+        since_start = 0 if i == 0 or starts[i] == 1 or may_start else since_start + 1
+        if since_start >= max_sentence_tokens:
+            starts[i] = 1
+            since_start = 0
+    if len(starts):
+        doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 
@@ -179,7 +214,9 @@ def _looks_like_dateline(span) -> bool:
 
 
 @lru_cache(maxsize=4)
-def load_pipeline(model: str = "auto", actor_files: tuple[str, ...] = ()) -> Language:
+def load_pipeline(
+    model: str = "auto", actor_files: tuple[str, ...] = (), max_sentence_tokens: int = MAX_SENTENCE_TOKENS
+) -> Language:
     """The spaCy pipeline ``model`` with parley's components added (cached per arguments)."""
     from parley.nlp import components  # noqa: F401  (registers the component factories)
 
@@ -189,7 +226,9 @@ def load_pipeline(model: str = "auto", actor_files: tuple[str, ...] = ()) -> Lan
     except OSError as exc:
         raise ModelError(f"cannot load spaCy pipeline {name!r}: {exc}", source="nlp.model") from None
     if "parser" in nlp.pipe_names:
-        nlp.add_pipe("parley_paragraphs", before="parser")
+        nlp.add_pipe(
+            "parley_paragraphs", before="parser", config={"max_sentence_tokens": max_sentence_tokens}
+        )
     for component in PARLEY_COMPONENTS:
         nlp.add_pipe(component, config={"actor_files": list(actor_files)})
     return nlp

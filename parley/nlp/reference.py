@@ -67,6 +67,7 @@ class Discourse:
         self.speakers: list[tuple[int, str]] = []  # (token index, speaker id) in reading order
         self.parties: dict[str, str] = {}  # people the registry lacks -> party from the text
         self._mediators: set[str] | None = None
+        self._one_sources: set[tuple[int, str]] = set()
         for m in self.mentions:
             if m.label_ == "person" and m.kb_id_ not in self.parties:
                 party = self._party_from_title(m)
@@ -103,9 +104,12 @@ class Discourse:
             return self.registry.party_of(actor_id, on)
         return None
 
-    def heard(self, token_index: int, speaker: str) -> None:
-        """Remember that ``speaker`` spoke at ``token_index``."""
+    def heard(self, token_index: int, speaker: str, *, one_source: bool = False) -> None:
+        """Remember that ``speaker`` spoke at ``token_index`` (``one_source``: an unnamed person,
+        "an MP", "a senior official", whom a later "he" or "she" can stand for)."""
         self.speakers.append((token_index, speaker))
+        if one_source:
+            self._one_sources.add((token_index, speaker))
 
     # -- looking back ----------------------------------------------------------------------
     def _before(self, index: int) -> list[Span]:
@@ -244,6 +248,9 @@ class Discourse:
             return Referent([short], phrase)
         if lower in PRONOUNS_MALE or lower in PRONOUNS_FEMALE:
             want = "m" if lower in PRONOUNS_MALE else "f"
+            last = next(((i, sid) for i, sid in reversed(self.speakers) if i < head.i), None)
+            if last is not None and last in self._one_sources:
+                return Referent([last[1]], phrase, anonymous=True)  # "an MP told ...: ... he added"
             return self._recent(
                 head, phrase, lambda s: self.kind(s) == "person" and self._gender(s) in (want, None)
             )

@@ -312,6 +312,17 @@ class Store(AlertTables):
                 return [str(exc)]
         return [f for f in found if f != "ok"]
 
+    def require_sound(self, doing: str) -> None:
+        """Raise a StoreError naming the database when :meth:`damage` finds anything wrong with it
+        (``doing``: what parley will not do with a damaged file, for the message)."""
+        found = self.damage()
+        if found:
+            raise StoreError(
+                f"the database file is damaged ({'; '.join(found[:3])}); restore it from a backup"
+                f" (or try `sqlite3 FILE .recover`); {doing}",
+                source=self.url,
+            )
+
     @property
     def _depth(self) -> int:
         return getattr(self._local, "depth", 0)

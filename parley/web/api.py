@@ -404,6 +404,7 @@ class TakeInOut(BaseModel):
     records: int = 0
     process: str | None = None
     message: str | None = None
+    code: str | None = Field(None, description="the error code when it failed (P601: extraction failed)")
     link: str | None = None
 
 
@@ -458,7 +459,12 @@ def read_input(body: ArticleIn, settings: Settings) -> list[Article | InputProbl
 )
 def add_article(body: ArticleIn, state: Writer) -> Any:
     """Read the article, extract its records and store them (``parley.flow.take_in``). Answers 201
-    when something was stored, 200 when all of it was stored before, 422 when nothing could be read."""
+    when something was stored, 200 when all of it was stored before, 422 when nothing could be read.
+
+    The records are extracted in a process of the server's own, one article at a time: the request
+    waits for it while the server goes on answering other requests. An article over the setting
+    `input.max_chars` is refused (P100); one whose extraction takes longer than `nlp.article_seconds`
+    fails (P601), as does one whose extraction process dies (it is started afresh for the next)."""
     found = read_input(body, state.settings)
     problems = [p for p in found if isinstance(p, InputProblem)]
     results = state.take_in([a for a in found if isinstance(a, Article)], body.process)
@@ -472,7 +478,7 @@ def add_article(body: ArticleIn, state: Writer) -> Any:
     if not any(r.ok for r in results):
         first = next((p for p in problems if p.severity == "error"), None)
         failed = next((r for r in results if not r.ok), None)
-        code = first.code if first else "P100"
+        code = first.code if first else failed.code if failed and failed.code else "P100"
         message = first.message if first else failed.message if failed else "no article found in the input"
         return JSONResponse(error_body(code, message, **out.model_dump()), status_code=422)
     return JSONResponse(

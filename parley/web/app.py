@@ -133,8 +133,8 @@ def create_app(
 ) -> FastAPI:
     """The web app over the store at ``store_url`` (a SQLite path or a postgresql:// URL).
 
-    Writes extract with ``extractor`` when given (one already loaded), else with a
-    ``parley.extractor.Extractor`` loaded on the first write. The store stays open for the life of
+    Writes extract in a child process the app owns (``parley.worker.ExtractionWorker``, started
+    on the first write), or in this process with ``extractor`` when given (one already loaded). The store stays open for the life of
     the app, whatever the ASGI lifespan events (a test client sends them per request); close it
     with ``app.state.parley.close()``.
     """

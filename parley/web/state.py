@@ -1,10 +1,13 @@
-"""What the web app holds while it runs: the store, the settings, the lazily loaded extractor.
+"""What the web app holds while it runs: the store, the settings, the extraction process.
 
 Reads go through the reading store: on PostgreSQL a pool of connections (setting
 ``serve.db_connections``) that the server's threads query side by side; on SQLite one connection
 they take in turn. Writes go through ``parley.flow`` on a connection of their own, one at a time,
 so that a write transaction never holds up the readers (SQLite in WAL mode and PostgreSQL both let
-readers see the last committed state while a writer works).
+readers see the last committed state while a writer works). Articles are extracted in a child
+process the server owns (``parley.worker.ExtractionWorker``, started on the first write): a long
+article never takes the CPU, memory or interpreter lock the readers need; the request thread only
+waits for it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from parley.records import Article
 from parley.settings import Settings
 from parley.store import Store, open_store
 from parley.web.errors import TokenMissing, TokenRejected, WritesDisabled
+from parley.worker import ExtractionWorker
 
 _IN_MEMORY = (":memory:", "sqlite://")
 T = TypeVar("T")
@@ -43,7 +47,9 @@ class WebState:
         self._remembered: dict[Hashable, tuple[float, Any]] = {}
 
     def close(self) -> None:
-        """Close the store connections."""
+        """Close the store connections and end the extraction process."""
+        if isinstance(self._extractor, ExtractionWorker):
+            self._extractor.close()
         if self._writer is not None and self._writer is not self.store:
             self._writer.close()
         self.store.close()
@@ -93,10 +99,8 @@ class WebState:
         with self._write_lock:
             self._remembered.clear()
             writer = self._writing_store()
-            if self._extractor is None:
-                from parley.extractor import Extractor  # spaCy loads on the first write only
-
-                self._extractor = Extractor(self.settings)
+            if self._extractor is None:  # spaCy loads in the child on the first write only
+                self._extractor = ExtractionWorker(self.settings)
             return [
                 flow.take_in(writer, article, self._extractor, process=process, settings=self.settings)
                 for article in articles
