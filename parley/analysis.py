@@ -109,10 +109,11 @@ class _Day:
         # parties on the issues they wait on; read only when there are commitments to show.
         shown = [f for f in rows if f["kind"] == "commitments"]
         waits_on = sorted({f["condition_issue"] for f in shown if f["conditional"] and f["condition_issue"]})
-        violations = store.facts(scope, kinds=["violations"], seen_by=day, payload=False) if shown else []
-        meeting_them = (
-            store.facts(scope, ["commitments"], day, payload=False, issues=waits_on) if waits_on else []
-        )
+        violations, meeting_them = store.facts_together([  # one wait in a PostgreSQL pipeline
+            {"process_id": scope, "kinds": ["violations"], "seen_by": day, "payload": False} if shown else None,
+            {"process_id": scope, "kinds": ["commitments"], "seen_by": day, "payload": False, "issues": waits_on}
+            if waits_on else None,
+        ])  # fmt: skip
         self.events: dict[int, dict[str, str]] = defaultdict(dict)
         ids = sorted({f["id"] for f in rows} | {f["id"] for f in meeting_them})
         for start in range(0, len(ids), 500):

@@ -126,19 +126,22 @@ def commitment_label(view: dict[str, Any]) -> str:
     return "agreed"
 
 
-def article_events(store: Store, article_id: int, settings: Settings | None = None) -> list[Event]:
-    """The events a stored article causes, read from the facts as they stand on its day."""
-    article = store.article(article_id)
+def article_events(
+    store: Store, article_id: int, settings: Settings | None = None, read: dict[str, Any] | None = None
+) -> list[Event]:
+    """The events a stored article causes, read from the facts as they stand on its day; ``read``:
+    what ``Store.article_for_alerts`` gave for it, when it was read already."""
+    read = read or store.article_for_alerts(article_id)
+    article, process = read["article"], read["process"]
     process_id = article["process_id"]
     if process_id is None:
         return []
-    process = store.processes(process_id=process_id)[0]
     day = article["seen"]
     events: list[Event] = []
     if process["articles"] == 1:  # this article opened it
         events.append(Event("new process", f"process|{process_id}", process_id, process["name"], day,
                             "opened", frozenset(process["parties"]), article_id=article_id))  # fmt: skip
-    records = [r for r in store.records(article_id=article_id) if r["fact_id"] is not None]
+    records = [r for r in read["records"] if r["fact_id"] is not None]
     touched = {r["fact_id"] for r in records}
     if not touched:
         return events
@@ -147,7 +150,7 @@ def article_events(store: Store, article_id: int, settings: Settings | None = No
     rows = store.facts_on_issues(process_id, sorted(issues), sorted(touched))
     views = analysis.views(store, day, rows, settings, process_id)
     by_id = {v["id"]: v for v in views}
-    reported_elsewhere = store.facts_reported_elsewhere(sorted(touched), article_id)
+    reported_elsewhere = read["reported_elsewhere"]
 
     def event(kind: str, key: str, what: str, view: dict[str, Any], **extra: Any) -> Event:
         parties = {view["party"], *view.get("accusers", []), *view.get("target", [])} - {None}
@@ -369,8 +372,9 @@ def derive_article(store: Store, article_id: int, settings: Settings | None = No
     """Raise the alerts a newly stored article causes; ``parley.flow.commit`` calls it in the article's
     transaction, so the alerts are stored with the article or not at all."""
     settings = settings or load_settings()
-    rules = active_rules(store)
-    return raise_alerts(store, article_events(store, article_id, settings), rules, settings)
+    read = store.article_for_alerts(article_id)  # the article, its records and the rules: one wait
+    rules = active_rules(store, read["rules"])
+    return raise_alerts(store, article_events(store, article_id, settings, read), rules, settings)
 
 
 def check(

@@ -171,14 +171,16 @@ def default_rules() -> tuple[Rule, ...]:
     return tuple(read_rules_file(DEFAULT_RULES_FILE))
 
 
-def stored_rules(store: Store) -> list[Rule]:
-    """The rules stored, each as a ``Rule`` (rules are validated before they are stored)."""
-    return [rule_from(row["spec"], f"rule {row['name']}") for row in store.alert_rules()]
+def stored_rules(store: Store, rows: list[dict[str, Any]] | None = None) -> list[Rule]:
+    """The rules stored, each as a ``Rule`` (rules are validated before they are stored); ``rows``:
+    the stored rules as ``Store.alert_rules`` gives them, when they were read already."""
+    stored = store.alert_rules() if rows is None else rows
+    return [rule_from(row["spec"], f"rule {row['name']}") for row in stored]
 
 
-def active_rules(store: Store) -> list[Rule]:
-    """The rules that raise alerts: those stored, else the default set."""
-    return stored_rules(store) or list(default_rules())
+def active_rules(store: Store, rows: list[dict[str, Any]] | None = None) -> list[Rule]:
+    """The rules that raise alerts: those stored (``rows``: as for ``stored_rules``), else the default set."""
+    return stored_rules(store, rows) or list(default_rules())
 
 
 def _now() -> str:

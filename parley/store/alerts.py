@@ -25,6 +25,15 @@ _LATEST_SOURCES = (
     " JOIN records r ON r.id = fs.record_id LEFT JOIN statements s ON s.id = fs.statement_id"
     " WHERE fs.fact_id = ? ORDER BY fs.seen DESC, fs.article_id DESC, fs.record_id LIMIT ?"
 )
+#: Every stored alert rule, in name order (``AlertTables.alert_rules``).
+_ALERT_RULES = "SELECT name, spec, origin, created_at FROM alert_rules ORDER BY name"
+
+
+def _with_specs(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rule rows with their ``spec`` read as a dict."""
+    for row in rules:
+        row["spec"] = json.loads(row["spec"])
+    return rules
 
 
 class AlertTables:
@@ -39,15 +48,13 @@ class AlertTables:
     _executemany: Any
     _read_together: Any
     backend: str
+    url: str
 
     # -- rules ----------------------------------------------------------------------------------
 
     def alert_rules(self) -> list[dict[str, Any]]:
         """Every stored rule: ``name``, ``spec`` (a dict), ``origin`` ("cli", "api", a rules file), in name order."""
-        rows = self._all("SELECT name, spec, origin, created_at FROM alert_rules ORDER BY name")
-        for row in rows:
-            row["spec"] = json.loads(row["spec"])
-        return rows
+        return _with_specs(self._all(_ALERT_RULES))
 
     def put_alert_rule(self, name: str, spec: dict[str, Any], origin: str, created_at: str) -> None:
         """Store a rule, replacing the one of that name."""
@@ -248,17 +255,33 @@ class AlertTables:
             )
         )
 
-    def facts_reported_elsewhere(self, fact_ids: Sequence[int], article_id: int) -> set[int]:
-        """Which of the facts have a source in another article than ``article_id`` (the others are new)."""
-        if not fact_ids:
-            return set()
-        marks = ", ".join("?" for _ in fact_ids)
-        rows = self._all(
-            f"SELECT f.id FROM facts f WHERE f.id IN ({marks}) AND EXISTS"
-            " (SELECT 1 FROM fact_sources s WHERE s.fact_id = f.id AND s.article_id <> ?)",
-            [*fact_ids, article_id],
-        )
-        return {r["id"] for r in rows}
+    def article_for_alerts(self, article_id: int) -> dict[str, Any]:
+        """What deriving a stored article's alerts starts from, read together (one wait in a
+        PostgreSQL pipeline): ``article`` (as ``article`` gives it; ``NotFoundError`` if there is
+        none), ``process`` (its process with its article count, as ``processes`` gives it; None
+        when it has none), ``records`` (its records, as ``records`` gives them), ``rules`` (as
+        ``alert_rules`` gives them) and ``reported_elsewhere``: the ids of the facts its records went
+        into that have a source in another article (the others are new)."""
+        from parley.errors import NotFoundError
+        from parley.store.db import _ARTICLE, _PROCESS_COUNTED, _RECORDS
+
+        article, process, records, rules, elsewhere = self._read_together([
+            (_ARTICLE, (article_id,)),
+            (f"{_PROCESS_COUNTED} WHERE p.id = (SELECT process_id FROM articles WHERE id = ?)", (article_id,)),
+            (f"{_RECORDS} WHERE article_id = ? ORDER BY article_id, kind, idx", (article_id,)),
+            (_ALERT_RULES, ()),
+            ("SELECT f.id FROM facts f WHERE f.id IN (SELECT fact_id FROM records WHERE article_id = ?) AND EXISTS"
+             " (SELECT 1 FROM fact_sources s WHERE s.fact_id = f.id AND s.article_id <> ?)", (article_id, article_id)),
+        ])  # fmt: skip
+        if not article:
+            raise NotFoundError(f"no article with id {article_id}", source=self.url)
+        return {
+            "article": article[0],
+            "process": process[0] if process else None,
+            "records": records,
+            "rules": _with_specs(rules),
+            "reported_elsewhere": {r["id"] for r in elsewhere},
+        }
 
     # -- watched sources ------------------------------------------------------------------------
 

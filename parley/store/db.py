@@ -398,6 +398,8 @@ class Store(AlertTables):
     def _read_together(self, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[list[dict[str, Any]]]:
         """The rows of several queries: in a PostgreSQL pipeline they are sent at once and answered
         in one round trip."""
+        if not queries:
+            return []
         if not self._pipelined:
             return [self._all(sql, params) for sql, params in queries]
         with self._connection() as conn:
@@ -630,12 +632,7 @@ class Store(AlertTables):
 
     def article(self, article_id: int) -> dict[str, Any]:
         """One article with its full text; ``NotFoundError`` if there is none."""
-        row = self._one(
-            "SELECT a.id, a.key, a.source, a.url, a.outlet, a.title, a.published, a.seen, a.text,"
-            " a.duplicate_of, a.process_id, p.name AS process, a.record_count, a.ingested_at"
-            " FROM articles a LEFT JOIN processes p ON p.id = a.process_id WHERE a.id = ?",
-            (article_id,),
-        )
+        row = self._one(_ARTICLE, (article_id,))
         if row is None:
             raise NotFoundError(f"no article with id {article_id}", source=self.url)
         return row
@@ -785,11 +782,7 @@ class Store(AlertTables):
                 conditions.append(f"{column} = ?")
                 params.append(value)
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-        return self._all(
-            "SELECT id, article_id, kind, idx, party, issue, statement_id, date_start, date_end,"
-            f" date_precision, text, payload, fact_id FROM records {where} ORDER BY article_id, kind, idx",
-            params,
-        )
+        return self._all(f"{_RECORDS} {where} ORDER BY article_id, kind, idx", params)
 
     def set_record_facts(self, record_facts: Sequence[tuple[int, int | None]]) -> None:
         """Link records to the facts they support: (record id, fact id) pairs."""
@@ -807,12 +800,8 @@ class Store(AlertTables):
         """Every process (or one) with its party and issue tallies and, with ``counts``, its article count."""
         if not counts and process_id is None:
             return self._all(_PROCESSES)
-        articles = ", p.article_count AS articles" if counts else ""
         where, params = ("WHERE p.id = ?", [process_id]) if process_id is not None else ("", [])
-        return self._all(
-            f"SELECT p.id, p.name, p.parties, p.issues, p.created_at{articles} FROM processes p {where} ORDER BY p.id",
-            params,
-        )
+        return self._all(f"{_PROCESS_COUNTED if counts else _PROCESS} {where} ORDER BY p.id", params)
 
     def process(self, process_id: int) -> dict[str, Any]:
         """One process; ``NotFoundError`` if there is none."""
@@ -982,9 +971,31 @@ class Store(AlertTables):
         ``fact_filter``. Without ``payload`` the JSON column is not read (what consolidation keeps
         about versions and accounts).
         """
+        query = self._facts_query(process_id, kinds, seen_by, limit, after=after, payload=payload, **filters)
+        return self._all(*query) if query is not None else []
+
+    def facts_together(self, reads: Sequence[dict[str, Any] | None]) -> list[list[dict[str, Any]]]:
+        """Several ``facts`` reads, each given by its keyword arguments (None: no read, no rows), read
+        together: one wait in a PostgreSQL pipeline."""
+        queries = [self._facts_query(**read) if read is not None else None for read in reads]
+        answers = iter(self._read_together([query for query in queries if query is not None]))
+        return [next(answers) if query is not None else [] for query in queries]
+
+    def _facts_query(
+        self,
+        process_id: int | None = None,
+        kinds: Sequence[str] | None = None,
+        seen_by: str | None = None,
+        limit: int | None = None,
+        *,
+        after: Sequence[Any] | None = None,
+        payload: bool = True,
+        **filters: Any,
+    ) -> tuple[str, list[Any]] | None:
+        """The SQL and parameters of a ``facts`` read (None: no fact can match)."""
         conditions, params = self._fact_filter(process_id, kinds, seen_by, **filters)
         if conditions is None:
-            return []
+            return None
         if after is not None:
             condition, values = _after(_FACT_ORDER_SQL, after, descending=False)
             conditions.append(condition)
@@ -998,7 +1009,7 @@ class Store(AlertTables):
         # With a period, the rows are found through the date indexes and then sorted: "+" keeps
         # SQLite from scanning every fact along the unique index for the sake of its order.
         order = ["+" + _FACT_ORDER_SQL[0], *_FACT_ORDER_SQL[1:]] if filters.get("period") else _FACT_ORDER_SQL
-        return self._all(
+        return (
             f"SELECT {columns} FROM facts f JOIN processes p ON p.id = f.process_id {where}"
             f" ORDER BY {', '.join(order)}{page}",
             params,
@@ -1687,6 +1698,21 @@ _COPY_ORDER: dict[str, tuple[str, ...]] = {
 
 #: A process as read (its tallies decoded), and every process.
 _PROCESS = "SELECT p.id, p.name, p.parties, p.issues, p.created_at FROM processes p"
+#: ``_PROCESS`` with the process's article count (``Store.processes``).
+_PROCESS_COUNTED = (
+    "SELECT p.id, p.name, p.parties, p.issues, p.created_at, p.article_count AS articles FROM processes p"
+)
+#: One article with its full text (``Store.article``): its id.
+_ARTICLE = (
+    "SELECT a.id, a.key, a.source, a.url, a.outlet, a.title, a.published, a.seen, a.text,"
+    " a.duplicate_of, a.process_id, p.name AS process, a.record_count, a.ingested_at"
+    " FROM articles a LEFT JOIN processes p ON p.id = a.process_id WHERE a.id = ?"
+)
+#: Records as ``Store.records`` gives them, before its WHERE and ORDER BY.
+_RECORDS = (
+    "SELECT id, article_id, kind, idx, party, issue, statement_id, date_start, date_end,"
+    " date_precision, text, payload, fact_id FROM records"
+)
 _PROCESSES = f"{_PROCESS} ORDER BY p.id"
 
 _SOURCE_COLUMNS = ("fact_id", "record_id", "article_id", "story_id", "statement_id", "outlet", "speaker",
