@@ -246,7 +246,7 @@ def _commit_once(
     """``commit``'s one transaction. It waits for the database three times whatever the number of
     records: to read what is like the article (and new ids), to lock the facts it updates, to commit;
     and, in between, for each read that deriving the article's alerts makes (``parley.alerts.derive``:
-    about ten, whatever the number of records and of alerts raised)."""
+    about six, whatever the number of records and of alerts raised)."""
     digest = content_hash(article.text)
     hashes = shingles(article.text)
     keys = bands(hashes)
