@@ -18,7 +18,7 @@ from parley import flow
 from parley.alerts import derive
 from parley.alerts.rules import Rule, active_rules, add_rule, default_rules, load_rules_file, read_rules_file
 from parley.cli import main
-from parley.errors import AlertRuleError, InputError, SettingsError
+from parley.errors import AlertRuleError, InputError, NotFoundError, SettingsError
 from parley.records import Article, Records
 from parley.settings import load_settings
 from parley.store import Store, open_store
@@ -367,3 +367,38 @@ def test_seed_scenario_deadline_and_red_line(tmp_path: Path) -> None:
         assert new["payload"]["fact"]["party"] == "RUS" and new["payload"]["fact"]["kind"] == "proposals"
         assert "Crimea" in new["payload"]["fact"]["text"]
         assert new["payload"]["red_line"]["party"] == "UKR" and new["payload"]["red_line"]["red_line"] is True
+
+
+def test_derivation_reads_together_what_the_reads_one_by_one_give(store: Store) -> None:
+    """``article_for_alerts`` and ``facts_together`` (one wait each in a PostgreSQL pipeline) give
+    what the reads they replace give, inside a commit's transaction and outside it."""
+    article_id = flow.commit(store, *seed_article()).article_id
+    assert article_id is not None
+    add_rule(store, Rule(name="violations", kinds=("violation",)), "cli")
+    process_id = store.article(article_id)["process_id"]
+    alone = {
+        "article": store.article(article_id),
+        "process": store.processes(process_id=process_id)[0],
+        "records": store.records(article_id=article_id),
+        "rules": store.alert_rules(),
+        "reported_elsewhere": set(),  # its facts have no other source
+    }
+    reads = [
+        {"kinds": ["commitments"], "seen_by": "2025-04-18"},
+        None,
+        {"process_id": process_id, "payload": False},
+    ]
+    apart = [
+        store.facts(kinds=["commitments"], seen_by="2025-04-18"),
+        [],
+        store.facts(process_id, payload=False),
+    ]
+    assert alone["records"] and apart[0] and apart[2]
+    assert store.article_for_alerts(article_id) == alone
+    assert store.facts_together(reads) == apart
+    with store.transaction(exclusive=False):
+        assert store.article_for_alerts(article_id) == alone
+        assert store.facts_together(reads) == apart
+        assert store.facts_together([None]) == [[]]
+    with pytest.raises(NotFoundError):
+        store.article_for_alerts(article_id + 100)
