@@ -22,7 +22,8 @@ def extract(text: str, published: str | None = None, outlet: str | None = None) 
 
     Lone surrogates (which no encoding can write: a text decoded with ``surrogateescape`` or made
     from broken JSON escapes) and control characters are read as U+FFFD, one for one, so every
-    offset still indexes ``text`` (:class:`parley.records.Article` makes its text safe).
+    offset still indexes ``text``: the one sanitiser, :func:`parley.records.safe_text`, run when the
+    :class:`parley.records.Article` is created.
     Raises :class:`parley.errors.InputError` for a text over the setting ``input.max_chars``.
     """
     from parley.extractor import default_extractor
