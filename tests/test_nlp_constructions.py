@@ -630,3 +630,14 @@ def test_human_rights_are_a_humanitarian_issue() -> None:
 def test_restoring_ties_is_an_issue_of_its_own() -> None:
     text = "Serbia and Kosovo agreed to restore diplomatic ties in a deal brokered by the EU."
     assert keys(read(text).commitments, "party", "issue") == {("SRB", "other"), ("XKX", "other")}
+
+
+def test_integrating_a_group_into_a_possessed_state_is_a_settlement() -> None:
+    text = (
+        "Colombia's president and the ELN commander signed a landmark agreement on Monday to integrate the "
+        "ELN into the country's state institutions."
+    )
+    assert keys(read(text).commitments, "party", "issue") == {
+        ("COL", "political_settlement"),
+        ("eln", "political_settlement"),
+    }
