@@ -641,3 +641,19 @@ def test_integrating_a_group_into_a_possessed_state_is_a_settlement() -> None:
         ("COL", "political_settlement"),
         ("eln", "political_settlement"),
     }
+
+
+def test_a_speaker_named_as_one_of_the_pair_is_one_of_both_sides() -> None:
+    text = (
+        "Serbia and Kosovo met in Geneva on Monday. Serbia's foreign minister said the two countries would "
+        "meet again in Geneva on June 25."
+    )
+    assert {("SRB", "mediation"), ("XKX", "mediation")} <= keys(read(text).commitments, "party", "issue")
+
+
+def test_a_mediator_reporting_is_not_one_of_both_sides() -> None:
+    text = (
+        "Serbia and Kosovo met in Geneva on Monday. Austria's foreign minister said the two countries would "
+        "meet again in Geneva on June 25."
+    )
+    assert "AUT" not in {party for party, _ in keys(read(text).commitments, "party", "issue")}
