@@ -657,3 +657,13 @@ def test_a_mediator_reporting_is_not_one_of_both_sides() -> None:
         "meet again in Geneva on June 25."
     )
     assert "AUT" not in {party for party, _ in keys(read(text).commitments, "party", "issue")}
+
+
+def test_a_capital_where_the_sides_met_is_not_one_of_them() -> None:
+    text = (
+        "Serbia and Kosovo met in Vienna on Monday. Serbia's foreign minister said the two countries would "
+        "meet again in Vienna on June 25."
+    )
+    records = read(text)
+    assert keys(records.commitments, "party", "issue") == {("SRB", "mediation"), ("XKX", "mediation")}
+    assert all(set(m.participants) == {"SRB", "XKX"} for m in records.meetings)

@@ -193,6 +193,7 @@ class Discourse:
                 and party not in found
                 and party not in exclude
                 and self.kind(party) in ("state", "group")
+                and not _venue(m)
             ):
                 found.append(party)
                 if len(found) == count:
@@ -572,3 +573,12 @@ def _is_title(head: Token) -> bool:
     words = cues().titles
     text = head.doc[head.left_edge.i : head.i + 1].text.lower()
     return any(text.endswith(t) for t in words)
+
+
+def _venue(mention: Span) -> bool:
+    """A capital named as the place of something ("met in Vienna"), not standing for its government."""
+    return (
+        mention.label_ == "metonym"
+        and mention.start > 0
+        and mention.doc[mention.start - 1].lower_ in ("in", "at")
+    )
