@@ -595,6 +595,16 @@ def test_wire_dateline_with_country_and_agency_is_not_the_subject() -> None:
     assert ("MOZ", "disarmament") in keys(records, "commitments"), records.commitments
 
 
+@pytest.mark.parametrize(
+    "opening",
+    ["Ankara (UNA) \u2013 ", "Ankara, June 2 (AP/UNB) \u2013 "],
+)
+def test_a_title_case_dateline_with_its_agency_is_not_the_subject(opening: str) -> None:
+    text = opening + "Serbia and Kosovo have reached an agreement to reopen the border crossings."
+    parties = {party for party, _ in keys(read(text, published="2025-06-02"), "commitments")}
+    assert parties == {"SRB", "XKX"}, parties
+
+
 # -- attribution in real reporting (issue 8) ----------------------------------------------------
 
 REPORTING = [

@@ -630,3 +630,40 @@ def test_human_rights_are_a_humanitarian_issue() -> None:
 def test_restoring_ties_is_an_issue_of_its_own() -> None:
     text = "Serbia and Kosovo agreed to restore diplomatic ties in a deal brokered by the EU."
     assert keys(read(text).commitments, "party", "issue") == {("SRB", "other"), ("XKX", "other")}
+
+
+def test_integrating_a_group_into_a_possessed_state_is_a_settlement() -> None:
+    text = (
+        "Colombia's president and the ELN commander signed a landmark agreement on Monday to integrate the "
+        "ELN into the country's state institutions."
+    )
+    assert keys(read(text).commitments, "party", "issue") == {
+        ("COL", "political_settlement"),
+        ("eln", "political_settlement"),
+    }
+
+
+def test_a_speaker_named_as_one_of_the_pair_is_one_of_both_sides() -> None:
+    text = (
+        "Serbia and Kosovo met in Geneva on Monday. Serbia's foreign minister said the two countries would "
+        "meet again in Geneva on June 25."
+    )
+    assert {("SRB", "mediation"), ("XKX", "mediation")} <= keys(read(text).commitments, "party", "issue")
+
+
+def test_a_mediator_reporting_is_not_one_of_both_sides() -> None:
+    text = (
+        "Serbia and Kosovo met in Geneva on Monday. Austria's foreign minister said the two countries would "
+        "meet again in Geneva on June 25."
+    )
+    assert "AUT" not in {party for party, _ in keys(read(text).commitments, "party", "issue")}
+
+
+def test_a_capital_where_the_sides_met_is_not_one_of_them() -> None:
+    text = (
+        "Serbia and Kosovo met in Vienna on Monday. Serbia's foreign minister said the two countries would "
+        "meet again in Vienna on June 25."
+    )
+    records = read(text)
+    assert keys(records.commitments, "party", "issue") == {("SRB", "mediation"), ("XKX", "mediation")}
+    assert all(set(m.participants) == {"SRB", "XKX"} for m in records.meetings)

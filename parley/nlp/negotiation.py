@@ -1305,7 +1305,9 @@ class _Sentence:
             subject.lower_ in PAIR_NOUNS and any(c.lower_ in ("two", "both", "the") for c in subject.children)
         ):
             # "both countries agreed": the two sides, not the mediator reporting it
-            speakers = {self.discourse.party(s.speaker) for _, s in self.statements}
+            # (a speaker the article names as one of a pair is a side: "Asif said the two nations would")
+            paired = self.discourse.paired()
+            speakers = {self.discourse.party(s.speaker) for _, s in self.statements} - paired
             return self.discourse.sides(subject.i, exclude=speakers)
         stands_for_speaker = subject.lower_ in ("they", "we", "it", "he", "she", "i") or (
             subject.lower_ in cues().anaphors["state"] and any(c.lower_ == "the" for c in subject.children)

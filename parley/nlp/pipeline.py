@@ -205,12 +205,17 @@ def _after_date_label(doc: Doc, start: int, end: int) -> bool:
 
 
 def _looks_like_dateline(span) -> bool:
-    """Upper-case place names, commas, slashes, a date: "NEW DELHI/ISLAMABAD, May 11"."""
-    return (
-        len(span) > 0
-        and span[0].text.isupper()
-        and all(t.is_upper or t.is_punct or t.like_num or t.is_title or t.is_space for t in span)
+    """Upper-case place names, commas, slashes, a date: "NEW DELHI/ISLAMABAD, May 11"; or a place
+    in title case with its agency in brackets: "Ankara (UNA) –", "Bangkok, Oct 29 (AP/UNB) –"."""
+    if len(span) == 0 or not all(
+        t.is_upper or t.is_punct or t.like_num or t.is_title or t.is_space for t in span
+    ):
+        return False
+    agency = any(
+        t.text == "(" and t.i + 1 < span.end and span.doc[t.i + 1].is_upper and len(span.doc[t.i + 1]) > 1
+        for t in span
     )
+    return span[0].text.isupper() or (agency and span[0].is_title)
 
 
 @lru_cache(maxsize=4)

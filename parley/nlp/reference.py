@@ -7,6 +7,7 @@ to the right earlier mention. It is shared by the attribution and negotiation co
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -67,6 +68,7 @@ class Discourse:
         self.speakers: list[tuple[int, str]] = []  # (token index, speaker id) in reading order
         self.parties: dict[str, str] = {}  # people the registry lacks -> party from the text
         self._mediators: set[str] | None = None
+        self._paired: set[str] | None = None
         self._one_sources: set[tuple[int, str]] = set()
         for m in self.mentions:
             if m.label_ == "person" and m.kb_id_ not in self.parties:
@@ -143,6 +145,25 @@ class Discourse:
         recent = [p for p in self.last_parties(before, count=10, exclude=exclude) if p in prominent]
         return recent[:2] if len(recent) >= 2 else prominent[:2]
 
+    def paired(self) -> set[str]:
+        """The two parties the article names together most often ("Pakistan and Afghanistan", "the
+        DRC and the M23"): the sides of the talks are named so, a mediator reporting on them is not."""
+        if self._paired is None:
+            pairs: Counter[frozenset[str]] = Counter()
+            for m in self.mentions:
+                head = self._mention_at.get(m.root.head.i) if m.root.dep_ == "conj" else None
+                if head is None or any(c.dep_ == "conj" for c in m.root.children) or head.root.dep_ == "conj":
+                    continue  # not one of exactly two ("A, B and C" names a group, not a pair)
+                if sum(1 for c in head.root.children if c.dep_ == "conj") != 1:
+                    continue
+                pair = frozenset({self.party(m.kb_id_), self.party(head.kb_id_)} - {None})
+                if len(pair) == 2:
+                    pairs[pair] += 1
+            ranked = pairs.most_common(2)
+            unique = len(ranked) == 1 or (len(ranked) == 2 and ranked[0][1] > ranked[1][1])
+            self._paired = set(ranked[0][0]) if ranked and unique else set()
+        return self._paired
+
     def mediators(self) -> set[str]:
         """Parties the article names as go-betweens ("Saudi and American mediators")."""
         if self._mediators is None:
@@ -172,6 +193,7 @@ class Discourse:
                 and party not in found
                 and party not in exclude
                 and self.kind(party) in ("state", "group")
+                and not _venue(m)
             ):
                 found.append(party)
                 if len(found) == count:
@@ -551,3 +573,12 @@ def _is_title(head: Token) -> bool:
     words = cues().titles
     text = head.doc[head.left_edge.i : head.i + 1].text.lower()
     return any(text.endswith(t) for t in words)
+
+
+def _venue(mention: Span) -> bool:
+    """A capital named as the place of something ("met in Vienna"), not standing for its government."""
+    return (
+        mention.label_ == "metonym"
+        and mention.start > 0
+        and mention.doc[mention.start - 1].lower_ in ("in", "at")
+    )
