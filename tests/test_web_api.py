@@ -190,6 +190,17 @@ def test_search(client: TestClient) -> None:
 # -- errors -------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31"])
+def test_lists_as_of_the_first_and_last_day_there_is(client: TestClient, as_of: str) -> None:
+    # windows and "the day before" reach past the dates Python has: they stop there instead
+    for path in [
+        "/api/timeline", "/timeline", "/timeline.json", "/api/board", "/board", "/api/facts", "/api/conflicts",
+        "/api/conditions", "/api/deadlines", "/api/actors", "/api/actors/UKR",
+    ]:  # fmt: skip
+        response = client.get(path, params={"as_of": as_of})
+        assert response.status_code == 200, (path, response.text)
+
+
 def test_bad_ids_are_404_json(client: TestClient) -> None:
     for path in [
         "/api/articles/999",

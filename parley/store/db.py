@@ -1660,7 +1660,9 @@ STATEMENT_ORDER = ("seen", "article_id", "idx")
 
 
 def _day_before(day: str) -> str:
-    return (date.fromisoformat(day[:10]) - timedelta(days=1)).isoformat()
+    """The ISO day before ``day``; before the first day there is, a string that sorts before any day."""
+    start = date.fromisoformat(day[:10])
+    return "0000-12-31" if start == date.min else (start - timedelta(days=1)).isoformat()
 
 
 def fact_key(fact: dict[str, Any]) -> list[Any]:

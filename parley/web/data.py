@@ -468,7 +468,9 @@ def timeline_data(
     day = analysis.as_of_day(as_of)
     first = _iso(since)
     if since is None and until is None:
-        first = (date.fromisoformat(day) - timedelta(days=settings.serve.timeline_days)).isoformat()
+        start = date.fromisoformat(day)
+        # an as-of near year 1 has fewer days before it than the window: the window starts at the first
+        first = (start - min(timedelta(days=settings.serve.timeline_days), start - date.min)).isoformat()
         busy = store.recent_day(day, settings.serve.timeline_facts, process_id(store, process))
         first = max(first, busy or first)
     period = (first, _iso(until))
