@@ -178,26 +178,46 @@ def ingest(store: Store, articles: list[tuple[Article, Records]]) -> dict[str, f
     }
 
 
-def report_ingest(backend: str, store: Store, articles: list[tuple[Article, Records]]) -> None:
+def batches(store: Store, count: int, stream: int) -> dict[str, list[tuple[Article, Records]]]:
+    """Two batches of ``count`` articles to ingest into a filled store: ``news``, the news of the
+    days after the newest stored article (100 a day: a store kept up to date), and ``archive``,
+    articles of any day of the two stored years (an archive loaded late). Facts reported again after
+    an article's day have their sources counted again up to that day for its alerts (the facts the
+    alerts are about), so the archive's cost grows with the sources of those facts; the news' does not."""
+    newest = date.fromisoformat(store.articles(limit=1)[0]["seen"]) if store.stats()["articles"] else START
+    source = Synthetic(stream=stream)
+    news = [source.article(newest + timedelta(days=1 + i // 100)) for i in range(count)]
+    return {"news": news, "archive": list(Synthetic(stream=stream + 1).articles(count))}
+
+
+def report_ingest(backend: str, store: Store, articles: list[tuple[Article, Records]], label: str = "") -> None:
     """Print the ingest rate through ``flow.commit`` into the store as it is now."""
     size = store.stats()["articles"]
     got = ingest(store, articles)
-    print(f"{backend:10} ingest at {size:>7,} articles: {got['articles/s']:7.1f} articles/s  {got['records/s']:8.1f}"
-          f" records/s  {got['round trips']:4.1f} round trips/article  client CPU {got['cpu ms']:4.1f} ms/article"
-          f"  ({len(articles)} articles, one transaction each; load average {os.getloadavg()[0]:.1f})",
-          flush=True)  # fmt: skip
+    print(f"{backend:10} ingest at {size:>7,} articles{f' ({label})' if label else ''}: {got['articles/s']:7.1f}"
+          f" articles/s  {got['records/s']:8.1f} records/s  {got['round trips']:4.1f} round trips/article"
+          f"  client CPU {got['cpu ms']:4.1f} ms/article  ({len(articles)} articles, one transaction each;"
+          f" load average {os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
 
 
-def fill(store: Store, source: Synthetic, count: int, batch: int = 500) -> None:
-    """Add ``count`` articles, ``batch`` per transaction (commit joins the outer transaction)."""
+def fill(store: Store, source: Synthetic, count: int, batch: int = 500, every: int = 10_000) -> None:
+    """Add ``count`` articles, ``batch`` per transaction (commit joins the outer transaction),
+    printing the commit path's rate for each ``every`` articles: its flatness as the store grows."""
     settings = load_settings()
     stream = source.articles(count)
-    done = 0
+    done, lap, lap_cpu = 0, time.perf_counter(), time.process_time()
     while done < count:
         with store.transaction():
             for article, made in (next(stream) for _ in range(min(batch, count - done))):
                 flow.commit(store, article, made, settings=settings)
                 done += 1
+        if done % every == 0 or done == count:
+            now, cpu = time.perf_counter(), time.process_time()
+            laps = (done - 1) % every + 1
+            print(f"  +{done:,} articles: {laps / (now - lap):6.1f} articles/s, client CPU"
+                  f" {(cpu - lap_cpu) * 1000 / laps:4.1f} ms/article (load average {os.getloadavg()[0]:.1f})",
+                  flush=True)  # fmt: skip
+            lap, lap_cpu = now, cpu
 
 
 def board_latency(store: Store, runs: int) -> dict[str, tuple[float, float]]:
@@ -353,6 +373,75 @@ def copy_store(source: str, target: str) -> None:
     print(f"copied {source} into {target} in {time.perf_counter() - started:.0f} s", flush=True)
 
 
+# How each table's rows are copied into a tile: columns moved by an id offset (the table whose ids
+# they hold) or made unique with the tile's suffix; every other column is copied as it is.
+_TILE_IDS = {
+    "processes": {"id": "processes"},
+    "articles": {"id": "articles", "duplicate_of": "articles", "process_id": "processes"},
+    "article_bands": {"article_id": "articles"},
+    "statements": {"id": "statements", "article_id": "articles"},
+    "records": {"id": "records", "article_id": "articles", "statement_id": "statements", "fact_id": "facts"},
+    "facts": {"id": "facts", "process_id": "processes"},
+    "fact_sources": {"fact_id": "facts", "record_id": "records", "article_id": "articles",
+                     "story_id": "articles", "statement_id": "statements"},
+    "fact_events": {"fact_id": "facts", "record_id": "records"},
+    "alerts": {"id": "alerts", "process_id": "processes", "fact_id": "facts", "article_id": "articles"},
+}  # fmt: skip
+# Text that must stay unique per tile; the bands too, so that a tile's articles are not near-duplicates
+# of the first tile's (they are its copies): each tile is a negotiation archive of its own.
+_TILE_SUFFIXED = {"processes": ["name"], "articles": ["key", "content_hash"], "article_bands": ["band"],
+                  "alerts": ["key"]}  # fmt: skip
+# The rows of the first tile, by the table whose ids bound them.
+_TILE_BOUND = {"processes": "id", "articles": "id", "article_bands": "article_id", "statements": "id",
+               "records": "id", "facts": "id", "fact_sources": "fact_id", "fact_events": "fact_id", "alerts": "id"}  # fmt: skip
+
+
+def tile(url: str, times: int) -> None:
+    """Make the store at ``url`` hold ``times`` copies of its rows (a filled store of N articles
+    becomes one of N × ``times``): each copy's ids are moved past the previous copy's and its
+    processes renamed (``GEO`` → ``GEO-2``), so that each copy is a negotiation archive of its own
+    over the same two years and actors. The fast way to a million articles: every row is the commit
+    path's, copied by the database (``INSERT … SELECT``), tile after tile, one transaction each."""
+    with open_store(url) as store:
+        columns = {table: [c for c in store._columns(table) if c != "tsv"] for table in _TILE_IDS}
+        top = {table: store._scalar(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+               for table in ("processes", "articles", "statements", "records", "facts", "alerts")}  # fmt: skip
+        postgres = url.startswith("postgresql://")
+        for k in range(1, times):
+            started = time.perf_counter()
+            with store.transaction():
+                if postgres:
+                    store._execute("SET LOCAL statement_timeout = 0")  # a tile is a few long statements
+                for table, moved in _TILE_IDS.items():
+                    bound = _TILE_BOUND[table]
+                    limit = top[moved[bound] if bound in moved else table]
+                    exprs = [
+                        f"{c} + {k * top[moved[c]]}" if c in moved
+                        else f"{c} || '~{k + 1}'" if c in _TILE_SUFFIXED.get(table, [])
+                        else c
+                        for c in columns[table]
+                    ]  # fmt: skip
+                    if table == "processes":  # a readable name: GEO-2, GEO-3 ...
+                        exprs[columns[table].index("name")] = f"name || '-{k + 1}'"
+                    store._execute(
+                        f"INSERT INTO {table} ({', '.join(columns[table])})"
+                        f" SELECT {', '.join(exprs)} FROM {table} WHERE {bound} <= {limit}"
+                    )
+            print(f"  tile {k + 1}/{times}: {store._scalar('SELECT COUNT(*) FROM articles'):,} articles"
+                  f" ({time.perf_counter() - started:.0f} s)", flush=True)  # fmt: skip
+        started = time.perf_counter()
+        if postgres:
+            for table in top:
+                store._execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+            store._execute("VACUUM ANALYZE")
+        else:
+            with store.transaction():
+                store._execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+                store._execute("INSERT INTO statements_fts (statements_fts) VALUES ('rebuild')")
+            store._execute("ANALYZE")
+        print(f"  search index and statistics in {time.perf_counter() - started:.0f} s", flush=True)
+
+
 def scratch(backend: str, directory: Path) -> tuple[str, str | None]:
     """A fresh database URL (and the PostgreSQL database name to drop afterwards)."""
     if backend == "sqlite":
@@ -388,9 +477,10 @@ def compare(sizes: list[int], count: int, runs: int, keep: str | None, tmp: Path
                     copied = lite.copy_to(pg)
                     print(f"postgresql copied {sum(copied.values()):,} rows in {time.perf_counter() - started:.0f} s",
                           flush=True)  # fmt: skip
-                    batch = list(Synthetic(stream=1_000_000 + size).articles(count))
+                    batch = batches(lite, count, 1_000_000 + size)
                     for backend, store in (("sqlite", lite), ("postgresql", pg)):
-                        report_ingest(backend, store, batch)
+                        for label, articles in batch.items():
+                            report_ingest(backend, store, articles, label)
                         for label, (p50, p95) in (board_latency(store, runs) if runs else {}).items():
                             print(f"{backend:10} board at {size:>7,} articles, {label:26}: p50 {p50:6.1f} ms"
                                   f"  p95 {p95:6.1f} ms", flush=True)  # fmt: skip
@@ -421,6 +511,12 @@ def main() -> None:
         metavar=("SQLITE", "POSTGRESQL_URL"),
         help="only bulk-load a filled SQLite store into PostgreSQL",
     )
+    parser.add_argument(
+        "--tile",
+        nargs=2,
+        metavar=("URL", "TIMES"),
+        help="only make the store at URL hold TIMES copies of its rows (a filled 100k store: 1M)",
+    )
     parser.add_argument("--web-runs", type=int, default=20, help="requests per endpoint")
 
     parser.add_argument(
@@ -434,6 +530,9 @@ def main() -> None:
         return
     if args.copy:
         copy_store(*args.copy)
+        return
+    if args.tile:
+        tile(args.tile[0], int(args.tile[1]))
         return
     if args.web:
         for url in args.web:

@@ -95,16 +95,22 @@ class _Day:
     """
 
     def __init__(
-        self, store: Store, day: str, settings: Settings | None, rows: list[dict[str, Any]], scope: int | None
+        self,
+        store: Store,
+        day: str,
+        settings: Settings | None,
+        rows: list[dict[str, Any]],
+        scope: int | None,
+        counted: bool = True,
     ):
         self.day = day
         self.stale_days = (settings or load_settings()).consolidate.position_stale_days
         self.process_id = scope
         self.rows = rows
         later = [f["id"] for f in rows if f["last_seen"] > day]
-        counted = store.corroboration(later, day) if later else {}
+        counted_on_day = store.corroboration(later, day, counts=counted) if later else {}
         for fact in rows:  # counts as they were on the day, for facts reported again since
-            fact.update(counted.get(fact["id"], {}))
+            fact.update(counted_on_day.get(fact["id"], {}))
         # What commitments' statuses depend on: violations of them, and the commitments of other
         # parties on the issues they wait on; read only when there are commitments to show.
         shown = [f for f in rows if f["kind"] == "commitments"]
@@ -274,11 +280,25 @@ def views(
     rows: list[dict[str, Any]],
     settings: Settings | None = None,
     process_id: int | None = None,
+    counted: bool = True,
 ) -> list[dict[str, Any]]:
     """The facts ``rows`` (as ``Store.facts`` gives them) as they stood on ``day``: those first seen
     by then, each with its status. With ``process_id`` the rows are of that process only, and what
-    their statuses depend on is read from it alone."""
-    return _Day(store, day, settings, [f for f in rows if f["first_seen"] <= day], process_id).views
+    their statuses depend on is read from it alone.
+
+    A fact reported again after the day has its sources counted again up to the day, which costs
+    what its sources number. Without ``counted``, such a fact keeps today's corroboration (its
+    first and last report, on which statuses depend, are still those of the day): call ``recount``
+    for the few views whose counts are wanted."""
+    return _Day(store, day, settings, [f for f in rows if f["first_seen"] <= day], process_id, counted).views
+
+
+def recount(store: Store, views: list[dict[str, Any]], day: str) -> None:
+    """Set the corroboration of ``views`` to what their sources seen up to ``day`` count (see ``views``)."""
+    counted = store.corroboration([v["id"] for v in views], day) if views else {}
+    for view in views:
+        if view["id"] in counted:
+            view["corroboration"] = {key: counted[view["id"]][key] for key in _CORROBORATION}
 
 
 def facts_page(

@@ -201,6 +201,25 @@ def test_rules_filter_by_process_party_issue_and_corroboration(store: Store) -> 
     )
 
 
+def test_an_archive_article_is_alerted_with_the_counts_of_its_day(store: Store) -> None:
+    """An article of a past day (reported again since) raises its alerts with the corroboration
+    its facts had on that day, not today's: a rule asking for three outlets is not met by the
+    second report of the day, though a third outlet reported it later."""
+    add_rule(store, Rule("three-outlets", kinds=("violation",), min_outlets=3), "test")
+    flow.commit(store, *seed_article(outlet="outlet:axios"))
+    flow.commit(store, *violation_report("outlet:reuters", "2025-04-25"), process="RUS-UKR")
+    violation = fact_ids(store)["violations:RUS|energy_infrastructure"]
+    assert store.fact(violation)["outlets"] == 2
+    before = keys(store)
+    article_id = flow.commit(store, *violation_report("outlet:ap", "2025-04-19"), process="RUS-UKR").article_id
+    assert store.fact(violation)["outlets"] == 3  # today: three outlets
+    assert keys(store) == before  # on the 19th: two (axios, ap), short of the rule
+    events = derive.article_events(store, article_id)
+    reported = [e for e in events if e.kind == "violation"]
+    assert [e.fact["corroboration"]["outlets"] for e in reported] == [2]
+    assert [e.fact["last_seen"] for e in reported] == ["2025-04-19"]
+
+
 def test_concurrent_commits_raise_each_alert_once(store_url: str) -> None:
     """Committers on their own connections (PostgreSQL: side by side, pipelined) report the same
     violation: one alert, whichever commit comes first; none lost, none doubled."""

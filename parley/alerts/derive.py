@@ -148,7 +148,10 @@ def article_events(
     issues = {r["issue"] for r in records if r["issue"]}
     issues |= {r["payload"].get("condition_issue") for r in records if r["payload"].get("condition_issue")}
     rows = store.facts_on_issues(process_id, sorted(issues), sorted(touched))
-    views = analysis.views(store, day, rows, settings, process_id)
+    # Sources are counted as of the day only for the facts an event is raised about, below: an
+    # article of a past day would otherwise recount every fact of its issues (all their sources).
+    reported_since = {f["id"] for f in rows if f["last_seen"] > day}
+    views = analysis.views(store, day, rows, settings, process_id, counted=False)
     by_id = {v["id"]: v for v in views}
     reported_elsewhere = read["reported_elsewhere"]
 
@@ -188,6 +191,8 @@ def article_events(
         found.parties = frozenset({red_line["party"], stance["party"]})
         events.append(found)
     events += _leaving(records, article["text"], by_id, event)
+    about = {id(v): v for e in events for v in (e.fact, e.related) if v is not None and v["id"] in reported_since}
+    analysis.recount(store, list(about.values()), day)
     return events
 
 
