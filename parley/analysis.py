@@ -19,6 +19,7 @@ All functions return plain dicts and lists, ready for JSON; ``parley board --jso
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -101,14 +102,16 @@ class _Day:
         settings: Settings | None,
         rows: list[dict[str, Any]],
         scope: int | None,
-        counted: bool = True,
+        counted: Collection[int] | None = None,
     ):
         self.day = day
         self.stale_days = (settings or load_settings()).consolidate.position_stale_days
         self.process_id = scope
         self.rows = rows
         later = [f["id"] for f in rows if f["last_seen"] > day]
-        counted_on_day = store.corroboration(later, day, counts=counted) if later else {}
+        recounted = [i for i in later if counted is None or i in counted]
+        bounded = [i for i in later if counted is not None and i not in counted]
+        counted_on_day = store.corroboration(recounted, day, bounded) if later else {}
         for fact in rows:  # counts as they were on the day, for facts reported again since
             fact.update(counted_on_day.get(fact["id"], {}))
         # What commitments' statuses depend on: violations of them, and the commitments of other
@@ -280,16 +283,16 @@ def views(
     rows: list[dict[str, Any]],
     settings: Settings | None = None,
     process_id: int | None = None,
-    counted: bool = True,
+    counted: Collection[int] | None = None,
 ) -> list[dict[str, Any]]:
     """The facts ``rows`` (as ``Store.facts`` gives them) as they stood on ``day``: those first seen
     by then, each with its status. With ``process_id`` the rows are of that process only, and what
     their statuses depend on is read from it alone.
 
     A fact reported again after the day has its sources counted again up to the day, which costs
-    what its sources number. Without ``counted``, such a fact keeps today's corroboration (its
-    first and last report, on which statuses depend, are still those of the day): call ``recount``
-    for the few views whose counts are wanted."""
+    what its sources number. With ``counted``, only the facts it names are; the others keep
+    today's corroboration (their first and last report, on which statuses depend, are still those
+    of the day): call ``recount`` for the few other views whose counts are wanted."""
     return _Day(store, day, settings, [f for f in rows if f["first_seen"] <= day], process_id, counted).views
 
 

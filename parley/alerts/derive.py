@@ -126,6 +126,9 @@ def commitment_label(view: dict[str, Any]) -> str:
     return "agreed"
 
 
+_STANCES = ("positions", "proposals")  # the kinds a red line can be crossed by, or be
+
+
 def article_events(
     store: Store, article_id: int, settings: Settings | None = None, read: dict[str, Any] | None = None
 ) -> list[Event]:
@@ -148,10 +151,22 @@ def article_events(
     issues = {r["issue"] for r in records if r["issue"]}
     issues |= {r["payload"].get("condition_issue") for r in records if r["payload"].get("condition_issue")}
     rows = store.facts_on_issues(process_id, sorted(issues), sorted(touched))
-    # Sources are counted as of the day only for the facts an event is raised about, below: an
-    # article of a past day would otherwise recount every fact of its issues (all their sources).
-    reported_since = {f["id"] for f in rows if f["last_seen"] > day}
-    views = analysis.views(store, day, rows, settings, process_id, counted=False)
+    # Sources are counted as of the day only for the facts an event can be about: those the article
+    # touched, the commitments its violations and commitments bear on (their statuses), the stances
+    # on the issues of its stances (a red line crossed) and, once the events are known, any other
+    # fact one names. An article of a past day would otherwise recount every fact of its issues,
+    # all their sources.
+    mine = [f for f in rows if f["id"] in touched]
+    bearing = {(f["party"], f["issue"]) for f in mine if f["kind"] == "violations"}
+    bearing |= {(None, f["issue"]) for f in mine if f["kind"] == "commitments"}
+    stances = {f["issue"] for f in mine if f["kind"] in _STANCES}
+    counted = touched | {
+        f["id"] for f in rows
+        if (f["kind"] == "commitments" and ((f["party"], f["issue"]) in bearing or (None, f["condition_issue"]) in bearing))
+        or (f["kind"] in _STANCES and f["issue"] in stances)
+    }  # fmt: skip
+    reported_since = {f["id"] for f in rows if f["last_seen"] > day and f["id"] not in counted}
+    views = analysis.views(store, day, rows, settings, process_id, counted=counted)
     by_id = {v["id"]: v for v in views}
     reported_elsewhere = read["reported_elsewhere"]
 

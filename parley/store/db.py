@@ -1208,39 +1208,45 @@ class Store(AlertTables):
         )
 
     def corroboration(
-        self, fact_ids: Sequence[int], until: str, counts: bool = True
+        self, fact_ids: Sequence[int], until: str, bounds_only: Sequence[int] = ()
     ) -> dict[int, dict[str, Any]]:
-        """Corroboration of facts counted over their sources seen up to ``until``.
+        """Corroboration of facts counted over their sources seen up to ``until``, in one query.
 
         Returns per fact: reports, articles, stories (near-duplicates counted once), outlets,
         named_sources (distinct named speakers), anonymous_sources (anonymous reports),
-        first_seen and last_seen. Counting reads every source of a fact up to the day; without
-        ``counts`` only first_seen and last_seen are returned, two index seeks per fact.
+        first_seen and last_seen. Counting reads every source of a fact up to the day; for the
+        facts of ``bounds_only`` only first_seen and last_seen are returned, two index seeks each.
         """
         out: dict[int, dict[str, Any]] = {}
-        for start in range(0, len(fact_ids), 500):
-            chunk = list(fact_ids[start : start + 500])
-            marks = ", ".join("?" for _ in chunk)
-            if counts:
-                rows = self._all(
+        counted, bounded = list(fact_ids), list(bounds_only)
+        while counted or bounded:
+            chunk, counted = counted[:500], counted[500:]
+            seeks, bounded = bounded[: 500 - len(chunk)], bounded[500 - len(chunk) :]
+            parts, params = [], []
+            if chunk:
+                parts.append(
                     "SELECT fact_id, COUNT(*) AS reports, COUNT(DISTINCT article_id) AS articles,"
                     " COUNT(DISTINCT story_id) AS stories, COUNT(DISTINCT outlet) AS outlets,"
                     " COUNT(DISTINCT CASE WHEN source_type = 'named' THEN speaker END) AS named_sources,"
                     " COUNT(DISTINCT CASE WHEN source_type = 'anonymous' THEN record_id END) AS anonymous_sources,"
                     " MIN(seen) AS first_seen, MAX(seen) AS last_seen"
-                    f" FROM fact_sources WHERE fact_id IN ({marks}) AND seen <= ? GROUP BY fact_id",
-                    [*chunk, until],
+                    f" FROM fact_sources WHERE fact_id IN ({', '.join('?' for _ in chunk)}) AND seen <= ?"
+                    " GROUP BY fact_id"
                 )
-            else:
-                rows = self._all(  # each bound found through the (fact_id, seen) index
-                    "SELECT f.id AS fact_id,"
+                params += [*chunk, until]
+            if seeks:
+                parts.append(  # each bound found through the (fact_id, seen) index
+                    "SELECT f.id AS fact_id, NULL AS reports, NULL AS articles, NULL AS stories,"
+                    " NULL AS outlets, NULL AS named_sources, NULL AS anonymous_sources,"
                     " (SELECT MIN(s.seen) FROM fact_sources s WHERE s.fact_id = f.id AND s.seen <= ?) AS first_seen,"
                     " (SELECT MAX(s.seen) FROM fact_sources s WHERE s.fact_id = f.id AND s.seen <= ?) AS last_seen"
-                    f" FROM facts f WHERE f.id IN ({marks})",
-                    [until, until, *chunk],
+                    f" FROM facts f WHERE f.id IN ({', '.join('?' for _ in seeks)})"
                 )
-                rows = [r for r in rows if r["first_seen"] is not None]
-            out.update({r.pop("fact_id"): r for r in rows})
+                params += [until, until, *seeks]
+            for row in self._all(" UNION ALL ".join(parts), params):
+                if row["first_seen"] is not None:
+                    fact_id = row.pop("fact_id")
+                    out[fact_id] = {k: v for k, v in row.items() if v is not None}
         return out
 
     def first_sources(self, fact_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
