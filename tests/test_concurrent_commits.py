@@ -142,3 +142,17 @@ def test_a_transaction_given_up_for_a_concurrent_one_is_run_again(store: Store) 
     with pytest.raises(ValueError):
         store.retrying(broken, attempts=5)
     assert len(tries) == 1  # other errors are not retried
+
+
+def test_a_commit_waits_for_postgresql_at_most_ten_times(store: Store) -> None:
+    """Round trips per stored article on PostgreSQL (everything else is pipelined), alerts included,
+    for articles in date order and for articles of days already reported since (recounted)."""
+    if store.backend != "postgresql":
+        pytest.skip("SQLite runs in-process: no round trips to count")
+    articles = _articles(40)
+    news, archive = sorted(articles[:20], key=lambda a: a[0].published or ""), articles[20:]
+    for batch in (news, archive):
+        before = store.round_trips
+        for article, records in batch:
+            flow.commit(store, article, records)
+        assert (store.round_trips - before) / len(batch) <= 10
