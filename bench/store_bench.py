@@ -8,6 +8,8 @@
 
 
     .venv/bin/python bench/store_bench.py --compare --sizes 10000 30000 100000 --ingest 500 --runs 0
+    .venv/bin/python bench/store_bench.py --tile /tmp/parley-1m.db 10        # a copy of a 100k store
+    .venv/bin/python bench/store_bench.py --ingest-into /tmp/parley-1m.db postgresql://postgres@127.0.0.1:5432/p1m
 
 1. **Ingest**: ``flow.commit`` of synthetic articles (records made, not extracted: this measures the
    store, the near-duplicate check and consolidation), one transaction per article as in
@@ -29,7 +31,12 @@
    Target: every p95 < 300 ms and RSS < 400 MB at 100,000 articles on both backends.
 
 ``--copy SQLITE URL`` bulk-loads the rows of a filled SQLite store into an empty PostgreSQL
-database (``COPY``): the quick way to a large PostgreSQL store to read from.
+database (``COPY``): the quick way to a large PostgreSQL store to read from. ``--tile URL 10``
+makes a store hold ten copies of its rows, each a negotiation archive of its own (processes
+``GEO``, ``GEO-2`` … ``GEO-10``, ids moved past the previous copy's): a 100,000-article store
+filled through the commit path becomes a 1,000,000-article one in minutes. ``--ingest-into URL...``
+commits the same new articles (``--ingest`` of news after the newest stored day, then as many of
+an archive of the stored days) into stores holding the same articles, one after the other.
 ``--fill URL`` fills a store (SQLite path or PostgreSQL URL) to each of ``--sizes`` and stops; with
 ``--snapshots`` it copies the store at each size (``NAME-10k.db``; PostgreSQL: a database
 ``NAME_10k`` made from it as a template), so that each size can be measured with ``--web``.
@@ -190,7 +197,9 @@ def batches(store: Store, count: int, stream: int) -> dict[str, list[tuple[Artic
     return {"news": news, "archive": list(Synthetic(stream=stream + 1).articles(count))}
 
 
-def report_ingest(backend: str, store: Store, articles: list[tuple[Article, Records]], label: str = "") -> None:
+def report_ingest(
+    backend: str, store: Store, articles: list[tuple[Article, Records]], label: str = ""
+) -> None:
     """Print the ingest rate through ``flow.commit`` into the store as it is now."""
     size = store.stats()["articles"]
     got = ingest(store, articles)
@@ -432,7 +441,9 @@ def tile(url: str, times: int) -> None:
         started = time.perf_counter()
         if postgres:
             for table in top:
-                store._execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+                store._execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+                )
             store._execute("VACUUM ANALYZE")
         else:
             with store.transaction():
@@ -456,6 +467,18 @@ def drop(name: str | None) -> None:
     if name:
         with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def ingest_into(urls: list[str], count: int) -> None:
+    """Commit the same new articles into stores that hold the same articles, one after the other:
+    the backends' rates in one run on one machine, without filling or copying anything."""
+    with open_store(urls[0]) as first:
+        batch = batches(first, count, 2_000_000 + first.stats()["articles"])
+    for url in urls:
+        backend = "postgresql" if url.startswith("postgresql://") else "sqlite"
+        with open_store(url) as store:
+            for label, articles in batch.items():
+                report_ingest(backend, store, articles, label)
 
 
 def compare(sizes: list[int], count: int, runs: int, keep: str | None, tmp: Path) -> None:
@@ -517,6 +540,13 @@ def main() -> None:
         metavar=("URL", "TIMES"),
         help="only make the store at URL hold TIMES copies of its rows (a filled 100k store: 1M)",
     )
+    parser.add_argument(
+        "--ingest-into",
+        nargs="+",
+        metavar="URL",
+        help="only commit the same --ingest new articles (news, then archive) into each of these stores"
+        " holding the same articles (a SQLite store and its --copy or --tile on PostgreSQL)",
+    )
     parser.add_argument("--web-runs", type=int, default=20, help="requests per endpoint")
 
     parser.add_argument(
@@ -533,6 +563,9 @@ def main() -> None:
         return
     if args.tile:
         tile(args.tile[0], int(args.tile[1]))
+        return
+    if args.ingest_into:
+        ingest_into(args.ingest_into, args.ingest)
         return
     if args.web:
         for url in args.web:

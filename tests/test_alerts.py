@@ -211,7 +211,9 @@ def test_an_archive_article_is_alerted_with_the_counts_of_its_day(store: Store) 
     violation = fact_ids(store)["violations:RUS|energy_infrastructure"]
     assert store.fact(violation)["outlets"] == 2
     before = keys(store)
-    article_id = flow.commit(store, *violation_report("outlet:ap", "2025-04-19"), process="RUS-UKR").article_id
+    article_id = flow.commit(
+        store, *violation_report("outlet:ap", "2025-04-19"), process="RUS-UKR"
+    ).article_id
     assert store.fact(violation)["outlets"] == 3  # today: three outlets
     assert keys(store) == before  # on the 19th: two (axios, ap), short of the rule
     events = derive.article_events(store, article_id)

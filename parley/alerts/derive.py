@@ -206,7 +206,9 @@ def article_events(
         found.parties = frozenset({red_line["party"], stance["party"]})
         events.append(found)
     events += _leaving(records, article["text"], by_id, event)
-    about = {id(v): v for e in events for v in (e.fact, e.related) if v is not None and v["id"] in reported_since}
+    about = {
+        id(v): v for e in events for v in (e.fact, e.related) if v is not None and v["id"] in reported_since
+    }
     analysis.recount(store, list(about.values()), day)
     return events
 
