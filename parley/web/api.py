@@ -28,24 +28,22 @@ from parley.web import data
 from parley.web.errors import error_body
 from parley.web.jsonout import JSONData
 from parley.web.params import (
-    DEFAULT_LIMIT,
     READ_ERRORS,
     TEXT,
     ActorId,
     ActorSearchQ,
     ArticleId,
     AsOfQ,
-    CursorQ,
     FactId,
-    IssueQ,
     Kind,
     KindQ,
-    LimitQ,
+    OutletQ,
+    PagingQ,
     PartyQ,
+    PeriodQ,
     ProcessQ,
+    ScopeQ,
     SearchQ,
-    SinceQ,
-    UntilQ,
     errors,
     page_of,
     paginate,
@@ -65,11 +63,9 @@ def board(state: State, process: ProcessQ = None, as_of: AsOfQ = None) -> Respon
 
 
 @router.get("/processes", tags=READ, responses=READ_ERRORS, summary="Negotiation processes")
-def processes(
-    request: Request, state: State, limit: LimitQ = DEFAULT_LIMIT, cursor: CursorQ = None
-) -> Response:
+def processes(request: Request, state: State, paging: PagingQ) -> Response:
     """Every process with its parties and issues, most named first, and its article count."""
-    return JSONData(paginate(request, data.processes_list(state.store, cursor=cursor, limit=limit), limit))
+    return JSONData(paginate(request, data.processes_list(state.store, paging), paging.limit))
 
 
 @router.get("/articles", tags=READ, responses=READ_ERRORS, summary="Articles")
@@ -77,20 +73,16 @@ def articles(
     request: Request,
     state: State,
     process: ProcessQ = None,
-    outlet: Annotated[
-        str | None, Query(description="only this outlet (outlet:axios)", max_length=200, pattern=TEXT)
-    ] = None,
-    since: SinceQ = None,
-    until: UntilQ = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    cursor: CursorQ = None,
+    outlet: OutletQ = None,
+    *,
+    period: PeriodQ,
+    paging: PagingQ,
 ) -> Response:
     """Stored articles without their text, newest first."""
     found = data.articles_list(
-        state.store, process, outlet, since, until, cursor=cursor, limit=limit,
-        count_cap=state.settings.serve.count_cap,
-    )  # fmt: skip
-    return JSONData(paginate(request, found, limit))
+        state.store, process, outlet, period, paging, count_cap=state.settings.serve.count_cap
+    )
+    return JSONData(paginate(request, found, paging.limit))
 
 
 @router.get(
@@ -108,205 +100,114 @@ def statements(
     article: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="only this article")] = None,
     speaker: PartyQ = None,
     party: PartyQ = None,
-    since: SinceQ = None,
-    until: UntilQ = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    cursor: CursorQ = None,
+    *,
+    period: PeriodQ,
+    paging: PagingQ,
 ) -> Response:
     """Who said what, where (article and span), in date order."""
     found = data.statements_list(
-        state.store, article, speaker, party, since, until, cursor=cursor, limit=limit,
-        count_cap=state.settings.serve.count_cap,
-    )  # fmt: skip
-    return JSONData(paginate(request, found, limit))
+        state.store, article, speaker, party, period, paging, count_cap=state.settings.serve.count_cap
+    )
+    return JSONData(paginate(request, found, paging.limit))
 
 
 @router.get("/facts", tags=READ, responses=READ_ERRORS, summary="Facts")
 def facts(
     request: Request,
     state: State,
-    process: ProcessQ = None,
+    scope: ScopeQ,
     kind: Annotated[list[Kind] | None, Query(description="only these kinds (repeatable)")] = None,
-    party: PartyQ = None,
-    issue: IssueQ = None,
     status: Annotated[
         str | None, Query(description="only this status (in force, current...)", max_length=100, pattern=TEXT)
     ] = None,
-    since: SinceQ = None,
-    until: UntilQ = None,
-    as_of: AsOfQ = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    cursor: CursorQ = None,
+    *,
+    period: PeriodQ,
+    paging: PagingQ,
 ) -> Response:
     """Facts as they stood on a day, with their status and corroboration; ``since``/``until`` keep
     the facts reported in that period."""
     found = data.facts_list(
-        state.store, state.settings, process, [k.value for k in kind] if kind else None,
-        party, issue.value if issue else None, status, since, until, as_of, cursor=cursor, limit=limit,
+        state.store, state.settings, scope, [k.value for k in kind] if kind else None, status, period, paging,
         count_cap=state.settings.serve.count_cap,
     )  # fmt: skip
-    return JSONData(paginate(request, found, limit))
+    return JSONData(paginate(request, found, paging.limit))
 
 
 @router.get("/facts/{fact_id}", tags=READ, responses=READ_ERRORS, summary="One fact with its sources")
-def fact(
-    request: Request,
-    state: State,
-    fact_id: FactId,
-    as_of: AsOfQ = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    cursor: CursorQ = None,
-) -> Response:
+def fact(request: Request, state: State, fact_id: FactId, paging: PagingQ, as_of: AsOfQ = None) -> Response:
     """A fact, the sources behind it (outlet, speaker, sentence: ``sources``, a page with its ``next``
     link) and its first and last report."""
-    found = data.fact_data(state.store, fact_id, as_of, cursor=cursor, limit=limit)
-    return JSONData({**found, "sources": paginate(request, found["sources"], limit)})
+    found = data.fact_data(state.store, fact_id, as_of, paging)
+    return JSONData({**found, "sources": paginate(request, found["sources"], paging.limit)})
 
 
 @router.get("/conflicts", tags=READ, responses=READ_ERRORS, summary="Conflicts")
-def conflicts(
-    request: Request,
-    state: State,
-    process: ProcessQ = None,
-    party: PartyQ = None,
-    issue: IssueQ = None,
-    as_of: AsOfQ = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    cursor: CursorQ = None,
-) -> Response:
+def conflicts(request: Request, state: State, scope: ScopeQ, paging: PagingQ) -> Response:
     """Stances of different parties on one issue that cannot both hold, red lines first."""
-    found = data.conflicts_list(
-        state.store,
-        state.settings,
-        process,
-        as_of,
-        party,
-        issue.value if issue else None,
-        cursor=cursor,
-        limit=limit,
-    )
-    return JSONData(paginate(request, found, limit))
+    found = data.conflicts_list(state.store, state.settings, scope, paging)
+    return JSONData(paginate(request, found, paging.limit))
 
 
 @router.get("/conditions", tags=READ, responses=READ_ERRORS, summary="Conditions")
-def conditions(
-    request: Request,
-    state: State,
-    process: ProcessQ = None,
-    party: PartyQ = None,
-    issue: IssueQ = None,
-    as_of: AsOfQ = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    cursor: CursorQ = None,
-) -> Response:
+def conditions(request: Request, state: State, scope: ScopeQ, paging: PagingQ) -> Response:
     """Conditional commitments: the issue each waits on, what meets it, what would."""
-    found = data.conditions_list(
-        state.store,
-        state.settings,
-        process,
-        as_of,
-        party,
-        issue.value if issue else None,
-        cursor=cursor,
-        limit=limit,
-    )
-    return JSONData(paginate(request, found, limit))
+    found = data.conditions_list(state.store, state.settings, scope, paging)
+    return JSONData(paginate(request, found, paging.limit))
 
 
 @router.get("/deadlines", tags=READ, responses=READ_ERRORS, summary="Deadlines")
-def deadlines(
-    request: Request,
-    state: State,
-    process: ProcessQ = None,
-    party: PartyQ = None,
-    issue: IssueQ = None,
-    since: SinceQ = None,
-    until: UntilQ = None,
-    as_of: AsOfQ = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    cursor: CursorQ = None,
-) -> Response:
+def deadlines(request: Request, state: State, scope: ScopeQ, period: PeriodQ, paging: PagingQ) -> Response:
     """Truce ends and ultimatums, past, coming or undated relative to the day."""
-    found = data.deadlines_list(
-        state.store, state.settings, process, as_of, party, issue.value if issue else None, since, until,
-        cursor=cursor, limit=limit,
-    )  # fmt: skip
-    return JSONData(paginate(request, found, limit))
+    found = data.deadlines_list(state.store, state.settings, scope, period, paging)
+    return JSONData(paginate(request, found, paging.limit))
 
 
 @router.get("/timeline", tags=READ, responses=READ_ERRORS, summary="Timeline")
 def timeline(
     request: Request,
     state: State,
-    process: ProcessQ = None,
-    party: PartyQ = None,
+    scope: ScopeQ,
     kind: KindQ = None,
-    issue: IssueQ = None,
-    since: SinceQ = None,
-    until: UntilQ = None,
-    as_of: AsOfQ = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    cursor: CursorQ = None,
+    *,
+    period: PeriodQ,
+    paging: PagingQ,
 ) -> Response:
     """Dated events, oldest first (``items``), and the periods they span (``ranges``: truces, ultimatums),
     of the period ``since``–``until``; without either, of the `serve.timeline_days` days up to
     ``as_of`` and what is dated after it (``since``/``until`` answer the period shown)."""
-    found = data.timeline_data(
-        state.store, state.settings, process, as_of, party, kind.value if kind else None,
-        issue.value if issue else None, since, until,
-    )  # fmt: skip
-    events = page_of(found["events"], data.event_position, cursor, limit)
+    found = data.timeline_data(state.store, state.settings, scope, kind.value if kind else None, period)
+    events = page_of(found["events"], data.event_position, paging.cursor, paging.limit)
     return JSONData(
-        paginate(request, events, limit, ranges=found["ranges"], as_of=found["as_of"], since=found["since"],
-                 until=found["until"])
+        paginate(request, events, paging.limit, ranges=found["ranges"], as_of=found["as_of"],
+                 since=found["since"], until=found["until"])
     )  # fmt: skip
 
 
 @router.get("/actors", tags=READ, responses=READ_ERRORS, summary="Actors in the store")
 def actors(
-    request: Request,
-    state: State,
-    as_of: AsOfQ = None,
-    q: ActorSearchQ = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    cursor: CursorQ = None,
+    request: Request, state: State, paging: PagingQ, as_of: AsOfQ = None, q: ActorSearchQ = None
 ) -> Response:
     """Every actor a fact or statement names, with how many facts and statements, most active first;
     ``q`` keeps those whose id or name contains it."""
-    tallies = state.remembered(("actors", as_of), lambda: data.actor_tallies(state.store, as_of))
-    found = data.actor_index(tallies, q, cursor=cursor, limit=limit)
-    return JSONData(paginate(request, found, limit))
+    found = data.actor_index(state.actor_tallies(as_of), q, paging)
+    return JSONData(paginate(request, found, paging.limit))
 
 
 @router.get("/actors/{actor_id}", tags=READ, responses=READ_ERRORS, summary="One actor")
 def actor(
-    request: Request,
-    state: State,
-    actor_id: ActorId,
-    as_of: AsOfQ = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    cursor: CursorQ = None,
+    request: Request, state: State, actor_id: ActorId, paging: PagingQ, as_of: AsOfQ = None
 ) -> Response:
     """What a party or person said (``statements``: a page, with its ``next`` link) and committed
     to, over time."""
-    found = data.actor_data(state.store, actor_id, state.settings, as_of, cursor=cursor, limit=limit)
-    return JSONData({**found, "statements": paginate(request, found["statements"], limit)})
+    found = data.actor_data(state.store, actor_id, state.settings, as_of, paging)
+    return JSONData({**found, "statements": paginate(request, found["statements"], paging.limit)})
 
 
 @router.get("/search", tags=READ, responses=READ_ERRORS, summary="Search articles and statements")
-def search(
-    request: Request, state: State, q: SearchQ, limit: LimitQ = DEFAULT_LIMIT, cursor: CursorQ = None
-) -> Response:
+def search(request: Request, state: State, q: SearchQ, paging: PagingQ) -> Response:
     """Full-text search, best first; a ``snippet`` marks the matched words between « and »."""
-    return JSONData(
-        paginate(
-            request,
-            data.search_hits(
-                state.store, q, cursor=cursor, limit=limit, count_cap=state.settings.serve.count_cap
-            ),
-            limit,
-        )
-    )
+    hits = data.search_hits(state.store, q, paging, count_cap=state.settings.serve.count_cap)
+    return JSONData(paginate(request, hits, paging.limit))
 
 
 ExportTable = StrEnum("ExportTable", {t: t for t in export.EXPORT_TABLES})  # type: ignore[misc]

@@ -21,7 +21,17 @@ from parley.settings import Settings
 from parley.store import Store
 from parley.store.db import ARTICLE_ORDER, FACT_ORDER, SEARCH_ORDER, SOURCE_ORDER, STATEMENT_ORDER
 from parley.web.highlight import anchor
-from parley.web.params import Page, page_of, position_in
+from parley.web.params import (
+    ALL_DAYS,
+    ANY_SCOPE,
+    FIRST_PAGE,
+    Page,
+    Paging,
+    Period,
+    Scope,
+    page_of,
+    position_in,
+)
 
 #: Speaker colours on the article page: CSS classes ``speaker-0`` ... ``speaker-7``, reused in turn.
 SPEAKER_COLOURS = 8
@@ -173,21 +183,20 @@ def articles_list(
     store: Store,
     process: str | None = None,
     outlet: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    period: Period = ALL_DAYS,
+    paging: Paging = FIRST_PAGE,
     *,
-    cursor: str | None = None,
-    limit: int = 50,
     count_cap: int = 10_000,
 ) -> Page:
     """A page of stored articles (no text), newest first, filtered by process, outlet and date seen."""
     filters = {
         "process_id": process_id(store, process),
         "outlet": outlet,
-        "since": _iso(since),
-        "until": _iso(until),
+        "since": _iso(period.since),
+        "until": _iso(period.until),
     }
-    rows = store.articles(**filters, after=position_in(cursor, ARTICLE_ORDER), limit=limit + 1)
+    limit = paging.limit
+    rows = store.articles(**filters, after=position_in(paging.cursor, ARTICLE_ORDER), limit=limit + 1)
     total = store.article_count(**filters, cap=count_cap)
     return Page(
         [
@@ -248,11 +257,9 @@ def statements_list(
     article: int | None = None,
     speaker: str | None = None,
     party: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    period: Period = ALL_DAYS,
+    paging: Paging = FIRST_PAGE,
     *,
-    cursor: str | None = None,
-    limit: int = 50,
     count_cap: int = 10_000,
     either: bool = False,
 ) -> Page:
@@ -268,9 +275,10 @@ def statements_list(
         store.article(article)  # NotFoundError for a bad id
     filters = {
         "article_id": article, "speaker": speaker, "party": party, "either": either,
-        "acting_for_party": registry.acting_for(party) if party else (), "since": _iso(since), "until": _iso(until),
+        "acting_for_party": registry.acting_for(party) if party else (), "since": _iso(period.since),
+        "until": _iso(period.until),
     }  # fmt: skip
-    after = position_in(cursor, STATEMENT_ORDER)
+    limit, after = paging.limit, position_in(paging.cursor, STATEMENT_ORDER)
     found: list[Row] = []
     while len(found) <= limit:
         rows = store.statement_page(**filters, after=after, limit=limit + 1)
@@ -306,29 +314,24 @@ def _statement(row: Row, acts_for: str | None) -> Row:
 def facts_list(
     store: Store,
     settings: Settings,
-    process: str | None = None,
+    scope: Scope = ANY_SCOPE,
     kinds: list[str] | None = None,
-    party: str | None = None,
-    issue: str | None = None,
     status: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    as_of: date | None = None,
+    period: Period = ALL_DAYS,
+    paging: Paging = FIRST_PAGE,
     *,
-    cursor: str | None = None,
-    limit: int = 50,
     count_cap: int = 10_000,
 ) -> Page:
-    """A page of facts as they stood on ``as_of``, filtered; ``since``/``until`` keep those reported
-    in that period. With a ``status`` no total: it would mean reading every fact to know its status."""
-    narrow = {"process": process, "as_of": as_of, "kinds": kinds, "party": party, "issue": issue,
-              "since": _iso(since), "until": _iso(until)}  # fmt: skip
+    """A page of facts as they stood on the scope's day, filtered; the period keeps those reported
+    in it. With a ``status`` no total: it would mean reading every fact to know its status."""
+    narrow = {"process": scope.process, "as_of": scope.as_of, "kinds": kinds, "party": scope.party,
+              "issue": scope.issue, "since": _iso(period.since), "until": _iso(period.until)}  # fmt: skip
     views, after = analysis.facts_page(
         store,
         **narrow,
         status=status,
-        after=position_in(cursor, FACT_ORDER),
-        limit=limit,
+        after=position_in(paging.cursor, FACT_ORDER),
+        limit=paging.limit,
         settings=settings,
     )
     items = [{**v, "link": f"/facts/{v['id']}"} for v in views]
@@ -338,13 +341,12 @@ def facts_list(
     return Page(items, after, total=min(total, count_cap), total_capped=total > count_cap)
 
 
-def fact_data(
-    store: Store, fact_id: int, as_of: date | None, *, cursor: str | None = None, limit: int = 50
-) -> Row:
+def fact_data(store: Store, fact_id: int, as_of: date | None, paging: Paging = FIRST_PAGE) -> Row:
     """A fact and its sources: outlets, named and anonymous speakers (counted in the database over all
     of them) and a page of the sentences (``sources``: a ``Page``), with links."""
+    limit = paging.limit
     found = analysis.fact_sources(
-        store, fact_id, as_of=as_of, after=position_in(cursor, SOURCE_ORDER), limit=limit + 1
+        store, fact_id, as_of=as_of, after=position_in(paging.cursor, SOURCE_ORDER), limit=limit + 1
     )
     registry = names()
     sources = [
@@ -376,24 +378,16 @@ def fact_data(
     }
 
 
-def conflicts_list(
-    store: Store,
-    settings: Settings,
-    process: str | None,
-    as_of: date | None,
-    party: str | None,
-    issue: str | None,
-    *,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> Page:
+def conflicts_list(store: Store, settings: Settings, scope: Scope, paging: Paging = FIRST_PAGE) -> Page:
     """A page of the board's conflicts, of one party (either side) and/or issue, red lines first."""
     found = [
         c
-        for c in analysis.conflicts_of(store, process=process, as_of=as_of, issue=issue, settings=settings)
-        if party is None or party in (c["party"], c["against"]["party"])
+        for c in analysis.conflicts_of(
+            store, process=scope.process, as_of=scope.as_of, issue=scope.issue, settings=settings
+        )
+        if scope.party is None or scope.party in (c["party"], c["against"]["party"])
     ]
-    return page_of(found, _conflict_position, cursor, limit)
+    return page_of(found, _conflict_position, paging.cursor, paging.limit)
 
 
 def _conflict_position(c: Row) -> list[Any]:
@@ -401,46 +395,29 @@ def _conflict_position(c: Row) -> list[Any]:
             c["fact_id"], c["against"]["fact_id"]]  # fmt: skip
 
 
-def conditions_list(
-    store: Store,
-    settings: Settings,
-    process: str | None,
-    as_of: date | None,
-    party: str | None,
-    issue: str | None,
-    *,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> Page:
+def conditions_list(store: Store, settings: Settings, scope: Scope, paging: Paging = FIRST_PAGE) -> Page:
     """A page of the board's conditional commitments, of one party and/or waiting on one issue."""
+    party, issue = scope.party, scope.issue
     found = [
         c
-        for c in analysis.conditions_of(store, process=process, as_of=as_of, settings=settings)
+        for c in analysis.conditions_of(store, process=scope.process, as_of=scope.as_of, settings=settings)
         if (party is None or c["commitment"]["party"] == party) and (issue is None or c["waits_on"] == issue)
     ]
-    return page_of(found, lambda c: [c["process"], c["commitment"]["id"]], cursor, limit)
+    return page_of(found, lambda c: [c["process"], c["commitment"]["id"]], paging.cursor, paging.limit)
 
 
 def deadlines_list(
-    store: Store,
-    settings: Settings,
-    process: str | None,
-    as_of: date | None,
-    party: str | None,
-    issue: str | None,
-    since: date | None,
-    until: date | None,
-    *,
-    cursor: str | None = None,
-    limit: int = 50,
+    store: Store, settings: Settings, scope: Scope, period: Period = ALL_DAYS, paging: Paging = FIRST_PAGE
 ) -> Page:
-    """A page of the board's deadlines (truce ends, ultimatums), filtered; ``since``/``until`` on their date."""
+    """A page of the board's deadlines (truce ends, ultimatums), filtered; the period on their date."""
     found = [
         d
-        for d in analysis.deadlines_of(store, process, as_of, party=party, issue=issue, settings=settings)
-        if _in_range(d["date"], since, until)
+        for d in analysis.deadlines_of(
+            store, scope.process, scope.as_of, party=scope.party, issue=scope.issue, settings=settings
+        )
+        if _in_range(d["date"], period.since, period.until)
     ]
-    return page_of(found, _deadline_position, cursor, limit)
+    return page_of(found, _deadline_position, paging.cursor, paging.limit)
 
 
 def _deadline_position(d: Row) -> list[Any]:
@@ -453,19 +430,17 @@ def _deadline_position(d: Row) -> list[Any]:
 def timeline_data(
     store: Store,
     settings: Settings,
-    process: str | None = None,
-    as_of: date | None = None,
-    party: str | None = None,
+    scope: Scope = ANY_SCOPE,
     kind: str | None = None,
-    issue: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    period: Period = ALL_DAYS,
 ) -> Row:
     """Dated events (``analysis.timeline``) and the periods they span (truces and ultimatums), of the
     period ``since``–``until``; without either, of the ``serve.timeline_days`` days up to ``as_of``
     (fewer when more than ``serve.timeline_facts`` facts were made in them) and what is dated after
     it. Only the facts with something dated in the period are read."""
-    day = analysis.as_of_day(as_of)
+    process, party, issue = scope.process, scope.party, scope.issue
+    since, until = period.since, period.until
+    day = analysis.as_of_day(scope.as_of)
     first = _iso(since)
     if since is None and until is None:
         start = date.fromisoformat(day)
@@ -551,11 +526,7 @@ def actor_tallies(store: Store, as_of: date | None = None) -> tuple[Counter[str]
 
 
 def actor_index(
-    tallies: tuple[Counter[str], Counter[str]],
-    q: str | None = None,
-    *,
-    cursor: str | None = None,
-    limit: int = 50,
+    tallies: tuple[Counter[str], Counter[str]], q: str | None = None, paging: Paging = FIRST_PAGE
 ) -> Page:
     """A page of the actors of ``actor_tallies`` (a fact's party, a statement's speaker or party),
     most active first; ``q`` keeps those whose id or name contains it (any case)."""
@@ -572,7 +543,7 @@ def actor_index(
             "id": actor_id, "name": name, "kind": actor.kind if actor else _kind_of(actor_id),
             "facts": facts[actor_id], "statements": said[actor_id], "link": f"/actors/{actor_id}",
         })  # fmt: skip
-    return page_of(out, _actor_position, cursor, limit)
+    return page_of(out, _actor_position, paging.cursor, paging.limit)
 
 
 def _actor_position(actor: Row) -> list[Any]:
@@ -587,20 +558,14 @@ def _kind_of(actor_id: str) -> str:
 
 
 def actor_data(
-    store: Store,
-    actor_id: str,
-    settings: Settings,
-    as_of: date | None = None,
-    *,
-    cursor: str | None = None,
-    limit: int = 50,
+    store: Store, actor_id: str, settings: Settings, as_of: date | None = None, paging: Paging = FIRST_PAGE
 ) -> Row:
     """What an actor said (a page of the statements it made, or made on its behalf) and the facts
     about it, over time: those whose party it is and those its own statements (or statements given
     its party) support."""
     registry = names()
     actor = registry.get(actor_id)
-    said = statements_list(store, speaker=actor_id, party=actor_id, either=True, cursor=cursor, limit=limit)
+    said = statements_list(store, speaker=actor_id, party=actor_id, paging=paging, either=True)
     day = analysis.as_of_day(as_of)
     supported = store.facts_said_by(actor_id)
     rows = store.facts(party=actor_id, seen_by=day)
@@ -610,7 +575,7 @@ def actor_data(
         rows += store.facts(seen_by=day, fact_ids=extra[start : start + 500])
     facts = [{**v, "link": f"/facts/{v['id']}"} for v in analysis.views(store, day, rows, settings)]
     facts.sort(key=lambda v: (v["first_seen"], v["id"]))
-    if actor is None and not said.items and not facts and cursor is None:
+    if actor is None and not said.items and not facts and paging.cursor is None:
         raise NotFoundError(f"no actor {actor_id!r} in the registry or the store")
     roles = [
         {"title": r.title, "party": r.party, "party_name": registry.name(r.party),
@@ -638,14 +603,13 @@ def actor_data(
 # -- search -------------------------------------------------------------------------------------
 
 
-def search_hits(
-    store: Store, query: str, *, cursor: str | None = None, limit: int = 50, count_cap: int = 10_000
-) -> Page:
+def search_hits(store: Store, query: str, paging: Paging = FIRST_PAGE, *, count_cap: int = 10_000) -> Page:
     """A page of full-text hits over articles and statements, best first, each with its link and
     snippet parts."""
     if not query.strip():
         return Page([], None, total=0)
-    found = store.search(query, limit=limit + 1, after=position_in(cursor, SEARCH_ORDER))
+    limit = paging.limit
+    found = store.search(query, limit=limit + 1, after=position_in(paging.cursor, SEARCH_ORDER))
     hits = []
     for hit in found[:limit]:
         span = (hit["span_start"], hit["span_end"]) if hit.get("statement_id") else None
@@ -679,7 +643,7 @@ def snippet_parts(snippet: str) -> list[Row]:
     return parts
 
 
-def processes_list(store: Store, *, cursor: str | None = None, limit: int = 50) -> Page:
+def processes_list(store: Store, paging: Paging = FIRST_PAGE) -> Page:
     """A page of the negotiation processes with their parties and issues (most named first) and
     article counts."""
     found = [
@@ -688,4 +652,4 @@ def processes_list(store: Store, *, cursor: str | None = None, limit: int = 50) 
          "issues": p["issues"]}, "board": "/board?" + urlencode({"process": p["name"]})}
         for p in store.processes()
     ]  # fmt: skip
-    return page_of(found, lambda p: [p["id"]], cursor, limit)
+    return page_of(found, lambda p: [p["id"]], paging.cursor, paging.limit)

@@ -20,21 +20,18 @@ from parley import __version__
 from parley.web import chart, data, highlight
 from parley.web.jsonout import JSONData
 from parley.web.params import (
-    DEFAULT_LIMIT,
     READ_ERRORS,
     TEXT,
     ActorId,
     ActorSearchQ,
     ArticleId,
     AsOfQ,
-    CursorQ,
     FactId,
     KindQ,
-    LimitQ,
-    PartyQ,
+    PagingQ,
+    PeriodQ,
     ProcessQ,
-    SinceQ,
-    UntilQ,
+    ScopeQ,
     paginate,
 )
 from parley.web.state import State
@@ -116,19 +113,10 @@ def board_page(request: Request, state: State, process: ProcessQ = None, as_of: 
 
 @_twins("/timeline", "timeline", "Timeline: records over time by party and kind")
 def timeline_page(
-    request: Request,
-    state: State,
-    process: ProcessQ = None,
-    as_of: AsOfQ = None,
-    party: PartyQ = None,
-    kind: KindQ = None,
-    since: SinceQ = None,
-    until: UntilQ = None,
+    request: Request, state: State, scope: ScopeQ, period: PeriodQ, kind: KindQ = None
 ) -> Response:
     """Events over time, one row per party, truces and ultimatums as ranges; ``since``/``until`` zoom in."""
-    found = data.timeline_data(
-        state.store, state.settings, process, as_of, party, kind.value if kind else None, None, since, until
-    )
+    found = data.timeline_data(state.store, state.settings, scope, kind.value if kind else None, period)
     page = {**found, "chart": chart.layout(found["events"], found["ranges"], found["as_of"], found["since"], found["until"]),
             "process_names": [p["name"] for p in state.store.processes(counts=False)]}  # fmt: skip
     return respond(request, "timeline.html", page)
@@ -138,18 +126,10 @@ def timeline_page(
 
 
 @_twins("/articles", "articles", "Articles")
-def articles_page(
-    request: Request,
-    state: State,
-    process: ProcessQ = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    cursor: CursorQ = None,
-) -> Response:
+def articles_page(request: Request, state: State, paging: PagingQ, process: ProcessQ = None) -> Response:
     """Stored articles, newest first."""
-    found = data.articles_list(
-        state.store, process, cursor=cursor, limit=limit, count_cap=state.settings.serve.count_cap
-    )
-    return respond(request, "articles.html", paginate(request, found, limit, process=process))
+    found = data.articles_list(state.store, process, paging=paging, count_cap=state.settings.serve.count_cap)
+    return respond(request, "articles.html", paginate(request, found, paging.limit, process=process))
 
 
 def article_marks(page: dict[str, Any]) -> list[highlight.Mark]:
@@ -202,46 +182,32 @@ def article_page(request: Request, state: State, article_id: ArticleId) -> Respo
 
 @_twins("/facts/{fact_id}", "fact", "Fact: all its sources")
 def fact_page(
-    request: Request,
-    state: State,
-    fact_id: FactId,
-    as_of: AsOfQ = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    cursor: CursorQ = None,
+    request: Request, state: State, fact_id: FactId, paging: PagingQ, as_of: AsOfQ = None
 ) -> Response:
     """A fact with its sources: outlets, named and anonymous speakers, a page of the sentences."""
-    found = data.fact_data(state.store, fact_id, as_of, cursor=cursor, limit=limit)
-    return respond(request, "fact.html", {**found, "sources": paginate(request, found["sources"], limit)})
+    found = data.fact_data(state.store, fact_id, as_of, paging)
+    return respond(
+        request, "fact.html", {**found, "sources": paginate(request, found["sources"], paging.limit)}
+    )
 
 
 @_twins("/actors", "actors", "Actors in the store")
 def actors_page(
-    request: Request,
-    state: State,
-    as_of: AsOfQ = None,
-    q: ActorSearchQ = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    cursor: CursorQ = None,
+    request: Request, state: State, paging: PagingQ, as_of: AsOfQ = None, q: ActorSearchQ = None
 ) -> Response:
     """Every actor the store mentions, most active first; ``q`` finds actors by id or name."""
-    tallies = state.remembered(("actors", as_of), lambda: data.actor_tallies(state.store, as_of))
-    found = data.actor_index(tallies, q, cursor=cursor, limit=limit)
-    return respond(request, "actors.html", paginate(request, found, limit, q=q or ""))
+    found = data.actor_index(state.actor_tallies(as_of), q, paging)
+    return respond(request, "actors.html", paginate(request, found, paging.limit, q=q or ""))
 
 
 @_twins("/actors/{actor_id}", "actor", "Actor: what a party or person said and committed to")
 def actor_page(
-    request: Request,
-    state: State,
-    actor_id: ActorId,
-    as_of: AsOfQ = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    cursor: CursorQ = None,
+    request: Request, state: State, actor_id: ActorId, paging: PagingQ, as_of: AsOfQ = None
 ) -> Response:
     """What an actor said (a page of its statements) and committed to, over time."""
-    found = data.actor_data(state.store, actor_id, state.settings, as_of, cursor=cursor, limit=limit)
+    found = data.actor_data(state.store, actor_id, state.settings, as_of, paging)
     return respond(
-        request, "actor.html", {**found, "statements": paginate(request, found["statements"], limit)}
+        request, "actor.html", {**found, "statements": paginate(request, found["statements"], paging.limit)}
     )
 
 
@@ -252,12 +218,9 @@ def actor_page(
 def search_page(
     request: Request,
     state: State,
+    paging: PagingQ,
     q: Annotated[str, Query(description="the words to find", max_length=500, pattern=TEXT)] = "",
-    limit: LimitQ = DEFAULT_LIMIT,
-    cursor: CursorQ = None,
 ) -> Response:
     """Full-text search over articles and statements (an empty query shows the form only)."""
-    hits = data.search_hits(
-        state.store, q, cursor=cursor, limit=limit, count_cap=state.settings.serve.count_cap
-    )
-    return respond(request, "search.html", paginate(request, hits, limit, q=q))
+    hits = data.search_hits(state.store, q, paging, count_cap=state.settings.serve.count_cap)
+    return respond(request, "search.html", paginate(request, hits, paging.limit, q=q))

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Path, Query, Request
-from pydantic import BaseModel, BeforeValidator, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
 
 from parley.records import ISSUES, RECORD_KINDS
 from parley.store.db import POSITION_TYPES
@@ -89,9 +89,48 @@ SearchQ = Annotated[
 ]
 
 
+OutletQ = Annotated[Name | None, Blank, Query(description="only this outlet (outlet:axios)")]
 ActorSearchQ = Annotated[
     Name | None, Blank, Query(description="only actors whose id or name contains this (any case)")
 ]
+
+
+class Paging(BaseModel):
+    """Which page of a list: how many items, and where it starts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    limit: LimitQ = DEFAULT_LIMIT
+    cursor: CursorQ = None
+
+
+class Scope(BaseModel):
+    """Which facts: of a process, of a party, on an issue, as they stood on a day."""
+
+    model_config = ConfigDict(frozen=True, use_enum_values=True)  # the issue as its name
+
+    process: ProcessQ = None
+    party: PartyQ = None
+    issue: IssueQ = None
+    as_of: AsOfQ = None
+
+
+class Period(BaseModel):
+    """Which days: from ``since`` to ``until``, both included."""
+
+    model_config = ConfigDict(frozen=True)
+
+    since: SinceQ = None
+    until: UntilQ = None
+
+
+#: The query parameters of a list's page, of the facts it reads, of its period: each declared once
+#: and shared by the API and the pages (FastAPI query parameter models).
+PagingQ = Annotated[Paging, Query()]
+ScopeQ = Annotated[Scope, Query()]
+PeriodQ = Annotated[Period, Query()]
+#: The defaults: the first page, every day, every fact as it stands today.
+FIRST_PAGE, ALL_DAYS, ANY_SCOPE = Paging(), Period(), Scope()
 
 
 class ErrorDetail(BaseModel):

@@ -16,7 +16,9 @@ import hmac
 import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Hashable
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -27,6 +29,7 @@ from parley import flow
 from parley.records import Article
 from parley.settings import Settings
 from parley.store import Store, open_store
+from parley.web import data
 from parley.web.errors import TokenMissing, TokenRejected, WritesDisabled
 from parley.worker import ExtractionWorker
 
@@ -86,6 +89,10 @@ class WebState:
         value = compute()
         self._remembered[key] = (now, value)
         return value
+
+    def actor_tallies(self, as_of: date | None) -> tuple[Counter[str], Counter[str]]:
+        """The actor index's counts on a day (``data.actor_tallies``), kept as ``remembered`` keeps them."""
+        return self.remembered(("actors", as_of), lambda: data.actor_tallies(self.store, as_of))
 
     def _writing_store(self) -> Store:
         """The writers' connection, opened on the first write; call it holding ``_write_lock``."""
