@@ -93,6 +93,7 @@ class ServeSettings:
     timeline_days: int = _setting(30, 1, 36_500)
     timeline_facts: int = _setting(150, 1)
     tally_seconds: float = _setting(30.0, 0.0, 86_400.0)
+    actor_facts: int = _setting(100, 1, 10_000)
     board_full_processes: int = _setting(3, 0)
     db_connections: int = _setting(8, 1, 1_000)
 

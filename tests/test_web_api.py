@@ -410,3 +410,22 @@ def test_the_store_is_written_only_through_flow(writable: TestClient, db_copy: P
     with open_store(str(db_copy)) as store:
         assert store.integrity_problems() == []
         assert analysis.board(store, as_of="2025-04-20")["commitments"]  # facts were consolidated
+
+
+def test_an_actor_page_shows_its_newest_facts_and_links_to_all(seed_db: Path) -> None:
+    """An actor's facts are bounded (``serve.actor_facts``): the newest ones, with how many are its
+    own and a link to all of them a page at a time — a busy party's page stays small."""
+    with client_for(seed_db) as client:
+        everything = client.get("/api/actors/UKR").json()
+    own = [f for f in everything["facts"] if f["party"] == "UKR"]
+    assert len(own) >= 2 and everything["facts_total"] == len(own)
+    with client_for(seed_db, serve={"actor_facts": 1}) as client:
+        bounded = client.get("/api/actors/UKR").json()
+        assert [f["id"] for f in bounded["facts"]] == [
+            max(everything["facts"], key=lambda f: (f["first_seen"], f["id"]))["id"]
+        ]
+        assert bounded["facts_total"] == len(own)
+        listed = client.get(bounded["facts_link"]).json()
+        assert {f["id"] for f in listed["items"]} == {f["id"] for f in own}
+        page = client.get("/actors/UKR").text
+        assert "all of them" in page and f"{len(own):,} are its own" in page

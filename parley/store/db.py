@@ -1294,16 +1294,27 @@ class Store(AlertTables):
             (seen_by,),
         )
 
-    def facts_said_by(self, actor: str) -> list[int]:
-        """Ids of the facts supported by statements that ``actor`` made or that name it as their party."""
+    def facts_said_by(self, actor: str, seen_by: str, statements: int) -> list[int]:
+        """Ids of the facts supported by the ``statements`` newest statements ``actor`` made by
+        ``seen_by`` (found through the (speaker, seen) index: bounded however much it said)."""
         return [
             r["fact_id"]
             for r in self._all(
-                "SELECT DISTINCT r.fact_id FROM statements s JOIN records r ON r.statement_id = s.id"
-                " WHERE (s.speaker = ? OR s.party = ?) AND r.fact_id IS NOT NULL ORDER BY r.fact_id",
-                (actor, actor),
+                "SELECT DISTINCT r.fact_id FROM (SELECT s.id FROM statements s WHERE s.speaker = ? AND s.seen <= ?"
+                " ORDER BY s.seen DESC LIMIT ?) said JOIN records r ON r.statement_id = said.id"
+                " WHERE r.fact_id IS NOT NULL ORDER BY r.fact_id",
+                (actor, seen_by, statements),
             )
         ]
+
+    def recent_facts(self, party: str, seen_by: str, limit: int) -> list[dict[str, Any]]:
+        """The ``limit`` facts of ``party`` first seen most recently by ``seen_by``, newest first
+        (through the (party, first_seen) index)."""
+        return self._all(
+            f"SELECT {_FACT_COLUMNS} FROM facts f JOIN processes p ON p.id = f.process_id"
+            " WHERE f.party = ? AND f.first_seen <= ? ORDER BY f.first_seen DESC, f.id DESC LIMIT ?",
+            (party, seen_by, limit),
+        )
 
     # -- pages of lists (keyset pagination) -----------------------------------------------------
 

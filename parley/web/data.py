@@ -561,20 +561,22 @@ def actor_data(
     store: Store, actor_id: str, settings: Settings, as_of: date | None = None, paging: Paging = FIRST_PAGE
 ) -> Row:
     """What an actor said (a page of the statements it made, or made on its behalf) and the facts
-    about it, over time: those whose party it is and those its own statements (or statements given
-    its party) support."""
+    about it, over time: the newest ``serve.actor_facts`` of those whose party it is and of those
+    its newest statements support (``facts_total``: how many are its own; ``facts_link``: all of
+    them, a page at a time)."""
     registry = names()
     actor = registry.get(actor_id)
     said = statements_list(store, speaker=actor_id, party=actor_id, paging=paging, either=True)
     day = analysis.as_of_day(as_of)
-    supported = store.facts_said_by(actor_id)
-    rows = store.facts(party=actor_id, seen_by=day)
+    shown = settings.serve.actor_facts
+    rows = store.recent_facts(actor_id, day, shown)
     known = {r["id"] for r in rows}
-    extra = [i for i in supported if i not in known]
+    extra = [i for i in store.facts_said_by(actor_id, day, shown) if i not in known]
     for start in range(0, len(extra), 500):
         rows += store.facts(seen_by=day, fact_ids=extra[start : start + 500])
+    rows = sorted(rows, key=lambda f: (f["first_seen"], f["id"]))[-shown:]
     facts = [{**v, "link": f"/facts/{v['id']}"} for v in analysis.views(store, day, rows, settings)]
-    facts.sort(key=lambda v: (v["first_seen"], v["id"]))
+    own = store.fact_count(seen_by=day, party=actor_id, cap=settings.serve.count_cap)
     if actor is None and not said.items and not facts and paging.cursor is None:
         raise NotFoundError(f"no actor {actor_id!r} in the registry or the store")
     roles = [
@@ -596,6 +598,9 @@ def actor_data(
         },  # fmt: skip
         "statements": said,
         "facts": facts,
+        "facts_total": min(own, settings.serve.count_cap),
+        "facts_total_capped": own > settings.serve.count_cap,
+        "facts_link": "/api/facts?" + urlencode({"party": actor_id, "as_of": day}),
         "commitments": [f for f in facts if f["kind"] == "commitments"],
     }
 
