@@ -190,3 +190,33 @@ def test_the_board_shows_the_last_round_of_talks_and_the_next(store: Store) -> N
         ("Geneva", "2025-07-01", "scheduled"),
     ]
     assert len([e for e in analysis.timeline(store, as_of="2025-06-10") if e["event"] == "meeting"]) == 4
+
+
+def test_a_period_shows_the_positions_stated_and_changed_in_it(store: Store) -> None:
+    """A period's timeline finds a position's versions by the reports and dates of its records
+    (through indexes), including a stance a report dates after itself, and no other position."""
+    refuse = "Kyiv said it would not accept any ceasefire in the Black Sea."
+    report(
+        store,
+        refuse,
+        "2025-03-01",
+        positions=[{"party": "UKR", "issue": "maritime", "text": "will not accept"}],
+    )
+    accept = "Kyiv said that from 1 May it will accept a Black Sea ceasefire."
+    report(store, accept, "2025-04-10", positions=[{"party": "UKR", "issue": "maritime", "text": "will accept",
+                                                    "when": "2025-05-01"}])  # fmt: skip
+    other = "Moscow said it would not accept any talks on Crimea."
+    report(
+        store,
+        other,
+        "2025-02-01",
+        positions=[{"party": "RUS", "issue": "territory", "text": "will not accept"}],
+    )
+
+    def stated(since: str, until: str) -> list[tuple[str, str, str | None]]:
+        events = analysis.timeline(store, as_of="2025-06-01", period=(since, until))
+        return [(e["date"], e["event"], e["party"]) for e in events if e["kind"] == "positions"]
+
+    assert stated("2025-04-20", "2025-05-31") == [("2025-05-01", "position changed", "UKR")]
+    assert stated("2025-02-15", "2025-03-31") == [("2025-03-01", "position stated", "UKR")]
+    assert stated("2025-01-15", "2025-02-10") == [("2025-02-01", "position stated", "RUS")]

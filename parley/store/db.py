@@ -1094,12 +1094,23 @@ class Store(AlertTables):
 
             made = within("COALESCE(f.date_start, f.first_seen)")  # made, met, stated
             ends = within("f.date_end", _day_before(since) if since else None)  # a truce ends the day after
-            versions, valid_from = self.dialect.position_versions("f.payload")
-            stated = f"EXISTS (SELECT 1 FROM {versions} WHERE {within(valid_from)})"  # a version began
+            stated = ""
+            if not kinds or "positions" in kinds:
+                # A version begins on the day of a report, or on the day a record dates it: only a
+                # position reported, or dated by a record, since the period began can have one in it.
+                versions, valid_from = self.dialect.position_versions("f.payload")
+                recent = ""
+                if since is not None:
+                    recent = (
+                        "(f.last_seen >= ? OR f.id IN (SELECT r.fact_id FROM records r"
+                        " WHERE r.kind = 'positions' AND r.date_start >= ?)) AND "
+                    )
+                    params.extend([since, since])
+                began = f"EXISTS (SELECT 1 FROM {versions} WHERE {within(valid_from)})"
+                stated = f" OR (f.kind = 'positions' AND {recent}{began})"
             changed = within("e.day")
             conditions.append(
-                f"(({made}) OR ({ends}) OR (f.kind = 'positions' AND {stated})"
-                f" OR f.id IN (SELECT e.fact_id FROM fact_events e WHERE {changed}))"
+                f"(({made}) OR ({ends}){stated} OR f.id IN (SELECT e.fact_id FROM fact_events e WHERE {changed}))"
             )
         if spanning is not None:  # a period (start or first report to end) that overlaps the span
             since, until = spanning

@@ -290,6 +290,15 @@ _WATCH = [
 ]
 
 
+# A period's positions (13): a version begins on the day of a report of the position or on the day a
+# record dates it, so only the positions reported or dated since the period began can have one begin
+# in it — found by these indexes instead of reading every position's versions.
+_POSITIONS_INDEX = [
+    "CREATE INDEX facts_kind_last_seen ON facts (kind, last_seen)",
+    "CREATE INDEX records_kind_start ON records (kind, date_start)",
+]
+
+
 def _everywhere(statements: list[str]) -> dict[str, list[str]]:
     """The same statements for both databases."""
     return {"sqlite": statements, "postgresql": statements}
@@ -311,6 +320,7 @@ MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
     (8, "fact period indexes", _everywhere(_PERIOD_INDEXES)),
     (11, "alert rules, outbox and deliveries", _everywhere(_ALERTS)),
     (12, "watched sources", _everywhere(_WATCH)),
+    (13, "positions by last report", _everywhere(_POSITIONS_INDEX)),
 ]
 
 
