@@ -469,11 +469,16 @@ def drop(name: str | None) -> None:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def ingest_into(urls: list[str], count: int) -> None:
+def ingest_into(urls: list[str], count: int, stream: int = 0) -> None:
     """Commit the same new articles into stores that hold the same articles, one after the other:
-    the backends' rates in one run on one machine, without filling or copying anything."""
-    with open_store(urls[0]) as first:
-        batch = batches(first, count, 2_000_000 + first.stats()["articles"])
+    the backends' rates in one run on one machine, without filling or copying anything. Runs
+    again over the same stores take another ``stream`` (new articles, not duplicates)."""
+    newest = []
+    for url in urls:  # the news follow the newest article of any of them
+        with open_store(url) as store:
+            newest.append((store.articles(limit=1)[0]["seen"], url))
+    with open_store(max(newest)[1]) as latest:
+        batch = batches(latest, count, 2_000_000 + 10 * stream + latest.stats()["articles"])
     for url in urls:
         backend = "postgresql" if url.startswith("postgresql://") else "sqlite"
         with open_store(url) as store:
@@ -547,6 +552,7 @@ def main() -> None:
         help="only commit the same --ingest new articles (news, then archive) into each of these stores"
         " holding the same articles (a SQLite store and its --copy or --tile on PostgreSQL)",
     )
+    parser.add_argument("--stream", type=int, default=0, help="with --ingest-into: which new articles")
     parser.add_argument("--web-runs", type=int, default=20, help="requests per endpoint")
 
     parser.add_argument(
@@ -565,7 +571,7 @@ def main() -> None:
         tile(args.tile[0], int(args.tile[1]))
         return
     if args.ingest_into:
-        ingest_into(args.ingest_into, args.ingest)
+        ingest_into(args.ingest_into, args.ingest, args.stream)
         return
     if args.web:
         for url in args.web:
