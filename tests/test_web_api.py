@@ -429,3 +429,26 @@ def test_an_actor_page_shows_its_newest_facts_and_links_to_all(seed_db: Path) ->
         assert {f["id"] for f in listed["items"]} == {f["id"] for f in own}
         page = client.get("/actors/UKR").text
         assert "all of them" in page and f"{len(own):,} are its own" in page
+
+
+def test_counts_taken_while_the_app_writes_are_not_kept(db_copy: Path) -> None:
+    """A whole-store count (the actor index's, /api/stats) read while a write of this app is under
+    way may predate it: it is answered, not kept, so the next request counts again."""
+    from parley.settings import load_settings
+    from parley.web.state import WebState
+
+    state = WebState(str(db_copy), load_settings())
+    try:
+        counted = []
+
+        def count_during_a_write() -> int:
+            counted.append(1)
+            state.write(lambda store: None)  # a write begins and ends while counting
+            return len(counted)
+
+        assert state.remembered("count", count_during_a_write) == 1
+        assert state.remembered("count", count_during_a_write) == 2  # counted again
+        assert state.remembered("count", lambda: 99) == 99
+        assert state.remembered("count", lambda: 100) == 99  # kept
+    finally:
+        state.close()

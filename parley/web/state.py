@@ -17,7 +17,8 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -48,6 +49,9 @@ class WebState:
         self._extractor = extractor
         self._write_lock = threading.Lock()
         self._remembered: dict[Hashable, tuple[float, Any]] = {}
+        self._writes = (
+            0  # bumped when a write begins and when it ends: what was counted meanwhile is not kept
+        )
 
     def close(self) -> None:
         """Close the store connections and end the extraction process."""
@@ -81,13 +85,16 @@ class WebState:
     def remembered(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """``compute()``, kept for ``serve.tally_seconds`` under ``key``: for aggregates over the whole
         store (the actor index's counts), which cost what the store holds. Forgotten when this app
-        writes; writes by other processes show once the time is up."""
+        writes (a value counted while this app wrote is not kept: it may predate the write); writes by
+        other processes show once the time is up."""
         now = time.monotonic()
         kept = self._remembered.get(key)
         if kept is not None and now - kept[0] < self.settings.serve.tally_seconds:
             return kept[1]
+        writes = self._writes
         value = compute()
-        self._remembered[key] = (now, value)
+        if writes == self._writes and not self._write_lock.locked():
+            self._remembered[key] = (now, value)
         return value
 
     def actor_tallies(self, as_of: date | None) -> tuple[Counter[str], Counter[str]]:
@@ -101,11 +108,24 @@ class WebState:
             self._writer = self.store if in_memory else open_store(self.store_url, self.settings)
         return self._writer
 
+    @contextmanager
+    def _writing(self) -> Iterator[Store]:
+        """The writers' connection, one writer at a time; what was remembered is forgotten before
+        and after the write."""
+        with self._write_lock:
+            self._forget()
+            try:
+                yield self._writing_store()
+            finally:
+                self._forget()
+
+    def _forget(self) -> None:
+        self._writes += 1
+        self._remembered.clear()
+
     def take_in(self, articles: list[Article], process: str | None) -> list[flow.TakeIn]:
         """Store articles through ``parley.flow.take_in``, one writer at a time."""
-        with self._write_lock:
-            self._remembered.clear()
-            writer = self._writing_store()
+        with self._writing() as writer:
             if self._extractor is None:  # spaCy loads in the child on the first write only
                 self._extractor = ExtractionWorker(self.settings)
             return [
@@ -116,15 +136,13 @@ class WebState:
     def write(self, change: Callable[[Store], T]) -> T:
         """Run ``change`` (a library function that writes, such as ``parley.alerts.rules.add_rule``)
         on the writers' connection, one writer at a time."""
-        with self._write_lock:
-            self._remembered.clear()
-            return change(self._writing_store())
+        with self._writing() as writer:
+            return change(writer)
 
     def delete_article(self, article_id: int) -> flow.Deleted:
         """Delete an article through ``parley.flow.delete_article``, one writer at a time."""
-        with self._write_lock:
-            self._remembered.clear()
-            return flow.delete_article(self._writing_store(), article_id)
+        with self._writing() as writer:
+            return flow.delete_article(writer, article_id)
 
 
 def get_state(request: Request) -> WebState:
