@@ -246,16 +246,18 @@ def choose_process(
 
 
 def _join_process(
-    store: Store, article_id: int, records: list[dict[str, Any]], process: dict[str, Any]
+    store: Store, article: dict[str, Any], records: list[dict[str, Any]], process: dict[str, Any]
 ) -> None:
     """Put an article in a process (its row as locked by ``Store.lock_for_merge``) and add the
     article's parties and issues to the process's tallies, so that later articles find it."""
     weighted, _ = _party_tally(records)
-    parties = Counter(process["parties"]) + weighted
-    store.update_process(
-        process["id"], dict(parties), dict(Counter(process["issues"]) + _issue_tally(records))
+    store.join_process(
+        article["id"],
+        process["id"],
+        dict(Counter(process["parties"]) + weighted),
+        dict(Counter(process["issues"]) + _issue_tally(records)),
+        leaving=article["process_id"],
     )
-    store.set_article_process(article_id, process["id"])
 
 
 def withdraw_article(store: Store, article_id: int) -> None:
@@ -354,7 +356,7 @@ def merge_article(
     ]
     locked = _merge_all(store, process_id, merging, lock_process=joining)
     if locked is not None:
-        _join_process(store, article["id"], records, locked)
+        _join_process(store, article, records, locked)
     return Merged(name, len(merging))
 
 
@@ -439,7 +441,8 @@ def _merge_all(
     known = {(facts[kind, key]["id"], column, value)
              for (kind, key, column, value), hit in zip(checks, locked["known"], strict=True) if hit}  # fmt: skip
     sources, record_facts, events = [], [], []
-    changed: dict[int, dict[str, Any]] = {}
+    changed: dict[int, _Row] = {}  # the facts merged into, by id, as merged
+    columns: set[str] = set()  # the columns that changed in any of them
     for key, found, (article, record, source) in zip(keys, values, merging, strict=True):
         fact = facts[key]
         new = {c: c in found and (fact["id"], c, found[c]) not in known for c in _NEW_TO_FACT}
@@ -450,11 +453,15 @@ def _merge_all(
         record_facts.append((record["id"], fact["id"]))
         updates = _merged(fact, article, record, source, new)
         fact.update(updates)
-        changed.setdefault(fact["id"], {}).update(updates)
+        changed[fact["id"]] = fact
+        columns |= updates.keys()
         events += _events(fact["id"], record, article["text"], article["seen"])
     store.add_fact_sources(sources)
     store.set_record_facts(record_facts)
-    store.update_facts(list(changed.items()))
+    # Every fact with the same columns: one statement, however many facts and however they changed.
+    store.update_facts(
+        [(fact_id, {c: fact[c] for c in sorted(columns)}) for fact_id, fact in changed.items()]
+    )
     store.add_fact_events(events)
     return locked["process"]
 

@@ -577,11 +577,17 @@ class Store(AlertTables):
              [content_hash, *bands]),
             (_PROCESSES, []),
         ]  # fmt: skip
-        wanted = {"articles": 1, "statements": statements, "records": records}
-        queries += [(self.dialect.new_ids_sql(table), [n]) for table, n in wanted.items() if n]
-        similar, processes, *ids = self._read_together(queries)
-        new = iter(ids)
-        reserved = {table: [r["id"] for r in next(new)] if n else [] for table, n in wanted.items()}
+        wanted = {
+            table: n
+            for table, n in {"articles": 1, "statements": statements, "records": records}.items()
+            if n
+        }
+        queries.append((self.dialect.new_ids_sql(list(wanted)), list(wanted.values())))
+        similar, processes, ids = self._read_together(queries)
+        tables = list(wanted)
+        reserved: dict[str, list[int]] = {"statements": [], "records": []}
+        for row in ids:
+            reserved.setdefault(tables[row["tab"]], []).append(row["id"])
         return {
             "similar": similar,
             "processes": processes,
@@ -714,15 +720,23 @@ class Store(AlertTables):
             "story_first": None if story_first is None else int(story_first),
         }
 
-    def set_article_process(self, article_id: int, process_id: int) -> None:
-        """Assign an article to a process (moving it from the one it was in, if any)."""
-        self._execute(
-            "UPDATE processes SET article_count = article_count - 1"
-            " WHERE id = (SELECT process_id FROM articles WHERE id = ?)",
-            (article_id,),
-        )
+    def join_process(
+        self,
+        article_id: int,
+        process_id: int,
+        parties: dict[str, int],
+        issues: dict[str, int],
+        leaving: int | None = None,
+    ) -> None:
+        """Put an article in a process — moving it out of ``leaving``, the process it was in, if
+        any — and replace that process's party and issue tallies (the article's included)."""
+        if leaving is not None:
+            self._execute("UPDATE processes SET article_count = article_count - 1 WHERE id = ?", (leaving,))
         self._execute("UPDATE articles SET process_id = ? WHERE id = ?", (process_id, article_id))
-        self._execute("UPDATE processes SET article_count = article_count + 1 WHERE id = ?", (process_id,))
+        self._execute(
+            "UPDATE processes SET parties = ?, issues = ?, article_count = article_count + 1 WHERE id = ?",
+            (_json(parties), _json(issues), process_id),
+        )
 
     def article_ids(self, process_id: int | None = None) -> list[int]:
         """Ids of stored articles in date order (``seen``, then id), optionally of one process."""
@@ -867,12 +881,11 @@ class Store(AlertTables):
         ordered = sorted(new_facts)
         if ordered:
             names = sorted(_fact_values(new_facts[ordered[0]]))
-            self._executemany(
-                f"INSERT INTO facts (process_id, kind, key, {', '.join(names)})"
-                f" VALUES ({', '.join('?' for _ in range(3 + len(names)))})"
-                " ON CONFLICT (process_id, kind, key) DO NOTHING",
+            self._insert_rows(
+                "facts", ("process_id", "kind", "key", *names),
                 [(process_id, kind, key, *(_fact_values(new_facts[kind, key])[n] for n in names))
                  for kind, key in ordered],
+                conflict=" ON CONFLICT (process_id, kind, key) DO NOTHING",
             )  # fmt: skip
         queries: list[tuple[str, Sequence[Any]]] = []
         for start in range(0, len(ordered), _ROWS_PER_INSERT):
@@ -909,14 +922,24 @@ class Store(AlertTables):
 
     def update_facts(self, updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
         """Set columns of facts: (fact id, {column: value}) pairs (payload as a dict); one statement
-        per set of columns."""
+        per set of columns (``parley.consolidate`` gives every fact the same set: one statement)."""
         by_columns: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
         for fact_id, columns in updates:
             values = _fact_values(columns)
-            by_columns.setdefault(tuple(values), []).append((*values.values(), fact_id))
+            by_columns.setdefault(tuple(values), []).append((fact_id, *values.values()))
         for names, rows in by_columns.items():
-            sets = ", ".join(f"{name} = ?" for name in names)
-            self._executemany(f"UPDATE facts SET {sets} WHERE id = ?", rows)
+            # A parameter's type is the value's, or unknown (NULL, text) for PostgreSQL: the casts
+            # say what an integer column takes, whatever the VALUES column was inferred as.
+            sets = ", ".join(
+                f"{name} = CAST(v.column{i} AS {_FACT_TYPES[name]})" for i, name in enumerate(names, 2)
+            )
+            row = f"({', '.join('?' for _ in range(len(names) + 1))})"
+            for start in range(0, len(rows), _ROWS_PER_INSERT):
+                chunk = rows[start : start + _ROWS_PER_INSERT]
+                self._execute(
+                    f"UPDATE facts SET {sets} FROM (VALUES {', '.join(row for _ in chunk)}) v WHERE facts.id = v.column1",
+                    [value for values in chunk for value in values],
+                )
 
     def reset_fact(self, fact_id: int, **columns: Any) -> None:
         """Empty a fact before its records are merged into it again, keeping its id: its sources and
@@ -1767,10 +1790,11 @@ _FACT_WRITABLE = frozenset(
     " red_line reports articles stories outlets named_sources anonymous_sources payload".split()
 )
 
+_FACT_COUNTS = "conditional red_line reports articles stories outlets named_sources anonymous_sources".split()
+#: The SQL type of each writable column of a fact.
+_FACT_TYPES = {column: "INTEGER" if column in _FACT_COUNTS else "TEXT" for column in _FACT_WRITABLE}
 #: The writable columns of a new fact, as the facts table's defaults give them.
-_FACT_DEFAULTS: dict[str, Any] = dict.fromkeys(_FACT_WRITABLE) | dict.fromkeys(
-    "conditional red_line reports articles stories outlets named_sources anonymous_sources".split(), 0
-)
+_FACT_DEFAULTS: dict[str, Any] = dict.fromkeys(_FACT_WRITABLE) | dict.fromkeys(_FACT_COUNTS, 0)
 
 
 def _fact_values(columns: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ generated ids and full-text search.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _WORD_OR_PHRASE = re.compile(r'"([^"]+)"|(\S+)')
@@ -36,18 +37,25 @@ class Dialect:
             return f"IN ({subquery})"
         return f"= ANY(ARRAY({subquery}))"
 
-    def new_ids_sql(self, table: str) -> str:
-        """A query giving ``?`` new ids (column ``id``) for rows of ``table``, to insert them with.
+    def new_ids_sql(self, tables: Sequence[str]) -> str:
+        """A query giving new ids for rows of several tables, to insert them with: a row (``tab``,
+        the table's position in ``tables``; ``id``) per id, ascending, and a parameter per table for
+        how many it needs.
 
-        PostgreSQL draws them from the table's identity sequence (concurrent writers never get the
+        PostgreSQL draws them from the tables' identity sequences (concurrent writers never get the
         same); SQLite counts on from the highest id, which holds inside its one-writer transaction.
         """
         if self.name == "sqlite":
+            counted = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
+            each = [f"SELECT {i} AS tab, (SELECT COALESCE(MAX(id), 0) FROM {table}) + i AS id FROM n"
+                    for i, table in enumerate(tables)]  # fmt: skip
             return (
-                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
-                f" SELECT (SELECT COALESCE(MAX(id), 0) FROM {table}) + i AS id FROM n"
+                " UNION ALL ".join(f"SELECT * FROM ({counted} {select})" for select in each)
+                + " ORDER BY tab, id"
             )
-        return f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id FROM generate_series(1, ?)"
+        each = [f"SELECT {i} AS tab, nextval(pg_get_serial_sequence('{table}', 'id')) AS id FROM generate_series(1, ?)"
+                for i, table in enumerate(tables)]  # fmt: skip
+        return f"SELECT * FROM ({' UNION ALL '.join(each)}) ids ORDER BY tab, id"
 
     def lock_rows(self) -> str:
         """The clause that locks the rows a SELECT reads until the transaction ends, against

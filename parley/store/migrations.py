@@ -174,7 +174,7 @@ _MEETINGS_INDEX_5 = [
 ]
 
 # Every board names its processes with their article counts: kept up to date (by
-# Store.set_article_process and Store.delete_article) rather than counted each time.
+# Store.join_process and Store.delete_article) rather than counted each time.
 _ARTICLE_COUNT = [
     "ALTER TABLE processes ADD COLUMN article_count INTEGER NOT NULL DEFAULT 0",
     "UPDATE processes SET article_count = (SELECT COUNT(*) FROM articles a WHERE a.process_id = processes.id)",
