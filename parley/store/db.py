@@ -440,6 +440,11 @@ class Store(AlertTables):
                     with conn.pipeline(), conn.transaction():
                         self._local.pipelined = True
                         self._execute(f"SELECT {lock}(?)", (_PG_WRITE_LOCK,))
+                        # A write's statements find rows by key or by short index ranges, run many
+                        # times with other values. Left to choose, PostgreSQL plans some of them
+                        # again at every run once the tables are large (its plan for the values at
+                        # hand looks a little cheaper): 13% of an article's commit at 100,000 articles.
+                        self._execute("SET LOCAL plan_cache_mode = force_generic_plan")
                         yield self
                     self.round_trips += 1  # the commit
             finally:
