@@ -299,6 +299,17 @@ _POSITIONS_INDEX = [
 ]
 
 
+# Counting a fact's sources as of a day (``Store.corroboration``: the alerts of an article of a
+# past day, a board as of a past day) reads every source of the fact up to that day (14): with what
+# it counts held in the index, it reads the index alone, not each source's row (an archive
+# article's commit at 100,000 articles on SQLite, 85 → 93–104 articles/s).
+_COUNTED_SOURCES_INDEX = [
+    "DROP INDEX fact_sources_fact_seen",
+    "CREATE INDEX fact_sources_fact_seen ON fact_sources"
+    " (fact_id, seen, article_id, story_id, outlet, speaker, source_type, record_id)",
+]
+
+
 def _everywhere(statements: list[str]) -> dict[str, list[str]]:
     """The same statements for both databases."""
     return {"sqlite": statements, "postgresql": statements}
@@ -321,6 +332,7 @@ MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
     (11, "alert rules, outbox and deliveries", _everywhere(_ALERTS)),
     (12, "watched sources", _everywhere(_WATCH)),
     (13, "positions by last report", _everywhere(_POSITIONS_INDEX)),
+    (14, "fact sources counted from their index", _everywhere(_COUNTED_SOURCES_INDEX)),
 ]
 
 
