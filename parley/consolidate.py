@@ -459,9 +459,8 @@ def _merge_all(
     store.add_fact_sources(sources)
     store.set_record_facts(record_facts)
     # Every fact with the same columns: one statement, however many facts and however they changed.
-    store.update_facts(
-        [(fact_id, {c: fact[c] for c in sorted(columns)}) for fact_id, fact in changed.items()]
-    )
+    names = sorted(columns)
+    store.update_facts([(fact_id, {c: fact[c] for c in names}) for fact_id, fact in changed.items()])
     store.add_fact_events(events)
     return locked["process"]
 

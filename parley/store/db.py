@@ -387,11 +387,16 @@ class Store(AlertTables):
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], conflict: str = ""
     ) -> None:
         """A multi-row INSERT (``conflict``: its ON CONFLICT clause), ``_ROWS_PER_INSERT`` rows a statement."""
-        row = f"({', '.join('?' for _ in columns)})"
+        self._execute_values(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {{values}}{conflict}", rows)
+
+    def _execute_values(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run ``sql`` for ``rows``, which go where it says ``{values}`` (as ``(?, ?), (?, ?)``), in
+        statements of ``_ROWS_PER_INSERT`` rows."""
         for start in range(0, len(rows), _ROWS_PER_INSERT):
             chunk = rows[start : start + _ROWS_PER_INSERT]
+            row = f"({', '.join('?' for _ in chunk[0])})"
             self._execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(row for _ in chunk)}{conflict}",
+                sql.replace("{values}", ", ".join(row for _ in chunk)),
                 [value for values in chunk for value in values],
             )
 
@@ -582,17 +587,13 @@ class Store(AlertTables):
              [content_hash, *bands]),
             (_PROCESSES, []),
         ]  # fmt: skip
-        wanted = {
-            table: n
-            for table, n in {"articles": 1, "statements": statements, "records": records}.items()
-            if n
-        }
-        queries.append((self.dialect.new_ids_sql(list(wanted)), list(wanted.values())))
+        wanted = {"articles": 1, "statements": statements, "records": records}
+        tables = [table for table, n in wanted.items() if n]
+        queries.append((self.dialect.new_ids_sql(tables), [wanted[table] for table in tables]))
         similar, processes, ids = self._read_together(queries)
-        tables = list(wanted)
-        reserved: dict[str, list[int]] = {"statements": [], "records": []}
+        reserved: dict[str, list[int]] = {table: [] for table in wanted}
         for row in ids:
-            reserved.setdefault(tables[row["tab"]], []).append(row["id"])
+            reserved[tables[row["tab"]]].append(row["id"])
         return {
             "similar": similar,
             "processes": processes,
@@ -805,13 +806,10 @@ class Store(AlertTables):
 
     def set_record_facts(self, record_facts: Sequence[tuple[int, int | None]]) -> None:
         """Link records to the facts they support: (record id, fact id) pairs."""
-        for start in range(0, len(record_facts), _ROWS_PER_INSERT):
-            chunk = record_facts[start : start + _ROWS_PER_INSERT]
-            self._execute(
-                f"UPDATE records SET fact_id = v.column2 FROM (VALUES {', '.join('(?, ?)' for _ in chunk)}) v"
-                " WHERE records.id = v.column1",
-                [value for pair in chunk for value in pair],
-            )
+        self._execute_values(
+            "UPDATE records SET fact_id = v.column2 FROM (VALUES {values}) v WHERE records.id = v.column1",
+            record_facts,
+        )
 
     # -- processes ------------------------------------------------------------------------------
 
@@ -938,13 +936,9 @@ class Store(AlertTables):
             sets = ", ".join(
                 f"{name} = CAST(v.column{i} AS {_FACT_TYPES[name]})" for i, name in enumerate(names, 2)
             )
-            row = f"({', '.join('?' for _ in range(len(names) + 1))})"
-            for start in range(0, len(rows), _ROWS_PER_INSERT):
-                chunk = rows[start : start + _ROWS_PER_INSERT]
-                self._execute(
-                    f"UPDATE facts SET {sets} FROM (VALUES {', '.join(row for _ in chunk)}) v WHERE facts.id = v.column1",
-                    [value for values in chunk for value in values],
-                )
+            self._execute_values(
+                f"UPDATE facts SET {sets} FROM (VALUES {{values}}) v WHERE facts.id = v.column1", rows
+            )
 
     def reset_fact(self, fact_id: int, **columns: Any) -> None:
         """Empty a fact before its records are merged into it again, keeping its id: its sources and
