@@ -386,6 +386,7 @@ def copy_store(source: str, target: str) -> None:
 # they hold) or made unique with the tile's suffix; every other column is copied as it is.
 _TILE_IDS = {
     "processes": {"id": "processes"},
+    "process_parties": {"process_id": "processes"},
     "articles": {"id": "articles", "duplicate_of": "articles", "process_id": "processes"},
     "article_bands": {"article_id": "articles"},
     "statements": {"id": "statements", "article_id": "articles"},
@@ -401,7 +402,7 @@ _TILE_IDS = {
 _TILE_SUFFIXED = {"processes": ["name"], "articles": ["key", "content_hash"], "article_bands": ["band"],
                   "alerts": ["key"]}  # fmt: skip
 # The rows of the first tile, by the table whose ids bound them.
-_TILE_BOUND = {"processes": "id", "articles": "id", "article_bands": "article_id", "statements": "id",
+_TILE_BOUND = {"processes": "id", "process_parties": "process_id", "articles": "id", "article_bands": "article_id", "statements": "id",
                "records": "id", "facts": "id", "fact_sources": "fact_id", "fact_events": "fact_id", "alerts": "id"}  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -208,13 +209,20 @@ def _matching_process(processes: list[dict[str, Any]], parties: Counter[str], is
     return best
 
 
-def _new_process_name(weighted: Counter[str], principal: Counter[str], taken: set[str]) -> str:
-    """A new process's name, "RUS-UKR": the two parties most named as principals (else at all), sorted."""
+def parties_named(records: list[dict[str, Any]]) -> list[str]:
+    """The parties an article's records name (as ``Store.records`` gives them, or kind and payload
+    only): what ``Store.processes_sharing`` finds its candidate processes by."""
+    return sorted(_party_tally(records)[0])
+
+
+def _new_process_name(weighted: Counter[str], principal: Counter[str], taken: Callable[[str], bool]) -> str:
+    """A new process's name, "RUS-UKR": the two parties most named as principals (else at all),
+    sorted; with a number after it when ``taken`` says a process has that name."""
     ranked = principal or weighted
     top = sorted(sorted(ranked), key=lambda p: -ranked[p])[:2]
     name = "-".join(sorted(top))
     suffix = 2
-    while name in taken:
+    while taken(name):
         name = f"{'-'.join(sorted(top))}-{suffix}"
         suffix += 1
     return name
@@ -228,8 +236,8 @@ def choose_process(
     processes: list[dict[str, Any]] | None = None,
 ) -> tuple[int, str] | None:
     """The process for an article, as (id, name): the one named, else the one whose parties it
-    shares (among ``processes``, default: all stored), else a new one; an article already assigned
-    keeps its process, and one with no records has none."""
+    shares (among ``processes``, default: ``Store.processes_sharing`` its parties), else a new one;
+    an article already assigned keeps its process, and one with no records has none."""
     if article["process_id"] is not None and not name:
         return article["process_id"], article["process"]
     if name:
@@ -237,11 +245,11 @@ def choose_process(
     weighted, principal = _party_tally(records)
     if not weighted:
         return None
-    processes = store.processes(counts=False) if processes is None else processes
+    processes = store.processes_sharing(list(weighted)) if processes is None else processes
     matching = _matching_process(processes, weighted, set(_issue_tally(records)))
     if matching is not None:
         return matching, next(p["name"] for p in processes if p["id"] == matching)
-    name = _new_process_name(weighted, principal, {p["name"] for p in processes})
+    name = _new_process_name(weighted, principal, lambda name: store.process_by_name(name) is not None)
     return store.add_process(name), name
 
 
@@ -257,6 +265,7 @@ def _join_process(
         dict(Counter(process["parties"]) + weighted),
         dict(Counter(process["issues"]) + _issue_tally(records)),
         leaving=article["process_id"],
+        joining=sorted(weighted.keys() - process["parties"].keys()),
     )
 
 
@@ -339,7 +348,8 @@ def merge_article(
 
     ``article`` is its row (id, text, seen, outlet, duplicate_of, process_id and process), ``records`` its
     stored records (as ``Store.records`` gives them), ``statements`` its statements by id (speaker,
-    via, party). ``processes`` are the stored processes, when already read (see ``choose_process``).
+    via, party). ``processes``: the processes its parties could place it in, when already read
+    (``Store.prepare_article``; see ``choose_process``).
     Call it inside the transaction that stored the article (``parley.flow.commit`` does).
     """
     joining = article["process_id"] is None or bool(process)

@@ -253,8 +253,11 @@ def _commit_once(
     data = records.to_dict()
     # Records in the order Store.records gives them (by kind name, then index): the order they merge in.
     made = [(kind, i, record) for kind in sorted(RECORD_KINDS) for i, record in enumerate(data[kind])]
+    parties = consolidate.parties_named([{"kind": kind, "payload": record} for kind, _, record in made])
     with store.transaction(exclusive=False):
-        ready = store.prepare_article(digest, keys, statements=len(data["statements"]), records=len(made))
+        ready = store.prepare_article(
+            digest, keys, statements=len(data["statements"]), records=len(made), parties=parties
+        )
         found = next((a for a in ready["similar"] if a["content_hash"] == digest), None)
         if found:
             return _exists(article, found)

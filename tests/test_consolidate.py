@@ -132,6 +132,39 @@ def test_articles_are_grouped_into_processes(store: Store) -> None:
     assert [f["kind"] for f in analysis.facts(store, process="ISR-hamas")] == ["commitments", "commitments"]
 
 
+def test_an_article_is_placed_among_the_processes_sharing_its_parties_only(store: Store) -> None:
+    truce = [
+        {"party": "ARM", "issue": "ceasefire", "text": "truce"},
+        {"party": "AZE", "issue": "ceasefire", "text": "truce"},
+    ]
+    report(store, "Armenia and Azerbaijan agreed to a truce.", "2025-01-10", commitments=truce)
+    report(store, "Kyiv and Moscow agreed to a truce.", "2025-01-11",
+           commitments=[{"party": "UKR", "issue": "ceasefire", "text": "truce"},
+                        {"party": "RUS", "issue": "ceasefire", "text": "truce"}])  # fmt: skip
+    # A process the user named, whose name another pair's process would take, with other parties.
+    report(store, "Georgia said it refuses any talks.", "2025-01-12", process="ARM-GEO",
+           positions=[{"party": "GEO", "issue": "talks", "text": "refuses"}])  # fmt: skip
+    ids = {p["name"]: p["id"] for p in store.processes()}
+    # Candidates name two of the article's parties (or its only one), whatever else they name.
+    assert [p["name"] for p in store.processes_sharing(["ARM", "AZE", "USA"])] == ["ARM-AZE"]
+    assert [p["name"] for p in store.processes_sharing(["RUS"])] == ["RUS-UKR"]
+    assert [p["name"] for p in store.processes_sharing(["GEO", "TUR"])] == []
+    assert store.processes_sharing([]) == []
+    prepared = store.prepare_article("h", [], statements=0, records=0, parties=["AZE", "ARM"])
+    assert [p["id"] for p in prepared["processes"]] == [ids["ARM-AZE"]]
+    # Armenia and Georgia share no process of two of them: a new one, its name numbered past the
+    # user's process of that name.
+    again = report(store, "Armenia and Georgia agreed to talks.", "2025-01-13",
+                   commitments=[{"party": "ARM", "issue": "talks", "text": "talks"},
+                                {"party": "GEO", "issue": "talks", "text": "talks"}])  # fmt: skip
+    assert store.article(again)["process"] == "ARM-GEO-2"
+    assert [p["name"] for p in store.processes_sharing(["GEO", "ARM"])] == ["ARM-GEO-2"]
+    # Parties that join a process later find it too.
+    report(store, "Armenia, Azerbaijan and Turkey agreed on the border.", "2025-01-14",
+           commitments=[*truce, {"party": "TUR", "issue": "ceasefire", "text": "border"}])  # fmt: skip
+    assert [p["name"] for p in store.processes_sharing(["TUR", "AZE"])] == ["ARM-AZE"]
+
+
 def test_the_founding_article_names_its_process_by_the_parties_to_the_war(store: Store) -> None:
     text = "placeholder text for the seed records, long enough to be an article of its own."
     result = commit(store, Article(text=text, source="seed"), gold("seed-rubio-paris"))

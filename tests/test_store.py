@@ -10,7 +10,7 @@ from parley.errors import NotFoundError, StoreError
 from parley.records import Article, Records
 from parley.settings import load_settings
 from parley.store import Store, database_url, open_store
-from parley.store.migrations import MIGRATIONS
+from parley.store.migrations import MIGRATIONS, statements_for
 
 TEXT = (
     "Russia said it would implement the Black Sea agreements only after Western sanctions are lifted. "
@@ -33,6 +33,26 @@ def test_open_applies_every_migration_once(store_url: str) -> None:
         assert again.schema_version() == MIGRATIONS[-1][0]
         rows = list(again.rows("processes"))
         assert rows == []
+
+
+def test_the_processes_by_party_migration_lists_every_party_of_the_tallies(store: Store) -> None:
+    # Migration 15 fills process_parties from the tallies of the processes already stored.
+    with store.transaction():
+        first, second = store.add_process("one"), store.add_process("two")
+        store.update_process(first, {"RUS": 3, "UKR": 2, "USA": 1}, {})
+        store.update_process(second, {"ISR": 1, "hamas": 1}, {})
+    [(_, _, by_dialect)] = [m for m in MIGRATIONS if m[0] == 15]
+    backfill = statements_for(store.dialect, by_dialect)[1:]
+    with store.transaction():
+        store._execute("DELETE FROM process_parties")
+        for statement in backfill:
+            store._execute(statement)
+    assert [p["name"] for p in store.processes_sharing(["UKR", "RUS"])] == ["one"]
+    assert [p["name"] for p in store.processes_sharing(["hamas"])] == ["two"]
+    assert store._all("SELECT party, process_id FROM process_parties ORDER BY party") == [
+        {"party": p, "process_id": i} for p, i in sorted([("RUS", first), ("UKR", first), ("USA", first),
+                                                          ("ISR", second), ("hamas", second)])
+    ]  # fmt: skip
 
 
 def test_database_url_precedence(monkeypatch: pytest.MonkeyPatch) -> None:

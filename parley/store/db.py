@@ -565,14 +565,20 @@ class Store(AlertTables):
         return found
 
     def prepare_article(
-        self, content_hash: str, bands: Sequence[str], statements: int, records: int
+        self,
+        content_hash: str,
+        bands: Sequence[str],
+        statements: int,
+        records: int,
+        parties: Sequence[str] = (),
     ) -> dict[str, Any]:
         """What storing an article reads first, in one round trip (on PostgreSQL; a few statements
         on SQLite), inside its write transaction:
 
         - ``similar``: stored articles with this content hash or sharing one of these near-duplicate
           bands, oldest first (id, content_hash, text, outlet, duplicate_of, process, record_count);
-        - ``processes``: every process with its tallies (as ``processes(counts=False)``);
+        - ``processes``: the processes the article's ``parties`` could place it in, with their
+          tallies (as ``processes_sharing`` gives them);
         - ``article_id``, ``statement_ids``, ``record_ids``: ids for the article and for this many
           statements and records, so that they can be written without waiting for the database.
         """
@@ -585,7 +591,7 @@ class Store(AlertTables):
             ("SELECT a.id, a.content_hash, a.text, a.outlet, a.duplicate_of, p.name AS process, a.record_count"
              f" FROM articles a LEFT JOIN processes p ON p.id = a.process_id WHERE a.id {matching} ORDER BY a.id",
              [content_hash, *bands]),
-            (_PROCESSES, []),
+            self._processes_sharing(parties),
         ]  # fmt: skip
         wanted = {"articles": 1, "statements": statements, "records": records}
         tables = [table for table, n in wanted.items() if n]
@@ -733,9 +739,12 @@ class Store(AlertTables):
         parties: dict[str, int],
         issues: dict[str, int],
         leaving: int | None = None,
+        joining: Sequence[str] = (),
     ) -> None:
         """Put an article in a process — moving it out of ``leaving``, the process it was in, if
-        any — and replace that process's party and issue tallies (the article's included)."""
+        any — and replace that process's party and issue tallies (the article's included);
+        ``joining``: the parties new to the process, by which ``processes_sharing`` finds it."""
+        self._add_process_parties(process_id, joining)
         if leaving is not None:
             self._execute("UPDATE processes SET article_count = article_count - 1 WHERE id = ?", (leaving,))
         self._execute("UPDATE articles SET process_id = ? WHERE id = ?", (process_id, article_id))
@@ -820,6 +829,23 @@ class Store(AlertTables):
         where, params = ("WHERE p.id = ?", [process_id]) if process_id is not None else ("", [])
         return self._all(f"{_PROCESS_COUNTED if counts else _PROCESS} {where} ORDER BY p.id", params)
 
+    def processes_sharing(self, parties: Sequence[str]) -> list[dict[str, Any]]:
+        """The processes an article naming ``parties`` could belong to, by id, with their tallies
+        (as ``processes(counts=False)``): those naming two of them, or its one party when it names
+        only one (``consolidate.choose_process`` then weighs them)."""
+        return self._all(*self._processes_sharing(parties))
+
+    def _processes_sharing(self, parties: Sequence[str]) -> tuple[str, list[Any]]:
+        named = sorted(set(parties))
+        if not named:
+            return f"{_PROCESS} WHERE 1 = 0", []
+        return (
+            f"{_PROCESS} WHERE p.id IN (SELECT process_id FROM process_parties"
+            f" WHERE party IN ({', '.join('?' for _ in named)}) GROUP BY process_id HAVING COUNT(*) >= ?)"
+            " ORDER BY p.id",
+            [*named, min(2, len(named))],
+        )
+
     def process(self, process_id: int) -> dict[str, Any]:
         """One process; ``NotFoundError`` if there is none."""
         row = self._one(f"{_PROCESS} WHERE p.id = ?", (process_id,))
@@ -843,10 +869,16 @@ class Store(AlertTables):
 
     def update_process(self, process_id: int, parties: dict[str, int], issues: dict[str, int]) -> None:
         """Replace a process's party and issue tallies."""
+        self._add_process_parties(process_id, list(parties))
         self._execute(
             "UPDATE processes SET parties = ?, issues = ? WHERE id = ?",
             (_json(parties), _json(issues), process_id),
         )
+
+    def _add_process_parties(self, process_id: int, parties: Sequence[str]) -> None:
+        """List parties as named by a process (``processes_sharing``); those listed already stay."""
+        self._insert_rows("process_parties", ("party", "process_id"),
+                          [(party, process_id) for party in sorted(parties)], conflict=" ON CONFLICT DO NOTHING")  # fmt: skip
 
     # -- facts ----------------------------------------------------------------------------------
 
@@ -1752,6 +1784,7 @@ def _after(columns: Sequence[str], key: Sequence[Any], descending: bool) -> tupl
 #: Every table in the order a copy writes them (the rows a row refers to first), with its key.
 _COPY_ORDER: dict[str, tuple[str, ...]] = {
     "processes": ("id",),
+    "process_parties": ("party", "process_id"),
     "articles": ("id",),
     "article_bands": ("band", "article_id"),
     "statements": ("id",),

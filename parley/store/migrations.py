@@ -310,6 +310,29 @@ _COUNTED_SOURCES_INDEX = [
 ]
 
 
+# Which processes name a party (every key of their ``parties`` tallies), so that placing an article
+# reads the few processes sharing its parties, not every process with its tallies (15: with 200
+# processes, reading and decoding them all had become most of what preparing a commit cost). Rows
+# are added as parties join a process and kept when a tally falls to zero: a process listed here
+# is a candidate, which ``consolidate.choose_process`` then weighs by its tallies.
+_PROCESS_PARTIES_TABLE = """CREATE TABLE process_parties (
+        party TEXT NOT NULL,
+        process_id BIGINT NOT NULL REFERENCES processes(id) ON DELETE CASCADE,
+        PRIMARY KEY (party, process_id)
+    )"""
+_PROCESS_PARTIES = {
+    "sqlite": [
+        _PROCESS_PARTIES_TABLE,
+        "INSERT INTO process_parties (party, process_id) SELECT j.key, p.id FROM processes p, json_each(p.parties) j",
+    ],
+    "postgresql": [
+        _PROCESS_PARTIES_TABLE,
+        "INSERT INTO process_parties (party, process_id)"
+        " SELECT k, p.id FROM processes p, json_object_keys(p.parties::json) k",
+    ],
+}
+
+
 def _everywhere(statements: list[str]) -> dict[str, list[str]]:
     """The same statements for both databases."""
     return {"sqlite": statements, "postgresql": statements}
@@ -333,6 +356,7 @@ MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
     (12, "watched sources", _everywhere(_WATCH)),
     (13, "positions by last report", _everywhere(_POSITIONS_INDEX)),
     (14, "fact sources counted from their index", _everywhere(_COUNTED_SOURCES_INDEX)),
+    (15, "processes by party", _PROCESS_PARTIES),
 ]
 
 
