@@ -81,7 +81,7 @@ def _process_id(store: Store, process: str | None) -> int | None:
         return None
     found = store.process_by_name(process)
     if found is None:
-        names = ", ".join(p["name"] for p in store.processes(counts=False)) or "none stored"
+        names = ", ".join(store.process_names()) or "none stored"
         raise NotFoundError(f"no process named {process!r} (known: {names})", source=store.url)
     return found["id"]
 

@@ -829,6 +829,10 @@ class Store(AlertTables):
         where, params = ("WHERE p.id = ?", [process_id]) if process_id is not None else ("", [])
         return self._all(f"{_PROCESS_COUNTED if counts else _PROCESS} {where} ORDER BY p.id", params)
 
+    def process_names(self) -> list[str]:
+        """Every process's name, in id order (without the tallies ``processes`` decodes)."""
+        return [r["name"] for r in self._all("SELECT name FROM processes ORDER BY id")]
+
     def processes_sharing(self, parties: Sequence[str]) -> list[dict[str, Any]]:
         """The processes an article naming ``parties`` could belong to, by id, with their tallies
         (as ``processes(counts=False)``): those naming two of them, or its one party when it names

@@ -76,7 +76,7 @@ def process_id(store: Store, process: str | None) -> int | None:
         return None
     found = store.process_by_name(process)
     if found is None:
-        known = ", ".join(p["name"] for p in store.processes(counts=False)) or "none stored"
+        known = ", ".join(store.process_names()) or "none stored"
         raise NotFoundError(f"no process named {process!r} (known: {known})")
     return found["id"]
 
@@ -105,7 +105,7 @@ def _in_range(day: str | None, since: date | None, until: date | None) -> bool:
 def board_data(store: Store, process: str | None, as_of: date | None, settings: Settings) -> Row:
     """The board page: ``analysis.board`` plus a parties × issues grid per process and source links;
     over all processes of a store holding many, ``analysis.summary`` (a line per process) instead."""
-    process_names = [p["name"] for p in store.processes(counts=False)]
+    process_names = store.process_names()
     common = {"latest_report": latest_report(store), "process": process, "process_names": process_names}
     if summarised(process, process_names, settings):
         found = analysis.summary(store, as_of)
@@ -131,7 +131,7 @@ def summarised(process: str | None, process_names: list[str], settings: Settings
 
 def api_board(store: Store, process: str | None, as_of: date | None, settings: Settings) -> Row:
     """``/api/board``: the board, or over all processes of a store holding many, the summary."""
-    if summarised(process, [p["name"] for p in store.processes(counts=False)], settings):
+    if summarised(process, store.process_names(), settings):
         return analysis.summary(store, as_of)
     return analysis.board(store, process=process, as_of=as_of, settings=settings)
 

@@ -118,7 +118,7 @@ def timeline_page(
     """Events over time, one row per party, truces and ultimatums as ranges; ``since``/``until`` zoom in."""
     found = data.timeline_data(state.store, state.settings, scope, kind.value if kind else None, period)
     page = {**found, "chart": chart.layout(found["events"], found["ranges"], found["as_of"], found["since"], found["until"]),
-            "process_names": [p["name"] for p in state.store.processes(counts=False)]}  # fmt: skip
+            "process_names": state.store.process_names()}  # fmt: skip
     return respond(request, "timeline.html", page)
 
 
