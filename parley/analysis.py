@@ -420,6 +420,59 @@ def deadlines_of(
     return deadlines(_Day(store, day, settings, rows, process_id).views, day)
 
 
+def deadlines_page(
+    store: Store,
+    *,
+    process: str | None = None,
+    as_of: str | date | None = None,
+    party: str | None = None,
+    issue: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    after: list[Any] | None = None,
+    limit: int = 50,
+    settings: Settings | None = None,
+) -> tuple[list[dict[str, Any]], list[Any] | None]:
+    """One page of ``deadlines_of`` (``since``/``until``: those ending in that period, none undated)
+    in ``DEADLINE_ORDER``, and the ``after`` of the next page (None on the last). The store finds
+    and orders them; statuses are computed for the page's facts only."""
+    day = as_of_day(as_of)
+    process_id = _process_id(store, process)
+    rows = store.deadline_facts(process_id, day, party=party, issue=issue, since=since, until=until,
+                                after=after, limit=limit + 1)  # fmt: skip
+    shown = rows[:limit]
+    place = {row["id"]: n for n, row in enumerate(shown)}  # the store's order, whatever its collation
+    found = sorted(
+        deadlines(_Day(store, day, settings, shown, process_id).views, day), key=lambda d: place[d["fact_id"]]
+    )
+    if len(rows) <= limit:
+        return found, None
+    last = shown[-1]
+    return found, [
+        int(last["deadline_day"] is None),
+        last["deadline_day"] or "",
+        last["process"],
+        last["party"] or "",
+        last["id"],
+    ]
+
+
+def deadline_count(
+    store: Store,
+    *,
+    process: str | None = None,
+    as_of: str | date | None = None,
+    party: str | None = None,
+    issue: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    cap: int,
+) -> int:
+    """How many deadlines ``deadlines_page`` lists, counted up to ``cap + 1``."""
+    return store.deadline_count(_process_id(store, process), as_of_day(as_of), party=party, issue=issue,
+                                since=since, until=until, cap=cap)  # fmt: skip
+
+
 def summary(store: Store, as_of: str | date | None = None) -> dict[str, Any]:
     """Every process in a line, for a board over all of them: its articles, parties and issues (most
     named first), how many facts of each kind were known on ``as_of`` and the latest report by then."""

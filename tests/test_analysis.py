@@ -220,3 +220,60 @@ def test_a_period_shows_the_positions_stated_and_changed_in_it(store: Store) -> 
     assert stated("2025-04-20", "2025-05-31") == [("2025-05-01", "position changed", "UKR")]
     assert stated("2025-02-15", "2025-03-31") == [("2025-03-01", "position stated", "UKR")]
     assert stated("2025-01-15", "2025-02-10") == [("2025-02-01", "position stated", "RUS")]
+
+
+def _deadlines_everywhere(store: Store) -> None:
+    """Truces and ultimatums in three processes: dated, undated, and a threat with no deadline."""
+    for day, (a, b) in zip(
+        ("2025-03-01", "2025-03-02", "2025-03-03"),
+        (("ARM", "AZE"), ("RUS", "UKR"), ("ISR", "hamas")),
+        strict=True,
+    ):
+        report(store, f"{a} and {b} agreed to a truce; {b} threatened {a}.", day,
+               commitments=[{"party": a, "issue": "ceasefire", "text": "a truce", "duration_days": 30},
+                            {"party": b, "issue": "ceasefire", "text": "a truce", "duration_days": 10},
+                            {"party": a, "issue": "prisoners", "text": "an exchange"}],  # no end: not a deadline
+               threats=[{"actor": b, "issue": "energy", "target": [a], "text": "strikes within a week",
+                         "has_deadline": True, "deadline": "within a week"},
+                        {"actor": a, "issue": "sanctions", "target": [b], "text": "sanctions soon",
+                         "has_deadline": True},  # a deadline, none that can be dated
+                        {"actor": b, "issue": "talks", "target": [a], "text": "will leave the talks"}])  # fmt: skip
+
+
+def _whole(
+    store: Store, as_of: str, party: str | None = None, since: str | None = None, until: str | None = None
+) -> list:
+    every = analysis.deadlines_of(store, as_of=as_of, party=party)
+    kept = [d for d in every if (since is None and until is None)
+            or (d["date"] and (since is None or d["date"] >= since) and (until is None or d["date"] <= until))]  # fmt: skip
+    return sorted(
+        kept, key=lambda d: (d["date"] is None, d["date"] or "", d["process"], d["party"] or "", d["fact_id"])
+    )
+
+
+def test_deadlines_are_paged_by_the_store_in_date_order(store: Store) -> None:
+    _deadlines_everywhere(store)
+    for narrow in (
+        {},
+        {"party": "RUS"},
+        {"since": "2025-03-09", "until": "2025-03-31"},
+        {"until": "2025-03-12"},
+    ):
+        whole = _whole(store, "2025-03-20", **narrow)
+        pages, after = [], None
+        while True:  # two at a time, each page after the last one's position
+            page, after = analysis.deadlines_page(store, as_of="2025-03-20", after=after, limit=2, **narrow)
+            assert len(page) <= 2
+            pages += page
+            if after is None:
+                break
+        assert pages == whole, narrow
+        assert analysis.deadline_count(store, as_of="2025-03-20", cap=100, **narrow) == len(whole)
+    every = _whole(store, "2025-03-20")
+    assert [d["kind"] for d in every].count("truce end") == 6 and [d["date"] for d in every][-3:] == [
+        None
+    ] * 3
+    assert {d["text"] for d in every} >= {"strikes within a week", "sanctions soon"}
+    assert "will leave the talks" not in {d["text"] for d in every}
+    assert analysis.deadline_count(store, as_of="2025-03-20", cap=3) == 4  # counted up to the cap + 1
+    assert analysis.deadlines_page(store, as_of="2025-02-01")[0] == []  # nothing known yet

@@ -1089,6 +1089,87 @@ class Store(AlertTables):
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         return self._capped_count(f"SELECT 1 FROM facts f {where}", params, cap)
 
+    def deadline_facts(
+        self,
+        process_id: int | None,
+        seen_by: str,
+        *,
+        party: str | None = None,
+        issue: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        after: Sequence[Any] | None = None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        """The facts with a deadline, as ``facts`` gives them plus ``deadline_day``, in the order of
+        their deadlines (``DEADLINE_ORDER``: the undated last, then by day, process name, party,
+        id): truces with an end (they end the day after their last day) and threats with a deadline
+        (``has_deadline`` or a ``deadline`` in their payload; the dated ones end on their last day).
+        ``since``/``until`` keep those ending in that period (then none undated); ``after`` is the
+        position of the last one of the page before. Only the page's rows are read whole."""
+        day, conditions, params = self._deadline_filter(process_id, seen_by, party, issue, since, until)
+
+        def order(day: str) -> list[str]:
+            return [f"CASE WHEN {day} IS NULL THEN 1 ELSE 0 END", f"COALESCE({day}, '')", "p.name",
+                    "COALESCE(f.party, '')", "f.id"]  # fmt: skip
+
+        if after is not None:
+            condition, values = _after(order(day), after, descending=False)
+            conditions.append(condition)
+            params += values
+        return self._all(  # the page found on narrow rows, then read whole
+            f"SELECT {_FACT_COLUMNS}, page.deadline_day FROM (SELECT f.id, {day} AS deadline_day"
+            f" FROM facts f JOIN processes p ON p.id = f.process_id WHERE {' AND '.join(conditions)}"
+            f" ORDER BY {', '.join(order(day))} LIMIT ?) page JOIN facts f ON f.id = page.id"
+            f" JOIN processes p ON p.id = f.process_id ORDER BY {', '.join(order('page.deadline_day'))}",
+            [*params, limit],
+        )
+
+    def deadline_count(
+        self,
+        process_id: int | None,
+        seen_by: str,
+        *,
+        party: str | None = None,
+        issue: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        cap: int,
+    ) -> int:
+        """How many facts ``deadline_facts`` lists, counted up to ``cap + 1``."""
+        _, conditions, params = self._deadline_filter(process_id, seen_by, party, issue, since, until)
+        return self._capped_count(f"SELECT 1 FROM facts f WHERE {' AND '.join(conditions)}", params, cap)
+
+    def _deadline_filter(
+        self,
+        process_id: int | None,
+        seen_by: str,
+        party: str | None,
+        issue: str | None,
+        since: str | None,
+        until: str | None,
+    ) -> tuple[str, list[str], list[Any]]:
+        """The day a fact's deadline falls on (SQL), and the conditions of ``deadline_facts``."""
+        day = (
+            f"CASE WHEN f.kind = 'commitments' THEN {self.dialect.next_day('f.date_end')} ELSE f.date_end END"
+        )
+        threatened = (f"{self.dialect.json_true('f.payload', 'has_deadline')}"
+                      f" OR COALESCE({self.dialect.json_text('f.payload', 'deadline')}, '') <> ''")  # fmt: skip
+        conditions = [
+            f"((f.kind = 'commitments' AND f.date_end IS NOT NULL) OR (f.kind = 'threats' AND ({threatened})))",
+            "f.first_seen <= ?",
+        ]
+        params: list[Any] = [seen_by]
+        for column, value in (("f.process_id", process_id), ("f.party", party), ("f.issue", issue)):
+            if value is not None:
+                conditions.append(f"{column} = ?")
+                params.append(value)
+        for bound, value in ((">=", since), ("<=", until)):
+            if value is not None:
+                conditions.append(f"{day} {bound} ?")
+                params.append(value)
+        return day, conditions, params
+
     def _fact_filter(
         self,
         process_id: int | None,
@@ -1754,8 +1835,11 @@ SEARCH_ORDER = ("score", "kind", "id")
 SOURCE_ORDER = ("seen", "article_id", "record_id")
 #: The type of each column a position in a list holds (a cursor's values are checked against it).
 POSITION_TYPES: dict[str, type] = {"seen": str, "id": int, "article_id": int, "idx": int, "record_id": int,
-                                   "score": float, "kind": str, "process_id": int, "party": str, "issue": str}  # fmt: skip
+                                   "score": float, "kind": str, "process_id": int, "party": str, "issue": str,
+                                   "undated": int, "date": str, "process": str, "fact_id": int}  # fmt: skip
 STATEMENT_ORDER = ("seen", "article_id", "idx")
+#: The order of deadlines (``Store.deadline_facts``): undated (1) or not, day, process name, party, fact id.
+DEADLINE_ORDER = ("undated", "date", "process", "party", "fact_id")
 
 
 def _day_before(day: str) -> str:

@@ -57,6 +57,24 @@ class Dialect:
                 for i, table in enumerate(tables)]  # fmt: skip
         return f"SELECT * FROM ({' UNION ALL '.join(each)}) ids ORDER BY tab, id"
 
+    def next_day(self, column: str) -> str:
+        """The ISO day after the ISO day in ``column``."""
+        if self.name == "sqlite":
+            return f"date({column}, '+1 day')"
+        return f"to_char(CAST({column} AS date) + 1, 'YYYY-MM-DD')"
+
+    def json_text(self, column: str, key: str) -> str:
+        """The text of ``key`` in the JSON object held (as text) in ``column``; NULL when missing."""
+        if self.name == "sqlite":
+            return f"json_extract({column}, '$.{key}')"
+        return f"(CAST({column} AS json) ->> '{key}')"
+
+    def json_true(self, column: str, key: str) -> str:
+        """Whether ``key`` is JSON ``true`` in the JSON object held (as text) in ``column``."""
+        if self.name == "sqlite":
+            return f"json_type({column}, '$.{key}') = 'true'"
+        return f"(CAST({column} AS json) ->> '{key}') = 'true'"
+
     def lock_rows(self) -> str:
         """The clause that locks the rows a SELECT reads until the transaction ends, against
         concurrent updates; nothing on SQLite, whose writers run one at a time."""

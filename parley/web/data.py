@@ -19,7 +19,14 @@ from parley.errors import NotFoundError
 from parley.records import ISSUES
 from parley.settings import Settings
 from parley.store import Store
-from parley.store.db import ARTICLE_ORDER, FACT_ORDER, SEARCH_ORDER, SOURCE_ORDER, STATEMENT_ORDER
+from parley.store.db import (
+    ARTICLE_ORDER,
+    DEADLINE_ORDER,
+    FACT_ORDER,
+    SEARCH_ORDER,
+    SOURCE_ORDER,
+    STATEMENT_ORDER,
+)
 from parley.web.highlight import anchor
 from parley.web.params import (
     ALL_DAYS,
@@ -89,14 +96,6 @@ def latest_report(store: Store) -> str | None:
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
-
-
-def _in_range(day: str | None, since: date | None, until: date | None) -> bool:
-    if since is None and until is None:
-        return True
-    if day is None:
-        return False
-    return (since is None or day >= since.isoformat()) and (until is None or day <= until.isoformat())
 
 
 # -- the board ----------------------------------------------------------------------------------
@@ -407,21 +406,26 @@ def conditions_list(store: Store, settings: Settings, scope: Scope, paging: Pagi
 
 
 def deadlines_list(
-    store: Store, settings: Settings, scope: Scope, period: Period = ALL_DAYS, paging: Paging = FIRST_PAGE
+    store: Store,
+    settings: Settings,
+    scope: Scope,
+    period: Period = ALL_DAYS,
+    paging: Paging = FIRST_PAGE,
+    *,
+    count_cap: int = 10_000,
 ) -> Page:
     """A page of the board's deadlines (truce ends, ultimatums), filtered; the period on their date."""
-    found = [
-        d
-        for d in analysis.deadlines_of(
-            store, scope.process, scope.as_of, party=scope.party, issue=scope.issue, settings=settings
-        )
-        if _in_range(d["date"], period.since, period.until)
-    ]
-    return page_of(found, _deadline_position, paging.cursor, paging.limit)
-
-
-def _deadline_position(d: Row) -> list[Any]:
-    return [int(d["date"] is None), d["date"] or "", d["process"], d["party"] or "", d["fact_id"]]
+    narrow = {"process": scope.process, "as_of": scope.as_of, "party": scope.party, "issue": scope.issue,
+              "since": _iso(period.since), "until": _iso(period.until)}  # fmt: skip
+    items, after = analysis.deadlines_page(
+        store,
+        **narrow,
+        after=position_in(paging.cursor, DEADLINE_ORDER),
+        limit=paging.limit,
+        settings=settings,
+    )
+    total = analysis.deadline_count(store, **narrow, cap=count_cap)
+    return Page(items, after, total=min(total, count_cap), total_capped=total > count_cap)
 
 
 # -- timeline -----------------------------------------------------------------------------------
