@@ -118,10 +118,13 @@ class _Day:
         # parties on the issues they wait on; read only when there are commitments to show.
         shown = [f for f in rows if f["kind"] == "commitments"]
         waits_on = sorted({f["condition_issue"] for f in shown if f["conditional"] and f["condition_issue"]})
+        # Over all processes, only those of the commitments shown: what a status depends on is in its own.
+        among = None if scope is not None else sorted({f["process_id"] for f in shown})
         violations, meeting_them = store.facts_together([  # one wait in a PostgreSQL pipeline
-            {"process_id": scope, "kinds": ["violations"], "seen_by": day, "payload": False} if shown else None,
-            {"process_id": scope, "kinds": ["commitments"], "seen_by": day, "payload": False, "issues": waits_on}
-            if waits_on else None,
+            {"process_id": scope, "process_ids": among, "kinds": ["violations"], "seen_by": day, "payload": False}
+            if shown else None,
+            {"process_id": scope, "process_ids": among, "kinds": ["commitments"], "seen_by": day, "payload": False,
+             "issues": waits_on} if waits_on else None,
         ])  # fmt: skip
         self.events: dict[int, dict[str, str]] = defaultdict(dict)
         ids = sorted({f["id"] for f in rows} | {f["id"] for f in meeting_them})

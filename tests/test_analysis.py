@@ -277,3 +277,26 @@ def test_deadlines_are_paged_by_the_store_in_date_order(store: Store) -> None:
     assert "will leave the talks" not in {d["text"] for d in every}
     assert analysis.deadline_count(store, as_of="2025-03-20", cap=3) == 4  # counted up to the cap + 1
     assert analysis.deadlines_page(store, as_of="2025-02-01")[0] == []  # nothing known yet
+
+
+def test_over_all_processes_a_status_depends_on_its_own_process_only(store: Store) -> None:
+    truce = {"party": "RUS", "issue": "ceasefire", "text": "a truce", "duration_days": 30}
+    report(store, "Russia and Ukraine agreed to a truce.", "2025-03-01",
+           commitments=[truce, {**truce, "party": "UKR"}])  # fmt: skip
+    report(store, "Russia and Georgia agreed to a truce.", "2025-03-01",
+           commitments=[truce, {**truce, "party": "GEO"}])  # fmt: skip
+    report(store, "Ukraine accused Russia of breaking the truce.", "2025-03-05",
+           violations=[{"accused": "RUS", "accuser": "UKR", "issue": "ceasefire", "text": "broke the truce"}])  # fmt: skip
+    every = {
+        (d["process"], d["party"]): d["status"] for d in analysis.deadlines_of(store, as_of="2025-03-10")
+    }
+    assert every[("RUS-UKR", "RUS")] == "reported violated"
+    assert every[("GEO-RUS", "RUS")] == "in force"
+    for process in ("RUS-UKR", "GEO-RUS"):  # as each process's own board has them
+        own = {
+            (d["process"], d["party"]): d["status"]
+            for d in analysis.deadlines_of(store, process, "2025-03-10")
+        }
+        assert own == {k: v for k, v in every.items() if k[0] == process}
+    page, _ = analysis.deadlines_page(store, as_of="2025-03-10")
+    assert {(d["process"], d["party"]): d["status"] for d in page} == every

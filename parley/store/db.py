@@ -1179,6 +1179,7 @@ class Store(AlertTables):
         party: str | None = None,
         issue: str | None = None,
         issues: Sequence[str] | None = None,
+        process_ids: Sequence[int] | None = None,
         reported_since: str | None = None,
         fact_ids: Sequence[int] | None = None,
         conditional: bool | None = None,
@@ -1187,7 +1188,7 @@ class Store(AlertTables):
         spanning: tuple[str | None, str | None] | None = None,
     ) -> tuple[list[str] | None, list[Any]]:
         """The conditions of a facts filter (None: no fact can match): of one party, of one issue or
-        of some ``issues``, last
+        of some ``issues``, of some ``process_ids``, last
         seen on or after ``reported_since``, the given ids, conditional or not, ``dated`` (with an end
         date: truces, deadlines), ``period`` (since, until; either may be None): facts with an event
         in it (made or met, ended, a version of a position begun, a dated change of status), and
@@ -1206,6 +1207,9 @@ class Store(AlertTables):
         if issues is not None:
             conditions.append(f"f.issue IN ({', '.join('?' for _ in issues) or 'NULL'})")
             params.extend(issues)
+        if process_ids is not None:
+            conditions.append(f"f.process_id IN ({', '.join('?' for _ in process_ids) or 'NULL'})")
+            params.extend(process_ids)
         if reported_since is not None:
             conditions.append("f.last_seen >= ?")
             params.append(reported_since)
