@@ -28,7 +28,7 @@ from parley.errors import InputError, NotFoundError
 from parley.records import RECORD_KINDS
 from parley.settings import Settings, load_settings
 from parley.store import Store
-from parley.store.db import fact_key
+from parley.store.db import deadline_key, fact_key
 
 #: The statuses each kind of fact can have on a day (``_Day._view``).
 STATUSES = {
@@ -448,16 +448,7 @@ def deadlines_page(
     found = sorted(
         deadlines(_Day(store, day, settings, shown, process_id).views, day), key=lambda d: place[d["fact_id"]]
     )
-    if len(rows) <= limit:
-        return found, None
-    last = shown[-1]
-    return found, [
-        int(last["deadline_day"] is None),
-        last["deadline_day"] or "",
-        last["process"],
-        last["party"] or "",
-        last["id"],
-    ]
+    return found, deadline_key(shown[-1]) if len(rows) > limit else None
 
 
 def deadline_count(
@@ -465,15 +456,12 @@ def deadline_count(
     *,
     process: str | None = None,
     as_of: str | date | None = None,
-    party: str | None = None,
-    issue: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
     cap: int,
+    **narrow: str | None,
 ) -> int:
-    """How many deadlines ``deadlines_page`` lists, counted up to ``cap + 1``."""
-    return store.deadline_count(_process_id(store, process), as_of_day(as_of), party=party, issue=issue,
-                                since=since, until=until, cap=cap)  # fmt: skip
+    """How many deadlines ``deadlines_page`` lists (``narrow``: its party, issue, since, until),
+    counted up to ``cap + 1``."""
+    return store.deadline_count(_process_id(store, process), as_of_day(as_of), cap=cap, **narrow)
 
 
 def summary(store: Store, as_of: str | date | None = None) -> dict[str, Any]:

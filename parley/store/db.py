@@ -1125,29 +1125,20 @@ class Store(AlertTables):
             [*params, limit],
         )
 
-    def deadline_count(
-        self,
-        process_id: int | None,
-        seen_by: str,
-        *,
-        party: str | None = None,
-        issue: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        cap: int,
-    ) -> int:
-        """How many facts ``deadline_facts`` lists, counted up to ``cap + 1``."""
-        _, conditions, params = self._deadline_filter(process_id, seen_by, party, issue, since, until)
+    def deadline_count(self, process_id: int | None, seen_by: str, *, cap: int, **narrow: str | None) -> int:
+        """How many facts ``deadline_facts`` lists (``narrow``: its party, issue, since, until),
+        counted up to ``cap + 1``."""
+        _, conditions, params = self._deadline_filter(process_id, seen_by, **narrow)
         return self._capped_count(f"SELECT 1 FROM facts f WHERE {' AND '.join(conditions)}", params, cap)
 
     def _deadline_filter(
         self,
         process_id: int | None,
         seen_by: str,
-        party: str | None,
-        issue: str | None,
-        since: str | None,
-        until: str | None,
+        party: str | None = None,
+        issue: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
     ) -> tuple[str, list[str], list[Any]]:
         """The day a fact's deadline falls on (SQL), and the conditions of ``deadline_facts``."""
         day = (
@@ -1850,6 +1841,12 @@ def _day_before(day: str) -> str:
     """The ISO day before ``day``; before the first day there is, a string that sorts before any day."""
     start = date.fromisoformat(day[:10])
     return "0000-12-31" if start == date.min else (start - timedelta(days=1)).isoformat()
+
+
+def deadline_key(fact: dict[str, Any]) -> list[Any]:
+    """Where a row of ``Store.deadline_facts`` sits in ``DEADLINE_ORDER``: the ``after`` of the next page."""
+    day = fact["deadline_day"]
+    return [int(day is None), day or "", fact["process"], fact["party"] or "", fact["id"]]
 
 
 def fact_key(fact: dict[str, Any]) -> list[Any]:
