@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from parley.actors import ActorRegistry
-from parley.errors import InputError, NotFoundError
+from parley.errors import InputError
 from parley.records import RECORD_KINDS
 from parley.settings import Settings, load_settings
 from parley.store import Store
@@ -74,16 +74,6 @@ def _days(a: str, b: str) -> int:
 
 def _next_day(day: str) -> str:
     return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
-
-
-def _process_id(store: Store, process: str | None) -> int | None:
-    if process is None:
-        return None
-    found = store.process_by_name(process)
-    if found is None:
-        names = ", ".join(store.process_names()) or "none stored"
-        raise NotFoundError(f"no process named {process!r} (known: {names})", source=store.url)
-    return found["id"]
 
 
 class _Day:
@@ -153,7 +143,7 @@ class _Day:
     ) -> _Day:
         """The facts of a process (or all) first seen by the day, narrowed by ``Store.facts`` filters."""
         day = as_of_day(as_of)
-        process_id = _process_id(store, process)
+        process_id = store.process_id(process)
         if latest_meetings:  # a board shows the last round of talks, the timeline all of them
             kinds = [k for k in RECORD_KINDS if k != "meetings"]
             rows = store.facts(process_id, kinds=kinds, seen_by=day, **filters)
@@ -333,7 +323,7 @@ def facts_page(
         kinds = [k for k in kinds or STATUSES if status in STATUSES[k]]
     if (since is not None and since > day) or kinds == []:
         return [], None
-    process_id = _process_id(store, process)
+    process_id = store.process_id(process)
     chunk = limit + 1 if status is None else max(limit + 1, 500)
     found: list[tuple[dict[str, Any], dict[str, Any]]] = []
     while len(found) <= limit:
@@ -366,7 +356,7 @@ def fact_count(
     day = as_of_day(as_of)
     if since is not None and since > day:
         return 0
-    return store.fact_count(_process_id(store, process), kinds, min(day, until or day), party=party, issue=issue,
+    return store.fact_count(store.process_id(process), kinds, min(day, until or day), party=party, issue=issue,
                             reported_since=since, cap=cap)  # fmt: skip
 
 
@@ -391,7 +381,7 @@ def conditions_of(
     """``conditions`` on a day, read from the conditional commitments of a process (or all) and the
     commitments and proposals on the issues they wait on."""
     day = as_of_day(as_of)
-    process_id = _process_id(store, process)
+    process_id = store.process_id(process)
     rows = store.facts(process_id, ["commitments"], day, conditional=True)
     standing = {
         v["id"] for v in _Day(store, day, settings, rows, process_id).views if v["status"] not in _ENDED
@@ -417,7 +407,7 @@ def deadlines_of(
 ) -> list[dict[str, Any]]:
     """``deadlines`` on a day, read from the dated commitments and the threats only."""
     day = as_of_day(as_of)
-    process_id = _process_id(store, process)
+    process_id = store.process_id(process)
     rows = store.facts(process_id, kinds=["commitments"], seen_by=day, party=party, issue=issue, dated=True)
     rows += store.facts(process_id, kinds=["threats"], seen_by=day, party=party, issue=issue)
     return deadlines(_Day(store, day, settings, rows, process_id).views, day)
@@ -440,7 +430,7 @@ def deadlines_page(
     in ``DEADLINE_ORDER``, and the ``after`` of the next page (None on the last). The store finds
     and orders them; statuses are computed for the page's facts only."""
     day = as_of_day(as_of)
-    process_id = _process_id(store, process)
+    process_id = store.process_id(process)
     rows = store.deadline_facts(process_id, day, party=party, issue=issue, since=since, until=until,
                                 after=after, limit=limit + 1)  # fmt: skip
     shown = rows[:limit]
@@ -461,7 +451,7 @@ def deadline_count(
 ) -> int:
     """How many deadlines ``deadlines_page`` lists (``narrow``: its party, issue, since, until),
     counted up to ``cap + 1``."""
-    return store.deadline_count(_process_id(store, process), as_of_day(as_of), cap=cap, **narrow)
+    return store.deadline_count(store.process_id(process), as_of_day(as_of), cap=cap, **narrow)
 
 
 def summary(store: Store, as_of: str | date | None = None) -> dict[str, Any]:

@@ -863,6 +863,16 @@ class Store(AlertTables):
             "SELECT id, name, parties, issues, created_at FROM processes WHERE name = ?", (name,)
         )
 
+    def process_id(self, name: str | None) -> int | None:
+        """The id of the process called ``name`` (None for None); ``NotFoundError`` naming the known ones."""
+        if name is None:
+            return None
+        found = self.process_by_name(name)
+        if found is None:
+            known = ", ".join(self.process_names()) or "none stored"
+            raise NotFoundError(f"no process named {name!r} (known: {known})", source=self.url)
+        return int(found["id"])
+
     def add_process(self, name: str) -> int:
         """Create a process (or find the one of that name); return its id."""
         self._execute(

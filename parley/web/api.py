@@ -242,7 +242,7 @@ def export_table(
     """Every row of a table, streamed as it is read: stored tables in batches from the key of the last
     row sent, so the answer is never held in memory; ``facts`` and ``timeline`` as of a day (and of
     a process), like the board."""
-    data.process_id(state.store, process)  # NotFoundError before the answer starts
+    state.store.process_id(process)  # NotFoundError before the answer starts
     rows = export.rows(state.store, table.value, process=process, as_of=as_of)
     lines = export.lines(rows, format.value, export.columns(state.store, table.value))
     return StreamingResponse(lines, media_type=_MEDIA[format.value])

@@ -77,17 +77,6 @@ def fact_links(store: Store, fact_ids: list[int]) -> dict[int, str]:
     return {fact_id: source_link(source) for fact_id, source in store.first_sources(fact_ids).items()}
 
 
-def process_id(store: Store, process: str | None) -> int | None:
-    """The id of a process named by a filter; ``NotFoundError`` naming the known ones."""
-    if process is None:
-        return None
-    found = store.process_by_name(process)
-    if found is None:
-        known = ", ".join(store.process_names()) or "none stored"
-        raise NotFoundError(f"no process named {process!r} (known: {known})")
-    return found["id"]
-
-
 def latest_report(store: Store) -> str | None:
     """The day of the newest stored article (its publication date, else the day it came in)."""
     newest = store.articles(limit=1)
@@ -189,7 +178,7 @@ def articles_list(
 ) -> Page:
     """A page of stored articles (no text), newest first, filtered by process, outlet and date seen."""
     filters = {
-        "process_id": process_id(store, process),
+        "process_id": store.process_id(process),
         "outlet": outlet,
         "since": _iso(period.since),
         "until": _iso(period.until),
@@ -450,7 +439,7 @@ def timeline_data(
         start = date.fromisoformat(day)
         # an as-of near year 1 has fewer days before it than the window: the window starts at the first
         first = (start - min(timedelta(days=settings.serve.timeline_days), start - date.min)).isoformat()
-        busy = store.recent_day(day, settings.serve.timeline_facts, process_id(store, process))
+        busy = store.recent_day(day, settings.serve.timeline_facts, store.process_id(process))
         first = max(first, busy or first)
     period = (first, _iso(until))
     narrow = {"party": party, "issue": issue, "period": period}
