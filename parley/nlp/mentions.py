@@ -67,6 +67,9 @@ class ActorMentions:
         known = self._registry_mentions(doc, words)
         taken = {i for span in known for i in range(span.start, span.end)}
         people: dict[str, str] = {}  # surname -> person id, for later mentions by surname
+        for span in known:  # a person of the registry named in full, later by surname alone
+            if span.kb_id_.startswith("person:") and len(span) > 1:
+                people.setdefault(span[-1].text, span.kb_id_)
         extra = []
         for ent in doc.ents:
             if ent.label_ != "PERSON" or any(i in taken for i in range(ent.start, ent.end)):

@@ -67,6 +67,8 @@ if not Doc.has_extension("negotiation"):
 
 _HYPOTHETICAL = re.compile(r"\b(?:if|unless|would be (?:regarded|considered|seen|treated))\b", re.I)
 _MODALS = frozenset({"would", "will", "'ll", "shall"})  # not "could": a possibility, not an undertaking
+# Arcs by which the parser may hang a coordinated party on the head of a subject.
+_SUBJECT_MODIFIERS = frozenset({"conj", "nmod", "appos", "compound", "amod"})
 _CONDITION_WORDS = frozenset({"if", "unless", "otherwise", "should"})
 _CONDITION_PHRASES = re.compile(r"\b(?:if|unless|otherwise|in such a case|in that case|or else)\b", re.I)
 # Plans carried into the next sentences of a paragraph when these refer back to them.
@@ -103,7 +105,9 @@ class Negotiation:
         masked = list(doc.text)
         for m in discourse.mentions:
             if m.label_ == "metonym":
-                masked[m.start_char : m.end_char] = " " * (m.end_char - m.start_char)
+                # a capital standing for its government names no issue, but stays a word: issue
+                # patterns spanning it ("integrate the militia into Damascus's forces") still match
+                masked[m.start_char : m.end_char] = "_" * (m.end_char - m.start_char)
         doc.user_data["parley_masked"] = "".join(masked)
         last_date: str | None = None  # the last day named so far: "earlier in the day" refers to it
         last_place: str | None = None  # where the last meeting told was: "the talks" go on there
@@ -506,9 +510,21 @@ class Negotiation:
             and not _imperative(content)
         ):
             return out
-        # "ready to discuss a ceasefire but would never accept foreign troops": two stances
-        clauses = [c for c in _coordinated(content) if self.words.position_phrases.search(c.text)] or [
-            content
+        # "ready to discuss a ceasefire but would never accept foreign troops": two stances; a verb
+        # that shares the modal of the one it is coordinated with is one too ("should exercise
+        # restraint and uphold the agreement")
+        clauses = [
+            c for c in _coordinated(content)
+            if self.words.position_phrases.search(c.text) or _shares_modal(c.root)
+        ] or [content]  # fmt: skip
+        # "should press Israel to stop the war and lift its blockade": a stance on each infinitive
+        clauses += [
+            _clause(verb)
+            for clause in list(clauses)
+            for head in clause
+            if head.dep_ == "xcomp" and head.pos_ == "VERB"
+            for verb in (head, *head.conjuncts)
+            if head.conjuncts and verb.pos_ == "VERB"
         ]
         for clause in clauses:
             issue = ctx.issue(clause) or ctx.issue(content)
@@ -1288,7 +1304,32 @@ class _Sentence:
         outer = _subject_of(node.head) if node.dep_ == "ccomp" else None
         if subject.lower_ in ("it", "they") and outer is not None and outer.pos_ in ("PROPN", "NOUN"):
             return self.parties_named_by(outer)  # "Ukraine made clear it would not accept ...": Ukraine
-        return self.parties_named_by(subject)
+        parties = self.parties_named_by(subject)
+        return parties + [p for p in self._parties_beside(subject) if p not in parties] if parties else []
+
+    def _parties_beside(self, subject: Token) -> list[str]:
+        """The parties of a coordinated subject that the parser hung on its head rather than
+        coordinating them: "The US and Yemen's Houthis" (the US a modifier of Houthis), "Pakistani
+        and Indian officials". Only through modifier and coordination arcs with no preposition:
+        "the rebels in Sudan" names no second party."""
+        found = []
+        for token in subject.subtree:
+            node = token
+            while (
+                node.i != subject.i
+                and node.dep_ in _SUBJECT_MODIFIERS
+                and not any(c.dep_ == "case" for c in node.children)
+            ):
+                node = node.head
+            if token.i == subject.i or node.i != subject.i:
+                continue
+            mention = self.discourse.mention_at(token)
+            if mention is None or mention.kb_id_.startswith("outlet:"):
+                continue
+            party = self.discourse.party(mention.kb_id_)
+            if party and self.discourse.kind(party) in ("state", "group", "body", "bloc"):
+                found.append(party)
+        return found
 
     def parties_named_by(self, subject: Token) -> list[str]:
         """Parties a subject or possessor stands for: a name, "both sides", a speaker's pronoun,
@@ -1658,14 +1699,37 @@ def _coordinated(span: Span) -> list[Span]:
     return [_clause(v) for v in verbs]
 
 
+def _shares_modal(verb: Token) -> bool:
+    """Whether a coordinated verb takes the modal of the verb before it ("should exercise restraint
+    and uphold the deal"): a bare verb with no subject or modal of its own, beside a verb that has
+    a modal and is not in a subordinate clause ("only after Russia ended the war and withdrew")."""
+    head = verb.head
+    return (
+        verb.dep_ == "conj"
+        and verb.tag_ == "VB"
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "mark") for c in verb.children)
+        and any(c.dep_ == "aux" and c.tag_ == "MD" for c in head.children)
+        and head.dep_ != "advcl"
+        and not any(c.dep_ == "mark" for c in head.children)
+    )
+
+
 def _object_clauses(verb: Token) -> list[Span]:
     """What a commitment verb commits to, one span per coordinated clause ("to halt X and not attack Y")."""
     heads = [
         c
         for c in verb.children
-        if c.dep_ in ("xcomp", "ccomp", "dobj", "prep", "pcomp")
+        if (c.dep_ in ("xcomp", "ccomp", "dobj", "prep", "pcomp") or _to_infinitive(c))
         and c.lower_ not in ("that", "it", "this", "so")
     ]
+    if any(h.dep_ in ("xcomp", "advcl") for h in heads):
+        # "commit to cease all fighting, resume trade and respect borders": the parser may hang
+        # the later infinitives on the commitment verb itself, as its conjuncts
+        for conj in verb.children:
+            if conj.dep_ == "conj" and conj.tag_ == "VB" and _subject_of(conj) is None:
+                heads += [
+                    v for v in (conj, *conj.conjuncts) if v.i >= conj.i and v.tag_ == "VB" and v not in heads
+                ]
     out = []
     for head in heads:
         if head.dep_ == "prep" and head.lower_ not in ("to", "on"):
@@ -1678,6 +1742,11 @@ def _object_clauses(verb: Token) -> list[Span]:
             if conj.i > head.i and conj.pos_ in ("VERB", "NOUN"):
                 out.append(_clause(conj))
     return out or [_clause(verb)]
+
+
+def _to_infinitive(token: Token) -> bool:
+    """An adverbial clause that is an infinitive ("commit to cease fighting", parsed as advcl)."""
+    return token.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
 
 
 def _proposal_terms(noun: Token) -> Span | None:
