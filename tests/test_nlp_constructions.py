@@ -724,3 +724,16 @@ def test_demining_and_handing_over_governance_are_issues() -> None:
         "Hamas committed to hand over the administration of Gaza to a technocratic committee."
     )
     assert ("hamas", "political_settlement") in keys(handing_over.commitments, "party", "issue")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Syria hopes that a ceasefire will take hold soon.", ("SYR", "ceasefire")),
+        ("The government of Serbia is deeply concerned about the deployment of foreign troops in Kosovo.",
+         ("SRB", "security_guarantees")),
+        ("Ethiopia requested the deployment of African Union monitors along the border.", ("ETH", "territory")),
+    ],
+)  # fmt: skip
+def test_hopes_concerns_and_requests_are_stances(text: str, expected: tuple[str, str]) -> None:
+    assert expected in keys(read(text).positions, "party", "issue")
