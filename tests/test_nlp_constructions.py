@@ -737,3 +737,11 @@ def test_demining_and_handing_over_governance_are_issues() -> None:
 )  # fmt: skip
 def test_hopes_concerns_and_requests_are_stances(text: str, expected: tuple[str, str]) -> None:
     assert expected in keys(read(text).positions, "party", "issue")
+
+
+def test_a_bare_agreement_is_about_the_agreement_named_before() -> None:
+    text = (
+        "Sudan and South Sudan signed an agreement on the future status of the disputed Abyei region on Monday.\n\n"
+        "The African Union welcomed the agreement on Tuesday."
+    )
+    assert ("au", "territory") in keys(read(text).positions, "party", "issue")

@@ -52,6 +52,7 @@ from spacy.tokens import Doc, Span, Token
 from parley import dates
 from parley.nlp.attribution import Attribution
 from parley.nlp.lexicon import (
+    ISSUE_TIERS,
     cues,
     issue_mentions,
     negotiation_words,
@@ -67,6 +68,7 @@ if not Doc.has_extension("negotiation"):
 
 _HYPOTHETICAL = re.compile(r"\b(?:if|unless|would be (?:regarded|considered|seen|treated))\b", re.I)
 _MODALS = frozenset({"would", "will", "'ll", "shall"})  # not "could": a possibility, not an undertaking
+BARE_TIER = ISSUE_TIERS.index("bare")
 # Arcs by which the parser may hang a coordinated party on the head of a subject.
 _SUBJECT_MODIFIERS = frozenset({"conj", "nmod", "appos", "compound", "amod"})
 _CONDITION_WORDS = frozenset({"if", "unless", "otherwise", "should"})
@@ -111,6 +113,7 @@ class Negotiation:
         doc.user_data["parley_masked"] = "".join(masked)
         last_date: str | None = None  # the last day named so far: "earlier in the day" refers to it
         last_place: str | None = None  # where the last meeting told was: "the talks" go on there
+        last_pact_issue: str | None = None  # what the last pact named with an issue is about
         paragraph = 0
         captions = _captions(doc.text, self.words.credit_line)
         sentences = list(doc.sents)
@@ -124,7 +127,7 @@ class Negotiation:
                 paragraph += 1
             ctx = _Sentence(sent, number, paragraph, own_statements.get(number, []), discourse)
             ctx.ents = ents.get(number, [])
-            ctx.last_date, ctx.last_place = last_date, last_place
+            ctx.last_date, ctx.last_place, ctx.last_pact_issue = last_date, last_place, last_pact_issue
             last_date = ctx.meeting_date(doc, sent) or last_date
             commitments = self._commitments(ctx, plan)
             found += commitments
@@ -146,8 +149,19 @@ class Negotiation:
             last_place = next(
                 (m.fields["place"] for m in reversed(meetings) if m.fields["place"]), last_place
             )
+            last_pact_issue = self._pact_issue(ctx) or last_pact_issue
         doc._.negotiation = _merge_meetings(found)
         return doc
+
+    def _pact_issue(self, ctx: _Sentence) -> str | None:
+        """What the last pact a sentence names is about, when its own words say ("the agreement on
+        prisoner exchanges", "the Black Sea deal"): a bare "the agreement" later on is about that."""
+        found = None
+        for token in ctx.sent:
+            if token.pos_ == "NOUN" and token.lemma_.lower() in self.words.pact_nouns:
+                phrase = ctx.sent.doc[token.left_edge.i : token.right_edge.i + 1]
+                found = ctx.issue(phrase, token, bare=False) or found
+        return found
 
     # -- commitments ---------------------------------------------------------------------------
     def _commitments(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
@@ -1219,6 +1233,7 @@ class _Sentence:
         self._masked: str = sent.doc.user_data["parley_masked"]
         self.last_date: str | None = None
         self.last_place: str | None = None
+        self.last_pact_issue: str | None = None
         self._times: list[Span] | None = None
         self.paragraph = paragraph
         self.ents: list[Span] = []  # the sentence's entities (Span.ents would scan the whole doc)
@@ -1247,7 +1262,12 @@ class _Sentence:
         )
 
     def issue(
-        self, span: Span, head: Token | None = None, specific: bool = False, undertaking: bool = False
+        self,
+        span: Span,
+        head: Token | None = None,
+        specific: bool = False,
+        undertaking: bool = False,
+        bare: bool = True,
     ) -> str | None:
         """The issue a record read from ``span`` is about: of the issue words in it, a specific one
         before a generic one, and among those the word nearest to ``head`` (the predicate; by default
@@ -1258,8 +1278,10 @@ class _Sentence:
         head = head if head is not None else span.root
         best: tuple[tuple[int, int, int], str] | None = None
         for start, end, tier, issue in issue_mentions(self.words(span)):
-            if specific and tier:
+            if (specific and tier) or (tier == BARE_TIER and not bare):
                 continue
+            if tier == BARE_TIER and self.last_pact_issue:
+                issue = self.last_pact_issue  # "welcomed the agreement": the one named before
             first, last = span.start_char + start, span.start_char + end
             tokens = [t for t in span if t.idx < last and t.idx + len(t) > first]
             if undertaking and all(_in_time_phrase(t, head) for t in tokens):
