@@ -76,6 +76,7 @@ class StoreSettings:
     commit_attempts: int = _setting(5, 1, 100)
     statement_timeout_ms: int = _setting(60_000, 0)
     durable_commits: bool = False
+    sqlite_checkpoint_pages: int = _setting(1000, 1, 10_000_000)
 
 
 @dataclass(frozen=True)

@@ -209,3 +209,18 @@ def test_copy_to_an_empty_store_keeps_everything_and_the_target_goes_on(store: S
     article, records = shared("dev-02-istanbul-prisoners")
     assert flow.commit(store, article, records).status == "stored"  # new ids follow the copied ones
     assert store.stats()["articles"] == 3 and store.integrity_problems() == []
+
+
+def test_sqlite_checkpoint_pages_sets_how_far_the_log_grows(tmp_path: Path) -> None:
+    """Fewer checkpoints keep more of the writes in the -wal file (copied into the database later)."""
+    sizes = {}
+    for pages in (1, 100_000):
+        path = tmp_path / f"checkpoint-{pages}.db"
+        settings = load_settings(store={"sqlite_checkpoint_pages": pages})
+        with open_store(str(path), settings) as store:
+            for n in range(30):
+                with store.transaction():
+                    store.add_article(key=f"a{n}", content_hash=f"h{n}", text=TEXT * 20, seen="2025-04-18")
+            sizes[pages] = (tmp_path / f"checkpoint-{pages}.db-wal").stat().st_size
+            assert store.stats()["articles"] == 30
+    assert sizes[100_000] > 5 * sizes[1]

@@ -166,6 +166,7 @@ def _connect_sqlite(
         # In WAL mode NORMAL syncs at checkpoints only: a crash may lose the last commits, never
         # corrupts; FULL waits for the disk at every commit (setting store.durable_commits).
         conn.execute(f"PRAGMA synchronous={'FULL' if settings.durable_commits else 'NORMAL'}")
+        conn.execute(f"PRAGMA wal_autocheckpoint={int(settings.sqlite_checkpoint_pages)}")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=60000")
     except sqlite3.DatabaseError as exc:
