@@ -745,3 +745,19 @@ def test_a_bare_agreement_is_about_the_agreement_named_before() -> None:
         "The African Union welcomed the agreement on Tuesday."
     )
     assert ("au", "territory") in keys(read(text).positions, "party", "issue")
+
+
+def test_pushing_for_a_party_to_act_is_a_stance() -> None:
+    text = "Washington was pushing for Rwanda to withdraw its troops from eastern Congo."
+    assert ("USA", "troop_withdrawal") in keys(read(text).positions, "party", "issue")
+
+
+def test_seeking_talks_is_a_stance_not_an_undertaking() -> None:
+    records = read("Hamas said it would seek new negotiations on a permanent ceasefire.")
+    assert ("hamas", "ceasefire") in keys(records.positions, "party", "issue")
+    assert not records.commitments
+
+
+def test_it_is_important_to_binds_no_one() -> None:
+    text = '"It is important to note that the ceasefire line has not moved," the Thai foreign ministry said.'
+    assert not read(text).commitments

@@ -248,8 +248,9 @@ class Negotiation:
                     or _questioned(token)
                 ):
                     continue  # a conditional consequence is a threat or a demand, not an undertaking
-                if token.lemma_.lower() in self.words.tentative_verbs:
-                    continue
+                lemma = token.lemma_.lower()
+                if lemma in self.words.tentative_verbs or lemma in self.words.position_verbs:
+                    continue  # "it would seek talks", "would insist on": a stance, not an undertaking
                 clause = _clause(token)
                 if self.words.threat_phrases.search(clause.text) and _CONDITION_PHRASES.search(ctx.text):
                     continue
@@ -563,7 +564,11 @@ class Negotiation:
                 refused = (
                     lemma in self.words.commitment_verbs or lemma in self.words.readiness
                 ) and _refused(word)
-                particles = tuple(c.lower_ for c in word.children if c.dep_ in ("prt", "prep"))
+                particles = tuple(c.lower_ for c in word.children if c.dep_ in ("prt", "prep")) + tuple(
+                    # "pushing for Rwanda to withdraw": "for" is the mark of the clause pushed for
+                    g.lower_ for c in word.children if c.dep_ in ("advcl", "ccomp") for g in c.children
+                    if g.dep_ == "mark" and g.lower_ == "for"
+                )  # fmt: skip
                 frame = self.words.stance_frames.get(lemma)
                 named = (
                     (lemma,) in self.words.stance_verbs
@@ -1633,7 +1638,10 @@ def _questioned(verb: Token) -> bool:
 
 
 def _duty(be: Token) -> Token | None:
-    """The verb of "X is to VERB" / "X are to VERB" (what a deal binds X to), or None."""
+    """The verb of "X is to VERB" / "X are to VERB" (what a deal binds X to), or None; not "it is
+    important to note" (an adjective says how it is, no one is bound)."""
+    if any(c.dep_ == "acomp" for c in be.children):
+        return None
     for child in be.children:
         if (
             child.dep_ == "xcomp"
