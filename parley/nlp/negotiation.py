@@ -68,7 +68,7 @@ if not Doc.has_extension("negotiation"):
 
 _HYPOTHETICAL = re.compile(r"\b(?:if|unless|would be (?:regarded|considered|seen|treated))\b", re.I)
 _MODALS = frozenset({"would", "will", "'ll", "shall"})  # not "could": a possibility, not an undertaking
-BARE_TIER = ISSUE_TIERS.index("bare")
+_BARE_TIER = ISSUE_TIERS.index("bare")
 # Arcs by which the parser may hang a coordinated party on the head of a subject.
 _SUBJECT_MODIFIERS = frozenset({"conj", "nmod", "appos", "compound", "amod"})
 _CONDITION_WORDS = frozenset({"if", "unless", "otherwise", "should"})
@@ -357,7 +357,7 @@ class Negotiation:
             complements = [
                 c
                 for c in noun.children
-                if (c.dep_ == "acl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))
+                if (c.dep_ == "acl" and _infinitive(c))
                 or (c.dep_ == "prep" and c.lower_ in ("to", "of") and noun.lemma_.lower() != "agreement")
             ]
             if not complements:
@@ -1283,9 +1283,9 @@ class _Sentence:
         head = head if head is not None else span.root
         best: tuple[tuple[int, int, int], str] | None = None
         for start, end, tier, issue in issue_mentions(self.words(span)):
-            if (specific and tier) or (tier == BARE_TIER and not bare):
+            if (specific and tier) or (tier == _BARE_TIER and not bare):
                 continue
-            if tier == BARE_TIER and self.last_pact_issue:
+            if tier == _BARE_TIER and self.last_pact_issue:
                 issue = self.last_pact_issue  # "welcomed the agreement": the one named before
             first, last = span.start_char + start, span.start_char + end
             tokens = [t for t in span if t.idx < last and t.idx + len(t) > first]
@@ -1643,11 +1643,7 @@ def _duty(be: Token) -> Token | None:
     if any(c.dep_ == "acomp" for c in be.children):
         return None
     for child in be.children:
-        if (
-            child.dep_ == "xcomp"
-            and child.pos_ == "VERB"
-            and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
-        ):
+        if child.dep_ == "xcomp" and child.pos_ == "VERB" and _infinitive(child):
             return child
     return None
 
@@ -1749,7 +1745,8 @@ def _object_clauses(verb: Token) -> list[Span]:
     heads = [
         c
         for c in verb.children
-        if (c.dep_ in ("xcomp", "ccomp", "dobj", "prep", "pcomp") or _to_infinitive(c))
+        # an infinitive may be parsed as an adverbial clause ("commit to cease fighting")
+        if (c.dep_ in ("xcomp", "ccomp", "dobj", "prep", "pcomp") or (c.dep_ == "advcl" and _infinitive(c)))
         and c.lower_ not in ("that", "it", "this", "so")
     ]
     if any(h.dep_ in ("xcomp", "advcl") for h in heads):
@@ -1774,9 +1771,9 @@ def _object_clauses(verb: Token) -> list[Span]:
     return out or [_clause(verb)]
 
 
-def _to_infinitive(token: Token) -> bool:
-    """An adverbial clause that is an infinitive ("commit to cease fighting", parsed as advcl)."""
-    return token.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+def _infinitive(verb: Token) -> bool:
+    """A verb with "to" before it ("to cease fighting")."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def _proposal_terms(noun: Token) -> Span | None:
