@@ -761,3 +761,19 @@ def test_seeking_talks_is_a_stance_not_an_undertaking() -> None:
 def test_it_is_important_to_binds_no_one() -> None:
     text = '"It is important to note that the ceasefire line has not moved," the Thai foreign ministry said.'
     assert not read(text).commitments
+
+
+def test_a_name_given_its_members_in_parentheses_is_that_bloc() -> None:
+    text = (
+        "The Quartet (Egypt, Saudi Arabia, the United Arab Emirates and the United States) met in Washington "
+        "on Friday.\n\nIn a statement, the Quartet called for a three-month humanitarian truce in Sudan."
+    )
+    assert [s.speaker for s in read(text).statements] == ["quad"]
+
+
+def test_the_statement_is_by_the_author_of_the_statement_told_before() -> None:
+    text = (
+        "Sudan's army rejected a joint statement issued on Friday by the Sudan Quad.\n\n"
+        "The statement called for a three-month humanitarian truce."
+    )
+    assert [s.speaker for s in read(text).statements][-1] == "quad"

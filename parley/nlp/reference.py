@@ -52,6 +52,9 @@ class Referent:
     )  # channel implied by the phrase ("the publication's sources")
 
 
+#: The longest member list in parentheses read after a bloc's name, in tokens.
+_MEMBERS_MAX_TOKENS = 40
+
 #: A party counts among the sides of the talks only if the article names it at least this share as
 #: often as the second most named party.
 SIDE_MIN_SHARE = 0.5
@@ -69,6 +72,7 @@ class Discourse:
         self.parties: dict[str, str] = {}  # people the registry lacks -> party from the text
         self._mediators: set[str] | None = None
         self._paired: set[str] | None = None
+        self._listed_blocs: dict[str, str] | None = None
         self._one_sources: set[tuple[int, str]] = set()
         for m in self.mentions:
             if m.label_ == "person" and m.kb_id_ not in self.parties:
@@ -238,6 +242,21 @@ class Discourse:
                 return actor.id
         return None
 
+    def _bloc_by_members(self, head: Token) -> str | None:
+        """The bloc a name stands for when the article lists its members in parentheses after it
+        once: "the Quartet (Egypt, Saudi Arabia, the UAE and the United States)", whatever the
+        name, there and wherever the name comes again."""
+        if self._listed_blocs is None:
+            self._listed_blocs = {}
+            for opening in (t for t in self.doc if t.text == "(" and t.i > 0 and t.nbor(-1).pos_ == "PROPN"):
+                window = self.doc[opening.i : opening.i + _MEMBERS_MAX_TOKENS]
+                close = next((t.i for t in window if t.text == ")"), None)
+                members = [self.party(m.kb_id_) for m in self.mentions_in(opening.i, close)] if close else []
+                bloc = self.bloc_of([p for p in members if p]) if len(members) > 1 else None
+                if bloc:
+                    self._listed_blocs.setdefault(opening.nbor(-1).text, bloc)
+        return self._listed_blocs.get(head.text) if head.pos_ == "PROPN" else None
+
     def _gender(self, actor_id: str) -> str | None:
         actor = self.registry.get(actor_id)
         return actor.gender if actor else None
@@ -259,6 +278,9 @@ class Discourse:
         words = cues()
         lower = head.lower_
         phrase = _np_span(head)
+        listed = self._bloc_by_members(head)
+        if listed:
+            return Referent([listed], phrase)
         mention = self._mention_at.get(head.i)
         if mention is not None and mention.label_ != "demonym":
             return self._with_conjuncts(head, Referent([mention.kb_id_], phrase))
@@ -314,6 +336,9 @@ class Discourse:
                 return author
             if not definite and "this" not in determiners:
                 return Referent(["anon"], phrase, anonymous=True)  # "a report said", "media reports"
+            earlier = self._earlier_author(head)
+            if earlier is not None:  # "a statement issued by the Quartet ... The statement called for"
+                return Referent(earlier.ids, phrase)
             found = self.last_speaker(head.i)
             return Referent([found], phrase) if found else None
         holder = next((c for c in head.children if c.dep_ == "poss" and _is_title(c)), None)
@@ -329,6 +354,17 @@ class Discourse:
         if possessor and head.pos_ in ("NOUN", "PROPN"):
             # "Pakistan's foreign ministry", "the Indian army", "Hamas's armed wing"
             return Referent([possessor], phrase)
+        return None
+
+    def _earlier_author(self, document: Token) -> Referent | None:
+        """The author of the last document of the same name told earlier with its author: "the
+        statement" after "a joint statement issued by the Quartet"."""
+        lemma = document.lemma_.lower()
+        for token in reversed(self.doc[: document.i]):
+            if token.lemma_.lower() == lemma and token.pos_ == "NOUN":
+                author = self._author(token)
+                if author is not None:
+                    return author
         return None
 
     def _author(self, document: Token) -> Referent | None:
