@@ -777,3 +777,23 @@ def test_the_statement_is_by_the_author_of_the_statement_told_before() -> None:
         "The statement called for a three-month humanitarian truce."
     )
     assert [s.speaker for s in read(text).statements][-1] == "quad"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The M23 rebels released a statement on Thursday announcing their acceptance of the ceasefire proposal.",
+         "m23"),
+        ("The Houthis issued a statement saying they would halt attacks on shipping.", "houthis"),
+        ("A statement by the Egyptian foreign ministry saying the talks would resume was welcomed in Doha.", "EGY"),
+    ],
+)  # fmt: skip
+def test_a_statement_issued_saying_is_its_issuers(text: str, speaker: str) -> None:
+    assert [s.speaker for s in read(text).statements] == [speaker]
+
+
+def test_reports_indicating_name_no_speaker() -> None:
+    text = (
+        "Cambodia is gravely concerned about media reports indicating that Thailand has suspended the accord."
+    )
+    assert "anon" not in {s.speaker for s in read(text).statements}

@@ -218,6 +218,8 @@ class Attributor:
             # accused Kyiv ..." keeps the subject it shares with the first verb
             subj = self._inverted_subject(token, sent, discourse) or subj
         if subj is None:
+            subj = self._issuer(token)
+        if subj is None:
             return None
         if any(c.dep_ == "dobj" and c.lower_ == "other" for c in children):
             return None  # "accused each other": the narrator's summary of two accounts
@@ -284,6 +286,22 @@ class Attributor:
             belief=lemma in words.belief_cues,
             demonstrative=demonstrative,
         )
+
+    def _issuer(self, verb: Token) -> Token | None:
+        """Who speaks through a document a participle reports: "the rebels issued a statement
+        saying ..." (the subject of the verb that issues it), "a statement by X announcing ..."
+        (the document itself, whose author ``Discourse.resolve`` finds from its "by" or "from")."""
+        document = verb.head
+        if (
+            verb.dep_ != "acl"
+            or verb.tag_ != "VBG"
+            or document.lemma_.lower() not in self.words.document_nouns
+        ):
+            return None
+        if document.dep_ == "dobj":
+            return _subject(document.head)
+        authored = any(c.dep_ == "prep" and c.lower_ in ("by", "from") for c in document.children)
+        return document if authored else None  # not "media reports indicating ...": whose, unsaid
 
     def _can_speak(self, head: Token, discourse: Discourse) -> bool:
         """Whether a noun phrase can be a source: an actor, a pronoun, a source or document noun."""
