@@ -797,3 +797,19 @@ def test_reports_indicating_name_no_speaker() -> None:
         "Cambodia is gravely concerned about media reports indicating that Thailand has suspended the accord."
     )
     assert "anon" not in {s.speaker for s in read(text).statements}
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"We will integrate all civil and military institutions," read a statement by the Syrian presidency.',
+         "SYR"),
+        ('"The talks were constructive," said a statement from the Qatari foreign ministry.', "QAT"),
+    ],
+)  # fmt: skip
+def test_a_statement_after_the_quote_is_its_authors(text: str, speaker: str) -> None:
+    assert [s.speaker for s in read(text).statements] == [speaker]
+
+
+def test_reading_a_proposal_says_nothing() -> None:
+    assert not read("Kyiv read the proposal carefully before answering.").statements

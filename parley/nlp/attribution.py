@@ -316,15 +316,26 @@ class Attributor:
             or any(lemma in nouns for nouns in words.anaphors.values())
         )
 
-    @staticmethod
-    def _inverted_subject(verb: Token, sent: Span, discourse: Discourse) -> Token | None:
+    def _inverted_subject(self, verb: Token, sent: Span, discourse: Discourse) -> Token | None:
         """The speaker after the verb: "..., reported the Axios website", "..., announced Qatar's
-        foreign ministry" (the parser takes a subject that follows its verb for an object)."""
-        if verb.i == sent.start or verb.doc[verb.i - 1].text != "," or verb.dep_ not in ("ROOT", "conj"):
+        foreign ministry" (the parser takes a subject that follows its verb for an object); for a
+        document, its author: '"...," read a statement by the presidency'."""
+        before = verb.i - 1
+        while before > sent.start and verb.doc[before].text in _QUOTES:
+            before -= 1  # '"... ," read a statement': the comma inside the closing quote
+        if before < sent.start or verb.doc[before].text != "," or verb.dep_ not in ("ROOT", "conj"):
             return None
         if any(c.dep_ == "nsubj" or (c.dep_ in ("ccomp", "xcomp") and c.i > verb.i) for c in verb.children):
             return None  # a subject of its own, or what was said comes after the verb
         obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+        if obj is not None and obj.lemma_.lower() in self.words.document_nouns:
+            author = next(
+                (g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("by", "from")
+                 for g in c.children if g.dep_ == "pobj"),
+                None,
+            )  # fmt: skip
+            if author is not None and discourse.resolve(author) is not None:
+                return author
         return obj if obj is not None and discourse.resolve(obj) is not None else None
 
     def _colon_quote(self, verb: Token, sent: Span, discourse: Discourse) -> _Cue | None:
