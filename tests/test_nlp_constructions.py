@@ -813,3 +813,11 @@ def test_a_statement_after_the_quote_is_its_authors(text: str, speaker: str) -> 
 
 def test_reading_a_proposal_says_nothing() -> None:
     assert not read("Kyiv read the proposal carefully before answering.").statements
+
+
+def test_a_declaration_named_after_a_city_speaks_for_its_parties() -> None:
+    text = (
+        "Ethiopia and Somalia agreed on Wednesday to end a year-long dispute over Ethiopia's access to the sea.\n\n"
+        "The Ankara Declaration said the two countries would begin technical talks by the end of February."
+    )
+    assert {s.speaker for s in read(text).statements} == {"ETH", "SOM"}

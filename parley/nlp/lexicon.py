@@ -42,6 +42,7 @@ class Cues:
     citing: frozenset[str]
     source_nouns: frozenset[str]
     document_nouns: frozenset[str]
+    joint_documents: frozenset[str]
     anaphors: dict[str, frozenset[str]]
     bare_forces: frozenset[str]
     mediator_nouns: frozenset[str]
@@ -117,6 +118,7 @@ def cues() -> Cues:
         citing=frozenset(raw["citing"]),
         source_nouns=frozenset(raw["source_nouns"]),
         document_nouns=frozenset(raw["document_nouns"]),
+        joint_documents=frozenset(raw["joint_documents"]),
         anaphors={k: frozenset(v) for k, v in raw["anaphors"].items()},
         bare_forces=frozenset(raw["bare_forces"]),
         mediator_nouns=frozenset(raw["mediator_nouns"]),

@@ -329,6 +329,10 @@ class Discourse:
         if lower in words.source_nouns or head.lemma_.lower() in words.source_nouns:
             return self._source(head, phrase, determiners)
         if head.lemma_.lower() in words.document_nouns:
+            if self._named_after_place(head):
+                # "the Ankara Declaration said": where it was signed, not who speaks; its parties do
+                sides = self.sides(head.i)
+                return Referent(sides, phrase) if len(sides) == 2 else None
             if possessor:
                 return Referent([possessor], phrase)
             author = self._author(head)
@@ -366,6 +370,14 @@ class Discourse:
                 if author is not None:
                     return author
         return None
+
+    def _named_after_place(self, document: Token) -> bool:
+        """Whether a joint document is named after the city it was agreed in ("the Ankara
+        Declaration", "the Doha communique"): a capital standing for a government, as a compound."""
+        return document.lemma_.lower() in cues().joint_documents and any(
+            c.dep_ == "compound" and (m := self._mention_at.get(c.i)) is not None and m.label_ == "metonym"
+            for c in document.children
+        )
 
     def _author(self, document: Token) -> Referent | None:
         """Who wrote a statement or letter named with its author: "a statement by the Syrian
