@@ -766,9 +766,10 @@ def test_it_is_important_to_binds_no_one() -> None:
 def test_a_name_given_its_members_in_parentheses_is_that_bloc() -> None:
     text = (
         "The Quartet (Egypt, Saudi Arabia, the United Arab Emirates and the United States) met in Washington "
-        "on Friday.\n\nIn a statement, the Quartet called for a three-month humanitarian truce in Sudan."
+        "on Friday.\n\nIn a statement, the Quartet called for a three-month humanitarian truce in Sudan. "
+        "The Quartet statement added that a military solution was not possible."
     )
-    assert [s.speaker for s in read(text).statements] == ["quad"]
+    assert [s.speaker for s in read(text).statements] == ["quad", "quad"]
 
 
 def test_the_statement_is_by_the_author_of_the_statement_told_before() -> None:

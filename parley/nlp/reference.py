@@ -439,7 +439,7 @@ class Discourse:
                 child = next((g for c in child.children if c.lower_ == "as" for g in c.children), child)
             elif child.dep_ not in ("appos", "compound", "flat"):
                 continue
-            m = self._mention_at.get(child.i)
+            m = self._mention_at.get(child.i) if not self._bloc_by_members(child) else None
             # a compound only names a person ("spokesperson Maly Socheata"); "a Hamas official" stays unnamed
             kinds = ("person",) if child.dep_ in ("compound", "flat") else ("person", "group", "bloc", "body")
             if m is not None and self.kind(m.kb_id_) in kinds:
@@ -499,8 +499,8 @@ class Discourse:
             if token.i == head.i or token.i in skipped:
                 continue
             m = self._mention_at.get(token.i)
-            if m is not None:
-                return self.party(m.kb_id_) or m.kb_id_
+            if m is not None:  # "the Quartet statement": the bloc its members listed make it
+                return self._bloc_by_members(token) or self.party(m.kb_id_) or m.kb_id_
             if token.lower_ in ("group", "movement") and token.head.lower_ in ("for", "of"):
                 return self._anaphor("group", head.i)
             if token.dep_ == "poss" and any(c.lower_ == "the" for c in token.children):
