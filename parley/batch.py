@@ -28,6 +28,7 @@ import hashlib
 import logging
 import os
 import queue
+import tempfile
 import threading
 import time
 from collections import deque
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import dask
 from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin, as_completed, get_worker
 
 from parley.actors import ActorRegistry
@@ -465,16 +467,23 @@ def _connect(scheduler: str | None, workers: int | None) -> Iterator[Client]:
     """A client of the scheduler at ``scheduler``, or of a local cluster started for the batch."""
     if scheduler is None:
         n = workers or os.cpu_count() or 1
-        # Errors only: a worker the nanny kills at shutdown (slow to exit under load) is no news.
-        local = LocalCluster(
-            n_workers=n,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
-        with local as cluster, Client(cluster, set_as_default=False) as client:
-            yield client
+        # The workers' scratch space (spilled data, locks) in a folder of the batch's own, removed
+        # after it: Dask's default is a dask-scratch-space folder left in the system's temp folder.
+        with (
+            tempfile.TemporaryDirectory(prefix="parley-dask-") as scratch,
+            dask.config.set({"temporary-directory": scratch}),
+        ):
+            # Errors only: a worker the nanny kills at shutdown (slow to exit under load) is no news.
+            local = LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+                local_directory=scratch,
+            )
+            with local as cluster, Client(cluster, set_as_default=False) as client:
+                yield client
         return
     try:
         client = Client(scheduler, set_as_default=False)  # Dask's connect timeout (30 s, configurable)

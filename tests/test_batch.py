@@ -86,7 +86,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             time.sleep(0.2)
         for i in (1, 2):
             start(f"worker{i}", "worker", "--scheduler-file", scheduler_file, "--nworkers", "1", "--nthreads", "1",
-                  "--host", "127.0.0.1", "--name", f"w{i}")  # fmt: skip
+                  "--host", "127.0.0.1", "--name", f"w{i}", "--local-directory", folder)  # fmt: skip
         address = json.loads(scheduler_file.read_text())["address"]
         running = Cluster(address, processes)
         running.wait_for_workers(2)
@@ -288,8 +288,11 @@ def test_cli_on_a_local_cluster(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "parley", "batch", str(tmp_path / "news.jsonl"), str(tmp_path / "photo.txt"),
                "--db", db, "--workers", "1", "--chunk-size", "8"]  # fmt: skip
 
-    first = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    second = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    temp = tmp_path / "temp"  # the system's temp folder for the batch: nothing may be left in it
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    first = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
+    second = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
 
     assert first.returncode == 1, first.stderr  # the binary file could not be stored
     assert f"parley: {tmp_path / 'photo.txt'}: error: binary file" in first.stderr
@@ -303,6 +306,7 @@ def test_cli_on_a_local_cluster(tmp_path: Path) -> None:
         .startswith("0 stored (0 near-duplicates, 0 records), 24 skipped")
     )
     assert_stored_once(db, rows)
+    assert list(temp.iterdir()) == []  # the local cluster's scratch space went with it
 
 
 def test_cli_help_names_the_default_chunk_size(capsys: pytest.CaptureFixture[str]) -> None:
