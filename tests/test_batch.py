@@ -71,7 +71,13 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         with (folder / f"{name}.log").open("wb") as log:  # the child keeps its own handle
             command = [DASK, *args, "--no-dashboard"]
             processes.append(
-                subprocess.Popen(command, stdout=log, stderr=log, env={**os.environ, **(env or {})})
+                # their scratch space in the test's folder, not a dask-scratch-space left in /tmp
+                subprocess.Popen(
+                    command,
+                    stdout=log,
+                    stderr=log,
+                    env={**os.environ, "DASK_TEMPORARY_DIRECTORY": str(folder), **(env or {})},
+                )
             )
 
     try:
@@ -86,7 +92,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             time.sleep(0.2)
         for i in (1, 2):
             start(f"worker{i}", "worker", "--scheduler-file", scheduler_file, "--nworkers", "1", "--nthreads", "1",
-                  "--host", "127.0.0.1", "--name", f"w{i}", "--local-directory", folder)  # fmt: skip
+                  "--host", "127.0.0.1", "--name", f"w{i}")  # fmt: skip
         address = json.loads(scheduler_file.read_text())["address"]
         running = Cluster(address, processes)
         running.wait_for_workers(2)
