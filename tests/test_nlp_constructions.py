@@ -822,3 +822,12 @@ def test_a_declaration_named_after_a_city_speaks_for_its_parties() -> None:
         "The Ankara Declaration said the two countries would begin technical talks by the end of February."
     )
     assert {s.speaker for s in read(text).statements} == {"ETH", "SOM"}
+
+
+def test_the_ministry_is_the_states_last_named_with_a_government() -> None:
+    text = (
+        "The government of Armenia is deeply concerned about reports that Azerbaijan has moved troops to the "
+        "border.\n\nAzerbaijan denied the reports on Tuesday.\n\n"
+        "The ministry said the troops had been in place for weeks."
+    )
+    assert [s.speaker for s in read(text).statements][-1] == "ARM"

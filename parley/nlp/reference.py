@@ -52,6 +52,10 @@ class Referent:
     )  # channel implied by the phrase ("the publication's sources")
 
 
+#: Institutions of a state: "the ministry", "the government" stand for the state last named as
+#: the owner of one.
+_INSTITUTIONS = frozenset({"government", "ministry", "presidency", "cabinet", "administration", "embassy"})
+
 #: The longest member list in parentheses read after a bloc's name, in tokens.
 _MEMBERS_MAX_TOKENS = 40
 
@@ -459,6 +463,10 @@ class Discourse:
         if kind == "source":
             return self.last_speaker(before, lambda s: s.startswith("anon"))
         kinds = ("group",) if kind == "group" else ("state",)
+        if kind == "state" and self.doc[before].lemma_.lower() in _INSTITUTIONS:
+            governed = self._last_government(before)
+            if governed:  # "the government of Cambodia ... Thailand ... the ministry said": Cambodia's
+                return governed
         found = self._recent(
             self.doc[before],
             self.doc[before : before + 1],
@@ -466,6 +474,19 @@ class Discourse:
             same_sentence=True,
         )
         return found.ids[0] if found else self.most_named(kinds[0])
+
+    def _last_government(self, before: int) -> str | None:
+        """The state last named as the owner of an institution ("the government of Cambodia",
+        "Cambodia's foreign ministry") before token ``before``."""
+        for m in reversed(self._before(before)):
+            owner = m.root.head.head if m.root.dep_ == "pobj" and m.root.head.lower_ == "of" else m.root.head
+            if (
+                m.root.dep_ in ("poss", "compound", "amod", "pobj")
+                and owner.lemma_.lower() in _INSTITUTIONS
+                and self.kind(party := self.party(m.kb_id_) or "") == "state"
+            ):
+                return party
+        return None
 
     def _office_of(self, title: Token) -> str | None:
         """The party of the person holding ``title`` ("the Prime Minister's"): the last one named
