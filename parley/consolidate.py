@@ -245,8 +245,16 @@ def choose_process(
     weighted, principal = _party_tally(records)
     if not weighted:
         return None
+    issues = set(_issue_tally(records))
     processes = store.processes_sharing(list(weighted)) if processes is None else processes
-    matching = _matching_process(processes, weighted, set(_issue_tally(records)))
+    matching = _matching_process(processes, weighted, issues)
+    if matching is None:
+        # A concurrent commit may have created the process since they were read (the first articles
+        # of a negotiation committed side by side): read them again, and create one only while no
+        # other transaction can.
+        store.lock_process_creation()
+        processes = store.processes_sharing(list(weighted))
+        matching = _matching_process(processes, weighted, issues)
     if matching is not None:
         return matching, next(p["name"] for p in processes if p["id"] == matching)
     name = _new_process_name(weighted, principal, lambda name: store.process_by_name(name) is not None)

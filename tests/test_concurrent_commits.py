@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from parley import flow
+from parley import consolidate, flow
 from parley.errors import StoreError
 from parley.records import Article, Commitment, Document, Position, Records, Statement, Threat, Violation
 from parley.store import Store, open_store
@@ -156,3 +156,19 @@ def test_a_commit_waits_for_postgresql_at_most_ten_times(store: Store) -> None:
         for article, records in batch:
             flow.commit(store, article, records)
         assert (store.round_trips - before) / len(batch) <= 10
+
+
+def test_a_process_created_since_the_commit_read_the_processes_is_joined(store_url: str) -> None:
+    """The first articles of a negotiation committed side by side: one commit read the processes
+    before the other created the negotiation's; it must join it, not create a second one."""
+    first, first_records = _articles(1)[0]
+    with open_store(store_url) as store, open_store(store_url) as other:
+        flow.commit(other, first, first_records)  # creates the process, after ``store`` read none
+        with store.transaction(exclusive=False):
+            records = [
+                {"kind": "commitments", "issue": "prisoners", "payload": {"party": p}} for p in PARTIES
+            ]
+            article = {"process_id": None, "process": None}
+            chosen = consolidate.choose_process(store, article, records, None, processes=[])
+        assert chosen is not None and chosen[1] == "RUS-UKR"
+        assert store.process_names() == ["RUS-UKR"]

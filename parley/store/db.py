@@ -35,6 +35,9 @@ TABLES = ("processes", "articles", "statements", "records", "facts", "fact_sourc
 #: side by side (the rows they update are locked row by row); other writes (deleting an article,
 #: rebuilding facts, migrations) take it exclusive and run alone.
 _PG_WRITE_LOCK = 0x7061726C  # "parl"
+#: The PostgreSQL advisory lock a commit holds from deciding to create a process until it ends, so
+#: that two commits of a new negotiation's first articles make one process, not two.
+_PG_NEW_PROCESS_LOCK = 0x70726F63  # "proc"
 #: SQLite's primary result codes for a damaged file, a file that is not a database, a read-only one.
 _SQLITE_CORRUPT, _SQLITE_NOTADB, _SQLITE_READONLY = 11, 26, 8
 
@@ -873,6 +876,13 @@ class Store(AlertTables):
             known = ", ".join(self.process_names()) or "none stored"
             raise NotFoundError(f"no process named {name!r} (known: {known})", source=self.url)
         return int(found["id"])
+
+    def lock_process_creation(self) -> None:
+        """Wait until no concurrent transaction may still create a process, and keep the others
+        from creating one until this transaction ends (PostgreSQL; SQLite has one writer at a time).
+        Processes read after it include every one created by a commit that has ended."""
+        if self.backend == "postgresql":
+            self._execute("SELECT pg_advisory_xact_lock(?)", (_PG_NEW_PROCESS_LOCK,))
 
     def add_process(self, name: str) -> int:
         """Create a process (or find the one of that name); return its id."""
