@@ -246,12 +246,10 @@ def choose_process(
     if not weighted:
         return None
     issues = set(_issue_tally(records))
-    processes = store.processes_sharing(list(weighted)) if processes is None else processes
-    matching = _matching_process(processes, weighted, issues)
+    matching = _matching_process(processes, weighted, issues) if processes is not None else None
     if matching is None:
-        # A concurrent commit may have created the process since they were read (the first articles
-        # of a negotiation committed side by side): read them again, and create one only while no
-        # other transaction can.
+        # Read (or read again: a concurrent commit may have created the process since, the first
+        # articles of a negotiation committed side by side) while no other transaction can create one.
         store.lock_process_creation()
         processes = store.processes_sharing(list(weighted))
         matching = _matching_process(processes, weighted, issues)

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from parley.nlp.lexicon import cues
 from parley.nlp.mentions import registry_for
 from parley.nlp.pipeline import is_markup_quote
-from parley.nlp.reference import Discourse, Referent
+from parley.nlp.reference import Discourse, Referent, written_by
 
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _CONTENT_DEPS = ("ccomp", "xcomp", "dobj", "parataxis", "advcl", "prep", "pcomp", "acomp", "oprd", "attr")
@@ -300,8 +300,7 @@ class Attributor:
             return None
         if document.dep_ == "dobj":
             return _subject(document.head)
-        authored = any(c.dep_ == "prep" and c.lower_ in ("by", "from") for c in document.children)
-        return document if authored else None  # not "media reports indicating ...": whose, unsaid
+        return document if written_by(document) else None  # not "media reports indicating ...": whose, unsaid
 
     def _can_speak(self, head: Token, discourse: Discourse) -> bool:
         """Whether a noun phrase can be a source: an actor, a pronoun, a source or document noun."""
@@ -329,11 +328,7 @@ class Attributor:
             return None  # a subject of its own, or what was said comes after the verb
         obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
         if obj is not None and obj.lemma_.lower() in self.words.document_nouns:
-            author = next(
-                (g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("by", "from")
-                 for g in c.children if g.dep_ == "pobj"),
-                None,
-            )  # fmt: skip
+            author = written_by(verb)  # the parser hangs "by X" on the verb
             if author is not None and discourse.resolve(author) is not None:
                 return author
         return obj if obj is not None and discourse.resolve(obj) is not None else None

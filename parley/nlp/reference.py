@@ -386,14 +386,13 @@ class Discourse:
     def _author(self, document: Token) -> Referent | None:
         """Who wrote a statement or letter named with its author: "a statement by the Syrian
         presidency", "a letter sent by the E3", "the statement from Kigali"."""
-        for child in document.children:
-            if child.dep_ == "prep" and child.lower_ in ("by", "from"):
-                agent = next((c for c in child.children if c.dep_ == "pobj"), None)
-            elif child.dep_ == "acl":
-                by = next((c for c in child.children if c.dep_ == "agent"), None)
-                agent = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
-            else:
-                continue
+        agent = written_by(document)
+        found = self._resolve_one(agent) if agent is not None else None
+        if found is not None:
+            return found
+        for clause in (c for c in document.children if c.dep_ == "acl"):  # "a letter sent by the E3"
+            by = next((c for c in clause.children if c.dep_ == "agent"), None)
+            agent = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
             found = self._resolve_one(agent) if agent is not None else None
             if found is not None:
                 return found
@@ -479,12 +478,11 @@ class Discourse:
         """The state last named as the owner of an institution ("the government of Cambodia",
         "Cambodia's foreign ministry") before token ``before``."""
         for m in reversed(self._before(before)):
-            owner = m.root.head.head if m.root.dep_ == "pobj" and m.root.head.lower_ == "of" else m.root.head
-            if (
-                m.root.dep_ in ("poss", "compound", "amod", "pobj")
-                and owner.lemma_.lower() in _INSTITUTIONS
-                and self.kind(party := self.party(m.kb_id_) or "") == "state"
-            ):
+            if m.root.dep_ not in ("poss", "compound", "amod", "pobj"):
+                continue
+            owned = m.root.head.head if m.root.dep_ == "pobj" and m.root.head.lower_ == "of" else m.root.head
+            party = self.party(m.kb_id_)
+            if owned.lemma_.lower() in _INSTITUTIONS and party and self.kind(party) == "state":
                 return party
         return None
 
@@ -651,3 +649,13 @@ def _venue(mention: Span) -> bool:
         and mention.start > 0
         and mention.doc[mention.start - 1].lower_ in ("in", "at")
     )
+
+
+def written_by(word: Token) -> Token | None:
+    """Whom a "by" or "from" phrase on ``word`` names: "a statement by the presidency", "the
+    letter from Kigali", "read a statement by X"."""
+    return next(
+        (g for c in word.children if c.dep_ == "prep" and c.lower_ in ("by", "from")
+         for g in c.children if g.dep_ == "pobj"),
+        None,
+    )  # fmt: skip
