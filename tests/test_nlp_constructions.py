@@ -831,3 +831,36 @@ def test_the_ministry_is_the_states_last_named_with_a_government() -> None:
         "The ministry said the troops had been in place for weeks."
     )
     assert [s.speaker for s in read(text).statements][-1] == "ARM"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Talks between Serbia and Kosovo, mediated by Norway, resumed in Brussels on Monday.",
+        "Norwegian-mediated talks between Serbia and Kosovo resumed on Monday.",
+        "Norway has hosted talks between Serbia and Kosovo since March.",
+        "Serbia and Kosovo met under Norwegian auspices on Monday.",
+    ],
+)
+def test_a_go_between_is_not_one_of_the_two_sides(opening: str) -> None:
+    text = f"{opening} Norway's foreign minister met Norway's envoy. The two sides agreed to hold another round of talks next month."
+    assert keys(read(text).commitments, "party", "issue") == {("SRB", "mediation"), ("XKX", "mediation")}
+
+
+def test_a_backer_of_one_side_is_not_the_other_side() -> None:
+    text = "Yemen's government and the Iran-backed Houthis met in Muscat on Monday. The two sides agreed to exchange prisoners."
+    assert keys(read(text).commitments, "party") == {("YEM",), ("houthis",)}
+
+
+def test_sides_that_are_themselves_the_speakers_are_still_the_sides() -> None:
+    text = (
+        "Ethiopia signed a framework accord with Eritrea on Saturday. Both governments confirmed the truce "
+        "and reiterated their commitment to free detainees."
+    )
+    commitments = keys(read(text).commitments, "party", "issue")
+    assert {
+        ("ETH", "ceasefire"),
+        ("ERI", "ceasefire"),
+        ("ETH", "prisoners"),
+        ("ERI", "prisoners"),
+    } <= commitments

@@ -1372,10 +1372,12 @@ class _Sentence:
         if subject.lower_ in ("two", "both", "sides") or (
             subject.lower_ in PAIR_NOUNS and any(c.lower_ in ("two", "both", "the") for c in subject.children)
         ):
-            # "both countries agreed": the two sides, not the mediator reporting it
-            # (a speaker the article names as one of a pair is a side: "Asif said the two nations would")
+            # "both countries agreed": the two sides, not the mediator reporting it (a speaker the
+            # article names as one of a pair is a side: "Asif said the two nations would"; so are the
+            # speakers the phrase itself names: "both sides confirmed the truce")
             paired = self.discourse.paired()
-            speakers = {self.discourse.party(s.speaker) for _, s in self.statements} - paired
+            reporting = (s for _, s in self.statements if not _names_speaker(s, subject))
+            speakers = {self.discourse.party(s.speaker) for s in reporting} - paired
             return self.discourse.sides(subject.i, exclude=speakers)
         stands_for_speaker = subject.lower_ in ("they", "we", "it", "he", "she", "i") or (
             subject.lower_ in cues().anaphors["state"] and any(c.lower_ == "the" for c in subject.children)
@@ -2012,6 +2014,12 @@ def _charge_issues(charge: Token) -> list[str]:
     for head in [pobj, *pobj.conjuncts]:
         pieces.append(violation_issue(_clause(head).text))
     return list(dict.fromkeys(pieces))
+
+
+def _names_speaker(statement: Attribution, subject: Token) -> bool:
+    """Whether ``subject`` is (in) the phrase naming the statement's speaker."""
+    span = statement.speaker_span
+    return span is not None and span[0] <= subject.idx < span[1]
 
 
 def _trim_attribution(ctx: _Sentence) -> Span:

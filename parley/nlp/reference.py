@@ -64,6 +64,27 @@ _MEMBERS_MAX_TOKENS = 40
 SIDE_MIN_SHARE = 0.5
 
 
+def _go_between(name: Token) -> bool:
+    """Whether a party's name is written as that of a go-between of talks, not of a side."""
+    nouns, verbs = cues().mediator_nouns, cues().mediator_verbs
+    head = name.head
+    if name.dep_ in ("amod", "compound", "poss", "nmod") and head.lower_ in nouns:
+        return True  # "Qatari mediators", "Turkey's facilitation"
+    if name.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in nouns:
+        return True  # "under the auspices of the UN"
+    if any(c.dep_ in ("relcl", "acl") and c.lemma_.lower() in verbs for c in name.children):
+        return True  # "Qatar, which has been brokering the talks"
+    if head.lemma_.lower() in verbs and head.tag_ == "VBN" and name.dep_ in ("npadvmod", "compound", "amod"):
+        return True  # "Omani-mediated consultations"
+    if name.dep_ == "pobj" and head.dep_ == "agent" and head.head.lemma_.lower() in verbs:
+        return True  # "talks mediated by Qatar and Turkey"
+    if name.dep_ == "nsubj" and head.lemma_.lower() in verbs:
+        # "Qatar has hosted talks between A and B"; a host or facilitator of something else
+        # ("Israel will facilitate aid") is not one
+        return any(t.lower_ == "between" for c in head.children if c.dep_ == "dobj" for t in c.subtree)
+    return False
+
+
 class Discourse:
     """Reading-order memory of an article's mentions and speakers."""
 
@@ -173,21 +194,18 @@ class Discourse:
         return self._paired
 
     def mediators(self) -> set[str]:
-        """Parties the article names as go-betweens ("Saudi and American mediators")."""
+        """Parties the article names as go-betweens: "Saudi and American mediators", "under Turkish
+        auspices", "with the mediation of Qatar", "Qatar, which has been brokering the talks",
+        "talks mediated by Qatar", "Omani-mediated consultations", "Qatar hosted talks between A and B"."""
         if self._mediators is None:
-            nouns, verbs = cues().mediator_nouns, cues().mediator_verbs
             self._mediators = set()
             for m in self.mentions:
                 node = m.root
                 while node.dep_ == "conj" and node.head.i != node.i:
                     node = node.head  # "Saudi and American mediators": American hangs on Saudi
-                brokers = [
-                    c for c in m.root.children if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in verbs
-                ]  # "Qatar, which has been brokering the talks"
-                if brokers or (node.dep_ in ("amod", "compound", "poss") and node.head.lower_ in nouns):
-                    party = self.party(m.kb_id_)
-                    if party:
-                        self._mediators.add(party)
+                party = self.party(m.kb_id_) if _go_between(node) else None
+                if party:
+                    self._mediators.add(party)
         return self._mediators
 
     def last_parties(self, before: int, count: int = 2, exclude: frozenset | set = frozenset()) -> list[str]:
@@ -202,6 +220,7 @@ class Discourse:
                 and party not in exclude
                 and self.kind(party) in ("state", "group")
                 and not _venue(m)
+                and not _backer(m)
             ):
                 found.append(party)
                 if len(found) == count:
@@ -648,6 +667,16 @@ def _venue(mention: Span) -> bool:
         mention.label_ == "metonym"
         and mention.start > 0
         and mention.doc[mention.start - 1].lower_ in ("in", "at")
+    )
+
+
+def _backer(mention: Span) -> bool:
+    """A party named as the backer of another ("the Rwanda-backed M23"), not as a side."""
+    head = mention.root.head
+    return (
+        mention.root.dep_ in ("npadvmod", "compound", "amod")
+        and head.tag_ == "VBN"
+        and head.lemma_.lower() in cues().backer_verbs
     )
 
 
