@@ -864,3 +864,22 @@ def test_sides_that_are_themselves_the_speakers_are_still_the_sides() -> None:
         ("ETH", "prisoners"),
         ("ERI", "prisoners"),
     } <= commitments
+
+
+@pytest.mark.parametrize(
+    ("opening", "proposals", "positions"),
+    [
+        (
+            "Talks between Serbia and Kosovo, mediated by Norway, resumed on Monday.",
+            {("NOR", "prisoners")},
+            set(),
+        ),
+        ("Talks between Serbia and Kosovo resumed on Monday.", set(), {("NOR", "prisoners")}),
+    ],
+)
+def test_a_go_betweens_appeal_to_the_sides_is_its_proposal(
+    opening: str, proposals: set[tuple], positions: set[tuple]
+) -> None:
+    records = read(f"{opening} Norway urged both sides to release all detainees.")
+    assert keys(records.proposals, "proposer", "issue") == proposals
+    assert keys(records.positions, "party", "issue") == positions

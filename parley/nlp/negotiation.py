@@ -92,6 +92,11 @@ class Found:
     statement: int | None = None  # index into doc._.statements
 
 
+def _party_of_stance(stance: Found) -> str:
+    """The party of a stance found: its holder, or the go-between whose appeal it is."""
+    return stance.fields.get("party") or stance.fields["proposer"]
+
+
 class Negotiation:
     """Finds negotiation records sentence by sentence."""
 
@@ -138,7 +143,7 @@ class Negotiation:
             found += [
                 p
                 for p in self._positions(ctx)
-                if (p.fields["party"], p.fields["issue"]) not in taken and not _told_as_threat(p, threats)
+                if (_party_of_stance(p), p.fields["issue"]) not in taken and not _told_as_threat(p, threats)
             ]
             found += threats
             found += self._violations(ctx)
@@ -504,7 +509,7 @@ class Negotiation:
     # -- positions -------------------------------------------------------------------------------
     def _positions(self, ctx: _Sentence) -> list[Found]:
         out = self._stances(ctx)
-        told = {(f.fields["party"], f.fields["issue"]) for f in out}
+        told = {(_party_of_stance(f), f.fields["issue"]) for f in out}
         # in narration the stance constructions above are the whole story; in reported speech the
         # speaker's stance may also be told by a modal or a phrase ("must", "red line", "ready to")
         parties = [
@@ -611,7 +616,10 @@ class Negotiation:
                 )
                 if issue:
                     out += [
-                        ctx.record("positions", item, party=p, issue=issue, red_line=red_line)
+                        # a go-between's appeal to the sides is a term it puts to them
+                        ctx.record("proposals", item, proposer=p, issue=issue)
+                        if lemma in self.words.appeal_verbs and p in ctx.discourse.mediators()
+                        else ctx.record("positions", item, party=p, issue=issue, red_line=red_line)
                         for p in parties
                     ]
         return out
@@ -1055,7 +1063,7 @@ def _told_as_threat(position: Found, threats: list[Found]) -> bool:
     threatened action ("warned it would walk away from the talks"). A demand beside the warning
     ("X must disarm, warning that if it refuses it will be crushed") stays a stance."""
     return any(
-        (t.fields["actor"], t.fields["issue"]) == (position.fields["party"], position.fields["issue"])
+        (t.fields["actor"], t.fields["issue"]) == (_party_of_stance(position), position.fields["issue"])
         and primary_issue(t.fields["text"]) == t.fields["issue"]
         for t in threats
     )
