@@ -883,3 +883,8 @@ def test_a_go_betweens_appeal_to_the_sides_is_its_proposal(
     records = read(f"{opening} Norway urged both sides to release all detainees.")
     assert keys(records.proposals, "proposer", "issue") == proposals
     assert keys(records.positions, "party", "issue") == positions
+
+
+def test_each_example_of_a_class_speaks() -> None:
+    records = read("Countries such as Hungary and Slovakia said they would not send weapons to Kyiv.")
+    assert {s.speaker for s in records.statements} == {"HUN", "SVK"}

@@ -1369,14 +1369,9 @@ class _Sentence:
     def parties_named_by(self, subject: Token) -> list[str]:
         """Parties a subject or possessor stands for: a name, "both sides", a speaker's pronoun,
         the examples of a class ("countries like Italy and Poland", "states such as A and B")."""
-        examples = next(
-            (c for c in subject.children if c.dep_ == "prep" and c.lower_ in ("like", "as", "including")),
-            None,
-        )
-        if examples is not None and subject.pos_ == "NOUN":
-            named = self.parties_in(self.sent.doc[examples.i : examples.right_edge.i + 1])
-            if named:
-                return named
+        named = [p for p in map(self.discourse.party, self.discourse.examples(subject)) if p]
+        if named:
+            return list(dict.fromkeys(named))
         if subject.lower_ in ("two", "both", "sides") or (
             subject.lower_ in PAIR_NOUNS and any(c.lower_ in ("two", "both", "the") for c in subject.children)
         ):

@@ -310,6 +310,9 @@ class Discourse:
         named = self._named_in_apposition(head)
         if named:
             return Referent([named], phrase)
+        examples = self.examples(head)
+        if examples:  # "countries like Italy and Poland said": each of them
+            return Referent(examples, phrase)
         short = self._short_outlet_name(head)
         if short:
             return Referent([short], phrase)
@@ -467,6 +470,20 @@ class Discourse:
             if m is not None and self.kind(m.kb_id_) in kinds:
                 return m.kb_id_
         return None
+
+    def examples(self, head: Token) -> list[str]:
+        """The actors a class noun is given as examples: "countries like Italy and Poland", "states
+        such as A and B", "groups including X"."""
+        if head.pos_ != "NOUN":
+            return []
+        found: list[str] = []
+        for prep in (
+            c for c in head.children if c.dep_ == "prep" and c.lower_ in ("like", "as", "including")
+        ):
+            for m in self.mentions_in(prep.i, prep.right_edge.i + 1):
+                if m.label_ != "demonym" and m.kb_id_ not in found:
+                    found.append(m.kb_id_)
+        return found
 
     def _with_conjuncts(self, head: Token, ref: Referent) -> Referent:
         for conj in head.conjuncts:
