@@ -74,7 +74,7 @@ class NegotiationWords:
     stance_verbs: frozenset[tuple[str, ...]]  # a lemma, with its particle for two-word verbs
     stance_nouns: frozenset[str]
     stance_frames: dict[str, str]  # verb lemma -> the dependency of the object that makes it a stance
-    appeal_verbs: frozenset[str]
+    appeal_verbs: frozenset[tuple[str, ...]]  # like stance_verbs
     position_phrases: re.Pattern[str]
     red_line_phrases: re.Pattern[str]
     threat_verbs: frozenset[str]
@@ -154,7 +154,7 @@ def negotiation_words() -> NegotiationWords:
         stance_verbs=frozenset(tuple(v.split()) for v in raw["stance_verbs"]),
         stance_nouns=frozenset(raw["stance_nouns"]),
         stance_frames=dict(raw["stance_frames"]),
-        appeal_verbs=frozenset(raw["appeal_verbs"]),
+        appeal_verbs=frozenset(tuple(v.split()) for v in raw["appeal_verbs"]),
         position_phrases=_phrase_regex(raw["position_phrases"]),
         red_line_phrases=_phrase_regex(raw["red_line_phrases"]),
         threat_verbs=frozenset(raw["threat_verbs"]),

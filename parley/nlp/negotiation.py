@@ -92,6 +92,11 @@ class Found:
     statement: int | None = None  # index into doc._.statements
 
 
+def _listed(lemma: str, particles: tuple[str, ...], entries: frozenset[tuple[str, ...]]) -> bool:
+    """Whether a word is one of ``entries``, alone or with one of its particles ("call for")."""
+    return (lemma,) in entries or any((lemma, p) in entries for p in particles)
+
+
 def _party_of_stance(stance: Found) -> str:
     """The party of a stance found: its holder, or the go-between whose appeal it is."""
     return stance.fields.get("party") or stance.fields["proposer"]
@@ -565,6 +570,7 @@ class Negotiation:
         doc = ctx.sent.doc
         for word in ctx.sent:
             lemma = word.lemma_.lower()
+            particles: tuple[str, ...] = ()
             if word.pos_ in ("VERB", "ADJ"):
                 refused = (
                     lemma in self.words.commitment_verbs or lemma in self.words.readiness
@@ -576,8 +582,7 @@ class Negotiation:
                 )  # fmt: skip
                 frame = self.words.stance_frames.get(lemma)
                 named = (
-                    (lemma,) in self.words.stance_verbs
-                    or any((lemma, p) in self.words.stance_verbs for p in particles)
+                    _listed(lemma, particles, self.words.stance_verbs)
                     # not "what Moscow calls the root causes": a name given, not a stance taken
                     or any(c.dep_ == frame and c.pos_ != "PRON" for c in word.children)
                     and not any(c.lower_ == "what" for c in word.children)
@@ -615,10 +620,11 @@ class Negotiation:
                     ctx.issue(span, word) if len(item) < len(span) else None
                 )
                 if issue:
+                    appeal = _listed(lemma, particles, self.words.appeal_verbs)
                     out += [
                         # a go-between's appeal to the sides is a term it puts to them
                         ctx.record("proposals", item, proposer=p, issue=issue)
-                        if lemma in self.words.appeal_verbs and p in ctx.discourse.mediators()
+                        if appeal and p in ctx.discourse.mediators()
                         else ctx.record("positions", item, party=p, issue=issue, red_line=red_line)
                         for p in parties
                     ]

@@ -74,7 +74,7 @@ def _go_between(name: Token) -> bool:
         return True  # "under the auspices of the UN"
     if any(c.dep_ in ("relcl", "acl") and c.lemma_.lower() in verbs for c in name.children):
         return True  # "Qatar, which has been brokering the talks"
-    if head.lemma_.lower() in verbs and head.tag_ == "VBN" and name.dep_ in ("npadvmod", "compound", "amod"):
+    if _modifies_participle(name, verbs):
         return True  # "Omani-mediated consultations"
     if name.dep_ == "pobj" and head.dep_ == "agent" and head.head.lemma_.lower() in verbs:
         return True  # "talks mediated by Qatar and Turkey"
@@ -689,11 +689,15 @@ def _venue(mention: Span) -> bool:
 
 def _backer(mention: Span) -> bool:
     """A party named as the backer of another ("the Rwanda-backed M23"), not as a side."""
-    head = mention.root.head
+    return _modifies_participle(mention.root, cues().backer_verbs)
+
+
+def _modifies_participle(name: Token, verbs: frozenset[str]) -> bool:
+    """Whether a name is the agent written before a participle of ``verbs``: "Rwanda-backed",
+    "Omani-mediated"."""
+    head = name.head
     return (
-        mention.root.dep_ in ("npadvmod", "compound", "amod")
-        and head.tag_ == "VBN"
-        and head.lemma_.lower() in cues().backer_verbs
+        name.dep_ in ("npadvmod", "compound", "amod") and head.tag_ == "VBN" and head.lemma_.lower() in verbs
     )
 
 
