@@ -888,3 +888,20 @@ def test_a_go_betweens_appeal_to_the_sides_is_its_proposal(
 def test_each_example_of_a_class_speaks() -> None:
     records = read("Countries such as Hungary and Slovakia said they would not send weapons to Kyiv.")
     assert {s.speaker for s in records.statements} == {"HUN", "SVK"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "With Kenya mediating, the two leaders agreed to free all detainees.",
+        "The two leaders agreed to free all detainees, with Kenya facilitating.",
+    ],
+)
+def test_a_go_between_in_an_absolute_with_phrase_is_no_party(text: str) -> None:
+    opening = (
+        "Ethiopia and Eritrea met in Nairobi. Kenya's president said Kenya would welcome Kenya's neighbours. "
+    )
+    assert keys(read(opening + text).commitments, "party", "issue") == {
+        ("ETH", "prisoners"),
+        ("ERI", "prisoners"),
+    }

@@ -272,7 +272,8 @@ class Negotiation:
 
     def _co_parties(self, ctx: _Sentence, verb: Token) -> list[str]:
         """The other side of an agreement told with "with": "Sanaa agreed with the Houthis on ...";
-        not a "with" before the verb, which tells the circumstances ("With Turkey mediating, ...")."""
+        not a "with" before the verb, which tells the circumstances ("With Turkey mediating, ..."),
+        nor a go-between ("..., with Kenya facilitating")."""
         if verb.lemma_.lower() not in ("agree", "sign"):
             return []
         return [
@@ -280,6 +281,7 @@ class Negotiation:
             for c in verb.children
             if c.dep_ == "prep" and c.lower_ == "with" and c.i > verb.i
             for p in ctx.parties_in(ctx.sent.doc[c.i : c.right_edge.i + 1])
+            if p not in ctx.discourse.mediators()
         ]
 
     def _pacts(self, ctx: _Sentence) -> list[Found]:

@@ -78,6 +78,8 @@ def _go_between(name: Token) -> bool:
         return True  # "Omani-mediated consultations"
     if name.dep_ == "pobj" and head.dep_ == "agent" and head.head.lemma_.lower() in verbs:
         return True  # "talks mediated by Qatar and Turkey"
+    if name.dep_ in ("nsubj", "compound") and _absolute_with(head, verbs):
+        return True  # "With Turkey mediating, the two sides agreed ..."
     if name.dep_ == "nsubj" and head.lemma_.lower() in verbs:
         # "Qatar has hosted talks between A and B"; a host or facilitator of something else
         # ("Israel will facilitate aid") is not one
@@ -698,6 +700,17 @@ def _modifies_participle(name: Token, verbs: frozenset[str]) -> bool:
     head = name.head
     return (
         name.dep_ in ("npadvmod", "compound", "amod") and head.tag_ == "VBN" and head.lemma_.lower() in verbs
+    )
+
+
+def _absolute_with(word: Token, verbs: frozenset[str]) -> bool:
+    """Whether ``word`` is the -ing form of one of ``verbs`` heading an absolute "with" phrase
+    ("With Qatar mediating, ...", "..., with Kenya facilitating"); the parser may tag it a noun."""
+    stem = word.lower_.removesuffix("ing")
+    if stem == word.lower_ or not (stem in verbs or f"{stem}e" in verbs):
+        return False
+    return (word.dep_ == "pobj" and word.head.lower_ == "with") or any(
+        c.dep_ in ("mark", "prep") and c.lower_ == "with" for c in word.children
     )
 
 
