@@ -905,3 +905,21 @@ def test_a_go_between_in_an_absolute_with_phrase_is_no_party(text: str) -> None:
         ("ETH", "prisoners"),
         ("ERI", "prisoners"),
     }
+
+
+def test_each_infinitive_hung_on_the_verb_of_a_commitment_noun_is_an_undertaking() -> None:
+    text = (
+        "Serbia and Kosovo met in Brussels. The envoy welcomed the two sides' commitment to a package of "
+        "steps to observe a truce, improve living conditions in the region, and prepare for local elections."
+    )
+    found = keys(read(text).commitments, "party", "issue")
+    for party in ("SRB", "XKX"):
+        assert {(party, "ceasefire"), (party, "humanitarian"), (party, "political_settlement")} <= found
+
+
+def test_a_party_named_as_the_leader_of_a_force_is_not_one_of_the_sides() -> None:
+    text = (
+        "The Sudanese government and the RSF rebels have been fighting since 2023. Sudan's army and the RSF "
+        "faced a Kenyan-led force in the east. The two parties agreed to free all detainees."
+    )
+    assert keys(read(text).commitments, "party") == {("SDN",), ("rsf",)}

@@ -389,14 +389,14 @@ class Negotiation:
                 parties = ctx.parties_named_by(possessor)
             elif verb is not None and verb.pos_ == "VERB":
                 parties = ctx.parties_of_subject(verb)
-            for head in complements:
-                for clause in [_clause(head), *(_clause(c) for c in head.conjuncts if c.i > head.i)]:
-                    issue = ctx.issue(clause, undertaking=True)
-                    if issue:
-                        terms = self._terms(clause, ctx)
-                        out += [
-                            ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties
-                        ]
+            clauses = [_clause(c) for head in complements for c in (head, *head.conjuncts) if c.i >= head.i]
+            # "welcomed their commitment to observe the truce, free detainees and hold elections"
+            clauses += [_clause(v) for v in _stray_infinitives(verb)] if verb is not None else []
+            for clause in clauses:
+                issue = ctx.issue(clause, undertaking=True)
+                if issue:
+                    terms = self._terms(clause, ctx)
+                    out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties]
         return out
 
     def _terms(self, clause: Span, ctx: _Sentence) -> dict[str, Any]:
@@ -1763,13 +1763,7 @@ def _object_clauses(verb: Token) -> list[Span]:
         and c.lower_ not in ("that", "it", "this", "so")
     ]
     if any(h.dep_ in ("xcomp", "advcl") for h in heads):
-        # "commit to cease all fighting, resume trade and respect borders": the parser may hang
-        # the later infinitives on the commitment verb itself, as its conjuncts
-        for conj in verb.children:
-            if conj.dep_ == "conj" and conj.tag_ == "VB" and _subject_of(conj) is None:
-                heads += [
-                    v for v in (conj, *conj.conjuncts) if v.i >= conj.i and v.tag_ == "VB" and v not in heads
-                ]
+        heads += [v for v in _stray_infinitives(verb) if v not in heads]
     out = []
     for head in heads:
         if head.dep_ == "prep" and head.lower_ not in ("to", "on"):
@@ -1782,6 +1776,19 @@ def _object_clauses(verb: Token) -> list[Span]:
             if conj.i > head.i and conj.pos_ in ("VERB", "NOUN"):
                 out.append(_clause(conj))
     return out or [_clause(verb)]
+
+
+def _stray_infinitives(verb: Token) -> list[Token]:
+    """Infinitives the parser hangs on ``verb`` as its conjuncts, though they go on the list of what
+    it takes: "commit to cease all fighting, resume trade and respect borders", "welcomed their
+    commitment to observe the truce, free detainees and hold elections" (bare verbs, no subject)."""
+    return [
+        v
+        for conj in verb.children
+        if conj.dep_ == "conj" and conj.tag_ == "VB" and _subject_of(conj) is None
+        for v in (conj, *conj.conjuncts)
+        if v.i >= conj.i and v.tag_ == "VB"
+    ]
 
 
 def _infinitive(verb: Token) -> bool:
