@@ -923,3 +923,21 @@ def test_a_party_named_as_the_leader_of_a_force_is_not_one_of_the_sides() -> Non
         "faced a Kenyan-led force in the east. The two parties agreed to free all detainees."
     )
     assert keys(read(text).commitments, "party") == {("SDN",), ("rsf",)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A leftist rebel group in Colombia on Monday announced a ceasefire with the army. The ELN said the "
+        "truce would last a month.",
+        "Colombia's largest guerrilla movement has said it would observe a ceasefire, weeks after the ELN "
+        "attacked a police station.",
+        "Lebanon's main Shiite party said it would observe the truce, after its leader Naim Qassem met "
+        "mediators in Beirut.",
+    ],
+)
+def test_a_group_of_a_state_is_the_group_named_after_it_not_the_state(text: str) -> None:
+    records = read(text)
+    group = "hezbollah" if "Lebanon" in text else "eln"
+    assert records.statements[0].speaker == group
+    assert (group, "ceasefire") in keys(records.commitments, "party", "issue")

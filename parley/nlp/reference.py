@@ -383,9 +383,26 @@ class Discourse:
                 if lower in nouns:
                     found = self._anaphor(kind, head.i)
                     return Referent([found], phrase) if found else None
+        if possessor and self.kind(possessor) == "state" and head.lemma_.lower() in words.anaphors["group"]:
+            # "a rebel group in Myanmar announced ... The TNLA said": a group of the state, not its
+            # government, named beside or right after the phrase
+            group = self._group_named_after(head)
+            if group:
+                return Referent([group], phrase)
         if possessor and head.pos_ in ("NOUN", "PROPN"):
             # "Pakistan's foreign ministry", "the Indian army", "Hamas's armed wing"
             return Referent([possessor], phrase)
+        return None
+
+    def _group_named_after(self, head: Token) -> str | None:
+        """The first armed or political group named after the phrase of ``head``, in its sentence or
+        the next (through its people too: "its leader X"), outside the phrase itself."""
+        sentence = head.sent
+        end = self.doc[sentence.end].sent.end if sentence.end < len(self.doc) else sentence.end
+        for m in self.mentions_in(head.right_edge.i + 1, end):
+            party = self.party(m.kb_id_)
+            if party and self.kind(party) == "group":
+                return party
         return None
 
     def _earlier_author(self, document: Token) -> Referent | None:
