@@ -941,3 +941,11 @@ def test_a_group_of_a_state_is_the_group_named_after_it_not_the_state(text: str)
     group = "hezbollah" if "Lebanon" in text else "eln"
     assert records.statements[0].speaker == group
     assert (group, "ceasefire") in keys(records.commitments, "party", "issue")
+
+
+def test_an_office_owned_by_a_pronoun_is_the_institution_of_its_person() -> None:
+    text = (
+        "Moldovan Deputy Prime Minister Ion Vasilescu arrived in Tiraspol on Monday. In a statement issued by "
+        "his office, he said Chisinau would reopen the crossing. The statement added that talks would resume in May."
+    )
+    assert [s.speaker for s in read(text).statements] == ["person:ion-vasilescu", "MDA"]

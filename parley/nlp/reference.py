@@ -373,6 +373,13 @@ class Discourse:
                 return Referent(earlier.ids, phrase)
             found = self.last_speaker(head.i)
             return Referent([found], phrase) if found else None
+        owner = next((c for c in head.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
+        if lower in words.anaphors["state"] and owner is not None:
+            # "a statement issued by his office": the institution of the person "his" stands for
+            ref = self._resolve_one(owner)
+            party = self.party(ref.ids[0]) if ref is not None else None
+            if party:
+                return Referent([party], phrase)
         holder = next((c for c in head.children if c.dep_ == "poss" and _is_title(c)), None)
         if lower in words.anaphors["state"] and holder is not None:
             # "the Prime Minister's Office": the state of the prime minister last named, else of the article
