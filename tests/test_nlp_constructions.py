@@ -949,3 +949,21 @@ def test_an_office_owned_by_a_pronoun_is_the_institution_of_its_person() -> None
         "his office, he said Chisinau would reopen the crossing. The statement added that talks would resume in May."
     )
     assert [s.speaker for s in read(text).statements] == ["person:ion-vasilescu", "MDA"]
+
+
+@pytest.mark.parametrize(
+    ("text", "positions"),
+    [
+        (
+            "Serbia's president said he accepted the truce but was not willing to end the war.",
+            {("SRB", "ceasefire")},
+        ),
+        ("Serbia said it was ready to observe the truce.", set()),  # the undertaking's own words
+    ],
+)
+def test_a_refusal_beside_an_undertaking_on_the_same_issue_is_a_stance(
+    text: str, positions: set[tuple]
+) -> None:
+    records = read(text)
+    assert ("SRB", "ceasefire") in keys(records.commitments, "party", "issue")
+    assert keys(records.positions, "party", "issue") == positions

@@ -143,12 +143,12 @@ class Negotiation:
             found += commitments
             found += self._proposals(ctx, plan)
             threats = self._threats(ctx)
-            # a party's undertaking or warning in a sentence is not also a stance of it
-            taken = {(c.fields["party"], c.fields["issue"]) for c in commitments}
+            # a party's undertaking or warning is not also a stance of it in the same words; a
+            # refusal beside it is ("accepted the deal but was not willing to end the war")
             found += [
                 p
                 for p in self._positions(ctx)
-                if (_party_of_stance(p), p.fields["issue"]) not in taken and not _told_as_threat(p, threats)
+                if not _told_as_undertaking(p, commitments) and not _told_as_threat(p, threats)
             ]
             found += threats
             found += self._violations(ctx)
@@ -1064,6 +1064,15 @@ def _captions(text: str, credit_line: re.Pattern[str]) -> list[tuple[int, int]]:
             start = text.rfind("\n", 0, end - 1) + 1
             out.append((start, end))
     return out
+
+
+def _told_as_undertaking(position: Found, commitments: list[Found]) -> bool:
+    """Whether a stance of a party is told in the words of its undertaking on the same issue."""
+    return any(
+        (c.fields["party"], c.fields["issue"]) == (_party_of_stance(position), position.fields["issue"])
+        and any(a < d and c_ < b for a, b in position.evidence for c_, d in c.evidence)
+        for c in commitments
+    )
 
 
 def _told_as_threat(position: Found, threats: list[Found]) -> bool:
