@@ -967,3 +967,20 @@ def test_a_refusal_beside_an_undertaking_on_the_same_issue_is_a_stance(
     records = read(text)
     assert ("SRB", "ceasefire") in keys(records.commitments, "party", "issue")
     assert keys(records.positions, "party", "issue") == positions
+
+
+def test_what_the_two_sides_will_do_is_their_undertaking_with_its_condition_before_it() -> None:
+    records = read(
+        "Serbia and Kosovo met in Brussels on Monday. If calm holds, the two sides will resume talks in May."
+    )
+    assert keys(records.commitments, "party", "issue", "conditional") == {
+        ("SRB", "mediation", True),
+        ("XKX", "mediation", True),
+    }
+
+
+def test_what_the_parties_would_do_describes_a_plan_not_an_undertaking() -> None:
+    text = (
+        "Serbia and Kosovo met in Brussels on Monday. The two sides would then negotiate a permanent truce."
+    )
+    assert read(text).commitments == []

@@ -334,9 +334,9 @@ class Negotiation:
         """Terms of a pact told in narration after a phrase that introduces them: "As part of the
         agreement, the ELN will withdraw ...", "Under the terms of the truce, Hamas would free ... and
         Israel would release ...": each party bound to its own future clause, also in what a report
-        verb says ("X reported that under the deal, ...")."""
-        if not any(t.lemma_.lower() in self.words.pact_nouns and _introduces_terms(t) for t in ctx.sent):
-            return []
+        verb says ("X reported that under the deal, ..."). What "the two sides will ..." do is told
+        as agreed without such a phrase ("If calm holds, the two sides will resume talks")."""
+        introduced = any(t.lemma_.lower() in self.words.pact_nouns and _introduces_terms(t) for t in ctx.sent)
         root = ctx.sent.root
         # not within a speaker's own words (their undertakings are read as such), but what a report
         # verb at the root says: "X reported that under the deal, ..."
@@ -346,8 +346,12 @@ class Negotiation:
             aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
             if not aux & {"will", "would", "shall", "'ll"} or verb.pos_ != "VERB" or _in_condition(verb):
                 continue
-            parties = ctx.parties_of_subject(verb)
             subject = _subject_of(verb)
+            # "the parties would negotiate ..." describes a plan's terms; "will" tells them decided
+            told = introduced or (_names_the_sides(subject) and "would" not in aux)
+            if not told or _act_of_force(verb, self.words):
+                continue
+            parties = ctx.parties_of_subject(verb)
             # the clause from its subject on, without the phrase that introduced the pact
             clause = ctx.sent.doc[
                 (subject.left_edge.i if subject is not None else verb.i) : _clause(verb).end
@@ -405,7 +409,7 @@ class Negotiation:
             ctx.text[clause.end_char - ctx.sent.start_char :]
         )
         condition_issue = None
-        proviso = None if marker else _proviso(ctx.sent, clause)
+        proviso = None if marker else _proviso(ctx.sent, clause) or _condition_before(clause)
         if marker:
             rest = (
                 text[marker.end() :]
@@ -415,7 +419,8 @@ class Negotiation:
             condition_issue = primary_issue(rest[:160])
         elif proviso is not None:  # ", provided Moscow did the same": conditional on its own clause
             marker = proviso
-            condition_issue = primary_issue(ctx.sent.doc[proviso.i + 1 : ctx.sent.end].text)
+            end = ctx.sent.end if proviso.i > clause.start else clause.start  # "If calm holds, X will"
+            condition_issue = primary_issue(ctx.sent.doc[proviso.i + 1 : end].text)
         duration = dates.parse_duration(text) or dates.parse_duration(ctx.text)
         negated = any(t.lower_ in self.words.negators for t in clause[:4])
         return {
@@ -1644,6 +1649,21 @@ def _proviso(sent: Span, clause: Span) -> Token | None:
     return None
 
 
+def _condition_before(clause: Span) -> Token | None:
+    """The marker of a condition put before an undertaking's clause and hanging on its verb ("If
+    calm holds, the two sides will resume talks"): the clause read alone leaves it out."""
+    return next(
+        (
+            m
+            for c in clause.root.children
+            if c.dep_ == "advcl" and c.i < clause.start
+            for m in c.children
+            if m.dep_ == "mark" and m.lower_ in ("if", "unless", "once")
+        ),
+        None,
+    )
+
+
 def _refused(word: Token) -> bool:
     """A negated verb, or a negated readiness ("was not willing to", "is not ready to")."""
     return _negated(word) or (word.dep_ == "acomp" and _negated(word.head))
@@ -2041,6 +2061,15 @@ def _charge_issues(charge: Token) -> list[str]:
     for head in [pobj, *pobj.conjuncts]:
         pieces.append(violation_issue(_clause(head).text))
     return list(dict.fromkeys(pieces))
+
+
+def _names_the_sides(subject: Token | None) -> bool:
+    """Whether a subject names the two sides as such: "the two sides", "both parties", "the parties"."""
+    return subject is not None and (
+        subject.lower_ == "both"
+        or subject.lower_ in PAIR_NOUNS
+        and any(c.lower_ in ("two", "both", "the") for c in subject.children)
+    )
 
 
 def _names_speaker(statement: Attribution, subject: Token) -> bool:
