@@ -984,3 +984,18 @@ def test_what_the_parties_would_do_describes_a_plan_not_an_undertaking() -> None
         "Serbia and Kosovo met in Brussels on Monday. The two sides would then negotiate a permanent truce."
     )
     assert read(text).commitments == []
+
+
+@pytest.mark.parametrize(
+    "guarantors",
+    [
+        "representatives from Germany, France and Italy, the three guarantor powers",
+        "the guarantors, Italy, France and Germany",
+    ],
+)
+def test_names_in_apposition_with_go_betweens_are_not_the_sides(guarantors: str) -> None:
+    text = (
+        f"The meeting in Geneva was attended by Serbian and Kosovan leaders and by {guarantors}. Italy's "
+        "foreign minister said Italy was pleased. The two sides agreed to free all detainees."
+    )
+    assert keys(read(text).commitments, "party", "issue") == {("SRB", "prisoners"), ("XKX", "prisoners")}

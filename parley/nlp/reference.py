@@ -80,6 +80,8 @@ def _go_between(name: Token) -> bool:
         return True  # "talks mediated by Qatar and Turkey"
     if name.dep_ in ("nsubj", "compound") and _absolute_with(head, verbs):
         return True  # "With Turkey mediating, the two sides agreed ..."
+    if _called_go_betweens(name, nouns):
+        return True  # "Greece, Turkey and Britain, the three guarantor powers"
     if name.dep_ == "nsubj" and head.lemma_.lower() in verbs:
         # "Qatar has hosted talks between A and B"; a host or facilitator of something else
         # ("Israel will facilitate aid") is not one
@@ -203,8 +205,10 @@ class Discourse:
             self._mediators = set()
             for m in self.mentions:
                 node = m.root
-                while node.dep_ == "conj" and node.head.i != node.i:
-                    node = node.head  # "Saudi and American mediators": American hangs on Saudi
+                # "Saudi and American mediators": American hangs on Saudi; "Greece, Turkey and
+                # Britain, the guarantor powers": Turkey may hang on Greece as an apposition
+                while node.dep_ in ("conj", "appos") and node.head.pos_ in ("PROPN", "ADJ"):
+                    node = node.head
                 party = self.party(m.kb_id_) if _go_between(node) else None
                 if party:
                     self._mediators.add(party)
@@ -724,6 +728,24 @@ def _modifies_participle(name: Token, verbs: frozenset[str]) -> bool:
     head = name.head
     return (
         name.dep_ in ("npadvmod", "compound", "amod") and head.tag_ == "VBN" and head.lemma_.lower() in verbs
+    )
+
+
+def _called_go_betweens(name: Token, nouns: frozenset[str]) -> bool:
+    """Whether a name, or the list it heads, is in apposition with a noun of go-betweens: "Greece,
+    Turkey and Britain, the three guarantor powers", "the guarantors, Greece and Turkey" (the
+    parser may hang the apposition on the last name, or a name of the list on the first)."""
+
+    def go_between(noun: Token) -> bool:
+        return noun.lower_ in nouns or any(
+            c.dep_ in ("compound", "amod") and c.lower_ in nouns for c in noun.children
+        )
+
+    if name.dep_ in ("appos", "conj") and go_between(name.head):
+        return True
+    items = [name, *name.conjuncts, *(c for c in name.children if c.dep_ == "appos")]
+    return any(
+        c.dep_ == "appos" and c.pos_ == "NOUN" and go_between(c) for item in items for c in item.children
     )
 
 
