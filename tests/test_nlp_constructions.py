@@ -999,3 +999,11 @@ def test_names_in_apposition_with_go_betweens_are_not_the_sides(guarantors: str)
         "foreign minister said Italy was pleased. The two sides agreed to free all detainees."
     )
     assert keys(read(text).commitments, "party", "issue") == {("SRB", "prisoners"), ("XKX", "prisoners")}
+
+
+def test_what_a_speaker_would_only_do_is_a_stance_not_an_undertaking() -> None:
+    records = read(
+        "Serbia's president stressed that Serbia would only recognise a written agreement on the border."
+    )
+    assert records.commitments == []
+    assert ("SRB", "territory") in keys(records.positions, "party", "issue")

@@ -259,8 +259,12 @@ class Negotiation:
                 ):
                     continue  # a conditional consequence is a threat or a demand, not an undertaking
                 lemma = token.lemma_.lower()
-                if lemma in self.words.tentative_verbs or lemma in self.words.position_verbs:
-                    continue  # "it would seek talks", "would insist on": a stance, not an undertaking
+                if (
+                    lemma in self.words.tentative_verbs
+                    or lemma in self.words.position_verbs
+                    or any(c.dep_ == "advmod" and c.lower_ == "only" for c in token.children)
+                ):
+                    continue  # "it would seek talks", "would only accept a written accord": a stance
                 clause = _clause(token)
                 if self.words.threat_phrases.search(clause.text) and _CONDITION_PHRASES.search(ctx.text):
                     continue
