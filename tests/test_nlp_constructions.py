@@ -1007,3 +1007,14 @@ def test_what_a_speaker_would_only_do_is_a_stance_not_an_undertaking() -> None:
     )
     assert records.commitments == []
     assert ("SRB", "territory") in keys(records.positions, "party", "issue")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"The truce will be respected," the Kosovo government said.',
+        '"The truce has not been violated by us, and it will continue to be observed," the Kosovo government said.',
+    ],
+)
+def test_a_pact_a_speaker_says_will_be_kept_is_its_undertaking(text: str) -> None:
+    assert keys(read(text).commitments, "party", "issue") == {("XKX", "ceasefire")}

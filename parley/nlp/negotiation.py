@@ -233,6 +233,7 @@ class Negotiation:
                         for p, i in issues.items()
                     ]
         out += self._pledges(ctx)
+        out += self._kept_pacts(ctx)
         out += self._pacts(ctx)
         out += self._pact_terms(ctx)
         # A speaker's own undertaking in reported speech: "Moscow said it would implement ..."
@@ -364,6 +365,40 @@ class Negotiation:
             if issue and parties:
                 terms = self._terms(clause, ctx)
                 out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties]
+        return out
+
+    def _kept_pacts(self, ctx: _Sentence) -> list[Found]:
+        """A speaker's undertaking told in the passive about the pact itself: '"The truce will be
+        respected," the army said', '... and it will continue to be observed'."""
+        out = []
+        doc = ctx.sent.doc
+        for _, st in ctx.statements:
+            party = ctx.discourse.party(st.speaker)
+            if not party or st.content is None:
+                continue
+            for verb in doc[st.content[0] : st.content[1]]:
+                lemma = verb.lemma_.lower()
+                if (
+                    lemma not in self.words.compliance_verbs | self.words.pact_verbs
+                    or not any(c.dep_ == "auxpass" for c in verb.children)
+                    or _negated(verb)
+                    or _in_condition(verb)
+                ):
+                    continue
+                # the modal may be on a verb the passive depends on ("will continue to be observed")
+                modal = verb.head if verb.dep_ == "xcomp" else verb
+                if not any(c.dep_ == "aux" and c.lower_ in _MODALS for c in modal.children):
+                    continue
+                subject = _subject_of(verb) or _subject_of(modal)
+                pact = _pact_named(subject, self.words.pact_nouns)
+                issue = ctx.issue(doc[pact.left_edge.i : pact.right_edge.i + 1], pact) if pact else None
+                if issue:
+                    clause = _clause(modal)
+                    out.append(
+                        ctx.record(
+                            "commitments", clause, party=party, issue=issue, **self._terms(clause, ctx)
+                        )
+                    )
         return out
 
     def _pledges(self, ctx: _Sentence) -> list[Found]:
@@ -2065,6 +2100,21 @@ def _charge_issues(charge: Token) -> list[str]:
     for head in [pobj, *pobj.conjuncts]:
         pieces.append(violation_issue(_clause(head).text))
     return list(dict.fromkeys(pieces))
+
+
+def _pact_named(subject: Token | None, pact_nouns: frozenset[str]) -> Token | None:
+    """The pact a subject names: a pact noun, or "it" after one in its sentence ("the truce has held,
+    and it will be observed")."""
+    if subject is None:
+        return None
+    if subject.lemma_.lower() in pact_nouns:
+        return subject
+    if subject.lower_ != "it":
+        return None
+    return next(
+        (t for t in reversed(subject.doc[subject.sent.start : subject.i]) if t.lemma_.lower() in pact_nouns),
+        None,
+    )
 
 
 def _names_the_sides(subject: Token | None) -> bool:
