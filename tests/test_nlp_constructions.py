@@ -1018,3 +1018,10 @@ def test_what_a_speaker_would_only_do_is_a_stance_not_an_undertaking() -> None:
 )
 def test_a_pact_a_speaker_says_will_be_kept_is_its_undertaking(text: str) -> None:
     assert keys(read(text).commitments, "party", "issue") == {("XKX", "ceasefire")}
+
+
+def test_a_lone_demonym_on_a_groups_noun_is_where_it_is_from_not_a_second_party() -> None:
+    records = read("The Lebanese group Hezbollah rejected the resolution on the border.")
+    assert keys(records.positions, "party") == {("hezbollah",)}
+    records = read("Pakistani and Indian officials rejected the resolution on the border.")
+    assert keys(records.positions, "party") == {("PAK",), ("IND",)}

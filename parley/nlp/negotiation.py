@@ -1422,6 +1422,10 @@ class _Sentence:
             mention = self.discourse.mention_at(token)
             if mention is None or mention.kb_id_.startswith("outlet:"):
                 continue
+            if mention.label_ == "demonym" and not (
+                token.dep_ == "conj" or any(c.dep_ == "conj" for c in token.children)
+            ):
+                continue  # "the Palestinian group Hamas": where the group is from, not a second party
             party = self.discourse.party(mention.kb_id_)
             if party and self.discourse.kind(party) in ("state", "group", "body", "bloc"):
                 found.append(party)
