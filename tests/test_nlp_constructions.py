@@ -1025,3 +1025,8 @@ def test_a_lone_demonym_on_a_groups_noun_is_where_it_is_from_not_a_second_party(
     assert keys(records.positions, "party") == {("hezbollah",)}
     records = read("Pakistani and Indian officials rejected the resolution on the border.")
     assert keys(records.positions, "party") == {("PAK",), ("IND",)}
+
+
+def test_a_definite_anaphor_is_the_actor_whose_name_ends_in_its_noun() -> None:
+    text = "The Amal Movement and Hezbollah met in Beirut on Monday. Hezbollah's leader spoke first. The movement rejected the truce."
+    assert keys(read(text).positions, "party", "issue") == {("amal", "ceasefire")}

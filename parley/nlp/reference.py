@@ -392,7 +392,7 @@ class Discourse:
         if definite:
             for kind, nouns in words.anaphors.items():
                 if lower in nouns:
-                    found = self._anaphor(kind, head.i)
+                    found = self._named_with(head) or self._anaphor(kind, head.i)
                     return Referent([found], phrase) if found else None
         if possessor and self.kind(possessor) == "state" and head.lemma_.lower() in words.anaphors["group"]:
             # "a rebel group in Myanmar announced ... The TNLA said": a group of the state, not its
@@ -521,6 +521,14 @@ class Discourse:
             if m and m.label_ != "demonym" and m.kb_id_ not in ref.ids:
                 ref.ids.append(m.kb_id_)
         return ref
+
+    def _named_with(self, head: Token) -> str | None:
+        """The actor last named before ``head`` by a name ending in its word: "the Three Brotherhood
+        Alliance ... the alliance" (not "the National Alliance Army"; not an outlet, nor a demonym)."""
+        for m in reversed(self._before(head.i)):
+            if m.label_ != "demonym" and not m.kb_id_.startswith("outlet:") and m[-1].lower_ == head.lower_:
+                return m.kb_id_
+        return None
 
     def _anaphor(self, kind: str, before: int) -> str | None:
         if kind == "outlet":
