@@ -1030,3 +1030,23 @@ def test_a_lone_demonym_on_a_groups_noun_is_where_it_is_from_not_a_second_party(
 def test_a_definite_anaphor_is_the_actor_whose_name_ends_in_its_noun() -> None:
     text = "The Amal Movement and Hezbollah met in Beirut on Monday. Hezbollah's leader spoke first. The movement rejected the truce."
     assert keys(read(text).positions, "party", "issue") == {("amal", "ceasefire")}
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["Kenya has served as a mediator since May.", "Kenya, acting as mediator, hosted them in Nairobi."],
+)
+def test_a_party_named_in_the_role_of_a_go_between_is_not_one_of_the_sides(role: str) -> None:
+    text = (
+        f"Ethiopia and Eritrea held talks on Monday. {role} Kenya's president said Kenya would welcome Kenya's "
+        "neighbours. The two leaders agreed to free all detainees."
+    )
+    assert keys(read(text).commitments, "party", "issue") == {("ETH", "prisoners"), ("ERI", "prisoners")}
+
+
+def test_what_a_go_between_reports_agreed_without_a_subject_binds_the_sides() -> None:
+    text = (
+        "Ethiopia and Eritrea held talks on Monday. Kenya has served as a mediator since May. "
+        '"Agreed to free all detainees," the Kenyan president wrote on X.'
+    )
+    assert keys(read(text).commitments, "party", "issue") == {("ETH", "prisoners"), ("ERI", "prisoners")}

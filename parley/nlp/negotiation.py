@@ -1401,6 +1401,11 @@ class _Sentence:
         if subject.lower_ in ("it", "they") and outer is not None and outer.pos_ in ("PROPN", "NOUN"):
             return self.parties_named_by(outer)  # "Ukraine made clear it would not accept ...": Ukraine
         parties = self.parties_named_by(subject)
+        # a subject borrowed from the speaker of the words the verb is in
+        reported = node.i != verb.i and any(_names_speaker(s, subject) for _, s in self.statements)
+        if reported and parties and set(parties) <= self.discourse.mediators():
+            # '"Agreed to meet again," the mediator wrote': the sides agreed, the go-between reports
+            return self.discourse.sides(verb.i)
         return parties + [p for p in self._parties_beside(subject) if p not in parties] if parties else []
 
     def _parties_beside(self, subject: Token) -> list[str]:

@@ -82,6 +82,13 @@ def _go_between(name: Token) -> bool:
         return True  # "With Turkey mediating, the two sides agreed ..."
     if _called_go_betweens(name, nouns):
         return True  # "Greece, Turkey and Britain, the three guarantor powers"
+    acting = [head] if name.dep_ == "nsubj" else []
+    acting += [c for c in name.children if c.dep_ == "acl"]
+    if any(
+        g.lower_ in nouns for verb in acting for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"
+        for g in c.children if g.dep_ == "pobj"
+    ):  # fmt: skip
+        return True  # "Turkey has served as a mediator", "Qatar, acting as mediator, ..."
     if name.dep_ == "nsubj" and head.lemma_.lower() in verbs:
         # "Qatar has hosted talks between A and B"; a host or facilitator of something else
         # ("Israel will facilitate aid") is not one
