@@ -1050,3 +1050,11 @@ def test_what_a_go_between_reports_agreed_without_a_subject_binds_the_sides() ->
         '"Agreed to free all detainees," the Kenyan president wrote on X.'
     )
     assert keys(read(text).commitments, "party", "issue") == {("ETH", "prisoners"), ("ERI", "prisoners")}
+
+
+def test_a_speakers_its_violations_are_not_its_own() -> None:
+    text = (
+        "Kosovo moved troops to the border on Monday, Serbia said. Serbia's president added: "
+        '"Its continued violations threaten the truce."'
+    )
+    assert keys(read(text).violations, "accused", "accuser") == {("XKX", "SRB")}

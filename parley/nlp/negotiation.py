@@ -945,6 +945,9 @@ class Negotiation:
                 owner = _possessor(token, ctx)  # "Israel's violations", "its continued violations"
                 if not accusers:
                     continue
+                if owner and set(owner) <= set(accusers):
+                    # a speaker's "its violations" is not about itself: the party named last before
+                    owner = ctx.discourse.last_parties(token.i, count=1, exclude=set(accusers))
                 accused = owner or [p for p in ctx.parties_in(ctx.sent) if p not in accusers]
                 # the attacker already charged in this sentence ("militants fired ..., a violation")
                 accused = accused or [f.fields["accused"] for f in out][:1]
