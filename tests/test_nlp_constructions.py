@@ -1058,3 +1058,14 @@ def test_a_speakers_its_violations_are_not_its_own() -> None:
         '"Its continued violations threaten the truce."'
     )
     assert keys(read(text).violations, "accused", "accuser") == {("XKX", "SRB")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Serbia's president warned that violations would be met with force.",
+        "Serbia's president said any breach of the truce will be punished.",
+    ],
+)
+def test_a_violation_that_will_be_answered_is_a_warning_not_an_accusation(text: str) -> None:
+    assert read("Serbia and Kosovo signed a truce on Monday. " + text).violations == []

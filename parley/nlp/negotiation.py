@@ -938,8 +938,12 @@ class Negotiation:
                             if a != accuser
                         ]
             elif token.lower_ in ("violations", "violation", "breach", "breaches") and token.pos_ == "NOUN":
-                if _HYPOTHETICAL.search(ctx.text):
-                    continue  # "any movement would be regarded as a breach": a warning, not an accusation
+                if _HYPOTHETICAL.search(ctx.text) or (
+                    token.dep_ in ("nsubj", "nsubjpass") and _modal(token.head)
+                ):
+                    # "any movement would be regarded as a breach", "violations will be met with
+                    # force": a warning, not an accusation
+                    continue
                 # the speaker accuses; in narration, who calls it so ("X slammed it, calling it a breach")
                 accusers = accusers or self._callers(token, ctx)
                 owner = _possessor(token, ctx)  # "Israel's violations", "its continued violations"
