@@ -1069,3 +1069,15 @@ def test_a_speakers_its_violations_are_not_its_own() -> None:
 )
 def test_a_violation_that_will_be_answered_is_a_warning_not_an_accusation(text: str) -> None:
     assert read("Serbia and Kosovo signed a truce on Monday. " + text).violations == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Critics argue the vote will entrench military rule in Chad.",
+        "Witnesses said the shelling of Goma resumed at dawn.",
+        "Some experts believe the truce in Libya will not hold.",
+    ],
+)
+def test_critics_witnesses_and_experts_are_unnamed_sources(text: str) -> None:
+    assert [s.speaker for s in read(text).statements] == ["anon"]
