@@ -1081,3 +1081,8 @@ def test_a_violation_that_will_be_answered_is_a_warning_not_an_accusation(text: 
 )
 def test_critics_witnesses_and_experts_are_unnamed_sources(text: str) -> None:
     assert [s.speaker for s in read(text).statements] == ["anon"]
+
+
+def test_a_commitment_verb_in_a_demanded_clause_is_no_undertaking() -> None:
+    text = "Serbia's president travelled to Pristina to demand that Kosovo accept the return of all refugees."
+    assert ("XKX", "humanitarian") not in keys(read(text).commitments, "party", "issue")

@@ -1750,6 +1750,8 @@ def _wished(verb: Token) -> bool:
     aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
     if aux & {"would", "could", "might", "should", "must"}:
         return True
+    if verb.tag_ == "VB" and verb.dep_ == "ccomp" and not aux and _subject_of(verb) is not None:
+        return True  # "demanded that Caracas accept the deportees": a subjunctive, what is asked
     return "to" in aux and verb.head.lemma_.lower() not in ("be", "ready", "prepared", "willing")
 
 
