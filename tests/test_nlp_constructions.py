@@ -1086,3 +1086,8 @@ def test_critics_witnesses_and_experts_are_unnamed_sources(text: str) -> None:
 def test_a_commitment_verb_in_a_demanded_clause_is_no_undertaking() -> None:
     text = "Serbia's president travelled to Pristina to demand that Kosovo accept the return of all refugees."
     assert ("XKX", "humanitarian") not in keys(read(text).commitments, "party", "issue")
+
+
+def test_a_stance_taken_as_the_purpose_of_an_act_is_a_stance() -> None:
+    text = "Serbia's president travelled to Pristina to demand that Kosovo accept the return of all refugees."
+    assert ("SRB", "humanitarian") in keys(read(text).positions, "party", "issue")

@@ -635,7 +635,8 @@ class Negotiation:
                 )
                 if not (named or refused) or (_negated(word) and not refused) or _in_condition(word):
                     continue
-                if _wished(word) and not refused:
+                # "travelled to Caracas to demand ...": the purpose of an act done is a stance taken
+                if _wished(word) and not refused and not (word.dep_ == "advcl" and _infinitive(word)):
                     continue  # "would welcome", "to seek": not (yet) a stance taken
                 agent = next((c for c in word.children if c.dep_ == "agent"), None)
                 holder = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
