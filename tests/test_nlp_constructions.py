@@ -1091,3 +1091,17 @@ def test_a_commitment_verb_in_a_demanded_clause_is_no_undertaking() -> None:
 def test_a_stance_taken_as_the_purpose_of_an_act_is_a_stance() -> None:
     text = "Serbia's president travelled to Pristina to demand that Kosovo accept the return of all refugees."
     assert ("SRB", "humanitarian") in keys(read(text).positions, "party", "issue")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Moldova offered to lift the sanctions if Transnistria frees all detainees.",
+            {("MDA", "sanctions"), ("MDA", "prisoners")},
+        ),
+        ("Moldova offered to send peacekeepers if Russia attacks Transnistria.", {("MDA", "security_guarantees")}),
+    ],
+)
+def test_what_an_offer_asks_in_return_is_a_term_of_it(text: str, expected: set[tuple]) -> None:
+    assert keys(read(text).proposals, "proposer", "issue") == expected

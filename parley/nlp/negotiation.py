@@ -507,9 +507,19 @@ class Negotiation:
             for clause in _object_clauses(verb):
                 if clause.root.i == verb.i or (clause.root.dep_ == "prep" and not clause.root.lower_ == "on"):
                     continue  # "proposed to Moscow": to whom, not what
-                issue = ctx.issue(clause)
-                if issue:
-                    out.append(ctx.record("proposals", clause, proposer=proposers[0], issue=issue))
+                # "offered to delay the sanctions if Iran resumes inspections": what the other side
+                # is to do in return is a term of the offer too (not an attack it answers)
+                terms = [clause] + [
+                    _clause(m.head)
+                    for m in clause
+                    if m.dep_ == "mark"
+                    and m.lower_ in ("if", "once")
+                    and not _act_of_force(m.head, self.words)
+                ]
+                for term in terms:
+                    issue = ctx.issue(term)
+                    if issue:
+                        out.append(ctx.record("proposals", term, proposer=proposers[0], issue=issue))
             if out:
                 plan.proposer, plan.paragraph, plan.active = proposers[0], ctx.paragraph, False
                 plan.issues = [f.fields["issue"] for f in out]
