@@ -1100,7 +1100,10 @@ def test_a_stance_taken_as_the_purpose_of_an_act_is_a_stance() -> None:
             "Moldova offered to lift the sanctions if Transnistria frees all detainees.",
             {("MDA", "sanctions"), ("MDA", "prisoners")},
         ),
-        ("Moldova offered to send peacekeepers if Russia attacks Transnistria.", {("MDA", "security_guarantees")}),
+        (
+            "Moldova offered to send peacekeepers if Russia attacks Transnistria.",
+            {("MDA", "security_guarantees")},
+        ),
     ],
 )
 def test_what_an_offer_asks_in_return_is_a_term_of_it(text: str, expected: set[tuple]) -> None:
