@@ -1108,3 +1108,7 @@ def test_a_stance_taken_as_the_purpose_of_an_act_is_a_stance() -> None:
 )
 def test_what_an_offer_asks_in_return_is_a_term_of_it(text: str, expected: set[tuple]) -> None:
     assert keys(read(text).proposals, "proposer", "issue") == expected
+
+
+def test_plan_as_the_verb_of_a_subject_is_no_proposal() -> None:
+    assert read("Serbia and Kosovo plan to exchange all wounded prisoners of war.").proposals == []

@@ -535,8 +535,8 @@ class Negotiation:
     def _plan_terms(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
         for match in self.words.proposal_nouns.finditer(ctx.text):
             noun = ctx.token_at(match.end() - 1)  # "peace plan": the head is the last word
-            if noun is None or noun.pos_ != "NOUN":
-                continue
+            if noun is None or noun.pos_ != "NOUN" or _subject_of(noun) is not None:
+                continue  # "Kyiv and Moscow plan to exchange prisoners": the verb, tagged as a noun
             proposer = ctx.proposer(noun) or (plan.proposer if _definite(noun) else None)
             if not proposer:
                 continue
