@@ -928,8 +928,8 @@ def test_a_party_named_as_the_leader_of_a_force_is_not_one_of_the_sides() -> Non
 @pytest.mark.parametrize(
     "text",
     [
-        "A leftist rebel group in Colombia on Monday announced a ceasefire with the army. The ELN said the "
-        "truce would last a month.",
+        "A rebel group in Colombia said on Friday it would observe a ceasefire during the holidays. The ELN "
+        "has fought the state since 1964.",
         "Colombia's largest guerrilla movement has said it would observe a ceasefire, weeks after the ELN "
         "attacked a police station.",
         "Lebanon's main Shiite party said it would observe the truce, after its leader Naim Qassem met "
@@ -989,7 +989,7 @@ def test_what_the_parties_would_do_describes_a_plan_not_an_undertaking() -> None
 @pytest.mark.parametrize(
     "guarantors",
     [
-        "representatives from Germany, France and Italy, the three guarantor powers",
+        "the envoys of Germany, France and Italy, the accord's guarantor states",
         "the guarantors, Italy, France and Germany",
     ],
 )

@@ -81,7 +81,7 @@ def _go_between(name: Token) -> bool:
     if name.dep_ in ("nsubj", "compound") and _absolute_with(head, verbs):
         return True  # "With Turkey mediating, the two sides agreed ..."
     if _called_go_betweens(name, nouns):
-        return True  # "Greece, Turkey and Britain, the three guarantor powers"
+        return True  # "Norway, Chile and Cuba, the guarantor states"
     acting = [head] if name.dep_ == "nsubj" else []
     acting += [c for c in name.children if c.dep_ == "acl"]
     if any(
@@ -212,8 +212,8 @@ class Discourse:
             self._mediators = set()
             for m in self.mentions:
                 node = m.root
-                # "Saudi and American mediators": American hangs on Saudi; "Greece, Turkey and
-                # Britain, the guarantor powers": Turkey may hang on Greece as an apposition
+                # "Saudi and American mediators": American hangs on Saudi; "Norway, Chile and
+                # Cuba, the guarantors": Chile may hang on Norway as an apposition
                 while node.dep_ in ("conj", "appos") and node.head.pos_ in ("PROPN", "ADJ"):
                     node = node.head
                 party = self.party(m.kb_id_) if _go_between(node) else None
@@ -402,7 +402,7 @@ class Discourse:
                     found = self._named_with(head) or self._anaphor(kind, head.i)
                     return Referent([found], phrase) if found else None
         if possessor and self.kind(possessor) == "state" and head.lemma_.lower() in words.anaphors["group"]:
-            # "a rebel group in Myanmar announced ... The TNLA said": a group of the state, not its
+            # "a rebel group in Colombia announced ... The ELN said": a group of the state, not its
             # government, named beside or right after the phrase
             group = self._group_named_after(head)
             if group:
@@ -530,7 +530,7 @@ class Discourse:
         return ref
 
     def _named_with(self, head: Token) -> str | None:
-        """The actor last named before ``head`` by a name ending in its word: "the Three Brotherhood
+        """The actor last named before ``head`` by a name ending in its word: "the Northern Freedom
         Alliance ... the alliance" (not "the National Alliance Army"; not an outlet, nor a demonym)."""
         for m in reversed(self._before(head.i)):
             if m.label_ != "demonym" and not m.kb_id_.startswith("outlet:") and m[-1].lower_ == head.lower_:
@@ -747,8 +747,8 @@ def _modifies_participle(name: Token, verbs: frozenset[str]) -> bool:
 
 
 def _called_go_betweens(name: Token, nouns: frozenset[str]) -> bool:
-    """Whether a name, or the list it heads, is in apposition with a noun of go-betweens: "Greece,
-    Turkey and Britain, the three guarantor powers", "the guarantors, Greece and Turkey" (the
+    """Whether a name, or the list it heads, is in apposition with a noun of go-betweens: "Norway,
+    Chile and Cuba, the guarantor states", "the guarantors, Norway and Cuba" (the
     parser may hang the apposition on the last name, or a name of the list on the first)."""
 
     def go_between(noun: Token) -> bool:
