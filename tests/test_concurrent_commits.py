@@ -73,7 +73,8 @@ def test_four_concurrent_committers_make_the_facts_one_committer_makes(
 
     # Every committer commits every article, each in its own order: every fact is contended and
     # every article is raced for by four transactions at once.
-    start = threading.Barrier(COMMITTERS)
+    # a committer that fails before the barrier breaks it for the others: a failure, never a hang
+    start = threading.Barrier(COMMITTERS, timeout=120)
     outcomes: list[flow.TakeIn] = []
     failures: list[BaseException] = []
 
@@ -172,3 +173,27 @@ def test_a_process_created_since_the_commit_read_the_processes_is_joined(store_u
             chosen = consolidate.choose_process(store, article, records, None, processes=[])
         assert chosen is not None and chosen[1] == "RUS-UKR"
         assert store.process_names() == ["RUS-UKR"]
+
+
+def test_committers_opening_one_new_sqlite_file_at_once_all_open_it(tmp_path: Path) -> None:
+    """Switching a new file to WAL answers "locked" at once while another connection does it: each
+    opener waits and tries again instead of failing."""
+    failures: list[BaseException] = []
+    for attempt in range(10):
+        url = str(tmp_path / f"new-{attempt}.db")
+        start = threading.Barrier(COMMITTERS, timeout=120)
+
+        def opener(url: str = url, start: threading.Barrier = start) -> None:
+            try:
+                start.wait()
+                with open_store(url) as store:
+                    assert store.stats()["articles"] == 0
+            except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+                failures.append(exc)
+
+        threads = [threading.Thread(target=opener) for _ in range(COMMITTERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []

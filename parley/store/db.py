@@ -39,7 +39,9 @@ _PG_WRITE_LOCK = 0x7061726C  # "parl"
 #: that two commits of a new negotiation's first articles make one process, not two.
 _PG_NEW_PROCESS_LOCK = 0x70726F63  # "proc"
 #: SQLite's primary result codes for a damaged file, a file that is not a database, a read-only one.
-_SQLITE_CORRUPT, _SQLITE_NOTADB, _SQLITE_READONLY = 11, 26, 8
+_SQLITE_BUSY, _SQLITE_CORRUPT, _SQLITE_NOTADB, _SQLITE_READONLY = 5, 11, 26, 8
+# How long a SQLite connection waits for another's lock before giving up.
+_SQLITE_BUSY_SECONDS = 60
 
 #: SQLSTATEs of a PostgreSQL transaction given up because of a concurrent one: serialization
 #: failure, deadlock detected. Running the transaction again succeeds.
@@ -163,9 +165,11 @@ def _connect_sqlite(
             conn.row_factory = _dict_row
             conn.execute("PRAGMA busy_timeout=60000")
             return conn
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60)
+        conn = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=_SQLITE_BUSY_SECONDS
+        )
         conn.row_factory = _dict_row
-        conn.execute("PRAGMA journal_mode=WAL")
+        _use_wal(conn)
         # In WAL mode NORMAL syncs at checkpoints only: a crash may lose the last commits, never
         # corrupts; FULL waits for the disk at every commit (setting store.durable_commits).
         conn.execute(f"PRAGMA synchronous={'FULL' if settings.durable_commits else 'NORMAL'}")
@@ -177,6 +181,23 @@ def _connect_sqlite(
             _sqlite_problem(exc) or f"cannot open the SQLite database: {exc}", source=url
         ) from exc
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Put the database in WAL mode. While another connection switches a new file at the same
+    moment (several committers opening one new store), SQLite answers "locked" at once instead of
+    waiting: wait and try again, as its busy timeout would."""
+    deadline = time.monotonic() + _SQLITE_BUSY_SECONDS
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if (
+                getattr(exc, "sqlite_errorcode", 0) or 0
+            ) & 0xFF != _SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _sqlite_problem(exc: sqlite3.DatabaseError) -> str | None:
