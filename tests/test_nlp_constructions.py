@@ -1112,3 +1112,20 @@ def test_what_an_offer_asks_in_return_is_a_term_of_it(text: str, expected: set[t
 
 def test_plan_as_the_verb_of_a_subject_is_no_proposal() -> None:
     assert read("Serbia and Kosovo plan to exchange all wounded prisoners of war.").proposals == []
+
+
+def test_a_verb_with_a_hyphenated_prefix_is_one_word() -> None:
+    text = "Armenia and Azerbaijan have pledged to de-escalate and to re-open the border crossings within a week."
+    found = keys(read(text).commitments, "party", "issue")
+    assert {("ARM", "ceasefire"), ("AZE", "ceasefire"), ("ARM", "humanitarian")} <= found
+
+
+def test_only_a_bound_prefix_before_a_lower_case_word_joins_its_hyphen() -> None:
+    from parley.nlp.pipeline import load_pipeline
+
+    doc = load_pipeline()(
+        "Talks co-chaired by Kenya, an anti-Houthi bloc and Oman-mediated re-negotiation resumed."
+    )
+    words = [t.text for t in doc]
+    assert "co-chaired" in words and "re-negotiation" in words
+    assert "Houthi" in words and "Oman" in words

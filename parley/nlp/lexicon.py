@@ -52,6 +52,7 @@ class Cues:
     quote_labels: frozenset[str]
     titles: tuple[str, ...]  # longest first
     name_prefixes: frozenset[str]
+    bound_prefixes: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def cues() -> Cues:
         quote_labels=frozenset(raw["quote_labels"]),
         titles=tuple(sorted(titles, key=len, reverse=True)),
         name_prefixes=frozenset(title_data["name_prefixes"]),
+        bound_prefixes=frozenset(raw["bound_prefixes"]),
     )
 
 

@@ -218,6 +218,34 @@ def _looks_like_dateline(span) -> bool:
     return span[0].text.isupper() or (agency and span[0].is_title)
 
 
+_WORD_HYPHENS = frozenset({"-", "\u2010"})
+
+
+def keep_prefixed_words(nlp: Language) -> None:
+    """Make the tokenizer keep a word formed with a bound prefix and a hyphen in one token.
+
+    spaCy splits every hyphen between letters, so "agreed to de-escalate" reaches the parser as
+    "de", "-", "escalate", which it tags as an adjective or a noun and hangs apart from the verb
+    of the clause. A prefix that is no word of its own (``cues.yaml: bound_prefixes``) followed by
+    a lower-case word is one word; other compounds ("Oman-mediated", "cease-fire") stay split.
+    """
+    prefixes = cues().bound_prefixes
+    split_at = nlp.tokenizer.infix_finditer
+
+    def infixes(text: str) -> list[re.Match[str]]:
+        return [
+            match
+            for match in split_at(text)
+            if not (
+                match.group() in _WORD_HYPHENS
+                and text[: match.start()].lower() in prefixes
+                and text[match.end() : match.end() + 1].islower()
+            )
+        ]
+
+    nlp.tokenizer.infix_finditer = infixes
+
+
 @lru_cache(maxsize=4)
 def load_pipeline(
     model: str = "auto", actor_files: tuple[str, ...] = (), max_sentence_tokens: int = MAX_SENTENCE_TOKENS
@@ -230,6 +258,7 @@ def load_pipeline(
         nlp = spacy.load(name, exclude=UNUSED_COMPONENTS)
     except OSError as exc:
         raise ModelError(f"cannot load spaCy pipeline {name!r}: {exc}", source="nlp.model") from None
+    keep_prefixed_words(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe(
             "parley_paragraphs", before="parser", config={"max_sentence_tokens": max_sentence_tokens}
