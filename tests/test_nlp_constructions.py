@@ -1129,3 +1129,17 @@ def test_only_a_bound_prefix_before_a_lower_case_word_joins_its_hyphen() -> None
     words = [t.text for t in doc]
     assert "co-chaired" in words and "re-negotiation" in words
     assert "Houthi" in words and "Oman" in words
+
+
+def test_a_stance_on_a_list_is_a_stance_on_each_item() -> None:
+    text = (
+        "Armenia's foreign minister said any settlement must guarantee the return of displaced families "
+        "and a full withdrawal of Azerbaijani troops from the villages."
+    )
+    found = keys(read(text).positions, "party", "issue")
+    assert {("ARM", "humanitarian"), ("ARM", "troop_withdrawal")} <= found
+
+
+def test_a_list_inside_a_condition_is_no_stance_on_its_items() -> None:
+    text = "Kosovo's president said that if Serbia refuses elections and the return of refugees, sanctions must follow."
+    assert ("XKX", "humanitarian") not in keys(read(text).positions, "party", "issue")

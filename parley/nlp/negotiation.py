@@ -608,14 +608,18 @@ class Negotiation:
             if head.conjuncts and verb.pos_ == "VERB"
         ]
         for clause in clauses:
-            issue = ctx.issue(clause) or ctx.issue(content)
-            if not issue:
+            main = ctx.issue(clause) or ctx.issue(content)
+            if not main:
                 continue
             source = clause if len(clauses) > 1 else ctx.sent
             red_line = bool(self.words.red_line_phrases.search(source.text))
-            for party in dict.fromkeys(parties):
-                if (party, issue) not in told:
-                    out.append(ctx.record("positions", clause, party=party, issue=issue, red_line=red_line))
+            # "must guarantee the return of refugees and a pullback of troops": a stance on each item
+            for issue in dict.fromkeys([main, *_listed_issues(ctx, clause)]):
+                for party in dict.fromkeys(parties):
+                    if (party, issue) not in told:
+                        out.append(
+                            ctx.record("positions", clause, party=party, issue=issue, red_line=red_line)
+                        )
         return out
 
     def _stances(self, ctx: _Sentence) -> list[Found]:
@@ -1653,6 +1657,28 @@ def _governed_items(word: Token) -> list[Span]:
         if len(items) > 1:
             return [_own_clause(item) if item.pos_ == "NOUN" else _clause(item) for item in items]
     return []
+
+
+def _listed_issues(ctx: _Sentence, clause: Span) -> list[str]:
+    """The specific issues of the items of a list of nouns in ``clause``, each read from its own
+    words ("the return of refugees and a pullback of troops": humanitarian, troop withdrawal)."""
+    out = []
+    for noun in clause:
+        if noun.pos_ != "NOUN" or noun.dep_ == "conj" or _in_condition(noun):
+            continue  # not "if they refuse a truce and an end to the shelling, ...": a condition
+        for item in (noun, *noun.conjuncts) if noun.conjuncts else ():
+            if item.pos_ == "NOUN" and clause.start <= item.i < clause.end:
+                issue = ctx.issue(_item_words(item), item, specific=True)
+                out += [issue] if issue else []
+    return out
+
+
+def _item_words(noun: Token) -> Span:
+    """A noun with its modifiers, without the items coordinated with it."""
+    kept = [c for c in noun.children if c.dep_ not in ("cc", "conj", "punct")]
+    start = min([noun.i] + [c.left_edge.i for c in kept])
+    end = max([noun.i] + [c.right_edge.i for c in kept])
+    return noun.doc[start : end + 1]
 
 
 def _participle_agents(noun: Token, verbs: frozenset[str]) -> list[Token]:
