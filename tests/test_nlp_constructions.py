@@ -1143,3 +1143,19 @@ def test_a_stance_on_a_list_is_a_stance_on_each_item() -> None:
 def test_a_list_inside_a_condition_is_no_stance_on_its_items() -> None:
     text = "Kosovo's president said that if Serbia refuses elections and the return of refugees, sanctions must follow."
     assert ("XKX", "humanitarian") not in keys(read(text).positions, "party", "issue")
+
+
+@pytest.mark.parametrize(
+    "talks",
+    [
+        "Negotiations between Serbia and Kosovo resumed in Brussels on Monday.",
+        "Kosovo's talks with the Serbian government resumed in Brussels on Monday.",
+    ],
+)
+def test_the_parties_are_those_named_as_holding_the_talks(talks: str) -> None:
+    text = (
+        talks + " Russia has criticised the format. Russia said the talks ignore Serbian interests, and "
+        "Russian diplomats lobbied against it. Both parties agreed to free all detainees within a month, "
+        "the EU said."
+    )
+    assert {c.party for c in read(text).commitments} == {"SRB", "XKX"}

@@ -47,6 +47,7 @@ class Cues:
     bare_forces: frozenset[str]
     mediator_nouns: frozenset[str]
     mediator_verbs: frozenset[str]
+    talk_nouns: frozenset[str]
     backer_verbs: frozenset[str]
     date_labels: frozenset[str]
     quote_labels: frozenset[str]
@@ -126,6 +127,7 @@ def cues() -> Cues:
         bare_forces=frozenset(raw["bare_forces"]),
         mediator_nouns=frozenset(raw["mediator_nouns"]),
         mediator_verbs=frozenset(raw["mediator_verbs"]),
+        talk_nouns=frozenset(raw["talk_nouns"]),
         backer_verbs=frozenset(raw["backer_verbs"]),
         date_labels=frozenset(raw["date_labels"]),
         quote_labels=frozenset(raw["quote_labels"]),

@@ -108,6 +108,7 @@ class Discourse:
         self.parties: dict[str, str] = {}  # people the registry lacks -> party from the text
         self._mediators: set[str] | None = None
         self._paired: set[str] | None = None
+        self._talking: list[tuple[int, str]] | None = None  # (end of the mention, party)
         self._listed_blocs: dict[str, str] | None = None
         self._one_sources: set[tuple[int, str]] = set()
         for m in self.mentions:
@@ -176,6 +177,10 @@ class Discourse:
         mentioned in the article, the two mentioned last before ``before`` (mediators reporting
         the agreement excluded)."""
         exclude = set(exclude) | self.mediators()
+        # the article says who talks: "talks between A and B", "fresh talks with B"
+        named = [p for p in self.last_parties(before, count=10, exclude=exclude) if p in self.talking(before)]
+        if len(named) >= 2:
+            return named[:2]
         counts = self._mention_counts()
         ranked = [p for p in sorted(counts, key=lambda p: -counts[p]) if p not in exclude]
         # a third party named far less than the two main sides (a backer, a bystander) is not one
@@ -184,6 +189,28 @@ class Discourse:
         ]
         recent = [p for p in self.last_parties(before, count=10, exclude=exclude) if p in prominent]
         return recent[:2] if len(recent) >= 2 else prominent[:2]
+
+    def talking(self, before: int) -> set[str]:
+        """The parties named before token ``before`` as holding talks, with the words of the talks:
+        "talks between A and B", "negotiations with B", "A's talks with B" (not a go-between)."""
+        if self._talking is None:
+            self._talking = []
+            talks = cues().talk_nouns
+            for m in self.mentions:
+                node = m.root
+                if node.dep_ in ("amod", "compound"):
+                    node = node.head  # "talks with the Colombian government"
+                while node.dep_ == "conj" and node.head.i != node.i:
+                    node = node.head  # "between A and B": B hangs on A
+                if node.dep_ == "poss":  # "Kyiv's talks with Moscow"
+                    named = node.head.lower_ in talks
+                else:
+                    named = node.dep_ == "pobj" and node.head.lower_ in ("between", "with")
+                    named = named and node.head.head.lower_ in talks
+                party = self.party(m.kb_id_) if named and not _venue(m) else None
+                if party:
+                    self._talking.append((m.end, party))
+        return {party for end, party in self._talking if end <= before}
 
     def paired(self) -> set[str]:
         """The two parties the article names together most often ("Pakistan and Afghanistan", "the
