@@ -1159,3 +1159,12 @@ def test_the_parties_are_those_named_as_holding_the_talks(talks: str) -> None:
         "the EU said."
     )
     assert {c.party for c in read(text).commitments} == {"SRB", "XKX"}
+
+
+def test_the_title_is_the_person_named_with_it_in_the_paragraph() -> None:
+    text = (
+        "Finnish President Alexander Stubb received his Estonian counterpart, Alar Karis, who said the border "
+        "had been calm for weeks. Speaking after the meeting, the president said both countries would guard "
+        "the undersea cables together."
+    )
+    assert read(text).statements[-1].speaker == "person:alexander-stubb"

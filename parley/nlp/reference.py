@@ -391,6 +391,11 @@ class Discourse:
                 return Referent([holder], phrase)
         definite = "the" in determiners and not possessor
         if definite and head.lemma_.lower() not in words.anaphors["source"] and _is_title(head):
+            titled = self._titled_in_paragraph(
+                head
+            )  # "U.S. President X ... his counterpart Y ... the president"
+            if titled is not None:
+                return Referent([titled], phrase)
             return self._recent(head, phrase, lambda s: self.kind(s) == "person")  # "the envoy added"
         if lower in words.source_nouns or head.lemma_.lower() in words.source_nouns:
             return self._source(head, phrase, determiners)
@@ -508,6 +513,19 @@ class Discourse:
                     best = (m.start, m.kb_id_)
                 break
         return Referent([best[1]], phrase) if best else None
+
+    def _titled_in_paragraph(self, title: Token) -> str | None:
+        """The person last named with ``title``'s word before the name ("U.S. President Donald
+        Trump") in the paragraph of ``title``: "the president" is that one, though another person
+        (named "his counterpart, X") was named or spoke since."""
+        paragraph_start = self.doc.text.rfind("\n", 0, title.idx)
+        for m in reversed(self._before(title.i)):
+            if m.start_char < paragraph_start:
+                return None
+            titled = any(t.lower_ == title.lower_ for t in self.doc[m.root.left_edge.i : m.start])
+            if titled and self.kind(m.kb_id_) == "person":
+                return m.kb_id_
+        return None
 
     def _named_in_apposition(self, head: Token) -> str | None:
         """A person named beside a role: "the group's leader, Naim Qassem", "spokesperson X Y",
