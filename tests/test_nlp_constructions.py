@@ -1168,3 +1168,21 @@ def test_the_title_is_the_person_named_with_it_in_the_paragraph() -> None:
         "the undersea cables together."
     )
     assert read(text).statements[-1].speaker == "person:alexander-stubb"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The plan would force Armenia to hand over three villages, a red line for Yerevan.",
+            ("ARM", "territory"),
+        ),
+        (
+            "Moldova's red line is the withdrawal of Russian troops from Transnistria.",
+            ("MDA", "troop_withdrawal"),
+        ),
+    ],
+)
+def test_what_is_called_a_red_line_for_a_party_is_its_stance(text: str, expected: tuple) -> None:
+    positions = {(p.party, p.issue): p.red_line for p in read(text).positions}
+    assert positions.get(expected) is True

@@ -75,6 +75,7 @@ class NegotiationWords:
     position_verbs: frozenset[str]
     stance_verbs: frozenset[tuple[str, ...]]  # a lemma, with its particle for two-word verbs
     stance_nouns: frozenset[str]
+    limit_nouns: re.Pattern[str]
     stance_frames: dict[str, str]  # verb lemma -> the dependency of the object that makes it a stance
     appeal_verbs: frozenset[tuple[str, ...]]  # like stance_verbs
     position_phrases: re.Pattern[str]
@@ -157,6 +158,12 @@ def negotiation_words() -> NegotiationWords:
         position_verbs=frozenset(raw["position_verbs"]),
         stance_verbs=frozenset(tuple(v.split()) for v in raw["stance_verbs"]),
         stance_nouns=frozenset(raw["stance_nouns"]),
+        limit_nouns=re.compile(
+            r"(?<![\w-])(?:"
+            + "|".join(re.escape(n) for n in sorted(raw["limit_nouns"], key=len, reverse=True))
+            + ")$",
+            re.IGNORECASE,
+        ),
         stance_frames=dict(raw["stance_frames"]),
         appeal_verbs=frozenset(tuple(v.split()) for v in raw["appeal_verbs"]),
         position_phrases=_phrase_regex(raw["position_phrases"]),

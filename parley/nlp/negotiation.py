@@ -569,7 +569,7 @@ class Negotiation:
 
     # -- positions -------------------------------------------------------------------------------
     def _positions(self, ctx: _Sentence) -> list[Found]:
-        out = self._stances(ctx)
+        out = self._stances(ctx) + self._limits(ctx)
         told = {(_party_of_stance(f), f.fields["issue"]) for f in out}
         # in narration the stance constructions above are the whole story; in reported speech the
         # speaker's stance may also be told by a modal or a phrase ("must", "red line", "ready to")
@@ -691,13 +691,32 @@ class Negotiation:
                     ]
         return out
 
-    def _holders(self, ctx: _Sentence, noun: Token) -> list[str]:
-        """Who holds a stance noun: its possessor ("Kyiv's demand"), its agent ("a demand by Israel")
-        or the subject of the verb that has it ("Congo dropped its demand")."""
+    def _limits(self, ctx: _Sentence) -> list[Found]:
+        """What is called a limit of a party ("to cede land, a red line for Kyiv", "Kyiv's red line
+        is the border"): its stance, a red line, on what the clause around the noun is about."""
+        out = []
+        doc = ctx.sent.doc
+        for word in ctx.sent:
+            if word.pos_ != "NOUN" or word.dep_ not in _TOLD:
+                continue
+            first = min([word.i] + [c.i for c in word.lefts if c.dep_ in ("amod", "compound", "punct")])
+            if not self.words.limit_nouns.search(doc[first : word.i + 1].text):
+                continue
+            parties = self._holders(ctx, word, agents=("by", "for"))
+            verb = next((a for a in word.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            issue = ctx.issue(_clause(verb), verb) if verb is not None else None
+            if issue:
+                out += [ctx.record("positions", word, party=p, issue=issue, red_line=True) for p in parties]
+        return out
+
+    def _holders(self, ctx: _Sentence, noun: Token, agents: tuple[str, ...] = ("by",)) -> list[str]:
+        """Who holds a stance noun: its possessor ("Kyiv's demand"), its agent ("a demand by Israel",
+        or with ``agents`` "a red line for Kyiv") or the subject of the verb that has it ("Congo
+        dropped its demand")."""
         possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
         if possessor is not None and possessor.pos_ != "PRON":
             return ctx.parties_named_by(possessor)
-        agent = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+        agent = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in agents), None)
         if agent is not None:
             return ctx.parties_in(ctx.sent.doc[agent.i : agent.right_edge.i + 1])
         if noun.dep_ == "dobj" and noun.head.pos_ == "VERB" and not _negated(noun.head):
