@@ -1186,3 +1186,35 @@ def test_the_title_is_the_person_named_with_it_in_the_paragraph() -> None:
 def test_what_is_called_a_red_line_for_a_party_is_its_stance(text: str, expected: tuple) -> None:
     positions = {(p.party, p.issue): p.red_line for p in read(text).positions}
     assert positions.get(expected) is True
+
+
+def test_a_modal_should_is_no_condition() -> None:
+    text = (
+        "Kosovo's president said the next round should open in May, and that Pristina had put a prisoner "
+        "exchange on the table."
+    )
+    assert ("XKX", "prisoners") in keys(read(text).proposals, "proposer", "issue")
+
+
+def test_an_inverted_should_is_a_condition() -> None:
+    text = "Should the next round fail, Pristina has put a prisoner exchange on the table, Kosovo's president said."
+    assert read(text).proposals == []
+
+
+def test_steps_called_for_in_sequence_are_a_plan_put_forward() -> None:
+    text = (
+        "The African Union said in a statement that the truce should be followed by a disarmament of the "
+        "militias and elections within a year."
+    )
+    records = read(text)
+    assert {("au", "ceasefire"), ("au", "political_settlement")} <= keys(
+        records.proposals, "proposer", "issue"
+    )
+    assert records.positions == []
+
+
+def test_an_outcome_insisted_on_is_a_stance_not_a_plan() -> None:
+    text = "The M23 insisted that any truce lead to the withdrawal of Burundian troops from South Kivu."
+    records = read(text)
+    assert {p.party for p in records.positions} == {"m23"}
+    assert records.proposals == []

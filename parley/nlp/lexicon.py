@@ -79,6 +79,7 @@ class NegotiationWords:
     stance_frames: dict[str, str]  # verb lemma -> the dependency of the object that makes it a stance
     appeal_verbs: frozenset[tuple[str, ...]]  # like stance_verbs
     position_phrases: re.Pattern[str]
+    phase_phrases: re.Pattern[str]
     red_line_phrases: re.Pattern[str]
     threat_verbs: frozenset[str]
     threat_phrases: re.Pattern[str]
@@ -167,6 +168,7 @@ def negotiation_words() -> NegotiationWords:
         stance_frames=dict(raw["stance_frames"]),
         appeal_verbs=frozenset(tuple(v.split()) for v in raw["appeal_verbs"]),
         position_phrases=_phrase_regex(raw["position_phrases"]),
+        phase_phrases=_phrase_regex(raw["phase_phrases"]),
         red_line_phrases=_phrase_regex(raw["red_line_phrases"]),
         threat_verbs=frozenset(raw["threat_verbs"]),
         threat_phrases=_phrase_regex(raw["threat_phrases"]),

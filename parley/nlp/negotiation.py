@@ -607,6 +607,7 @@ class Negotiation:
             for verb in (head, *head.conjuncts)
             if head.conjuncts and verb.pos_ == "VERB"
         ]
+        phased = bool(self.words.phase_phrases.search(text))  # "should be followed by elections": a plan
         for clause in clauses:
             main = ctx.issue(clause) or ctx.issue(content)
             if not main:
@@ -618,7 +619,9 @@ class Negotiation:
                 for party in dict.fromkeys(parties):
                     if (party, issue) not in told:
                         out.append(
-                            ctx.record("positions", clause, party=party, issue=issue, red_line=red_line)
+                            ctx.record("proposals", clause, proposer=party, issue=issue)
+                            if phased
+                            else ctx.record("positions", clause, party=party, issue=issue, red_line=red_line)
                         )
         return out
 
@@ -675,6 +678,7 @@ class Negotiation:
             # "would never accept": the negation and modals before the word say how firm it is
             first = min([word.i] + [c.i for c in word.lefts if c.dep_ in ("neg", "aux", "advmod")])
             red_line = bool(self.words.red_line_phrases.search(doc[first : span.end].text))
+            phased = bool(self.words.phase_phrases.search(span.text))
             # "did not agree to a ceasefire and a meeting of leaders": one stance per coordinated object
             for item in _governed_items(word) or [span]:
                 issue = ctx.issue(item, item.root) or (
@@ -683,9 +687,10 @@ class Negotiation:
                 if issue:
                     appeal = _listed(lemma, particles, self.words.appeal_verbs)
                     out += [
-                        # a go-between's appeal to the sides is a term it puts to them
+                        # a go-between's appeal to the sides is a term it puts to them, and steps
+                        # called for in sequence ("a truce leading to talks") are a plan put forward
                         ctx.record("proposals", item, proposer=p, issue=issue)
-                        if appeal and p in ctx.discourse.mediators()
+                        if (appeal and p in ctx.discourse.mediators()) or phased
                         else ctx.record("positions", item, party=p, issue=issue, red_line=red_line)
                         for p in parties
                     ]
@@ -1842,10 +1847,20 @@ def _negated(token: Token) -> bool:
 def _in_condition(token: Token) -> bool:
     node = token
     while node.dep_ != "ROOT" and node.head.i != node.i:
-        if any(c.lower_ in _CONDITION_WORDS and c.dep_ in ("mark", "advmod", "aux") for c in node.children):
+        if any(
+            c.lower_ in _CONDITION_WORDS and c.dep_ in ("mark", "advmod", "aux") and not _modal_should(c)
+            for c in node.children
+        ):
             return True
         node = node.head
     return False
+
+
+def _modal_should(word: Token) -> bool:
+    """ "Should" as a modal ("the pact should respect the border"), not the condition of an inverted
+    clause ("should talks fail, ..."), where it comes before the subject."""
+    subject = _subject_of(word.head)
+    return word.lower_ == "should" and (subject is None or subject.i < word.i)
 
 
 def _clause(token: Token) -> Span:
