@@ -1218,3 +1218,36 @@ def test_an_outcome_insisted_on_is_a_stance_not_a_plan() -> None:
     records = read(text)
     assert {p.party for p in records.positions} == {"m23"}
     assert records.proposals == []
+
+
+MEETING_IN_A_COUNTRY = (
+    "The fourth round of talks between Armenia and Azerbaijan opened in Switzerland on Tuesday."
+)
+
+
+def test_a_meeting_dated_in_a_country_dates_the_one_placed_in_its_city() -> None:
+    text = MEETING_IN_A_COUNTRY + " The Geneva session was chaired by a Swiss diplomat."
+    meetings = read(text, published="2025-06-08").meetings
+    assert [(m.place, m.date) for m in meetings] == [("Geneva", "2025-06-03")]
+    assert {"ARM", "AZE"} <= set(meetings[0].participants)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "The previous talks in Moscow had failed.",  # another state's capital
+        "Both sides met in Geneva in May.",  # a meeting with a time of its own
+    ],
+)
+def test_a_meeting_dated_in_a_country_leaves_other_meetings_undated(other: str) -> None:
+    meetings = read(MEETING_IN_A_COUNTRY + " " + other, published="2025-06-08").meetings
+    assert all(m.date is None for m in meetings)
+
+
+def test_a_signing_dated_in_a_country_dates_the_ceremony_in_its_capital() -> None:
+    text = (
+        "Serbia and Kosovo signed the accord in Hungary on Friday. Their leaders then posed for photographs "
+        "at a ceremony in Budapest."
+    )
+    meetings = read(text, published="2025-06-08").meetings
+    assert [(m.place, m.date) for m in meetings] == [("Budapest", "2025-06-06")]

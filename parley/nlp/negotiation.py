@@ -50,6 +50,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from parley import dates
+from parley.actors import ActorRegistry
 from parley.nlp.attribution import Attribution
 from parley.nlp.lexicon import (
     ISSUE_TIERS,
@@ -157,10 +158,15 @@ class Negotiation:
             meetings = [] if caption else self._meetings(ctx, doc)
             found += meetings
             last_place = next(
-                (m.fields["place"] for m in reversed(meetings) if m.fields["place"]), last_place
+                (
+                    m.fields["place"]
+                    for m in reversed(meetings)
+                    if m.fields["place"] and not m.fields.get(_PARTIAL)
+                ),
+                last_place,
             )
             last_pact_issue = self._pact_issue(ctx) or last_pact_issue
-        doc._.negotiation = _merge_meetings(found)
+        doc._.negotiation = _merge_meetings(found, discourse.registry)
         return doc
 
     def _pact_issue(self, ctx: _Sentence) -> str | None:
@@ -1113,6 +1119,10 @@ class Negotiation:
             own_when = ctx.meeting_date(doc, clause, future=_planned(cue))
             own_place = ctx.place(clause)
             if (_planned(cue) or is_signing) and not (own_place and own_when):
+                if is_signing and not _planned(cue):  # "signed the accord in Hungary on Friday"
+                    sides = ctx.parties_of_subject(cue)
+                    partial = self._partial_meeting(ctx, cue, clause, own_place, own_when, sides, False)
+                    out += [(False, f) for f in partial]
                 continue  # a wish, a plan or a signing without a city and a day tells no meeting apart
             when = own_when
             # a time of the cue's own ("talks that lasted until June") leaves the day unknown; one
@@ -1120,6 +1130,10 @@ class Negotiation:
             own_times = [e for e in ctx.times(clause) if _governs(_governing_verb(e.root), cue)]
             if when is None and not any(ctx.is_time(doc, e) for e in own_times):
                 when = ctx.meeting_date(doc, ctx.sent, governing=cue)
+            # "agreed at talks in Oslo last spring": a time of the clause the cue is in
+            timed = any(
+                ctx.is_time(doc, e) for e in ctx.times(ctx.sent) if _governs(_governing_verb(e.root), cue)
+            )
             if own_place is None and is_noun and own_when and _definite(cue) and ctx.last_place:
                 own_place = ctx.last_place  # "the talks, which began Sunday": the talks told before
             place = None if own_place else ctx.place(governing=cue)  # "speaking in Tirana at a summit"
@@ -1134,15 +1148,43 @@ class Negotiation:
                 subject += ctx.parties_in(ctx.sent.doc[subj_token.left_edge.i : subj_token.right_edge.i + 1])
             participants = list(dict.fromkeys(subject + participants))
             if len(participants) < (2 if is_noun else 1) or (own_place is None and (when is None or is_noun)):
+                partial = self._partial_meeting(ctx, cue, clause, own_place, when, participants, timed)
+                out += [(False, f) for f in partial]
                 continue  # a meeting is between parties, and needs a place or a day to be told apart
             if own_place is None and lemma not in ("meet", "talk"):
                 continue
-            found = ctx.record("meetings", clause, place=own_place, date=when, participants=participants)
+            fields = {"place": own_place, "date": when, "participants": participants}
+            merging = {_COUNTRY: None, _PARTIAL: False, _DAY_UNSAID: when is None and not timed}
+            found = ctx.record("meetings", clause, **fields, **merging)
             out.append((borrowed, found))
         # "held rounds of talks since June, but the talks in Geneva on Tuesday ...": the city named
         # with one meeting is not lent to another of the same sentence
         own_places = {f.fields["place"] for borrowed, f in out if not borrowed}
         return [f for borrowed, f in out if not (borrowed and f.fields["place"] in own_places)]
+
+    def _partial_meeting(
+        self,
+        ctx: _Sentence,
+        cue: Token,
+        clause: Span,
+        place: str | None,
+        when: str | None,
+        participants: list[str],
+        timed: bool,
+    ) -> list[Found]:
+        """What a meeting word tells short of a meeting: its day and the country it was in ("the
+        round opened in Switzerland on Tuesday"), or its city alone ("a ceremony in Bern"; ``timed``: its
+        own words give a time, if not a day). Kept only to complete a report of the same talks told
+        elsewhere in the article (``_merge_meetings``)."""
+        country = ctx.country(ctx.sent, governing=cue) if place is None else None
+        if not ((country and when) or (place and when is None and not timed)):
+            return []
+        fields = {"place": place, "date": when, "participants": participants}
+        return [
+            ctx.record(
+                "meetings", clause, **fields, **{_COUNTRY: country, _PARTIAL: True, _DAY_UNSAID: not timed}
+            )
+        ]
 
 
 def _captions(text: str, credit_line: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -1209,6 +1251,11 @@ _TIME_LABELS = frozenset({"DATE", "TIME"})
 # Through these a date or place hangs on its verb ("met on Tuesday at a Riyadh hotel").
 _ADJUNCT_DEPS = frozenset({"npadvmod", "pobj", "prep", "compound", "nmod"})  # "Earlier in the day" is a TIME
 _DAY_NUMBER = re.compile(r"\d")
+
+# Fields of a meeting report read only while reports are merged: the country it was in, that it is
+# partial (a day without a city, or a city without a day or parties), and that its words give no
+# time at all ("talks in Oslo", not "talks in Oslo last spring").
+_COUNTRY, _PARTIAL, _DAY_UNSAID = "country", "partial", "day_unsaid"
 
 #: The longest run of days ("talks held from September 14-18") told as one meeting, dated by its first day.
 MEETING_SPAN_DAYS = 14
@@ -1587,6 +1634,19 @@ class _Sentence:
             if not capital and not self._is_city(ent.text):
                 continue  # "in Brussels" is where they met, though "Brussels" elsewhere stands for the EU
             return ent.text.removeprefix("the ").split("'s ")[0]  # "Istanbul's Dolmabahce Palace"
+        return None
+
+    def country(self, within: Span, governing: Token) -> str | None:
+        """A state named as where something ``governing`` tells took place ("talks opened in Norway")."""
+        for m in self.discourse.mentions_in(within.start, within.end):
+            if (
+                m.label_ in ("name", "alias")
+                and m.start > 0
+                and self.sent.doc[m.start - 1].lower_ == "in"
+                and self.discourse.kind(m.kb_id_) == "state"
+                and _governs(_governing_verb(m.root), governing)
+            ):
+                return m.kb_id_
         return None
 
     def _is_city(self, text: str) -> bool:
@@ -2229,9 +2289,42 @@ def _trim_attribution(ctx: _Sentence) -> Span:
     return ctx.sent
 
 
-def _merge_meetings(found: list[Found]) -> list[Found]:
+def _complete_meetings(meetings: list[Found], registry: ActorRegistry) -> list[Found]:
+    """The meetings whose day a partial report gives: "the round opened in Switzerland on Tuesday"
+    dates the one meeting the article places in a city of that country and tells no time of ("the
+    Geneva session"; a city the registry knows as another state's capital is not in it). Partial
+    reports are then dropped."""
+    placed = [m for m in meetings if m.fields["place"] and m.fields[_DAY_UNSAID]]
+    for dated in [m for m in meetings if m.fields[_COUNTRY] and m.fields["date"]]:
+        country = dated.fields[_COUNTRY]
+        targets = [m for m in placed if _city_of(m.fields["place"], country, registry)]
+        if len({m.fields["place"] for m in targets}) != 1:
+            continue
+        for target in targets:
+            target.fields["date"] = dated.fields["date"]
+            target.fields[_PARTIAL] = target.fields[_DAY_UNSAID] = False
+            target.fields["participants"] = list(
+                dict.fromkeys(dated.fields["participants"] + target.fields["participants"])
+            )
+            target.evidence += dated.evidence
+    complete = [m for m in meetings if not m.fields[_PARTIAL]]
+    for m in complete:
+        del m.fields[_COUNTRY], m.fields[_PARTIAL], m.fields[_DAY_UNSAID]
+    return complete
+
+
+def _city_of(city: str, country: str, registry: ActorRegistry) -> bool:
+    """Whether ``city`` may be in ``country``: not the capital of another state."""
+    for actor_id in registry.lookup(city):
+        actor = registry.get(actor_id)
+        if actor is not None and actor.kind == "state" and city in actor.metonyms:
+            return actor_id == country
+    return True
+
+
+def _merge_meetings(found: list[Found], registry: ActorRegistry) -> list[Found]:
     """One meeting per place: a dated and an undated report of the same place are one meeting."""
-    meetings = [f for f in found if f.kind == "meetings"]
+    meetings = _complete_meetings([f for f in found if f.kind == "meetings"], registry)
     others = [f for f in found if f.kind != "meetings"]
     merged: list[Found] = []
     for m in meetings:
