@@ -1251,3 +1251,19 @@ def test_a_signing_dated_in_a_country_dates_the_ceremony_in_its_capital() -> Non
     )
     meetings = read(text, published="2025-06-08").meetings
     assert [(m.place, m.date) for m in meetings] == [("Budapest", "2025-06-06")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Armenia's offer of a land swap, which Azerbaijan rejected on Monday, remains on the table.",
+        "The land swap rejected by Azerbaijan on Monday was the core of the Armenian offer.",
+    ],
+)
+def test_a_stance_verb_qualifying_a_noun_takes_that_noun_as_its_object(text: str) -> None:
+    assert ("AZE", "territory") in keys(read(text).positions, "party", "issue")
+
+
+def test_a_stance_verb_in_a_relative_clause_with_an_object_of_its_own_is_about_that() -> None:
+    text = "Talks stalled over Azerbaijan's envoy, who rejected a prisoner exchange on Monday."
+    assert keys(read(text).positions, "party", "issue") == {("AZE", "prisoners")}

@@ -681,6 +681,8 @@ class Negotiation:
                 span = doc[theme.left_edge.i : word.right_edge.i + 1]
             if word.dep_ == "appos":  # "a stipulation that it disarm, a key demand by Israel"
                 span = doc[word.head.i : word.head.right_edge.i + 1]
+            if _qualifies_its_object(word):  # "the land swap, which Baku rejected": what it qualifies
+                span = doc[word.head.left_edge.i : word.head.right_edge.i + 1]
             # "would never accept": the negation and modals before the word say how firm it is
             first = min([word.i] + [c.i for c in word.lefts if c.dep_ in ("neg", "aux", "advmod")])
             red_line = bool(self.words.red_line_phrases.search(doc[first : span.end].text))
@@ -1741,6 +1743,22 @@ def _governed_items(word: Token) -> list[Span]:
         if len(items) > 1:
             return [_own_clause(item) if item.pos_ == "NOUN" else _clause(item) for item in items]
     return []
+
+
+def _qualifies_its_object(verb: Token) -> bool:
+    """A verb in a relative clause or a participle whose object is the noun it qualifies: "the
+    land swap, which Baku rejected", "the truce proposal welcomed by Kyiv" (not "the envoy, who
+    rejected the plan", which has an object of its own)."""
+    relative = ("WDT", "WP")  # "which", "that", "who": the noun qualified
+    return (
+        verb.dep_ in ("relcl", "acl")
+        and verb.head.pos_ == "NOUN"
+        and not any(
+            c.dep_ in ("dobj", "xcomp", "ccomp", "nsubjpass") and c.tag_ not in relative
+            for c in verb.children
+        )
+        and not any(c.dep_ == "nsubj" and c.tag_ in relative for c in verb.children)
+    )
 
 
 def _listed_issues(ctx: _Sentence, clause: Span) -> list[str]:
