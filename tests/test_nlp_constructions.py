@@ -1267,3 +1267,14 @@ def test_a_stance_verb_qualifying_a_noun_takes_that_noun_as_its_object(text: str
 def test_a_stance_verb_in_a_relative_clause_with_an_object_of_its_own_is_about_that() -> None:
     text = "Talks stalled over Azerbaijan's envoy, who rejected a prisoner exchange on Monday."
     assert keys(read(text).positions, "party", "issue") == {("AZE", "prisoners")}
+
+
+@pytest.mark.parametrize(
+    ("text", "conditional"),
+    [
+        ("Thailand and Cambodia agreed to restore ties.", False),
+        ("Thailand has agreed to the truce but ties it to the return of its soldiers.", True),
+    ],
+)
+def test_a_condition_marker_that_is_a_noun_is_no_condition(text: str, conditional: bool) -> None:
+    assert {c.conditional for c in read(text).commitments} == {conditional}

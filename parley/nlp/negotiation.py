@@ -450,17 +450,13 @@ class Negotiation:
 
     def _terms(self, clause: Span, ctx: _Sentence) -> dict[str, Any]:
         text = clause.text
-        marker = self.words.condition_markers.search(text) or self.words.condition_markers.search(
-            ctx.text[clause.end_char - ctx.sent.start_char :]
-        )
+        after = ctx.text[clause.end_char - ctx.sent.start_char :]
+        in_clause = self._condition_marker(clause.doc, text, clause.start_char)
+        marker = in_clause or self._condition_marker(clause.doc, after, clause.end_char)
         condition_issue = None
         proviso = None if marker else _proviso(ctx.sent, clause) or _condition_before(clause)
         if marker:
-            rest = (
-                text[marker.end() :]
-                if marker.re.search(text)
-                else ctx.text[clause.end_char - ctx.sent.start_char :]
-            )
+            rest = text[marker.end() :] if in_clause else after
             condition_issue = primary_issue(rest[:160])
         elif proviso is not None:  # ", provided Moscow did the same": conditional on its own clause
             marker = proviso
@@ -474,6 +470,17 @@ class Negotiation:
             "duration_days": duration,
             "negated": negated,
         }
+
+    def _condition_marker(self, doc: Doc, text: str, start_char: int) -> re.Match[str] | None:
+        """The first condition marker in ``text`` (which starts at ``start_char`` in ``doc``) that is
+        not a noun: "ties it to the vote" is a condition, "agreed to restore ties" is not."""
+        for match in self.words.condition_markers.finditer(text):
+            words = doc.char_span(
+                start_char + match.start(), start_char + match.end(), alignment_mode="expand"
+            )
+            if words is None or words[0].pos_ not in ("NOUN", "PROPN"):
+                return match
+        return None
 
     # -- proposals -----------------------------------------------------------------------------
     def _proposals(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
