@@ -1278,3 +1278,18 @@ def test_a_stance_verb_in_a_relative_clause_with_an_object_of_its_own_is_about_t
 )
 def test_a_condition_marker_that_is_a_noun_is_no_condition(text: str, conditional: bool) -> None:
     assert {c.conditional for c in read(text).commitments} == {conditional}
+
+
+def test_who_after_a_name_stands_for_that_person_where_the_clause_hangs_on_a_noun() -> None:
+    from spacy.tokens import Doc
+
+    from parley.nlp.attribution import _relative_speaker
+    from parley.nlp.pipeline import load_pipeline
+
+    # "talks with Kurti who called for calm", parsed with the clause on "talks"
+    words = ["talks", "with", "Kurti", "who", "called", "for", "calm"]
+    heads = [0, 0, 1, 4, 0, 4, 5]
+    deps = ["ROOT", "prep", "pobj", "nsubj", "relcl", "prep", "pobj"]
+    pos = ["NOUN", "ADP", "PROPN", "PRON", "VERB", "ADP", "NOUN"]
+    doc = Doc(load_pipeline().vocab, words=words, heads=heads, deps=deps, pos=pos)
+    assert _relative_speaker(doc[4]).text == "Kurti"

@@ -505,9 +505,15 @@ def _relative_speaker(verb: Token) -> Token | None:
     beginning", "Trump, who said last week that ..." (the noun the clause hangs on)."""
     if verb.dep_ != "relcl" or verb.head.pos_ not in ("PROPN", "NOUN"):
         return None
-    if any(c.dep_ == "nsubj" and c.lower_ in ("who", "that") for c in verb.children):
-        return verb.head
-    return None
+    pronoun = next((c for c in verb.children if c.dep_ == "nsubj" and c.lower_ in ("who", "that")), None)
+    if pronoun is None:
+        return None
+    before = verb.doc[pronoun.i - 1] if pronoun.i > 0 else None
+    if pronoun.lower_ == "who" and verb.head.pos_ == "NOUN" and before is not None and before.pos_ == "PROPN":
+        # "his meeting with Maduro who called ...": "who" is a person, the name right before it,
+        # where the parser hung the clause on the noun before the name
+        return before
+    return verb.head
 
 
 def _quoted(sentences: list[Span]) -> set[int]:
