@@ -1293,3 +1293,14 @@ def test_who_after_a_name_stands_for_that_person_where_the_clause_hangs_on_a_nou
     pos = ["NOUN", "ADP", "PROPN", "PRON", "VERB", "ADP", "NOUN"]
     doc = Doc(load_pipeline().vocab, words=words, heads=heads, deps=deps, pos=pos)
     assert _relative_speaker(doc[4]).text == "Kurti"
+
+
+def test_a_statement_laying_out_a_plan_goes_on_with_its_terms() -> None:
+    text = (
+        "The African Union said in a statement that the truce should be followed by a disarmament of the "
+        "militias and elections within a year. The statement added that humanitarian aid convoys must reach "
+        "every district. Sudan's army said that aid convoys must first be searched for weapons."
+    )
+    records = read(text)
+    assert ("au", "humanitarian") in keys(records.proposals, "proposer", "issue")
+    assert keys(records.positions, "party", "issue") == {("SDN", "humanitarian")}

@@ -125,6 +125,7 @@ class Negotiation:
         last_date: str | None = None  # the last day named so far: "earlier in the day" refers to it
         last_place: str | None = None  # where the last meeting told was: "the talks" go on there
         last_pact_issue: str | None = None  # what the last pact named with an issue is about
+        planner: str | None = None  # the speaker laying out a plan in steps, while they go on
         paragraph = 0
         captions = _captions(doc.text, self.words.credit_line)
         sentences = list(doc.sents)
@@ -146,11 +147,15 @@ class Negotiation:
             threats = self._threats(ctx)
             # a party's undertaking or warning is not also a stance of it in the same words; a
             # refusal beside it is ("accepted the deal but was not willing to end the war")
-            found += [
+            stances = [
                 p
                 for p in self._positions(ctx)
                 if not _told_as_undertaking(p, commitments) and not _told_as_threat(p, threats)
             ]
+            speakers = {ctx.discourse.party(s.speaker) for _, s in ctx.statements}
+            phased = bool(self.words.phase_phrases.search(ctx.text))
+            stances, planner = _plan_stances(stances, speakers, planner, phased)
+            found += stances
             found += threats
             found += self._violations(ctx)
             # a photo caption's place and day are the picture's ("X visits Y in Z on May 2"), not talks
@@ -1205,6 +1210,36 @@ def _captions(text: str, credit_line: re.Pattern[str]) -> list[tuple[int, int]]:
             start = text.rfind("\n", 0, end - 1) + 1
             out.append((start, end))
     return out
+
+
+def _plan_stances(
+    stances: list[Found], speakers: set[str | None], planner: str | None, phased: bool
+) -> tuple[list[Found], str | None]:
+    """A statement that lays out a plan in steps goes on with its terms ("The statement added that
+    aid must reach all areas"): while the sentences are its speaker's alone, the speaker's stances
+    there are proposals. Returns the sentence's stances and who is laying out a plan after it."""
+    planner = planner if speakers == {planner} else None
+    stances = [
+        _as_proposal(p) if p.kind == "positions" and p.fields["party"] == planner else p for p in stances
+    ]
+    if phased and len(speakers) == 1:  # the sentence's own phased stances made proposals (_positions)
+        proposers = [
+            p.fields["proposer"]
+            for p in stances
+            if p.kind == "proposals" and p.fields["proposer"] in speakers
+        ]
+        planner = proposers[0] if proposers else planner
+    return stances, planner
+
+
+def _as_proposal(position: Found) -> Found:
+    """A stance of a party read as a term it proposes."""
+    fields = {
+        "proposer": position.fields["party"],
+        "issue": position.fields["issue"],
+        "text": position.fields["text"],
+    }
+    return Found("proposals", fields, position.evidence, position.statement)
 
 
 def _told_as_undertaking(position: Found, commitments: list[Found]) -> bool:
