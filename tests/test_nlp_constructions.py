@@ -1304,3 +1304,14 @@ def test_a_statement_laying_out_a_plan_goes_on_with_its_terms() -> None:
     records = read(text)
     assert ("au", "humanitarian") in keys(records.proposals, "proposer", "issue")
     assert keys(records.positions, "party", "issue") == {("SDN", "humanitarian")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kosovo denied Serbia's allegations of breaches of the truce.",
+        "Kosovo rejected Belgrade's claims of violations of the ceasefire, its foreign minister said.",
+    ],
+)
+def test_a_breach_in_a_partys_charge_is_that_partys_accusation(text: str) -> None:
+    assert keys(read(text).violations, "accused", "accuser") == {("XKX", "SRB")}

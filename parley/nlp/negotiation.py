@@ -1003,6 +1003,10 @@ class Negotiation:
                     # "any movement would be regarded as a breach", "violations will be met with
                     # force": a warning, not an accusation
                     continue
+                charge = _charge_of(token, words.charge_nouns)
+                if charge is not None and _possessor(charge, ctx):
+                    out += self._charged_breach(ctx, token, charge)
+                    continue
                 # the speaker accuses; in narration, who calls it so ("X slammed it, calling it a breach")
                 accusers = accusers or self._callers(token, ctx)
                 owner = _possessor(token, ctx)  # "Israel's violations", "its continued violations"
@@ -1071,6 +1075,20 @@ class Negotiation:
                             )
                         )
         return out
+
+    def _charged_breach(self, ctx: _Sentence, breach: Token, charge: Token) -> list[Found]:
+        """A breach named in a party's charge ("Serbia's allegations of breaches of the truce"): the
+        owner of the charge accuses, and the one who answers it is accused ("Kosovo denied Serbia's
+        allegations of breaches"), else the other party named."""
+        accusers = _possessor(charge, ctx)
+        answering = ctx.parties_of_subject(charge.head) if charge.dep_ == "dobj" else []
+        others = [p for p in answering if p not in accusers]
+        accused = (others or [p for p in ctx.parties_in(ctx.sent) if p not in accusers])[:1]
+        return [
+            ctx.record("violations", ctx.sent, accused=a, issue=issue, accuser=accusers[0])
+            for a in accused
+            for issue in _breach_issues(breach, ctx)
+        ]
 
     def _callers(self, noun: Token, ctx: _Sentence) -> list[str]:
         """The subject of the verb that calls ``noun`` what it is ("dubbing it a violation")."""
@@ -2254,6 +2272,14 @@ def _intent_only(charge: Token, intent_verbs: frozenset[str]) -> bool:
     """ "accused X of seeking / plotting / planning to ...": an aim charged, not a breach."""
     act = next((c for c in charge.children if c.dep_ in ("pcomp", "pobj")), None)
     return act is not None and act.lemma_.lower() in intent_verbs
+
+
+def _charge_of(breach: Token, charge_nouns: frozenset[str]) -> Token | None:
+    """The charge noun a breach is named in: "allegations of breaches", "claims of violations"."""
+    prep = breach.head
+    if breach.dep_ == "pobj" and prep.lower_ == "of" and prep.head.lemma_.lower() in charge_nouns:
+        return prep.head
+    return None
 
 
 def _possessor(noun: Token, ctx: _Sentence) -> list[str]:
