@@ -1315,3 +1315,21 @@ def test_a_statement_laying_out_a_plan_goes_on_with_its_terms() -> None:
 )
 def test_a_breach_in_a_partys_charge_is_that_partys_accusation(text: str) -> None:
     assert keys(read(text).violations, "accused", "accuser") == {("XKX", "SRB")}
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        (
+            "Armenia's foreign ministry stressed that the shelling of border villages had worsened the "
+            "humanitarian situation.",
+            False,
+        ),
+        ("Armenia's foreign minister stressed the need to reopen the border crossings.", True),
+        ("Armenia's foreign minister emphasized that the border crossings must reopen.", True),
+    ],
+)
+def test_an_assertion_verb_is_a_stance_with_an_object_or_a_modal_not_with_a_claim(
+    text: str, stance: bool
+) -> None:
+    assert bool(read(text).positions) is stance

@@ -73,6 +73,7 @@ class NegotiationWords:
     offer_verbs: frozenset[str]
     tabling_verbs: frozenset[str]
     position_verbs: frozenset[str]
+    assertion_verbs: frozenset[str]
     stance_verbs: frozenset[tuple[str, ...]]  # a lemma, with its particle for two-word verbs
     stance_nouns: frozenset[str]
     limit_nouns: re.Pattern[str]
@@ -157,6 +158,7 @@ def negotiation_words() -> NegotiationWords:
         offer_verbs=frozenset(raw["offer_verbs"]),
         tabling_verbs=frozenset(raw["tabling_verbs"]),
         position_verbs=frozenset(raw["position_verbs"]),
+        assertion_verbs=frozenset(raw["assertion_verbs"]),
         stance_verbs=frozenset(tuple(v.split()) for v in raw["stance_verbs"]),
         stance_nouns=frozenset(raw["stance_nouns"]),
         limit_nouns=re.compile(

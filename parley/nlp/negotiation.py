@@ -602,10 +602,7 @@ class Negotiation:
             return out  # "rejected the accusations, saying ...": a denial, not a stance on an issue
         if (
             not self.words.position_phrases.search(text)
-            and not any(
-                t.lemma_.lower() in self.words.position_verbs and t.pos_ == "VERB" and not _self_described(t)
-                for t in ctx.sent
-            )
+            and not any(self._stance_verb(t) for t in ctx.sent)
             and not _imperative(content)
         ):
             return out
@@ -642,6 +639,14 @@ class Negotiation:
                             else ctx.record("positions", clause, party=party, issue=issue, red_line=red_line)
                         )
         return out
+
+    def _stance_verb(self, verb: Token) -> bool:
+        """A verb that makes what a speaker says a stance: "insisted", "rejected", "maintains its
+        right" (an assertion verb only with a noun object, not "stressed that ...")."""
+        lemma = verb.lemma_.lower()
+        if lemma not in self.words.position_verbs or verb.pos_ != "VERB" or _self_described(verb):
+            return False
+        return lemma not in self.words.assertion_verbs or any(c.dep_ == "dobj" for c in verb.children)
 
     def _stances(self, ctx: _Sentence) -> list[Found]:
         """A stance told by its verb or noun, about what that word governs: "Kyiv rejected the land
