@@ -1333,3 +1333,19 @@ def test_an_assertion_verb_is_a_stance_with_an_object_or_a_modal_not_with_a_clai
     text: str, stance: bool
 ) -> None:
     assert bool(read(text).positions) is stance
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        (
+            "Norway said the talks had covered demining and refugee returns, without elaborating on when the "
+            "next round would be held.",
+            False,
+        ),
+        ("Kosovo said it had always sought peace without compromising on its borders.", True),
+        ("Kosovo said there could be no deal without the return of refugees.", True),
+    ],
+)
+def test_without_before_a_verb_of_telling_is_an_aside_not_a_stance(text: str, stance: bool) -> None:
+    assert bool(read(text).positions) is stance

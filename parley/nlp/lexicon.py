@@ -74,6 +74,7 @@ class NegotiationWords:
     tabling_verbs: frozenset[str]
     position_verbs: frozenset[str]
     assertion_verbs: frozenset[str]
+    aside_verbs: frozenset[str]
     stance_verbs: frozenset[tuple[str, ...]]  # a lemma, with its particle for two-word verbs
     stance_nouns: frozenset[str]
     limit_nouns: re.Pattern[str]
@@ -159,6 +160,7 @@ def negotiation_words() -> NegotiationWords:
         tabling_verbs=frozenset(raw["tabling_verbs"]),
         position_verbs=frozenset(raw["position_verbs"]),
         assertion_verbs=frozenset(raw["assertion_verbs"]),
+        aside_verbs=frozenset(raw["aside_verbs"]),
         stance_verbs=frozenset(tuple(v.split()) for v in raw["stance_verbs"]),
         stance_nouns=frozenset(raw["stance_nouns"]),
         limit_nouns=re.compile(

@@ -601,7 +601,7 @@ class Negotiation:
         if _denial(ctx.sent, self.words):
             return out  # "rejected the accusations, saying ...": a denial, not a stance on an issue
         if (
-            not self.words.position_phrases.search(text)
+            not self._stance_phrase(content)
             and not any(self._stance_verb(t) for t in ctx.sent)
             and not _imperative(content)
         ):
@@ -611,7 +611,7 @@ class Negotiation:
         # restraint and uphold the agreement")
         clauses = [
             c for c in _coordinated(content)
-            if self.words.position_phrases.search(c.text) or _shares_modal(c.root)
+            if self._stance_phrase(c) or _shares_modal(c.root)
         ] or [content]  # fmt: skip
         # "should press Israel to stop the war and lift its blockade": a stance on each infinitive
         clauses += [
@@ -639,6 +639,20 @@ class Negotiation:
                             else ctx.record("positions", clause, party=party, issue=issue, red_line=red_line)
                         )
         return out
+
+    def _stance_phrase(self, span: Span) -> bool:
+        """Whether ``span`` has a phrase of a stance ("must", "red line", "no deal without X"); not
+        "without" before a verb of telling, the narrator's aside ("..., without elaborating on when")."""
+        telling = self.words.aside_verbs | cues().report_verbs
+        for match in self.words.position_phrases.finditer(span.text):
+            words = span.doc.char_span(
+                span.start_char + match.start(), span.start_char + match.end(), alignment_mode="expand"
+            )
+            after = words[-1].nbor() if words is not None and words.end < len(span.doc) else None
+            aside = after is not None and after.tag_ == "VBG" and after.lemma_.lower() in telling
+            if not (match.group().lower() == "without" and aside):
+                return True
+        return False
 
     def _stance_verb(self, verb: Token) -> bool:
         """A verb that makes what a speaker says a stance: "insisted", "rejected", "maintains its
