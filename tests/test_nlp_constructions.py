@@ -1349,3 +1349,15 @@ def test_an_assertion_verb_is_a_stance_with_an_object_or_a_modal_not_with_a_clai
 )
 def test_without_before_a_verb_of_telling_is_an_aside_not_a_stance(text: str, stance: bool) -> None:
     assert bool(read(text).positions) is stance
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("Congo's army backed the offensive on Goma.", False),
+        ("Uganda supported attacks by the rebels on the day the truce was signed, Congo said.", False),
+        ("Rwanda supported the truce, its foreign minister said.", True),
+    ],
+)
+def test_backing_an_armed_act_is_no_stance(text: str, stance: bool) -> None:
+    assert bool(read(text).positions) is stance

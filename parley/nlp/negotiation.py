@@ -640,6 +640,15 @@ class Negotiation:
                         )
         return out
 
+    def _backs_force(self, verb: Token) -> bool:
+        """A verb of backing (cues.yaml: backer_verbs) whose object is an armed act: "supported
+        attacks by the rebels", "backed the offensive"."""
+        return verb.lemma_.lower() in cues().backer_verbs and any(
+            c.dep_ == "dobj"
+            and (c.lemma_.lower() in self.words.force_words or self.words.force_phrases.search(c.text))
+            for c in verb.children
+        )
+
     def _stance_phrase(self, span: Span) -> bool:
         """Whether ``span`` has a phrase of a stance ("must", "red line", "no deal without X"); not
         "without" before a verb of telling, the narrator's aside ("..., without elaborating on when")."""
@@ -689,6 +698,8 @@ class Negotiation:
                 )
                 if not (named or refused) or (_negated(word) and not refused) or _in_condition(word):
                     continue
+                if self._backs_force(word):
+                    continue  # "Rwanda supported attacks on Goma": backing a war, not a stance on terms
                 # "travelled to Caracas to demand ...": the purpose of an act done is a stance taken
                 if _wished(word) and not refused and not (word.dep_ == "advcl" and _infinitive(word)):
                     continue  # "would welcome", "to seek": not (yet) a stance taken
