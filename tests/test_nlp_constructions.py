@@ -1361,3 +1361,18 @@ def test_without_before_a_verb_of_telling_is_an_aside_not_a_stance(text: str, st
 )
 def test_backing_an_armed_act_is_no_stance(text: str, stance: bool) -> None:
     assert bool(read(text).positions) is stance
+
+
+def test_a_penalty_on_a_condition_is_a_threat() -> None:
+    text = (
+        "If Belgrade does not sign by Friday, it will face heavy tariffs on its exports, the EU envoy said."
+    )
+    assert keys(read(text).threats, "actor", "issue") == {("eu", "sanctions")}
+
+
+def test_a_penalty_asked_of_others_is_a_stance_not_a_threat() -> None:
+    records = read(
+        "Kosovo's president urged its allies to impose tariffs on Serbia if Belgrade rejects the deal."
+    )
+    assert records.threats == []
+    assert ("XKX", "sanctions") in keys(records.positions, "party", "issue")

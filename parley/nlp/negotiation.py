@@ -795,7 +795,8 @@ class Negotiation:
         consequence = _conditioned(ctx.sent)
         conditional = _CONDITION_PHRASES.search(_PRECAUTION.sub("", text)) and (
             self.words.threat_phrases.search(text)
-            or (consequence is not None and self._forceful(consequence))
+            # "if they don't have a deal by then, they'll be paying big tariffs": force or a penalty
+            or (consequence is not None and (self._forceful(consequence) or _penalty(consequence)))
         )
         strong = ctx.statements and self.words.threat_strong.search(text)
         ultimatum = self._ultimatum(ctx)
@@ -828,7 +829,19 @@ class Negotiation:
         if not actors:
             return []
         warning = next((w for w in warned if _has_complement(w)), None)
-        return self._threat_records(ctx, actors, _consequence(ctx.sent, warning))
+        consequence = _consequence(ctx.sent, warning)
+        if self._asked_of_others(consequence):
+            return []  # "urged allies to impose sanctions if Moscow refuses": a demand, not a threat
+        return self._threat_records(ctx, actors, consequence)
+
+    def _asked_of_others(self, consequence: Span) -> bool:
+        """Whether the consequence is what the speaker asks others to do: an appeal verb with the
+        clause it asks for ("urged allies to impose sanctions")."""
+        return any(
+            _listed(t.lemma_.lower(), (), self.words.appeal_verbs)
+            and any(c.dep_ == "xcomp" for c in t.children)
+            for t in consequence
+        )
 
     def _threat_records(self, ctx: _Sentence, actors: list[str], consequence: Span) -> list[Found]:
         """One threat per actor: the issue of the threatened action; an unnamed use of force
@@ -1278,6 +1291,11 @@ def _plan_stances(
         ]
         planner = proposers[0] if proposers else planner
     return stances, planner
+
+
+def _penalty(consequence: Span) -> bool:
+    """Whether a consequence is a penalty: what it names is about sanctions (tariffs, embargoes)."""
+    return "sanctions" in specific_issues(consequence.text)
 
 
 def _as_proposal(position: Found) -> Found:
