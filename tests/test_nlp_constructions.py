@@ -1376,3 +1376,18 @@ def test_a_penalty_asked_of_others_is_a_stance_not_a_threat() -> None:
     )
     assert records.threats == []
     assert ("XKX", "sanctions") in keys(records.positions, "party", "issue")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Kosovo's interior minister warned that Pristina's patience had limits and that the police could "
+            "act if the barricades stayed up.",
+            {("XKX", "ceasefire")},
+        ),
+        ("Serbia says it is acting in self-defence.", set()),
+    ],
+)
+def test_a_strong_warning_of_what_may_come_threatens_the_truce(text: str, expected: set) -> None:
+    assert keys(read(text).threats, "actor", "issue") == expected

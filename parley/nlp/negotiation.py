@@ -850,7 +850,11 @@ class Negotiation:
         # must disarm, warning that if it refuses it will be obliterated"); else force threatens
         # the truce ("if they do not free the hostages, the gates of hell will open")
         issue = primary_issue(ctx.words(consequence)) or primary_issue(ctx.words_outside_conditions())
-        if not issue and self._forceful(consequence):
+        # force, or a strong warning of what may come ("our patience has limits and we could act")
+        warning = self.words.threat_strong.search(consequence.text) and any(
+            t.tag_ == "MD" for t in consequence
+        )
+        if not issue and (self._forceful(consequence) or warning):
             issue = "ceasefire"
         issue = issue or primary_issue(ctx.words(ctx.sent))
         if not issue:
