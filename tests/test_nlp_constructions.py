@@ -1391,3 +1391,14 @@ def test_a_penalty_asked_of_others_is_a_stance_not_a_threat() -> None:
 )
 def test_a_strong_warning_of_what_may_come_threatens_the_truce(text: str, expected: set) -> None:
     assert keys(read(text).threats, "actor", "issue") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "proposers"),
+    [
+        ("Serbia and Kosovo agreed to a Hungary-brokered deal on the border crossings.", set()),
+        ("Hungary offered a deal to reopen the crossings.", {"HUN"}),
+    ],
+)
+def test_a_deal_agreed_to_is_a_pact_not_a_go_betweens_plan(text: str, proposers: set) -> None:
+    assert {p.proposer for p in read(text).proposals} == proposers

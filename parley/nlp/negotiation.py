@@ -543,6 +543,17 @@ class Negotiation:
                 plan.issues = [f.fields["issue"] for f in out]
         return out
 
+    def _agreed_pact(self, noun: Token) -> bool:
+        """A pact noun that its sides are told to have agreed to or signed ("agreed to the deal",
+        "signed a deal")."""
+        verb = noun.head.head if noun.dep_ == "pobj" else noun.head if noun.dep_ == "dobj" else None
+        return (
+            noun.lemma_.lower() in self.words.pact_nouns
+            and verb is not None
+            and verb.lemma_.lower() in self.words.commitment_verbs - self.words.offer_verbs  # not "offered"
+            and not _negated(verb)
+        )
+
     def _tables(self, verb: Token) -> bool:
         """ "put X on the table": an offer of X."""
         return verb.lemma_.lower() in self.words.tabling_verbs and any(
@@ -555,6 +566,8 @@ class Negotiation:
             noun = ctx.token_at(match.end() - 1)  # "peace plan": the head is the last word
             if noun is None or noun.pos_ != "NOUN" or _subject_of(noun) is not None:
                 continue  # "Kyiv and Moscow plan to exchange prisoners": the verb, tagged as a noun
+            if self._agreed_pact(noun):
+                continue  # "A and B agreed to an Oman-mediated deal": a pact made, not a plan put forward
             proposer = ctx.proposer(noun) or (plan.proposer if _definite(noun) else None)
             if not proposer:
                 continue
