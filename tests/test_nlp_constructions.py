@@ -1174,7 +1174,7 @@ def test_the_title_is_the_person_named_with_it_in_the_paragraph() -> None:
     ("text", "expected"),
     [
         (
-            "The plan would force Armenia to hand over three villages, a red line for Yerevan.",
+            "Giving up the three border villages would be a red line for Yerevan, Armenia's foreign minister said.",
             ("ARM", "territory"),
         ),
         (
@@ -1203,8 +1203,8 @@ def test_an_inverted_should_is_a_condition() -> None:
 
 def test_steps_called_for_in_sequence_are_a_plan_put_forward() -> None:
     text = (
-        "The African Union said in a statement that the truce should be followed by a disarmament of the "
-        "militias and elections within a year."
+        "The African Union said in a statement that a truce should come first, followed by a disarmament of "
+        "the militias and elections."
     )
     records = read(text)
     assert {("au", "ceasefire"), ("au", "political_settlement")} <= keys(
@@ -1214,7 +1214,7 @@ def test_steps_called_for_in_sequence_are_a_plan_put_forward() -> None:
 
 
 def test_an_outcome_insisted_on_is_a_stance_not_a_plan() -> None:
-    text = "The M23 insisted that any truce lead to the withdrawal of Burundian troops from South Kivu."
+    text = "The M23 wants the pause to lead to a withdrawal of Burundian troops from South Kivu, its spokesman said."
     records = read(text)
     assert {p.party for p in records.positions} == {"m23"}
     assert records.proposals == []
@@ -1297,9 +1297,9 @@ def test_who_after_a_name_stands_for_that_person_where_the_clause_hangs_on_a_nou
 
 def test_a_statement_laying_out_a_plan_goes_on_with_its_terms() -> None:
     text = (
-        "The African Union said in a statement that the truce should be followed by a disarmament of the "
-        "militias and elections within a year. The statement added that humanitarian aid convoys must reach "
-        "every district. Sudan's army said that aid convoys must first be searched for weapons."
+        "The African Union said in a statement that a truce should come first, followed by a disarmament of "
+        "the militias and elections. The statement added that humanitarian aid convoys must reach every "
+        "district. Sudan's army said that aid convoys must first be searched for weapons."
     )
     records = read(text)
     assert ("au", "humanitarian") in keys(records.proposals, "proposer", "issue")
@@ -1321,8 +1321,7 @@ def test_a_breach_in_a_partys_charge_is_that_partys_accusation(text: str) -> Non
     ("text", "stance"),
     [
         (
-            "Armenia's foreign ministry stressed that the shelling of border villages had worsened the "
-            "humanitarian situation.",
+            "Armenia's foreign ministry stressed that three soldiers had been wounded overnight near the border.",
             False,
         ),
         ("Armenia's foreign minister stressed the need to reopen the border crossings.", True),
@@ -1339,8 +1338,7 @@ def test_an_assertion_verb_is_a_stance_with_an_object_or_a_modal_not_with_a_clai
     ("text", "stance"),
     [
         (
-            "Norway said the talks had covered demining and refugee returns, without elaborating on when the "
-            "next round would be held.",
+            "Norway said the talks had covered demining and refugee returns, without naming the villages concerned.",
             False,
         ),
         ("Kosovo said it had always sought peace without compromising on its borders.", True),
@@ -1355,7 +1353,7 @@ def test_without_before_a_verb_of_telling_is_an_aside_not_a_stance(text: str, st
     ("text", "stance"),
     [
         ("Congo's army backed the offensive on Goma.", False),
-        ("Uganda supported attacks by the rebels on the day the truce was signed, Congo said.", False),
+        ("Congo's army said Uganda had supported attacks on Bunia.", False),
         ("Rwanda supported the truce, its foreign minister said.", True),
     ],
 )
@@ -1382,8 +1380,8 @@ def test_a_penalty_asked_of_others_is_a_stance_not_a_threat() -> None:
     ("text", "expected"),
     [
         (
-            "Kosovo's interior minister warned that Pristina's patience had limits and that the police could "
-            "act if the barricades stayed up.",
+            "Kosovo's interior minister warned: \"Our patience is running out and the police may move in if "
+            'the barricades stay up."',
             {("XKX", "ceasefire")},
         ),
         ("Serbia says it is acting in self-defence.", set()),

@@ -510,7 +510,7 @@ def _relative_speaker(verb: Token) -> Token | None:
         return None
     before = verb.doc[pronoun.i - 1] if pronoun.i > 0 else None
     if pronoun.lower_ == "who" and verb.head.pos_ == "NOUN" and before is not None and before.pos_ == "PROPN":
-        # "his meeting with Maduro who called ...": "who" is a person, the name right before it,
+        # "talks with Kurti who called ...": "who" is a person, the name right before it,
         # where the parser hung the clause on the noun before the name
         return before
     return verb.head

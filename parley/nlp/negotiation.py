@@ -664,7 +664,7 @@ class Negotiation:
 
     def _stance_phrase(self, span: Span) -> bool:
         """Whether ``span`` has a phrase of a stance ("must", "red line", "no deal without X"); not
-        "without" before a verb of telling, the narrator's aside ("..., without elaborating on when")."""
+        "without" before a verb of telling, the narrator's aside ("..., without naming them")."""
         telling = self.words.aside_verbs | cues().report_verbs
         for match in self.words.position_phrases.finditer(span.text):
             words = span.doc.char_span(
@@ -760,7 +760,7 @@ class Negotiation:
         return out
 
     def _limits(self, ctx: _Sentence) -> list[Found]:
-        """What is called a limit of a party ("to cede land, a red line for Kyiv", "Kyiv's red line
+        """What is called a limit of a party ("giving up the villages, a red line for Yerevan", "Kyiv's red line
         is the border"): its stance, a red line, on what the clause around the noun is about."""
         out = []
         doc = ctx.sent.doc
@@ -808,7 +808,7 @@ class Negotiation:
         consequence = _conditioned(ctx.sent)
         conditional = _CONDITION_PHRASES.search(_PRECAUTION.sub("", text)) and (
             self.words.threat_phrases.search(text)
-            # "if they don't have a deal by then, they'll be paying big tariffs": force or a penalty
+            # "if Belgrade does not sign, it will face tariffs": force or a penalty
             or (consequence is not None and (self._forceful(consequence) or _penalty(consequence)))
         )
         strong = ctx.statements and self.words.threat_strong.search(text)
@@ -844,12 +844,12 @@ class Negotiation:
         warning = next((w for w in warned if _has_complement(w)), None)
         consequence = _consequence(ctx.sent, warning)
         if self._asked_of_others(consequence):
-            return []  # "urged allies to impose sanctions if Moscow refuses": a demand, not a threat
+            return []  # "called on partners to cut trade if X refuses": a demand, not a threat
         return self._threat_records(ctx, actors, consequence)
 
     def _asked_of_others(self, consequence: Span) -> bool:
         """Whether the consequence is what the speaker asks others to do: an appeal verb with the
-        clause it asks for ("urged allies to impose sanctions")."""
+        clause it asks for ("called on partners to cut trade with X")."""
         return any(
             _listed(t.lemma_.lower(), (), self.words.appeal_verbs)
             and any(c.dep_ == "xcomp" for c in t.children)
@@ -863,7 +863,7 @@ class Negotiation:
         # must disarm, warning that if it refuses it will be obliterated"); else force threatens
         # the truce ("if they do not free the hostages, the gates of hell will open")
         issue = primary_issue(ctx.words(consequence)) or primary_issue(ctx.words_outside_conditions())
-        # force, or a strong warning of what may come ("our patience has limits and we could act")
+        # force, or a strong warning of what may come ("our patience is running out and we may move in")
         warning = self.words.threat_strong.search(consequence.text) and any(
             t.tag_ == "MD" for t in consequence
         )
@@ -2060,7 +2060,7 @@ def _in_condition(token: Token) -> bool:
 
 
 def _modal_should(word: Token) -> bool:
-    """ "Should" as a modal ("the pact should respect the border"), not the condition of an inverted
+    """ "Should" as a modal ("the pact should protect the border"), not the condition of an inverted
     clause ("should talks fail, ..."), where it comes before the subject."""
     subject = _subject_of(word.head)
     return word.lower_ == "should" and (subject is None or subject.i < word.i)

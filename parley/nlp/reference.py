@@ -177,7 +177,7 @@ class Discourse:
         mentioned in the article, the two mentioned last before ``before`` (mediators reporting
         the agreement excluded)."""
         exclude = set(exclude) | self.mediators()
-        # the article says who talks: "talks between A and B", "fresh talks with B"
+        # the article says who talks: "talks between A and B", "new talks with B"
         named = [p for p in self.last_parties(before, count=10, exclude=exclude) if p in self.talking(before)]
         if len(named) >= 2:
             return named[:2]
