@@ -1400,3 +1400,10 @@ def test_a_strong_warning_of_what_may_come_threatens_the_truce(text: str, expect
 )
 def test_a_deal_agreed_to_is_a_pact_not_a_go_betweens_plan(text: str, proposers: set) -> None:
     assert {p.proposer for p in read(text).proposals} == proposers
+
+
+def test_a_penalty_a_party_is_ready_to_impose_on_a_condition_is_a_threat_not_an_undertaking() -> None:
+    text = "Brussels is ready to apply heavy financial measures against Belgrade if it blocks the deal, the EU envoy said."
+    records = read(text)
+    assert keys(records.threats, "actor", "issue") == {("eu", "sanctions")}
+    assert records.commitments == []

@@ -141,10 +141,12 @@ class Negotiation:
             ctx.ents = ents.get(number, [])
             ctx.last_date, ctx.last_place, ctx.last_pact_issue = last_date, last_place, last_pact_issue
             last_date = ctx.meeting_date(doc, sent) or last_date
-            commitments = self._commitments(ctx, plan)
+            threats = self._threats(ctx)
+            # "was prepared to use painful financial measures if it stalled": a penalty threatened,
+            # not an undertaking
+            commitments = [c for c in self._commitments(ctx, plan) if not _told_as_threat(c, threats)]
             found += commitments
             found += self._proposals(ctx, plan)
-            threats = self._threats(ctx)
             # a party's undertaking or warning is not also a stance of it in the same words; a
             # refusal beside it is ("accepted the deal but was not willing to end the war")
             stances = [
@@ -1335,7 +1337,7 @@ def _told_as_undertaking(position: Found, commitments: list[Found]) -> bool:
 
 
 def _told_as_threat(position: Found, threats: list[Found]) -> bool:
-    """Whether a stance of a party is what its threat threatens: the same issue named in the
+    """Whether a stance or undertaking of a party is what its threat threatens: the same issue named in the
     threatened action ("warned it would walk away from the talks"). A demand beside the warning
     ("X must disarm, warning that if it refuses it will be crushed") stays a stance."""
     return any(
