@@ -142,9 +142,13 @@ class Negotiation:
             ctx.last_date, ctx.last_place, ctx.last_pact_issue = last_date, last_place, last_pact_issue
             last_date = ctx.meeting_date(doc, sent) or last_date
             threats = self._threats(ctx)
-            # "was prepared to use painful financial measures if it stalled": a penalty threatened,
-            # not an undertaking
-            commitments = [c for c in self._commitments(ctx, plan) if not _told_as_threat(c, threats)]
+            # "ready to apply financial measures if it blocks the deal": a penalty threatened, not
+            # an undertaking (what "the two sides will resume if calm holds" stays one)
+            commitments = [
+                c
+                for c in self._commitments(ctx, plan)
+                if not (c.fields["issue"] == "sanctions" and _told_as_threat(c, threats))
+            ]
             found += commitments
             found += self._proposals(ctx, plan)
             # a party's undertaking or warning is not also a stance of it in the same words; a
