@@ -1407,3 +1407,12 @@ def test_a_penalty_a_party_is_ready_to_impose_on_a_condition_is_a_threat_not_an_
     records = read(text)
     assert keys(records.threats, "actor", "issue") == {("eu", "sanctions")}
     assert records.commitments == []
+
+
+def test_the_parties_are_those_a_go_between_hosted() -> None:
+    text = (
+        "Kenya's president hosted Ethiopia's prime minister and Eritrea's president in Nairobi on Monday, in "
+        'talks also attended by Somali and Sudanese envoys. "Both leaders have agreed to reopen the border '
+        "crossings,\" Kenya's president said."
+    )
+    assert {c.party for c in read(text).commitments} == {"ETH", "ERI"}

@@ -192,22 +192,15 @@ class Discourse:
 
     def talking(self, before: int) -> set[str]:
         """The parties named before token ``before`` as holding talks, with the words of the talks:
-        "talks between A and B", "negotiations with B", "A's talks with B" (not a go-between)."""
+        "talks between A and B", "negotiations with B", "A's talks with B", or as those a go-between
+        hosted ("X hosted A's leader and B's"; not the go-between)."""
         if self._talking is None:
             self._talking = []
-            talks = cues().talk_nouns
+            talks, hosting = cues().talk_nouns, cues().mediator_verbs
             for m in self.mentions:
-                node = m.root
-                if node.dep_ in ("amod", "compound"):
-                    node = node.head  # "talks with the Colombian government"
-                while node.dep_ == "conj" and node.head.i != node.i:
-                    node = node.head  # "between A and B": B hangs on A
-                if node.dep_ == "poss":  # "Kyiv's talks with Moscow"
-                    named = node.head.lower_ in talks
-                else:
-                    named = node.dep_ == "pobj" and node.head.lower_ in ("between", "with")
-                    named = named and node.head.head.lower_ in talks
-                party = self.party(m.kb_id_) if named and not _venue(m) else None
+                party = (
+                    self.party(m.kb_id_) if _names_talking(m.root, talks, hosting) and not _venue(m) else None
+                )
                 if party:
                     self._talking.append((m.end, party))
         return {party for end, party in self._talking if end <= before}
@@ -766,6 +759,21 @@ def _is_title(head: Token) -> bool:
     words = cues().titles
     text = head.doc[head.left_edge.i : head.i + 1].text.lower()
     return any(text.endswith(t) for t in words)
+
+
+def _names_talking(name: Token, talks: frozenset[str], hosting: frozenset[str]) -> bool:
+    """Whether a name is written as one holding talks: "A's talks with B", "talks between A and
+    B", "negotiations with the Colombian government", "X hosted A's leader and B's"."""
+    if name.dep_ == "poss" and name.head.lower_ in talks:
+        return True
+    node = name
+    if node.dep_ in ("amod", "compound", "poss") and node.head.pos_ == "NOUN":
+        node = node.head  # "the Colombian government", "Kenya's leader"
+    while node.dep_ in ("conj", "appos") and node.head.i != node.i:
+        node = node.head  # "between A and B": B hangs on A; "B's leader, X"
+    if node.dep_ == "dobj":
+        return node.head.lemma_.lower() in hosting
+    return node.dep_ == "pobj" and node.head.lower_ in ("between", "with") and node.head.head.lower_ in talks
 
 
 def _venue(mention: Span) -> bool:
