@@ -1416,3 +1416,8 @@ def test_the_parties_are_those_a_go_between_hosted() -> None:
         "crossings,\" Kenya's president said."
     )
     assert {c.party for c in read(text).commitments} == {"ETH", "ERI"}
+
+
+def test_a_group_named_with_its_backer_is_the_group_not_the_backer() -> None:
+    text = "Congo and the Uganda-backed M23 rebel group signed a truce on Sunday, committing to stop all attacks."
+    assert {c.party for c in read(text).commitments} == {"COD", "m23"}

@@ -637,7 +637,9 @@ class Discourse:
             if token.i == head.i or token.i in skipped:
                 continue
             m = self._mention_at.get(token.i)
-            if m is not None:  # "the Quartet statement": the bloc its members listed make it
+            # "the Quartet statement": the bloc its members listed make it; not "the Rwanda-backed
+            # group", whose backer it is not
+            if m is not None and not _backer(m):
                 return self._bloc_by_members(token) or self.party(m.kb_id_) or m.kb_id_
             if token.lower_ in ("group", "movement") and token.head.lower_ in ("for", "of"):
                 return self._anaphor("group", head.i)
