@@ -1421,3 +1421,11 @@ def test_the_parties_are_those_a_go_between_hosted() -> None:
 def test_a_group_named_with_its_backer_is_the_group_not_the_backer() -> None:
     text = "Congo and the Uganda-backed M23 rebel group signed a truce on Sunday, committing to stop all attacks."
     assert {c.party for c in read(text).commitments} == {"COD", "m23"}
+
+
+def test_a_peace_treaty_is_a_political_settlement() -> None:
+    text = "Eritrea and Ethiopia pledged to sign a peace treaty before the end of the year."
+    assert keys(read(text).commitments, "party", "issue") == {
+        ("ERI", "political_settlement"),
+        ("ETH", "political_settlement"),
+    }
