@@ -1384,7 +1384,7 @@ def test_a_penalty_asked_of_others_is_a_stance_not_a_threat() -> None:
             'the barricades stay up."',
             {("XKX", "ceasefire")},
         ),
-        ("Serbia says it is acting in self-defence.", set()),
+        ("Serbia insists its police only ever respond to attacks.", set()),
     ],
 )
 def test_a_strong_warning_of_what_may_come_threatens_the_truce(text: str, expected: set) -> None:
