@@ -259,6 +259,10 @@ def meetings(text: str, published: str) -> set[tuple]:
         # "earlier in the day" is the day named before
         ("The Qatari emir said on Wednesday that the truce would hold.\n\nEarlier in the day, he met Egypt's "
          "president in Cairo.", "2024-07-03", {("Cairo", "2024-07-03")}),
+        # talks that a dated act came after ("issued ... following talks") were held on its day, also
+        # where the parser hangs "following" past a parenthesis on the main verb
+        ("Kyiv answered the communique released on Sunday by the Nordic group (Norway, Sweden and Finland) "
+         "following consultations in Oslo.", "2024-07-03", {("Oslo", "2024-06-30")}),
     ],
 )  # fmt: skip
 def test_meeting_constructions(text: str, published: str, expected: set[tuple]) -> None:

@@ -1228,6 +1228,8 @@ class Negotiation:
             own_times = [e for e in ctx.times(clause) if _governs(_governing_verb(e.root), cue)]
             if when is None and not any(ctx.is_time(doc, e) for e in own_times):
                 when = ctx.meeting_date(doc, ctx.sent, governing=cue)
+            if when is None and is_noun and (act := _act_followed(cue)) is not None:
+                when = ctx.meeting_date(doc, ctx.sent, governing=act)  # "issued Monday (...) after talks"
             # "agreed at talks in Oslo last spring": a time of the clause the cue is in
             timed = any(
                 ctx.is_time(doc, e) for e in ctx.times(ctx.sent) if _governs(_governing_verb(e.root), cue)
@@ -1926,6 +1928,28 @@ def _participle_agents(noun: Token, verbs: frozenset[str]) -> list[Token]:
 
 
 #: Prepositions and markers of a phrase that says when an undertaking applies, not what it is.
+def _act_followed(cue: Token) -> Token | None:
+    """The act that a meeting noun is told as coming before: in "the statement issued yesterday by
+    the Trio (A, B and C) following talks in X" the parser, past the parenthesis, hangs "following"
+    on the main verb; the participle or relative clause that ends right before the preposition is
+    the act done after the talks, so its day is theirs. None where the preposition is no time word
+    or no such clause ends there."""
+    prep = cue.head
+    if cue.dep_ != "pobj" or prep.lower_ not in _AFTER_WORDS:
+        return None
+    before = prep.i - 1
+    while before >= 0 and cue.doc[before].is_punct:
+        before -= 1
+    for token in cue.sent:
+        if token.dep_ in ("acl", "relcl") and token.pos_ == "VERB" and before <= token.right_edge.i < prep.i:
+            if not _governs(token, prep):
+                return token
+    return None
+
+
+# time words that put a meeting before the act they qualify ("issued after talks in X")
+_AFTER_WORDS = frozenset({"after", "following"})
+
 _TIME_WORDS = frozenset({"after", "following", "before", "until", "upon", "once", "since"})
 
 
