@@ -1433,3 +1433,17 @@ def test_a_peace_treaty_is_a_political_settlement() -> None:
         ("ERI", "political_settlement"),
         ("ETH", "political_settlement"),
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "issue"),
+    [
+        # restrictions on a port, an airport or on movement are about access, not sanctions
+        ("Armenia and Azerbaijan agreed to ease restrictions on the Gyumri airport.", "humanitarian"),
+        ("Georgia pledged to lift restrictions on movement across the Inguri.", "humanitarian"),
+        # restrictions on trade stay sanctions, even where a port is named further on
+        ("The EU agreed to lift restrictions on imports from Serbian ports.", "sanctions"),
+    ],
+)
+def test_restrictions_on_access_are_humanitarian_on_trade_sanctions(text: str, issue: str) -> None:
+    assert {c.issue for c in read(text).commitments} == {issue}

@@ -39,7 +39,7 @@ SETS = {
         "micro": 0.88,
         "kinds": {
             "statements": 0.94,
-            "commitments": 0.82,
+            "commitments": 0.84,
             "proposals": 0.82,
             "positions": 0.68,
             "threats": 0.90,
