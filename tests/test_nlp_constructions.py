@@ -1447,3 +1447,12 @@ def test_a_peace_treaty_is_a_political_settlement() -> None:
 )
 def test_restrictions_on_access_are_humanitarian_on_trade_sanctions(text: str, issue: str) -> None:
     assert {c.issue for c in read(text).commitments} == {issue}
+
+
+def test_it_in_a_persons_words_is_not_the_person() -> None:
+    # a person is never "it": what the envoy says "it" will do is the deal's doing, no undertaking
+    text = "Jan Egeland, the Norwegian envoy, welcomed the deal and said it would help ease the suffering of detainees."
+    assert read(text).commitments == []
+    # a state speaker is "it"
+    text = "Ukraine welcomed the deal and said it would release all prisoners of war."
+    assert keys(read(text).commitments, "party", "issue") == {("UKR", "prisoners")}

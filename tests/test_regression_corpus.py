@@ -39,9 +39,9 @@ SETS = {
         "micro": 0.88,
         "kinds": {
             "statements": 0.94,
-            "commitments": 0.84,
+            "commitments": 0.845,
             "proposals": 0.82,
-            "positions": 0.68,
+            "positions": 0.70,
             "threats": 0.90,
             "violations": 0.78,
             "meetings": 0.85,

@@ -1685,12 +1685,12 @@ class _Sentence:
         )
         if stands_for_speaker and self.statements:
             # in reported speech a pronoun subject is the speaker: "X and Y said they were ready to"
-            speakers = [
-                self.discourse.party(s.speaker)
-                for _, s in self.statements
-                if s.content and s.content[0] <= subject.i < s.content[1]
-            ]
-            if speakers and all(speakers):
+            told = [s for _, s in self.statements if s.content and s.content[0] <= subject.i < s.content[1]]
+            # "it" is no person: "the envoy welcomed the deal and said it would help" is the deal,
+            # or what the article's reference rules make of it
+            person = subject.lower_ == "it" and any((s.speaker or "").startswith(_PERSON) for s in told)
+            speakers = [self.discourse.party(s.speaker) for s in told]
+            if speakers and all(speakers) and not person:
                 return list(dict.fromkeys(speakers))
         ref = self.discourse.resolve(subject)
         if ref is None:
@@ -1857,6 +1857,9 @@ def _governing_verb(token: Token) -> Token:
 
 
 #: Where a stance noun is itself what the sentence tells (subject, object, apposition), not a reason.
+# the id prefix of people: a person is never "it"
+_PERSON = "person:"
+
 _TOLD = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "appos", "ROOT"})
 
 
