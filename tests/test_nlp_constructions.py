@@ -214,8 +214,9 @@ def test_an_aim_reporting_ascribes_is_not_a_stance() -> None:
 
 
 def test_what_a_mediator_urges_two_parties_is_about_the_clause_not_the_parties() -> None:
-    text = "Malaysia urged Thailand and Cambodia to cease all hostilities."
-    assert keys(read(text).positions, "party", "issue") == {("MYS", "ceasefire")}
+    # the appeal to both sides is a term put to them (a proposal); its issue is the urged clause
+    text = "Ghana urged Togo and Benin to stop all hostilities."
+    assert keys(read(text).proposals, "proposer", "issue") == {("GHA", "ceasefire")}
 
 
 def test_suspending_an_accord_is_a_stance_on_it() -> None:
@@ -1456,3 +1457,13 @@ def test_it_in_a_persons_words_is_not_the_person() -> None:
     # a state speaker is "it"
     text = "Ukraine welcomed the deal and said it would release all prisoners of war."
     assert keys(read(text).commitments, "party", "issue") == {("UKR", "prisoners")}
+
+
+def test_a_third_partys_appeal_to_both_sides_is_a_term_put_to_them() -> None:
+    both = read("Norway urged Peru and Chile to cease all hostilities at once.")
+    assert keys(both.proposals, "proposer", "issue") == {("NOR", "ceasefire")}
+    assert both.positions == []
+    # an appeal to one party, or by one of the sides to the other, stays a stance
+    one = read("Norway urged Peru to cease all hostilities at once.")
+    assert keys(one.positions, "party", "issue") == {("NOR", "ceasefire")}
+    assert one.proposals == []

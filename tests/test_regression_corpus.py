@@ -40,7 +40,7 @@ SETS = {
         "kinds": {
             "statements": 0.94,
             "commitments": 0.845,
-            "proposals": 0.82,
+            "proposals": 0.86,
             "positions": 0.70,
             "threats": 0.90,
             "violations": 0.78,

@@ -755,11 +755,18 @@ class Negotiation:
                 )
                 if issue:
                     appeal = _listed(lemma, particles, self.words.appeal_verbs)
+                    # "Malaysia urged Thailand and Cambodia to stop": a third party's appeal to both
+                    # sides is a term it puts to them, as a go-between's is
+                    addressed = _addressed(ctx, word) if appeal else []
                     out += [
                         # a go-between's appeal to the sides is a term it puts to them, and steps
                         # called for in sequence ("a truce leading to talks") are a plan put forward
                         ctx.record("proposals", item, proposer=p, issue=issue)
-                        if (appeal and p in ctx.discourse.mediators()) or phased
+                        if (
+                            appeal
+                            and (p in ctx.discourse.mediators() or bool(addressed) and p not in addressed)
+                        )
+                        or phased
                         else ctx.record("positions", item, party=p, issue=issue, red_line=red_line)
                         for p in parties
                     ]
@@ -1856,10 +1863,31 @@ def _governing_verb(token: Token) -> Token:
     return node
 
 
-#: Where a stance noun is itself what the sentence tells (subject, object, apposition), not a reason.
+def _addressed(ctx: _Sentence, verb: Token) -> list[str]:
+    """The parties an appeal verb is addressed to, when they are two or more ("urged A and B to",
+    "called on A and B to"); none for one party or none named."""
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    objects += [
+        g
+        for c in verb.children
+        if c.dep_ == "prep" and c.lower_ == "on"
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
+    found: list[str] = []
+    for obj in objects:
+        found += ctx.parties_in(obj.doc[obj.left_edge.i : obj.right_edge.i + 1])
+    found = list(dict.fromkeys(found))
+    return found if len(found) >= MIN_ADDRESSED_SIDES else []
+
+
+#: an appeal to this many named parties or more is one put to the sides of a conflict
+MIN_ADDRESSED_SIDES = 2
+
 # the id prefix of people: a person is never "it"
 _PERSON = "person:"
 
+#: Where a stance noun is itself what the sentence tells (subject, object, apposition), not a reason.
 _TOLD = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "appos", "ROOT"})
 
 
