@@ -1457,6 +1457,11 @@ def test_it_in_a_persons_words_is_not_the_person() -> None:
     # a state speaker is "it"
     text = "Ukraine welcomed the deal and said it would release all prisoners of war."
     assert keys(read(text).commitments, "party", "issue") == {("UKR", "prisoners")}
+    # nor is a person told by a title alone; an institution ("the foreign ministry") may be "it"
+    text = "The Norwegian envoy welcomed the deal and said it would help ease the suffering of detainees."
+    assert read(text).commitments == []
+    text = "Norway's foreign ministry welcomed the deal and said it would release all prisoners."
+    assert keys(read(text).commitments, "party", "issue") == {("NOR", "prisoners")}
 
 
 def test_a_third_partys_appeal_to_both_sides_is_a_term_put_to_them() -> None:

@@ -1695,7 +1695,7 @@ class _Sentence:
             told = [s for _, s in self.statements if s.content and s.content[0] <= subject.i < s.content[1]]
             # "it" is no person: "the envoy welcomed the deal and said it would help" is the deal,
             # or what the article's reference rules make of it
-            person = subject.lower_ == "it" and any((s.speaker or "").startswith(_PERSON) for s in told)
+            person = subject.lower_ == "it" and any(_a_person(s, subject.doc) for s in told)
             speakers = [self.discourse.party(s.speaker) for s in told]
             if speakers and all(speakers) and not person:
                 return list(dict.fromkeys(speakers))
@@ -1883,6 +1883,18 @@ def _addressed(ctx: _Sentence, verb: Token) -> list[str]:
 
 #: an appeal to this many named parties or more is one put to the sides of a conflict
 MIN_ADDRESSED_SIDES = 2
+
+
+def _a_person(statement: Attribution, doc: Doc) -> bool:
+    """Whether a statement's speaker is a person: named ("person:" ids) or told by a title alone
+    ("the Norwegian envoy", "the foreign minister"), which the reference rules resolve to a state."""
+    if (statement.speaker or "").startswith(_PERSON):
+        return True
+    if statement.speaker_span is None:
+        return False
+    phrase = doc.text[statement.speaker_span[0] : statement.speaker_span[1]].lower().rstrip(" ,.")
+    return any(phrase == t or phrase.endswith(" " + t) for t in cues().titles)
+
 
 # the id prefix of people: a person is never "it"
 _PERSON = "person:"
