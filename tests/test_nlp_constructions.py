@@ -179,7 +179,7 @@ def test_a_pact_told_as_made_binds_both_its_parties(text: str, parties: set[str]
     ("text", "proposer", "issue"),
     [
         (
-            "Kyiv studied a peace plan drawn up between Washington and Moscow to end the war.",
+            "Kyiv examined a draft plan drawn up between Washington and Ankara to halt the fighting.",
             "USA",
             "ceasefire",
         ),
@@ -193,9 +193,11 @@ def test_a_plan_or_term_qualified_by_its_proposer_is_a_proposal(text: str, propo
 
 def test_each_coordinated_object_of_a_refusal_is_its_own_stance() -> None:
     found = keys(
-        read("Moscow did not agree to a ceasefire and a meeting of leaders.").positions, "party", "issue"
+        read("Belgrade did not agree to an immediate ceasefire and a meeting of leaders.").positions,
+        "party",
+        "issue",
     )
-    assert {("RUS", "ceasefire"), ("RUS", "mediation")} <= found
+    assert {("SRB", "ceasefire"), ("SRB", "mediation")} <= found
 
 
 def test_a_stance_in_the_passive_belongs_to_its_agent() -> None:
@@ -220,7 +222,7 @@ def test_what_a_mediator_urges_two_parties_is_about_the_clause_not_the_parties()
 
 
 def test_suspending_an_accord_is_a_stance_on_it() -> None:
-    text = "Thailand has suspended the implementation of the joint declaration after the blast."
+    text = "Thailand has suspended the joint declaration after a landmine wounded two of its soldiers."
     assert ("THA", "ceasefire") in keys(read(text).positions, "party", "issue")
 
 
@@ -404,7 +406,7 @@ def test_violation_constructions(text: str, expected: set[tuple]) -> None:
     [
         "Eritrea accused Ethiopia of plotting to seize its ports.",  # an aim, not a breach
         "Iran's envoy said talks resumed two months after Israel struck its nuclear sites.",  # dates another act
-        "Kremlin spokesman Dmitry Peskov said Trump had asked Putin to refrain from striking Kyiv for a week.",
+        "Erdogan's spokesman said he had asked Putin to refrain from bombing Odesa for three days.",
     ],
 )
 def test_sentences_that_accuse_no_breach(text: str) -> None:
@@ -444,14 +446,14 @@ def test_a_verb_states_a_stance_in_its_frame(text: str, party: str, issue: str) 
 
 
 def test_a_name_given_with_what_is_not_a_stance() -> None:
-    text = "The talks stalled over what Moscow calls the root causes of the conflict."
-    assert ("RUS", "political_settlement") not in keys(read(text).positions, "party", "issue")
+    text = "Negotiations foundered over what Belgrade calls the deeper causes of the dispute."
+    assert ("SRB", "political_settlement") not in keys(read(text).positions, "party", "issue")
 
 
 def test_the_examples_of_a_class_are_the_parties() -> None:
-    text = "Countries like Italy and Poland have ruled out sending troops."
+    text = "Countries like Spain and Greece have refused outright to consider sending troops."
     found = keys(read(text).positions, "party", "issue")
-    assert {("ITA", "security_guarantees"), ("POL", "security_guarantees")} <= found
+    assert {("ESP", "security_guarantees"), ("GRC", "security_guarantees")} <= found
 
 
 def test_what_a_plan_is_a_plan_of_names_its_term() -> None:
@@ -472,7 +474,9 @@ def test_unnamed_mediators_proposing_are_no_proposer() -> None:
 
 
 def test_a_negated_readiness_is_a_refusal_not_an_undertaking() -> None:
-    records = read("Netanyahu said Israel was not willing to end the war before Hamas was disarmed.")
+    records = read(
+        "Netanyahu told reporters Israel was not willing to stop fighting until Hamas was disarmed."
+    )
     assert not records.commitments
     assert ("ISR", "disarmament") in keys(records.positions, "party", "issue")
 
@@ -483,7 +487,7 @@ def test_a_name_given_with_what_is_not_a_statement() -> None:
 
 
 def test_what_a_party_puts_on_the_table_is_its_proposal() -> None:
-    text = "Kyiv again put a full and unconditional ceasefire on the table."
+    text = "Kyiv once more put a complete, unconditional truce on the table."
     assert ("UKR", "ceasefire") in keys(read(text).proposals, "proposer", "issue")
 
 
@@ -491,12 +495,12 @@ def test_what_a_party_puts_on_the_table_is_its_proposal() -> None:
     ("text", "party", "issue"),
     [
         (
-            "Moscow said it would never accept troops from NATO countries being deployed in Ukraine.",
+            "Moscow said it would never accept any troops from NATO states being deployed inside Ukraine.",
             "RUS",
             "security_guarantees",
         ),
         (
-            "Israel said it would not allow Hezbollah to rebuild its positions near the border.",
+            "Israel said it would never allow Hezbollah to rebuild its positions along the frontier.",
             "ISR",
             "disarmament",
         ),
@@ -518,7 +522,7 @@ def test_troops_leaving_or_withdrawn_is_troop_withdrawal(text: str) -> None:
 
 
 def test_what_parties_decide_to_do_binds_them() -> None:
-    text = "Serbia and Kosovo decided to begin technical negotiations by the end of March."
+    text = "Serbia and Kosovo decided to open technical talks before the end of April."
     assert keys(read(text).commitments, "party", "issue") == {("SRB", "mediation"), ("XKX", "mediation")}
 
 
@@ -559,8 +563,8 @@ def test_a_participle_urging_after_a_denial_is_a_stance(text: str) -> None:
 
 def test_terms_of_a_pact_in_what_a_report_verb_says_bind_the_parties() -> None:
     text = (
-        "A correspondent for Sky News reported that according to the terms of the agreement, the RSF will "
-        "not carry out any offensive action against the army."
+        "A Gulf broadcaster reported that, according to the deal's terms, the RSF will not launch "
+        "any offensive action against the army."
     )
     assert ("rsf", "ceasefire") in keys(read(text).commitments, "party", "issue")
 
@@ -584,7 +588,7 @@ def test_a_base_form_after_to_or_a_modal_is_no_command() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Erdogan said Turkey attaches great importance to the territorial integrity of Iraq.", ("TUR", "territory")),
+        ("Ruto said Kenya attaches great importance to Somalia's territorial integrity.", ("KEN", "territory")),
         ('"We encourage our partners to join us in imposing these sanctions," the British foreign secretary said.',
          ("GBR", "sanctions")),
     ],
@@ -615,7 +619,7 @@ def test_denying_the_blame_is_no_stance(text: str) -> None:
 
 
 def test_what_a_pact_gives_in_return_is_the_other_sides_undertaking() -> None:
-    text = "In March, Washington announced a deal with the M23 to end the airstrikes in return for an end to shipping attacks."
+    text = "In April, Washington announced a deal with the M23 to halt its air raids in return for a halt to shipping attacks."
     assert keys(read(text).commitments, "party", "issue") == {("USA", "ceasefire"), ("m23", "maritime")}
 
 
@@ -628,7 +632,7 @@ def test_an_agreement_signed_with_another_side_in_exchange_binds_each_to_its_par
 
 
 def test_human_rights_are_a_humanitarian_issue() -> None:
-    text = "Kosovo's negotiator said the issue of human rights must be discussed first."
+    text = "Kosovo's chief negotiator said the issue of human rights had to come first."
     assert keys(read(text).positions, "party", "issue") == {("XKX", "humanitarian")}
 
 
@@ -639,7 +643,7 @@ def test_restoring_ties_is_an_issue_of_its_own() -> None:
 
 def test_integrating_a_group_into_a_possessed_state_is_a_settlement() -> None:
     text = (
-        "Colombia's president and the ELN commander signed a landmark agreement on Monday to integrate the "
+        "Colombia's president and the ELN commander signed a historic accord on Thursday to integrate the "
         "ELN into the country's state institutions."
     )
     assert keys(read(text).commitments, "party", "issue") == {
@@ -685,8 +689,8 @@ def test_verbs_sharing_a_modal_are_each_a_stance() -> None:
 
 def test_a_verb_in_a_condition_does_not_share_the_modal() -> None:
     text = (
-        "The European Union said it would consider lifting sanctions only after Russia ended its war and "
-        "pulled its troops out of Ukrainian territory."
+        "The European Union said it would weigh easing sanctions only after Russia halted its war and "
+        "withdrew its troops from Ukrainian territory."
     )
     positions = keys(read(text).positions, "party", "issue")
     assert ("eu", "sanctions") in positions and ("eu", "territory") not in positions
@@ -753,8 +757,8 @@ def test_a_bare_agreement_is_about_the_agreement_named_before() -> None:
 
 
 def test_pushing_for_a_party_to_act_is_a_stance() -> None:
-    text = "Washington was pushing for Rwanda to withdraw its troops from eastern Congo."
-    assert ("USA", "troop_withdrawal") in keys(read(text).positions, "party", "issue")
+    text = "Paris kept pushing for Rwanda to withdraw soldiers from North Kivu."
+    assert ("FRA", "troop_withdrawal") in keys(read(text).positions, "party", "issue")
 
 
 def test_seeking_talks_is_a_stance_not_an_undertaking() -> None:
@@ -770,9 +774,9 @@ def test_it_is_important_to_binds_no_one() -> None:
 
 def test_a_name_given_its_members_in_parentheses_is_that_bloc() -> None:
     text = (
-        "The Quartet (Egypt, Saudi Arabia, the United Arab Emirates and the United States) met in Washington "
-        "on Friday.\n\nIn a statement, the Quartet called for a three-month humanitarian truce in Sudan. "
-        "The Quartet statement added that a military solution was not possible."
+        "The Quartet (the United States, Egypt, the United Arab Emirates and Saudi Arabia) gathered in Washington "
+        "on Tuesday.\n\nIn a joint statement, the Quartet urged a humanitarian truce of three months in Sudan. "
+        "The Quartet statement also said there could be no military solution."
     )
     assert [s.speaker for s in read(text).statements] == ["quad", "quad"]
 
@@ -799,9 +803,7 @@ def test_a_statement_issued_saying_is_its_issuers(text: str, speaker: str) -> No
 
 
 def test_reports_indicating_name_no_speaker() -> None:
-    text = (
-        "Cambodia is gravely concerned about media reports indicating that Thailand has suspended the accord."
-    )
+    text = "Cambodia is deeply concerned about press reports indicating that Bangkok has halted the accord."
     assert "anon" not in {s.speaker for s in read(text).statements}
 
 
@@ -960,7 +962,7 @@ def test_an_office_owned_by_a_pronoun_is_the_institution_of_its_person() -> None
     ("text", "positions"),
     [
         (
-            "Serbia's president said he accepted the truce but was not willing to end the war.",
+            "Serbia's president said he accepted the truce but was not willing to stop the fighting altogether.",
             {("SRB", "ceasefire")},
         ),
         ("Serbia said it was ready to observe the truce.", set()),  # the undertaking's own words
@@ -1068,7 +1070,7 @@ def test_a_speakers_its_violations_are_not_its_own() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Serbia's president warned that violations would be met with force.",
+        "Serbia's president warned that any violation would be met by force.",
         "Serbia's president said any breach of the truce will be punished.",
     ],
 )
