@@ -13,7 +13,7 @@ from parley.store import Store, database_url, open_store
 from parley.store.migrations import MIGRATIONS, statements_for
 
 TEXT = (
-    "Russia said it would implement the Black Sea agreements only after Western sanctions are lifted. "
+    "Russia said it would respect the Black Sea accords only after all Western sanctions are removed. "
     "Ukraine agreed to halt hostilities at sea during a 30-day truce."
 )
 
