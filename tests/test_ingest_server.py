@@ -26,7 +26,7 @@ TALKS_TEXT = (
     "Negotiators from Armenia and Azerbaijan met in Tbilisi on Monday for a new round of talks on "
     "the border commission, officials from both delegations said. The Armenian side said it was "
     "ready to hand over four villages once the commission finished mapping the frontier, according "
-    "to a statement from the government in Yerevan. Azerbaijan's foreign ministry said it wanted "
+    "to a statement issued by the Armenian government. Azerbaijan's foreign ministry said it wanted "
     "the peace treaty signed before the end of the year and warned that it would not wait forever."
 )
 TRUCE_TEXT = (
