@@ -37,7 +37,9 @@ makes a store hold ten copies of its rows, each a negotiation archive of its own
 filled through the commit path becomes a 1,000,000-article one in minutes. ``--ingest-into URL...``
 commits the same new articles (``--ingest`` of news after the newest stored day, then as many of
 an archive of the stored days) into stores holding the same articles, one after the other.
-``--fill URL`` fills a store (SQLite path or PostgreSQL URL) to each of ``--sizes`` and stops; with
+With ``--texts DIR`` it ingests those real articles end to end instead (extraction
+included, ``--rounds`` times, deleted again after each round): what the commit's share of an
+article's whole ingest is at each size. ``--fill URL`` fills a store (SQLite path or PostgreSQL URL) to each of ``--sizes`` and stops; with
 ``--snapshots`` it copies the store at each size (``NAME-10k.db``; PostgreSQL: a database
 ``NAME_10k`` made from it as a template), so that each size can be measured with ``--web``.
 
@@ -68,6 +70,8 @@ from urllib.parse import urlencode
 import psycopg
 
 from parley import analysis, flow
+from parley.extractor import Extractor
+from parley.ingest.sources import read_sources
 from parley.records import (
     ISSUES,
     Article,
@@ -487,6 +491,41 @@ def ingest_into(urls: list[str], count: int, stream: int = 0) -> None:
                 report_ingest(backend, store, articles, label)
 
 
+def ingest_texts(urls: list[str], directory: str, rounds: int) -> None:
+    """Ingest real articles end to end, as ``parley ingest`` does (read, extract in batches with
+    ``nlp.pipe``, commit one transaction each), into each store in turn, ``rounds`` times, deleting
+    them again after each round so that every round meets the store at its size: wall milliseconds
+    per article in all and in ``flow.commit``. Extraction never reads the store, so what the store's
+    size changes is the commit's part; this shows how much of an article's ingest that is."""
+    settings = load_settings()
+    articles = [a for a in read_sources([directory], settings) if isinstance(a, Article)]
+    extractor = Extractor(settings)
+    extractor.extract(articles[0])  # the pipeline's first-call allocations, before the clock
+    sizes, totals, commits = {}, {url: [] for url in urls}, {url: [] for url in urls}
+    for url in urls:
+        with open_store(url) as store:
+            sizes[url] = store.stats()["articles"]
+    for _ in range(rounds):
+        for url in urls:  # in turn, so that the machine's moods fall on every store alike
+            with open_store(url) as store:
+                committing, stored, started = 0.0, [], time.perf_counter()
+                for article, made in extractor.extract_many(articles):
+                    lap = time.perf_counter()
+                    stored.append(flow.commit(store, article, made, settings=settings).article_id)
+                    committing += time.perf_counter() - lap
+                totals[url].append((time.perf_counter() - started) * 1000 / len(articles))
+                commits[url].append(committing * 1000 / len(articles))
+                for article_id in stored:
+                    flow.delete_article(store, article_id)
+    for url in urls:
+        total, commit = statistics.median(totals[url]), statistics.median(commits[url])
+        print(f"{url}: {sizes[url]:>9,} articles stored; {len(articles)} real articles ingested end to end,"
+              f" median of {rounds} rounds: {total:6.1f} ms/article ({1000 / total:4.2f} articles/s), of"
+              f" which commit {commit:5.1f} ms ({100 * commit / total:4.1f}%), extraction and reading"
+              f" {total - commit:6.1f} ms  (rounds: {', '.join(f'{t:.0f}' for t in totals[url])} ms;"
+              f" load average {os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
+
+
 def compare(sizes: list[int], count: int, runs: int, keep: str | None, tmp: Path) -> None:
     """Ingest into SQLite and PostgreSQL holding the same articles, at each size: SQLite is filled
     through the commit path, PostgreSQL is a copy of it (``Store.copy_to``, COPY); then the same
@@ -554,6 +593,12 @@ def main() -> None:
         " holding the same articles (a SQLite store and its --copy or --tile on PostgreSQL)",
     )
     parser.add_argument("--stream", type=int, default=0, help="with --ingest-into: which new articles")
+    parser.add_argument(
+        "--texts",
+        metavar="DIR",
+        help="with --ingest-into: ingest these real articles end to end instead (extraction included)",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="with --texts: rounds over every store")
     parser.add_argument("--web-runs", type=int, default=20, help="requests per endpoint")
 
     parser.add_argument(
@@ -570,6 +615,9 @@ def main() -> None:
         return
     if args.tile:
         tile(args.tile[0], int(args.tile[1]))
+        return
+    if args.ingest_into and args.texts:
+        ingest_texts(args.ingest_into, args.texts, args.rounds)
         return
     if args.ingest_into:
         ingest_into(args.ingest_into, args.ingest, args.stream)
