@@ -388,6 +388,12 @@ def violations(text: str) -> set[tuple]:
         # who calls it a violation accuses; each undertaking breached is an issue
         ("Colombia's defence minister condemned the ELN ambush, calling it a violation of the truce and of the "
          "hostage release deal.", {("eln", "ceasefire", "COL"), ("eln", "prisoners", "COL")}),
+        # ... also where the parser joins the second undertaking to the breach ("violation and agreement")
+        ('Armenian Defence Minister Suren Papikyan condemned Azerbaijan\'s shelling, calling it a "flagrant '
+         'violation of the truce and the agreement to exchange prisoners."',
+         {("AZE", "ceasefire", "ARM"), ("AZE", "prisoners", "ARM")}),
+        ('Ethiopia\'s army chief criticised the TPLF\'s move, terming it a "grave violation of the truce '
+         'agreement and the deal to free the detainees."', {("tplf", "ceasefire", "ETH"), ("tplf", "prisoners", "ETH")}),
         # a sovereignty breached is territory; a named treaty with no issue of its own, other
         ("Somalia said the port deal was a violation of its sovereignty by Ethiopia.", {("ETH", "territory", "SOM")}),
         ("Egypt said Ethiopia's filling of the dam was a serious breach of the Nile Basin Treaty.",

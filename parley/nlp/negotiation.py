@@ -1094,7 +1094,7 @@ class Negotiation:
                 accused = accused or ctx.discourse.counterparts(accusers[0])[:1]
                 accuser = next((p for p in accusers if p not in accused), None)
                 for a in accused[:1]:
-                    for issue in _breach_issues(token, ctx):
+                    for issue in _breach_issues(token, ctx, words.pact_nouns):
                         out.append(
                             ctx.record("violations", ctx.sent, accused=a, issue=issue, accuser=accuser)
                         )
@@ -1160,7 +1160,7 @@ class Negotiation:
         return [
             ctx.record("violations", ctx.sent, accused=a, issue=issue, accuser=accusers[0])
             for a in accused
-            for issue in _breach_issues(breach, ctx)
+            for issue in _breach_issues(breach, ctx, self.words.pact_nouns)
         ]
 
     def _callers(self, noun: Token, ctx: _Sentence) -> list[str]:
@@ -2430,7 +2430,7 @@ def _possessor(noun: Token, ctx: _Sentence) -> list[str]:
     return [p for p in dict.fromkeys(parties) if p]
 
 
-def _breach_issues(noun: Token, ctx: _Sentence) -> list[str]:
+def _breach_issues(noun: Token, ctx: _Sentence, pact_nouns: frozenset[str]) -> list[str]:
     """What a violation breaches: each undertaking of "a violation of the truce and the deal to free
     the hostages"; a sovereignty breached is territory; a named treaty with no issue, other."""
     of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
@@ -2450,6 +2450,13 @@ def _breach_issues(noun: Token, ctx: _Sentence) -> list[str]:
             head.doc[head.left_edge.i : head.i + 1] if head.conjuncts and head is pobj else _clause(head)
         )
         issues.append(_breached_issue(head, words))
+    # the parser often joins the second undertaking to the breach itself ("a breach of the truce and
+    # the pact to swap detainees" read as "breach and pact", "to swap" left with the breach):
+    # the undertaking runs to the end of the breach's phrase
+    for head in noun.conjuncts:
+        if head.lemma_.lower() in pact_nouns:
+            end = max(head.right_edge.i, noun.right_edge.i)
+            issues.append(_breached_issue(head, ctx.words(head.doc[head.left_edge.i : end + 1])))
     return list(dict.fromkeys(issues))
 
 
