@@ -603,6 +603,11 @@ def test_stance_frames_of_encouraging_and_attaching_importance(text: str, expect
     assert expected in keys(read(text).positions, "party", "issue")
 
 
+def test_a_party_named_before_a_participle_holds_its_stance() -> None:
+    text = "The talks stalled over Somalia demanding that Ethiopia withdraw its troops from the border."
+    assert keys(read(text).positions, "party", "issue") == {("SOM", "troop_withdrawal")}
+
+
 def test_meeting_again_in_a_speakers_words_is_an_undertaking_to_talk() -> None:
     text = "Serbia's foreign minister said Serbia and Kosovo would meet again in Vienna on June 25."
     assert keys(read(text).commitments, "party", "issue") == {("SRB", "mediation"), ("XKX", "mediation")}

@@ -1630,6 +1630,8 @@ class _Sentence:
                 break
             # "after meeting allies": the preposition's head holds the subject
             node = node.head.head if node.dep_ == "pcomp" else node.head
+        if subject is None and verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ == "PROPN":
+            subject = verb.head  # "the talks stalled over Oslo insisting on ...": the noun it modifies
         if subject is None:
             return []
         outer = _subject_of(node.head) if node.dep_ == "ccomp" else None
