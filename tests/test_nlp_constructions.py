@@ -498,6 +498,29 @@ def test_what_a_party_puts_on_the_table_is_its_proposal() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Erdogan suggested the deal could include a prisoner exchange.", ("TUR", "prisoners")),
+        ("Norway floated a monitoring mission along the line of contact.", ("NOR", "security_guarantees")),
+        ("The Kenyan president suggested holding the next round of talks in Nairobi.", ("KEN", "mediation")),
+    ],
+)
+def test_what_a_party_floats_is_its_proposal(text: str, expected: tuple) -> None:
+    assert keys(read(text).proposals, "proposer", "issue") == {expected}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Armenian premier suggested that the border question had come up at the last round in Vienna.",
+        "Reports suggested Russia could accept a ceasefire.",
+    ],
+)
+def test_what_a_party_suggests_is_so_is_no_proposal(text: str) -> None:
+    assert not read(text).proposals
+
+
+@pytest.mark.parametrize(
     ("text", "party", "issue"),
     [
         (

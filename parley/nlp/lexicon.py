@@ -71,6 +71,7 @@ class NegotiationWords:
     proposal_nouns: re.Pattern[str]
     proposal_verbs: frozenset[str]
     offer_verbs: frozenset[str]
+    suggestion_verbs: frozenset[str]
     tabling_verbs: frozenset[str]
     position_verbs: frozenset[str]
     assertion_verbs: frozenset[str]
@@ -157,6 +158,7 @@ def negotiation_words() -> NegotiationWords:
         proposal_nouns=_phrase_regex(raw["proposal_nouns"]),
         proposal_verbs=frozenset(raw["proposal_verbs"]),
         offer_verbs=frozenset(raw["offer_verbs"]),
+        suggestion_verbs=frozenset(raw["suggestion_verbs"]),
         tabling_verbs=frozenset(raw["tabling_verbs"]),
         position_verbs=frozenset(raw["position_verbs"]),
         assertion_verbs=frozenset(raw["assertion_verbs"]),

@@ -501,11 +501,13 @@ class Negotiation:
         return self._plan_terms(ctx, plan) or self._offers(ctx, plan)
 
     def _offers(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
-        """ "X offered (Y) to VERB ...", "X proposed (to Y) a truce": X's proposal, one term per clause."""
+        """ "X offered (Y) to VERB ...", "X proposed (to Y) a truce", "X suggested the deal could
+        include ...": X's proposal, one term per clause."""
         out = []
         for verb in ctx.sent:
+            floated = verb.lemma_.lower() in self.words.suggestion_verbs
             if (
-                not (verb.lemma_.lower() in self.words.offer_verbs or self._tables(verb))
+                not (verb.lemma_.lower() in self.words.offer_verbs or self._tables(verb) or floated)
                 or verb.pos_ != "VERB"
                 or _negated(verb)
                 or _wished(verb)
@@ -531,7 +533,9 @@ class Negotiation:
             for clause in _object_clauses(verb):
                 if clause.root.i == verb.i or (clause.root.dep_ == "prep" and not clause.root.lower_ == "on"):
                     continue  # "proposed to Moscow": to whom, not what
-                # "offered to delay the sanctions if Iran resumes inspections": what the other side
+                if floated and not _floated_term(clause.root):
+                    continue  # "suggested that the talks had stalled": an account, not a term
+                # "offered to lift the tariffs if Minsk frees the detainees": what the other side
                 # is to do in return is a term of the offer too (not an attack it answers)
                 terms = [clause] + [
                     _clause(m.head)
@@ -2395,6 +2399,17 @@ def _inside_condition_clause(token: Token, root: Token) -> bool:
 
 def _modal(verb: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ in _MODALS | {"might", "may", "can"} for c in verb.children)
+
+
+def _floated_term(root: Token) -> bool:
+    """What a party suggests as a term: a thing ("floated a monitoring mission"), an act ("suggested
+    holding talks") or what a deal could hold ("suggested the accord might include a swap")."""
+    if root.dep_ == "dobj" or (root.dep_ == "xcomp" and root.tag_ == "VBG"):
+        return True
+    return any(c.dep_ == "aux" and c.lower_ in _MODALS | _POSSIBILITY for c in root.children)
+
+
+_POSSIBILITY = frozenset({"could", "might", "may", "can", "should"})
 
 
 def _reported_act(verb: Token) -> bool:
