@@ -1,7 +1,7 @@
 """The ``parley_attribution`` component: reported speech, its speaker and the chain it came through.
 
-For every sentence it finds attribution cues — a report verb with its subject ("Rubio said",
-"..., the Kremlin added", "accusing Israel of"), "according to X", "X told OUTLET", "citing X",
+For every sentence it finds attribution cues — a report verb with its subject ("Okafor said",
+"..., the Kremlin added", "accusing Baku of"), "according to X", "X told OUTLET", "citing X",
 a belief adjective ("the source is concerned that") — resolves the speaker with
 :class:`~parley.nlp.reference.Discourse`, and writes :class:`Attribution` objects to
 ``doc._.statements`` (in reading order). It also carries attribution across sentences: a quote that
@@ -86,7 +86,7 @@ class Attributor:
             if number == 0 and _is_headline(sent):
                 continue  # a headline repeats the story's first sentence in telegraph style
             signer = self._signature(sent, discourse, text)
-            if signer is not None:  # "Rustem Umerov Minister of Defence": the paragraph above is his
+            if signer is not None:  # "Tomas Varga Minister of Interior": the paragraph above is his
                 statements = self._signed(signer, sentences, number, statements, text)
                 continue
             found = [
@@ -141,7 +141,7 @@ class Attributor:
         elif according:  # "According to X, Y told the room that ...": X vouches for the whole sentence
             found = according
         citing = [c for c in found if c.token.lemma_.lower() in self.words.citing]
-        if citing:  # "Axios reports this, citing three European diplomats": the cited speak, via Axios
+        if citing:  # "The Tribune reports this, citing two Gulf officials": the cited speak, via the Tribune
             outer = [c for c in found if c not in citing]
             for c in citing:
                 c.via = [i for o in outer for i in o.referent.ids if i.startswith("outlet:")] + c.via
@@ -205,7 +205,7 @@ class Attributor:
         relative = _relative_speaker(token)
         clause_on_noun = token.dep_ == "acl" and token.head.pos_ == "NOUN" and _subject(token) is not None
         if (token.dep_ == "relcl" and relative is None) or clause_on_noun:
-            return None  # a clause about a thing ("a truce that Washington said it brokered") is background
+            return None  # a clause about a thing ("a pact that Ankara says it mediated") is background
         children = list(token.children)
         if any(c.dep_ == "neg" for c in children):
             return None  # "X did not say whether": nothing was said
@@ -214,7 +214,7 @@ class Attributor:
         agent = _agent(token) if token.dep_ in ("ROOT", "conj") else None
         subj = relative or agent or _subject(token)
         if subj is None or (token.dep_ == "conj" and discourse.resolve(subj) is None):
-            # "..., reported the Axios website": the speaker follows; but "Russia struck ports,
+            # "..., reported the Kathimerini daily": the speaker follows; but "Russia struck ports,
             # accused Kyiv ..." keeps the subject it shares with the first verb
             subj = self._inverted_subject(token, sent, discourse) or subj
         if subj is None:
@@ -229,21 +229,21 @@ class Attributor:
         )
         quoted = any(t.text in _QUOTES for t in token.subtree)
         if naming and not quoted and any(o.tag_ == "WP" for o in objects):
-            # "over what Moscow calls the root causes": a name given to a thing, nothing said; a
-            # quoted name ('in what it called "a blatant violation"') is the speaker's words
+            # "over what Belgrade calls its historic rights": a name given to a thing, nothing said; a
+            # quoted name ('in what it called "a cynical provocation"') is the speaker's words
             return None
         has_clause = (
             any(c.dep_ in ("ccomp", "parataxis", "oprd") for c in children)  # oprd: "called X Y"
             or any(c.dep_ == "xcomp" and c.tag_ != "VBG" for c in children)  # not "to consider cutting"
             # "dismissed X as Y", "described the talks as constructive"
             or any(c.dep_ == "prep" and c.lower_ == "as" for o in [token, *objects] for c in o.children)
-            # "thanked the council for ...", "called for a new beginning": what the call or thanks is for
+            # "thanked the council for ...", "called for a fresh start": what the call or thanks is for
             or any(c.dep_ == "prep" and c.lower_ == "for" for c in children)
             or token.dep_ in ("parataxis",)
             or any(q in sent.text for q in _QUOTES)
             or _introduces_next(token, sent)
         )
-        # '"... Great job!" Trump posted on X.': the cue of the quotation just before
+        # '"... Well done!" the senator posted on X.': the cue of the quotation just before
         after_quote = not has_clause and token.dep_ == "ROOT" and _after_quotation(sent)
         has_clause = has_clause or after_quote
         has_content = (
@@ -259,7 +259,7 @@ class Attributor:
         if lemma in words.citing:
             target = next((c for c in children if c.dep_ == "dobj"), None)
             if target is None or not self._can_speak(target, discourse):
-                return None  # "citing the appearance of the hostages": a reason, not a source
+                return None  # "citing the closure of the border": a reason, not a source
             ref = discourse.resolve(target)
             return _Cue(token, ref, (token.i, token.i + 1)) if ref else None
         ref = discourse.resolve(subj)
@@ -316,9 +316,9 @@ class Attributor:
         )
 
     def _inverted_subject(self, verb: Token, sent: Span, discourse: Discourse) -> Token | None:
-        """The speaker after the verb: "..., reported the Axios website", "..., announced Qatar's
+        """The speaker after the verb: "..., reported the Kathimerini daily", "..., announced Kenya's
         foreign ministry" (the parser takes a subject that follows its verb for an object); for a
-        document, its author: '"...," read a statement by the presidency'."""
+        document, its author: '"...," read a communiqué by the palace'."""
         before = verb.i - 1
         while before > sent.start and verb.doc[before].text in _QUOTES:
             before -= 1  # '"... ," read a statement': the comma inside the closing quote
@@ -357,7 +357,7 @@ class Attributor:
 
     def _signature(self, sent: Span, discourse: Discourse, text: str) -> str | None:
         """A person's name with their title closing a paragraph, without a verb or a full stop:
-        the signature of the words above it ("... later. Rustem Umerov Minister of Defence")."""
+        the signature of the words above it ("... later. Tomas Varga Minister of Interior")."""
         words = [t for t in sent if not t.is_space]
         if not words or len(words) > SIGNATURE_MAX_TOKENS or words[-1].is_punct or sent.start == 0:
             return None
@@ -417,7 +417,7 @@ class Attributor:
         ]
 
 
-#: A signature line ("Rustem Umerov Minister of Defence of Ukraine") has at most this many tokens.
+#: A signature line ("Tomas Varga Minister of Interior of Hungary") has at most this many tokens.
 SIGNATURE_MAX_TOKENS = 12
 _FIRST_PERSON = frozenset({"i", "we", "my", "our", "us", "me"})
 
@@ -501,8 +501,8 @@ def _all_outlets(cue: _Cue) -> bool:
 
 
 def _relative_speaker(verb: Token) -> Token | None:
-    """The speaker of a report in a relative clause about them: "Maduro, who called for a new
-    beginning", "Trump, who said last week that ..." (the noun the clause hangs on)."""
+    """The speaker of a report in a relative clause about them: "Boric, who called for
+    restraint", "the chancellor, who said last week that ..." (the noun the clause hangs on)."""
     if verb.dep_ != "relcl" or verb.head.pos_ not in ("PROPN", "NOUN"):
         return None
     pronoun = next((c for c in verb.children if c.dep_ == "nsubj" and c.lower_ in ("who", "that")), None)

@@ -93,8 +93,8 @@ class ActorMentions:
     def _bare_forces(self, doc: Doc, found: list[Span], words: list[str]) -> list[Span]:
         """ "the army", "the military", "army drones": forces the text names without their state.
 
-        They are the forces of the state whose forces the article last named ("Sudan's army and
-        the RSF agreed ... the army rejected"), else of the first state whose forces it names
+        They are the forces of the state whose forces the article last named ("Chad's army and
+        the rebels agreed ... the army rejected"), else of the first state whose forces it names
         later, else of the state it names most: the country the article is about, not whichever
         state (a mediator, often) happens to be the last mentioned."""
         nouns = cues().bare_forces
@@ -192,7 +192,7 @@ def _clean_name(ent: Span) -> str:
     words = text.split()
     prefixes = cues().name_prefixes
     while len(words) > 1 and words[0].strip("().") in prefixes:
-        words = words[1:]  # "Lt Col Nadav Shoshani", "Gen (Rtd) Nattaphon"
+        words = words[1:]  # "Lt Col Erik Dahl", "Gen (Rtd) Kowalski"
     text = " ".join(words)
     return text if any(c.isalpha() for c in text) and text[0].isupper() else ""
 

@@ -121,7 +121,7 @@ def paragraph_boundaries(doc: Doc, max_sentence_tokens: int = MAX_SENTENCE_TOKEN
             continue
         offset = i - paragraph_start
         if offset and offset <= DATE_LABEL_TOKENS and _after_date_label(doc, paragraph_start, i):
-            starts[i] = 1  # "date 2025-09-18 Syrian President ...": a source line
+            starts[i] = 1  # "date 2024-03-07 Chilean Minister ...": a source line
             continue
         if (
             previous is not None
@@ -190,7 +190,7 @@ def _wrapped(doc: Doc, token) -> bool:
     return previous.text == "," or previous.tag_ in _OPEN_TAGS or token.text[:1].islower()
 
 
-#: A source line's date label and ISO date ("date 2025-09-18") take at most this many tokens.
+#: A source line's date label and ISO date ("date 2024-03-07") take at most this many tokens.
 DATE_LABEL_TOKENS = 6
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -205,8 +205,8 @@ def _after_date_label(doc: Doc, start: int, end: int) -> bool:
 
 
 def _looks_like_dateline(span) -> bool:
-    """Upper-case place names, commas, slashes, a date: "NEW DELHI/ISLAMABAD, May 11"; or a place
-    in title case with its agency in brackets: "Ankara (UNA) –", "Bangkok, Oct 29 (AP/UNB) –"."""
+    """Upper-case place names, commas, slashes, a date: "LIMA/SANTIAGO, June 4"; or a place
+    in title case with its agency in brackets: "Ankara (UNA) –", "Oslo, Feb 12 (NTB/AP) –"."""
     if len(span) == 0 or not all(
         t.is_upper or t.is_punct or t.like_num or t.is_title or t.is_space for t in span
     ):
@@ -227,7 +227,7 @@ def keep_prefixed_words(nlp: Language) -> None:
     spaCy splits every hyphen between letters, so "agreed to de-escalate" reaches the parser as
     "de", "-", "escalate", which it tags as an adjective or a noun and hangs apart from the verb
     of the clause. A prefix that is no word of its own (``cues.yaml: bound_prefixes``) followed by
-    a lower-case word is one word; other compounds ("Oman-mediated", "cease-fire") stay split.
+    a lower-case word is one word; other compounds ("Swiss-mediated", "cease-fire") stay split.
     """
     prefixes = cues().bound_prefixes
     split_at = nlp.tokenizer.infix_finditer

@@ -69,17 +69,17 @@ def _go_between(name: Token) -> bool:
     nouns, verbs = cues().mediator_nouns, cues().mediator_verbs
     head = name.head
     if name.dep_ in ("amod", "compound", "poss", "nmod") and head.lower_ in nouns:
-        return True  # "Qatari mediators", "Turkey's facilitation"
+        return True  # "Norwegian mediators", "Kenya's facilitation"
     if name.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in nouns:
         return True  # "under the auspices of the UN"
     if any(c.dep_ in ("relcl", "acl") and c.lemma_.lower() in verbs for c in name.children):
-        return True  # "Qatar, which has been brokering the talks"
+        return True  # "Norway, which has been brokering the dialogue"
     if _modifies_participle(name, verbs):
-        return True  # "Omani-mediated consultations"
+        return True  # "Swiss-mediated consultations"
     if name.dep_ == "pobj" and head.dep_ == "agent" and head.head.lemma_.lower() in verbs:
-        return True  # "talks mediated by Qatar and Turkey"
+        return True  # "talks mediated by Norway and Kenya"
     if name.dep_ in ("nsubj", "compound") and _absolute_with(head, verbs):
-        return True  # "With Turkey mediating, the two sides agreed ..."
+        return True  # "With Norway mediating, the two sides agreed ..."
     if _called_go_betweens(name, nouns):
         return True  # "Norway, Chile and Cuba, the guarantor states"
     acting = [head] if name.dep_ == "nsubj" else []
@@ -88,10 +88,10 @@ def _go_between(name: Token) -> bool:
         g.lower_ in nouns for verb in acting for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"
         for g in c.children if g.dep_ == "pobj"
     ):  # fmt: skip
-        return True  # "Turkey has served as a mediator", "Qatar, acting as mediator, ..."
+        return True  # "Ghana has served as a mediator", "Norway, acting as mediator, ..."
     if name.dep_ == "nsubj" and head.lemma_.lower() in verbs:
-        # "Qatar has hosted talks between A and B"; a host or facilitator of something else
-        # ("Israel will facilitate aid") is not one
+        # "Kenya has hosted talks between A and B"; a host or facilitator of something else
+        # ("Chile will facilitate aid") is not one
         return any(t.lower_ == "between" for c in head.children if c.dep_ == "dobj" for t in c.subtree)
     return False
 
@@ -206,8 +206,8 @@ class Discourse:
         return {party for end, party in self._talking if end <= before}
 
     def paired(self) -> set[str]:
-        """The two parties the article names together most often ("Pakistan and Afghanistan", "the
-        DRC and the M23"): the sides of the talks are named so, a mediator reporting on them is not."""
+        """The two parties the article names together most often ("Peru and Ecuador", "the
+        government and the ELN"): the sides of the talks are named so, a mediator reporting on them is not."""
         if self._paired is None:
             pairs: Counter[frozenset[str]] = Counter()
             for m in self.mentions:
@@ -225,9 +225,9 @@ class Discourse:
         return self._paired
 
     def mediators(self) -> set[str]:
-        """Parties the article names as go-betweens: "Saudi and American mediators", "under Turkish
-        auspices", "with the mediation of Qatar", "Qatar, which has been brokering the talks",
-        "talks mediated by Qatar", "Omani-mediated consultations", "Qatar hosted talks between A and B"."""
+        """Parties the article names as go-betweens: "Saudi and American mediators", "under Swiss
+        auspices", "with the mediation of Kenya", "Norway, which has been brokering the dialogue",
+        "talks mediated by Norway", "Swiss-mediated consultations", "Kenya hosted talks between A and B"."""
         if self._mediators is None:
             self._mediators = set()
             for m in self.mentions:
@@ -277,8 +277,8 @@ class Discourse:
 
     def _party_from_title(self, mention: Span) -> str | None:
         """The party of a person the registry lacks, from the words before or beside the name:
-        "Ukrainian Foreign Minister Andrii Sybiha", "Hamas official Basem Naim",
-        "Basem Naim, a Hamas official"."""
+        "Moldovan Foreign Minister Ana Rusu", "Polisario official Omar Salek",
+        "Omar Salek, a Polisario official"."""
         root = mention.root
         candidates = [t for t in root.subtree if t.i < mention.start]
         candidates += [t for c in root.children if c.dep_ == "appos" for t in c.subtree]
@@ -291,7 +291,7 @@ class Discourse:
         return None
 
     def bloc_of(self, parties: list[str]) -> str | None:
-        """The bloc whose members are exactly ``parties`` ("the U.S., Saudi Arabia, Egypt and the UAE")."""
+        """The bloc whose members are exactly ``parties`` ("Brazil, India and South Africa")."""
         wanted = set(parties)
         for actor in self.registry.all("bloc") + self.registry.all("group"):
             if actor.members and set(actor.members) == wanted:
@@ -300,7 +300,7 @@ class Discourse:
 
     def _bloc_by_members(self, head: Token) -> str | None:
         """The bloc a name stands for when the article lists its members in parentheses after it
-        once: "the Quartet (Egypt, Saudi Arabia, the UAE and the United States)", whatever the
+        once: "the Contact Group (Norway, Kenya and Chile)", whatever the
         name, there and wherever the name comes again."""
         if self._listed_blocs is None:
             self._listed_blocs = {}
@@ -319,8 +319,8 @@ class Discourse:
 
     # -- resolving a noun phrase -----------------------------------------------------------
     def resolve(self, head: Token) -> Referent | None:
-        """Who the noun phrase headed by ``head`` stands for (with its conjuncts: "Ethiopia's
-        government and the TPLF"), or None."""
+        """Who the noun phrase headed by ``head`` stands for (with its conjuncts: "Colombia's
+        government and the ELN"), or None."""
         ref = self._resolve_one(head)
         if ref is None or head.dep_ == "conj":
             return ref
@@ -344,7 +344,7 @@ class Discourse:
         if named:
             return Referent([named], phrase)
         examples = self.examples(head)
-        if examples:  # "countries like Italy and Poland said": each of them
+        if examples:  # "countries like Spain and Greece said": each of them
             return Referent(examples, phrase)
         short = self._short_outlet_name(head)
         if short:
@@ -375,11 +375,11 @@ class Discourse:
                 (m for m in self.mentions_in(head.left_edge.i, head.i) if m.kb_id_.startswith("outlet:")),
                 None,
             )
-            if outlet is not None:  # "Iran's Tasnim news agency": the agency, not Iran
+            if outlet is not None:  # "Egypt's MENA news agency": the agency, not Egypt
                 return Referent([outlet.kb_id_], phrase)
         possessor = self._affiliation(head)
         if possessor and head.lemma_.lower() not in words.anaphors["source"] and _is_title(head):
-            holder = self._title_holder(head, possessor)  # "the Israeli defence minister" → Israel Katz
+            holder = self._title_holder(head, possessor)  # "the Peruvian interior minister" → its holder
             if holder:
                 return Referent([holder], phrase)
         definite = "the" in determiners and not possessor
@@ -405,13 +405,13 @@ class Discourse:
             if not definite and "this" not in determiners:
                 return Referent(["anon"], phrase, anonymous=True)  # "a report said", "media reports"
             earlier = self._earlier_author(head)
-            if earlier is not None:  # "a statement issued by the Quartet ... The statement called for"
+            if earlier is not None:  # "a statement issued by the Contact Group ... The statement urged"
                 return Referent(earlier.ids, phrase)
             found = self.last_speaker(head.i)
             return Referent([found], phrase) if found else None
         owner = next((c for c in head.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
         if lower in words.anaphors["state"] and owner is not None:
-            # "a statement issued by his office": the institution of the person "his" stands for
+            # "a communiqué released by his office": the institution of the person "his" stands for
             ref = self._resolve_one(owner)
             party = self.party(ref.ids[0]) if ref is not None else None
             if party:
@@ -433,7 +433,7 @@ class Discourse:
             if group:
                 return Referent([group], phrase)
         if possessor and head.pos_ in ("NOUN", "PROPN"):
-            # "Pakistan's foreign ministry", "the Indian army", "Hamas's armed wing"
+            # "Peru's foreign ministry", "the Chilean army", "the ELN's armed wing"
             return Referent([possessor], phrase)
         return None
 
@@ -450,7 +450,7 @@ class Discourse:
 
     def _earlier_author(self, document: Token) -> Referent | None:
         """The author of the last document of the same name told earlier with its author: "the
-        statement" after "a joint statement issued by the Quartet"."""
+        statement" after "a joint statement issued by the Contact Group"."""
         lemma = document.lemma_.lower()
         for token in reversed(self.doc[: document.i]):
             if token.lemma_.lower() == lemma and token.pos_ == "NOUN":
@@ -460,21 +460,21 @@ class Discourse:
         return None
 
     def _named_after_place(self, document: Token) -> bool:
-        """Whether a joint document is named after the city it was agreed in ("the Ankara
-        Declaration", "the Doha communique"): a capital standing for a government, as a compound."""
+        """Whether a joint document is named after the city it was agreed in ("the Lisbon
+        Declaration", "the Nairobi communique"): a capital standing for a government, as a compound."""
         return document.lemma_.lower() in cues().joint_documents and any(
             c.dep_ == "compound" and (m := self._mention_at.get(c.i)) is not None and m.label_ == "metonym"
             for c in document.children
         )
 
     def _author(self, document: Token) -> Referent | None:
-        """Who wrote a statement or letter named with its author: "a statement by the Syrian
-        presidency", "a letter sent by the E3", "the statement from Kigali"."""
+        """Who wrote a statement or letter named with its author: "a statement by the Chilean
+        presidency", "a letter sent by the G7", "the statement from Lima"."""
         agent = written_by(document)
         found = self._resolve_one(agent) if agent is not None else None
         if found is not None:
             return found
-        for clause in (c for c in document.children if c.dep_ == "acl"):  # "a letter sent by the E3"
+        for clause in (c for c in document.children if c.dep_ == "acl"):  # "a letter sent by the G7"
             by = next((c for c in clause.children if c.dep_ == "agent"), None)
             agent = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
             found = self._resolve_one(agent) if agent is not None else None
@@ -508,8 +508,8 @@ class Discourse:
         return Referent([best[1]], phrase) if best else None
 
     def _titled_in_paragraph(self, title: Token) -> str | None:
-        """The person last named with ``title``'s word before the name ("U.S. President Donald
-        Trump") in the paragraph of ``title``: "the president" is that one, though another person
+        """The person last named with ``title``'s word before the name ("Brazilian President Ana
+        Lima") in the paragraph of ``title``: "the president" is that one, though another person
         (named "his counterpart, X") was named or spoke since."""
         paragraph_start = self.doc.text.rfind("\n", 0, title.idx)
         for m in reversed(self._before(title.i)):
@@ -521,8 +521,8 @@ class Discourse:
         return None
 
     def _named_in_apposition(self, head: Token) -> str | None:
-        """A person named beside a role: "the group's leader, Naim Qassem", "spokesperson X Y",
-        "the head of the UN mission in South Sudan, Nicholas Haysom" (the parser may hang the
+        """A person named beside a role: "the movement's leader, Dara Okonjo", "spokesperson X Y",
+        "the head of the OSCE mission in Moldova, Petra Lind" (the parser may hang the
         name on the last noun of the role)."""
         if _is_title(head):
             for token in head.subtree:
@@ -535,19 +535,19 @@ class Discourse:
                 "known",
                 "called",
                 "dubbed",
-            ):  # "the four, known as the Quad"
+            ):  # "the three, known as the Troika"
                 child = next((g for c in child.children if c.lower_ == "as" for g in c.children), child)
             elif child.dep_ not in ("appos", "compound", "flat"):
                 continue
             m = self._mention_at.get(child.i) if not self._bloc_by_members(child) else None
-            # a compound only names a person ("spokesperson Maly Socheata"); "a Hamas official" stays unnamed
+            # a compound only names a person ("spokesperson Ana Rusu"); "a Polisario official" stays unnamed
             kinds = ("person",) if child.dep_ in ("compound", "flat") else ("person", "group", "bloc", "body")
             if m is not None and self.kind(m.kb_id_) in kinds:
                 return m.kb_id_
         return None
 
     def examples(self, head: Token) -> list[str]:
-        """The actors a class noun is given as examples: "countries like Italy and Poland", "states
+        """The actors a class noun is given as examples: "countries like Spain and Greece", "states
         such as A and B", "groups including X"."""
         if head.pos_ != "NOUN":
             return []
@@ -583,7 +583,7 @@ class Discourse:
         kinds = ("group",) if kind == "group" else ("state",)
         if kind == "state" and self.doc[before].lemma_.lower() in _INSTITUTIONS:
             governed = self._last_government(before)
-            if governed:  # "the government of Cambodia ... Thailand ... the ministry said": Cambodia's
+            if governed:  # "the government of Peru ... Chile ... the ministry said": Peru's
                 return governed
         found = self._recent(
             self.doc[before],
@@ -594,8 +594,8 @@ class Discourse:
         return found.ids[0] if found else self.most_named(kinds[0])
 
     def _last_government(self, before: int) -> str | None:
-        """The state last named as the owner of an institution ("the government of Cambodia",
-        "Cambodia's foreign ministry") before token ``before``."""
+        """The state last named as the owner of an institution ("the government of Peru",
+        "Peru's foreign ministry") before token ``before``."""
         for m in reversed(self._before(before)):
             if m.root.dep_ not in ("poss", "compound", "amod", "pobj"):
                 continue
@@ -637,7 +637,7 @@ class Discourse:
             if token.i == head.i or token.i in skipped:
                 continue
             m = self._mention_at.get(token.i)
-            # "the Quartet statement": the bloc its members listed make it; not "the Rwanda-backed
+            # "the Contact Group statement": the bloc its members listed make it; not "the Minsk-backed
             # group", whose backer it is not
             if m is not None and not _backer(m):
                 return self._bloc_by_members(token) or self.party(m.kb_id_) or m.kb_id_
@@ -652,7 +652,7 @@ class Discourse:
 
     def _title_holder(self, head: Token, party: str) -> str | None:
         """The one person the registry lists with this title for ``party`` on the article's date:
-        "the Israeli defence minister", "the U.N. special envoy for Yemen", "the head of the Russian
+        "the Brazilian foreign minister", "the UN envoy for Libya", "the head of the Russian
         delegation"; else the one whose title holds all the words ("the group's chief negotiator"
         for a "spokesman and chief negotiator")."""
         doc = head.doc
@@ -726,7 +726,7 @@ def _np_span(head: Token) -> Span:
 _TITLE_FILLERS = frozenset(
     {"of", "the", "for", "and", "'s", "senior", "top", "chief", "at", "with", "to", "in"}
 )
-# Prepositions whose complement is part of a title: "envoy for Yemen", "head of the delegation".
+# Prepositions whose complement is part of a title: "envoy for Libya", "head of the delegation".
 _TITLE_COMPLEMENTS = frozenset({"for", "of", "to"})
 
 
@@ -788,13 +788,13 @@ def _venue(mention: Span) -> bool:
 
 
 def _backer(mention: Span) -> bool:
-    """A party named as the backer of another ("the Rwanda-backed M23"), not as a side."""
+    """A party named as the backer of another ("the Minsk-backed militia"), not as a side."""
     return _modifies_participle(mention.root, cues().backer_verbs)
 
 
 def _modifies_participle(name: Token, verbs: frozenset[str]) -> bool:
-    """Whether a name is the agent written before a participle of ``verbs``: "Rwanda-backed",
-    "Omani-mediated"."""
+    """Whether a name is the agent written before a participle of ``verbs``: "Minsk-backed",
+    "Swiss-mediated"."""
     head = name.head
     return (
         name.dep_ in ("npadvmod", "compound", "amod") and head.tag_ == "VBN" and head.lemma_.lower() in verbs
@@ -821,7 +821,7 @@ def _called_go_betweens(name: Token, nouns: frozenset[str]) -> bool:
 
 def _absolute_with(word: Token, verbs: frozenset[str]) -> bool:
     """Whether ``word`` is the -ing form of one of ``verbs`` heading an absolute "with" phrase
-    ("With Qatar mediating, ...", "..., with Kenya facilitating"); the parser may tag it a noun."""
+    ("With Norway mediating, ...", "..., with Kenya facilitating"); the parser may tag it a noun."""
     stem = word.lower_.removesuffix("ing")
     if stem == word.lower_ or not (stem in verbs or f"{stem}e" in verbs):
         return False
@@ -832,7 +832,7 @@ def _absolute_with(word: Token, verbs: frozenset[str]) -> bool:
 
 def written_by(word: Token) -> Token | None:
     """Whom a "by" or "from" phrase on ``word`` names: "a statement by the presidency", "the
-    letter from Kigali", "read a statement by X"."""
+    letter from Lima", "read a statement by X"."""
     return next(
         (g for c in word.children if c.dep_ == "prep" and c.lower_ in ("by", "from")
          for g in c.children if g.dep_ == "pobj"),
