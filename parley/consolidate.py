@@ -143,7 +143,7 @@ def record_dates(kind: str, record: dict[str, Any], published: str | None) -> Re
 
 def deadline_expression(threat: dict[str, Any]) -> str | None:
     """A threat's deadline as written: its ``deadline``, else the first time expression of its text
-    when it is known to have one ("end its mediation in a few days" → "in a few days")."""
+    when it is known to have one ("quit the talks in a few days" → "in a few days")."""
     if threat.get("deadline"):
         return threat["deadline"]
     if threat.get("has_deadline"):

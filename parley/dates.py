@@ -113,7 +113,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("weekday", rf"\b(?:(?P<rel>last|next|this|past|coming)\s+)?(?P<wd>{_WEEKDAY})\b"),
     )
 )
-# Words before and after an expression that belong to it: "by noon on Saturday", "Thursday night".
+# Words before and after an expression that belong to it: "by noon on Friday", "Thursday night".
 _LEAD = re.compile(
     r"(?:\b(?:by|on|in|over|until|till|before|after|since|from|as\s+of|no\s+later\s+than|ahead\s+of"
     rf"|starting|during|at)\s+)?(?:\b(?:late|early)\s+(?:on\s+)?)?(?:\b(?:{_TIME}|{_PART_OF_DAY})\s+(?:on\s+)?)?$",
