@@ -324,10 +324,21 @@ def test_terms_told_after_a_phrase_that_introduces_the_pact_bind_each_subject(
          'crushed."', {("RUS", "troop_withdrawal")}),
         # a weapon to be built is a matter of disarmament, not of military aid
         ("Iranian officials warned they could build a nuclear weapon.", {("IRN", "disarmament")}),
+        # a punishment promised is a threat: about sanctions where it names them, else about what it punishes
+        ("The US envoy said Washington would hold those who block aid convoys accountable, including through "
+         "sanctions.", {("USA", "sanctions")}),
+        ("Washington will hold the Houthis accountable for any attack on shipping, a State Department "
+         "spokesman said.", {("USA", "maritime")}),
+        ("Israel's defence minister said Israel would make Hezbollah pay for the rocket fire.", {("ISR", "ceasefire")}),
     ],
 )  # fmt: skip
 def test_threat_constructions(text: str, expected: set[tuple]) -> None:
     assert threats(text) == expected
+
+
+def test_a_punishment_promised_is_no_undertaking() -> None:
+    text = "The US envoy said Washington would hold those who block aid convoys accountable, including through sanctions."
+    assert read(text).commitments == []
 
 
 def test_ultimatum_without_a_modal_has_a_deadline_and_a_target() -> None:
@@ -362,8 +373,10 @@ def test_a_measure_started_on_a_clock_is_a_threat_with_a_deadline() -> None:
         # force named outside what the condition conditions
         "Dozens died after the air strikes began, and the UN warned of a wider war in Sudan if the generals do "
         "not compromise.",
-        "Zelensky promised to work with Washington but warned that he would not give up any territory.",  # refusal
+        "Pashinyan pledged to keep talking with Baku but warned that he would never cede any territory.",  # refusal
         "Pakistan keeps troops near the border for rapid deployment if needed.",  # a precaution
+        "The EU said those responsible for war crimes must be held accountable.",  # a demand, not a punishment
+        "Colombia said it would make the peace process pay off for rural communities.",
     ],
 )
 def test_warnings_that_are_not_threats(text: str) -> None:

@@ -78,6 +78,7 @@ class NegotiationWords:
     aside_verbs: frozenset[str]
     stance_verbs: frozenset[tuple[str, ...]]  # a lemma, with its particle for two-word verbs
     stance_nouns: frozenset[str]
+    punishment_phrases: frozenset[tuple[str, str]]  # (verb lemma, one of its dependents)
     limit_nouns: re.Pattern[str]
     stance_frames: dict[str, str]  # verb lemma -> the dependency of the object that makes it a stance
     appeal_verbs: frozenset[tuple[str, ...]]  # like stance_verbs
@@ -158,6 +159,7 @@ def negotiation_words() -> NegotiationWords:
         proposal_nouns=_phrase_regex(raw["proposal_nouns"]),
         proposal_verbs=frozenset(raw["proposal_verbs"]),
         offer_verbs=frozenset(raw["offer_verbs"]),
+        punishment_phrases=frozenset(tuple(p.lower().split()) for p in raw["punishment_phrases"]),
         suggestion_verbs=frozenset(raw["suggestion_verbs"]),
         tabling_verbs=frozenset(raw["tabling_verbs"]),
         position_verbs=frozenset(raw["position_verbs"]),

@@ -7,22 +7,22 @@ speaker (reported speech) or to the subject of the construction (narration). The
   one record per issue of each coordinated clause (and whom "agreed with" names); a speaker's "it
   would <verb>" about itself; an undertaking told as a noun ("reiterated their commitment to free
   prisoners", "its acceptance of the truce"); a pact told as made ("announced a ceasefire with X",
-  "confirmed the cessation of hostilities", "a truce was agreed by X and Y"; "a deal with Y to do A
+  "confirmed the halt to the fighting", "a truce was agreed by X and Y"; "a deal with Y to do A
   in return for B": A is the subject's, B is Y's); the terms told after "as part of / under the
   agreement" ("X will withdraw ..."), also in what a report verb says. A condition marker ("only
   after", "subject to") makes it conditional on the issue after it. An act of force ("vowed to
   attack") is no undertaking;
-- proposal: a plan noun with its proposer ("a U.S. proposal for", "the American side presented a
+- proposal: a plan noun with its proposer ("a U.S. proposal for", "the Chilean side presented a
   proposal ... which includes", "a plan drawn up by X"), one record per issue of its terms, carried
   into following sentences that go on about "the proposal"/"the plan"; what a party offers or
-  proposes ("Russia offered to hand over ...", "the truce proposed by the Quad");
+  proposes ("Baku offered to return ...", "the truce proposed by the Troika");
 - position: a stance told by its verb or noun, about what that word governs, one per coordinated
   object ("rejected", "ruled out", "called for", "did not agree to", "asked X to", "Kyiv's demand
   for", "a demand by X"; in the passive, its agent; a participle "urging ..." after a denial); and
   a speaker's demand, refusal, command or stance ("must", "will not", "red line", "Stop the
   attacks"); not a denial of a charge or of the blame, nor what a party calls itself;
 - threat: each warning verb with its subject, a conditional consequence ("if ... not ..., X will
-  end ...", "..., we'll attack"), an ultimatum without a modal ("gave X until Sunday to accept"),
+  end ...", "..., we'll attack"), an ultimatum without a modal ("gave X until Friday to accept"),
   with a deadline; a danger foreseen ("warned of famine") or a refusal is not one;
 - violation: "X is violating", "accused X of" (a breach, not an aim), "X's violations of the
   understanding", "has not honoured / failed to comply with", "allegations by X that Y shelled";
@@ -35,7 +35,7 @@ The issue of a commitment, proposal or position is read from what its verb or no
 (:meth:`_Sentence.issue`): of the issue words of ``data/issues.yaml`` in that phrase, a specific one
 before a generic one before a bare pact word ("deal"), and among them the one nearest the predicate
 in the dependency tree, so "agreed to a humanitarian truce" is about the truce and "rejected the
-deal as a violation of its sovereignty" about territory.
+deal as a breach of its sovereignty" about territory.
 
 Results go to ``doc._.negotiation`` as :class:`Found` objects; parley.extractor turns them into records.
 """
@@ -119,7 +119,7 @@ class Negotiation:
         for m in discourse.mentions:
             if m.label_ == "metonym":
                 # a capital standing for its government names no issue, but stays a word: issue
-                # patterns spanning it ("integrate the militia into Damascus's forces") still match
+                # patterns spanning it ("integrate the militia into Bamako's forces") still match
                 masked[m.start_char : m.end_char] = "_" * (m.end_char - m.start_char)
         doc.user_data["parley_masked"] = "".join(masked)
         last_date: str | None = None  # the last day named so far: "earlier in the day" refers to it
@@ -152,7 +152,7 @@ class Negotiation:
             found += commitments
             found += self._proposals(ctx, plan)
             # a party's undertaking or warning is not also a stance of it in the same words; a
-            # refusal beside it is ("accepted the deal but was not willing to end the war")
+            # refusal beside it is ("accepted the plan but was not ready to cede the valley")
             stances = [
                 p
                 for p in self._positions(ctx)
@@ -182,7 +182,7 @@ class Negotiation:
 
     def _pact_issue(self, ctx: _Sentence) -> str | None:
         """What the last pact a sentence names is about, when its own words say ("the agreement on
-        prisoner exchanges", "the Black Sea deal"): a bare "the agreement" later on is about that."""
+        prisoner exchanges", "the Danube deal"): a bare "the agreement" later on is about that."""
         found = None
         for token in ctx.sent:
             if token.pos_ == "NOUN" and token.lemma_.lower() in self.words.pact_nouns:
@@ -196,9 +196,9 @@ class Negotiation:
         for token in ctx.sent:
             lemma = token.lemma_.lower()
             if token.pos_ not in ("VERB", "ADJ", "AUX") or _refused(token) or token.dep_ == "relcl":
-                continue  # "the agreement that Congo and Rwanda signed": a reference, not the undertaking
+                continue  # "the accord that Peru and Chile signed": a reference, not the undertaking
             if lemma == "be" and (duty := _duty(token)) is not None:
-                clauses = [_clause(duty)]  # "Hamas is to free 33 hostages": a term it is bound by
+                clauses = [_clause(duty)]  # "the militia is to free 12 captives": a term it is bound by
             elif lemma in self.words.commitment_verbs or lemma in self.words.readiness:
                 if _wished(token):
                     continue  # "called on Russia to agree", "would agree only after": not (yet) an undertaking
@@ -221,7 +221,7 @@ class Negotiation:
                     continue  # "vowed to attack", "decided to strike again": force, not an undertaking
                 if self.words.threat_phrases.search(text) and "sanction" in text.lower():
                     continue  # "promised to impose sanctions": a threat, not an undertaking
-                # the parser may hang "for a 60-day ceasefire" on the verb rather than on its object
+                # the parser may hang "for a 45-day truce" on the verb rather than on its object
                 rest = ctx.sent.doc[clause.start : max(clause.end, token.right_edge.i + 1)]
                 issue = ctx.issue(clause, specific=True, undertaking=True)
                 if (
@@ -232,18 +232,18 @@ class Negotiation:
                     issue = issue or ctx.issue(rest, clause.root, specific=True, undertaking=True)
                 # past the clause only a specific word counts ("agreed to take further action" in a
                 # sentence about a truce is not an undertaking on the truce), unless the clause refers
-                # back with a pronoun ("the talks ended and both sides agreed to continue them")
+                # back with a pronoun ("the round closed and the delegations agreed to resume it")
                 issue = (
                     issue
                     or ctx.issue(clause, undertaking=True)
                     or ctx.issue(ctx.sent, token, specific=not _refers_back(clause), undertaking=True)
                 )
                 if not issue and plan.issues and self.words.proposal_nouns.search(clause.text):
-                    issue = plan.issues[0]  # "Israel has signed off on the proposal": the plan's main term
+                    issue = plan.issues[0]  # "Lima has approved the proposal": the plan's main term
                 if issue:
                     terms = self._terms(clause, ctx)
                     if terms["conditional"] and not terms["condition_issue"]:
-                        terms["condition_issue"] = issue  # "as long as Israel was": the same undertaking
+                        terms["condition_issue"] = issue  # "as long as Baku was": the same undertaking
                     issues = _exchanged(ctx, rest, parties, others, issue)
                     out += [
                         ctx.record("commitments", clause, party=p, issue=i, **terms)
@@ -253,7 +253,7 @@ class Negotiation:
         out += self._kept_pacts(ctx)
         out += self._pacts(ctx)
         out += self._pact_terms(ctx)
-        # A speaker's own undertaking in reported speech: "Moscow said it would implement ..."
+        # A speaker's own undertaking in reported speech: "Quito said it would honour ..."
         for _, st in ctx.statements:
             speaker_party = ctx.discourse.party(st.speaker)
             if not speaker_party or st.content is None:
@@ -268,7 +268,7 @@ class Negotiation:
                 if not any(c.lower_ in _MODALS for c in token.children if c.dep_ == "aux"):
                     continue
                 subj = ctx.parties_of_subject(token)
-                # the speaker's own undertaking, alone or with others ("Lebanon, Israel and the US would")
+                # the speaker's own undertaking, alone or with others ("Peru, Chile and Bolivia would")
                 if (
                     speaker_party not in subj
                     or _in_condition(token)
@@ -283,6 +283,8 @@ class Negotiation:
                     or any(c.dep_ == "advmod" and c.lower_ == "only" for c in token.children)
                 ):
                     continue  # "it would seek talks", "would only accept a written accord": a stance
+                if self.punishes(token):
+                    continue  # "will hold them accountable": a threat, not an undertaking
                 clause = _clause(token)
                 if self.words.threat_phrases.search(clause.text) and _CONDITION_PHRASES.search(ctx.text):
                     continue
@@ -293,8 +295,8 @@ class Negotiation:
         return out
 
     def _co_parties(self, ctx: _Sentence, verb: Token) -> list[str]:
-        """The other side of an agreement told with "with": "Sanaa agreed with the Houthis on ...";
-        not a "with" before the verb, which tells the circumstances ("With Turkey mediating, ..."),
+        """The other side of an agreement told with "with": "Quito agreed with the rebels on ...";
+        not a "with" before the verb, which tells the circumstances ("With Norway mediating, ..."),
         nor a go-between ("..., with Kenya facilitating")."""
         if verb.lemma_.lower() not in ("agree", "sign"):
             return []
@@ -307,8 +309,8 @@ class Negotiation:
         ]
 
     def _pacts(self, ctx: _Sentence) -> list[Found]:
-        """A truce or deal told as made: "the rebels announced a ceasefire with the army", "both sides
-        confirmed the cessation of hostilities", "a truce was agreed (by X and Y)", "the deal was signed
+        """A truce or deal told as made: "the rebels declared a truce with the army", "both sides
+        confirmed the halt to the fighting", "a truce was agreed (by X and Y)", "the deal was signed
         between X and Y". The parties are the subject (and whom "with" names), else the agent; the
         issue is the pact's own."""
         out = []
@@ -354,8 +356,8 @@ class Negotiation:
 
     def _pact_terms(self, ctx: _Sentence) -> list[Found]:
         """Terms of a pact told in narration after a phrase that introduces them: "As part of the
-        agreement, the ELN will withdraw ...", "Under the terms of the truce, Hamas would free ... and
-        Israel would release ...": each party bound to its own future clause, also in what a report
+        agreement, the ELN will withdraw ...", "Under the terms of the truce, the rebels would free ... and
+        the army would release ...": each party bound to its own future clause, also in what a report
         verb says ("X reported that under the deal, ..."). What "the two sides will ..." do is told
         as agreed without such a phrase ("If calm holds, the two sides will resume talks")."""
         introduced = any(t.lemma_.lower() in self.words.pact_nouns and _introduces_terms(t) for t in ctx.sent)
@@ -386,7 +388,7 @@ class Negotiation:
 
     def _kept_pacts(self, ctx: _Sentence) -> list[Found]:
         """A speaker's undertaking told in the passive about the pact itself: '"The truce will be
-        respected," the army said', '... and it will continue to be observed'."""
+        respected," the army said', '... and the pause will continue to be honoured'."""
         out = []
         doc = ctx.sent.doc
         for _, st in ctx.statements:
@@ -402,7 +404,7 @@ class Negotiation:
                     or _in_condition(verb)
                 ):
                     continue
-                # the modal may be on a verb the passive depends on ("will continue to be observed")
+                # the modal may be on a verb the passive depends on ("will continue to be honoured")
                 modal = verb.head if verb.dep_ == "xcomp" else verb
                 if not any(c.dep_ == "aux" and c.lower_ in _MODALS for c in modal.children):
                     continue
@@ -469,7 +471,7 @@ class Negotiation:
         if marker:
             rest = text[marker.end() :] if in_clause else after
             condition_issue = primary_issue(rest[:160])
-        elif proviso is not None:  # ", provided Moscow did the same": conditional on its own clause
+        elif proviso is not None:  # ", provided Baku did the same": conditional on its own clause
             marker = proviso
             end = ctx.sent.end if proviso.i > clause.start else clause.start  # "If calm holds, X will"
             condition_issue = primary_issue(ctx.sent.doc[proviso.i + 1 : end].text)
@@ -496,8 +498,8 @@ class Negotiation:
     # -- proposals -----------------------------------------------------------------------------
     def _proposals(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
         """Terms of a plan: where a plan noun with a proposer is described, and the sentences after
-        it that go on describing it ("Under the plan, ...", "In return, Israel would ..."); else the
-        clauses a party offers ("Russia had offered to hand over more prisoners")."""
+        it that go on describing it ("Under the plan, ...", "In return, Lima would ..."); else the
+        clauses a party offers ("Baku had offered to return more detainees")."""
         return self._plan_terms(ctx, plan) or self._offers(ctx, plan)
 
     def _offers(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
@@ -514,7 +516,7 @@ class Negotiation:
                 or _in_condition(verb)
             ):
                 continue
-            if verb.dep_ == "acl":  # "the truce proposed by the Quad": the noun it qualifies is the term
+            if verb.dep_ == "acl":  # "the truce proposed by the Troika": the noun it qualifies is the term
                 agents = list(_participle_agents(verb.head, self.words.offer_verbs))
                 proposers = (
                     ctx.parties_in(ctx.sent.doc[agents[0].i : agents[0].right_edge.i + 1]) if agents else []
@@ -577,7 +579,7 @@ class Negotiation:
             if noun is None or noun.pos_ != "NOUN" or _subject_of(noun) is not None:
                 continue  # "Kyiv and Moscow plan to exchange prisoners": the verb, tagged as a noun
             if self._agreed_pact(noun):
-                continue  # "A and B agreed to an Oman-mediated deal": a pact made, not a plan put forward
+                continue  # "A and B agreed to a Swiss-brokered deal": a pact made, not a plan put forward
             proposer = ctx.proposer(noun) or (plan.proposer if _definite(noun) else None)
             if not proposer:
                 continue
@@ -636,7 +638,7 @@ class Negotiation:
             c for c in _coordinated(content)
             if self._stance_phrase(c) or _shares_modal(c.root)
         ] or [content]  # fmt: skip
-        # "should press Israel to stop the war and lift its blockade": a stance on each infinitive
+        # "should press Belgrade to halt the raids and lift its embargo": a stance on each infinitive
         clauses += [
             _clause(verb)
             for clause in list(clauses)
@@ -696,8 +698,8 @@ class Negotiation:
 
     def _stances(self, ctx: _Sentence) -> list[Found]:
         """A stance told by its verb or noun, about what that word governs: "Kyiv rejected the land
-        swap", "Moscow did not agree to a ceasefire", "Rome ruled out sending troops", "the army
-        welcomed the truce", "Kigali's demand for a buffer zone", "dropped its demand that X leave"."""
+        swap", "Baku did not agree to a truce", "Rome ruled out sending troops", "the army
+        welcomed the truce", "Quito's demand for a buffer zone", "dropped its demand that X leave"."""
         out = []
         doc = ctx.sent.doc
         for word in ctx.sent:
@@ -708,22 +710,22 @@ class Negotiation:
                     lemma in self.words.commitment_verbs or lemma in self.words.readiness
                 ) and _refused(word)
                 particles = tuple(c.lower_ for c in word.children if c.dep_ in ("prt", "prep")) + tuple(
-                    # "pushing for Rwanda to withdraw": "for" is the mark of the clause pushed for
+                    # "pushing for Serbia to withdraw": "for" is the mark of the clause pushed for
                     g.lower_ for c in word.children if c.dep_ in ("advcl", "ccomp") for g in c.children
                     if g.dep_ == "mark" and g.lower_ == "for"
                 )  # fmt: skip
                 frame = self.words.stance_frames.get(lemma)
                 named = (
                     _listed(lemma, particles, self.words.stance_verbs)
-                    # not "what Moscow calls the root causes": a name given, not a stance taken
+                    # not "what Belgrade calls its historic rights": a name given, not a stance taken
                     or any(c.dep_ == frame and c.pos_ != "PRON" for c in word.children)
                     and not any(c.lower_ == "what" for c in word.children)
                 )
                 if not (named or refused) or (_negated(word) and not refused) or _in_condition(word):
                     continue
                 if self._backs_force(word):
-                    continue  # "Rwanda supported attacks on Goma": backing a war, not a stance on terms
-                # "travelled to Caracas to demand ...": the purpose of an act done is a stance taken
+                    continue  # "Minsk supported attacks on the port": backing a war, not a stance on terms
+                # "travelled to Lima to demand ...": the purpose of an act done is a stance taken
                 if _wished(word) and not refused and not (word.dep_ == "advcl" and _infinitive(word)):
                     continue  # "would welcome", "to seek": not (yet) a stance taken
                 agent = next((c for c in word.children if c.dep_ == "agent"), None)
@@ -731,7 +733,7 @@ class Negotiation:
                 # "the pause was welcomed by Kyiv": the agent holds the stance
                 parties = ctx.parties_named_by(holder) if holder is not None else ctx.parties_of_subject(word)
             elif word.pos_ == "NOUN" and lemma in self.words.stance_nouns and word.dep_ in _TOLD:
-                parties = self._holders(ctx, word)  # not "over Putin's refusal": a reason, not a stance told
+                parties = self._holders(ctx, word)  # not "over Lula's refusal": a reason, not a stance told
             else:
                 continue
             # "rejected the claims, urging renewed efforts": the participle's stance is its own
@@ -744,7 +746,7 @@ class Negotiation:
             theme = next((c for c in word.children if c.dep_ == "nsubjpass"), None)
             if theme is not None:  # "the pause was welcomed by Kyiv": what is welcomed is the subject
                 span = doc[theme.left_edge.i : word.right_edge.i + 1]
-            if word.dep_ == "appos":  # "a stipulation that it disarm, a key demand by Israel"
+            if word.dep_ == "appos":  # "a condition that it withdraw, a key demand by Lima"
                 span = doc[word.head.i : word.head.right_edge.i + 1]
             if _qualifies_its_object(word):  # "the land swap, which Baku rejected": what it qualifies
                 span = doc[word.head.left_edge.i : word.head.right_edge.i + 1]
@@ -752,14 +754,14 @@ class Negotiation:
             first = min([word.i] + [c.i for c in word.lefts if c.dep_ in ("neg", "aux", "advmod")])
             red_line = bool(self.words.red_line_phrases.search(doc[first : span.end].text))
             phased = bool(self.words.phase_phrases.search(span.text))
-            # "did not agree to a ceasefire and a meeting of leaders": one stance per coordinated object
+            # "did not agree to a truce and a summit of leaders": one stance per coordinated object
             for item in _governed_items(word) or [span]:
                 issue = ctx.issue(item, item.root) or (
                     ctx.issue(span, word) if len(item) < len(span) else None
                 )
                 if issue:
                     appeal = _listed(lemma, particles, self.words.appeal_verbs)
-                    # "Malaysia urged Thailand and Cambodia to stop": a third party's appeal to both
+                    # "Ghana urged Togo and Benin to stop": a third party's appeal to both
                     # sides is a term it puts to them, as a go-between's is
                     addressed = _addressed(ctx, word) if appeal else []
                     out += [
@@ -795,8 +797,8 @@ class Negotiation:
         return out
 
     def _holders(self, ctx: _Sentence, noun: Token, agents: tuple[str, ...] = ("by",)) -> list[str]:
-        """Who holds a stance noun: its possessor ("Kyiv's demand"), its agent ("a demand by Israel",
-        or with ``agents`` "a red line for Kyiv") or the subject of the verb that has it ("Congo
+        """Who holds a stance noun: its possessor ("Kyiv's demand"), its agent ("a demand by Lima",
+        or with ``agents`` "a red line for Kyiv") or the subject of the verb that has it ("Quito
         dropped its demand")."""
         possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
         if possessor is not None and possessor.pos_ != "PRON":
@@ -813,7 +815,7 @@ class Negotiation:
         """Warnings: each warning verb with its own subject ("X threatened strikes and Y warned that
         ..."); a conditional whose consequence is a threat or a use of force ("if they do not free
         them, we'll attack"); a strong warning in reported speech; an ultimatum without a modal
-        ("gave Hamas until Sunday to accept", "the deadline set by X for Y to respond")."""
+        ("gave the militia until Friday to accept", "the deadline set by X for Y to respond")."""
         text = ctx.text
         warned = [
             t
@@ -829,7 +831,7 @@ class Negotiation:
             or (consequence is not None and (self._forceful(consequence) or _penalty(consequence)))
         )
         strong = ctx.statements and self.words.threat_strong.search(text)
-        ultimatum = self._ultimatum(ctx)
+        ultimatum = self._ultimatum(ctx) or self._punishments(ctx)
         if ultimatum:
             return ultimatum
         if not warned and not conditional and not strong:
@@ -850,7 +852,7 @@ class Negotiation:
             if actors:
                 consequence = _consequence(ctx.sent, token if _has_complement(token) else None)
                 if token.lemma_.lower() in ("warn",) and _refusal(consequence, self.words):
-                    continue  # "warned that he would not betray ...": a stance, not a threat
+                    continue  # "warned that she would not abandon ...": a stance, not a threat
                 out += self._threat_records(ctx, actors, consequence)
         if out or warned and not (conditional or strong):
             return out
@@ -873,13 +875,42 @@ class Negotiation:
             for t in consequence
         )
 
-    def _threat_records(self, ctx: _Sentence, actors: list[str], consequence: Span) -> list[Found]:
-        """One threat per actor: the issue of the threatened action; an unnamed use of force
-        ("we'll attack", "it will be obliterated", "respond adequately") threatens the truce."""
+    def _punishments(self, ctx: _Sentence) -> list[Found]:
+        """A party's promise to punish ("Washington will hold the militia accountable, including
+        through sanctions", "we would make them pay"): a threat about sanctions where it names them,
+        else about what it punishes, else (a reprisal) about the truce."""
+        out = []
+        for verb in ctx.sent:
+            if not self.punishes(verb) or _in_condition(verb):
+                continue
+            clause = _clause(verb)
+            issue = "sanctions" if _penalty(clause) else primary_issue(ctx.words(clause)) or "ceasefire"
+            out += self._threat_records(ctx, ctx.parties_of_subject(verb), clause, issue)
+        return out
+
+    def punishes(self, verb: Token) -> bool:
+        """Whether ``verb`` is a punishment promised with "will"/"would": "will hold X accountable"
+        (the parser may hang "accountable" on the object); not "make the process pay off"."""
+        if verb.pos_ != "VERB" or not _modal(verb) or _negated(verb):
+            return False
+        lemma = verb.lemma_.lower()
+        return any(
+            (lemma, t.lower_) in self.words.punishment_phrases
+            and not any(c.dep_ == "prt" for c in t.children)
+            for t in _clause(verb)
+        )
+
+    def _threat_records(
+        self, ctx: _Sentence, actors: list[str], consequence: Span, issue: str | None = None
+    ) -> list[Found]:
+        """One threat per actor: the issue of the threatened action (unless given); an unnamed use
+        of force ("we'll attack", "it will be crushed", "respond adequately") threatens the truce."""
         # the threatened action's issue; else what the sentence says outside the condition ("X
-        # must disarm, warning that if it refuses it will be obliterated"); else force threatens
-        # the truce ("if they do not free the hostages, the gates of hell will open")
-        issue = primary_issue(ctx.words(consequence)) or primary_issue(ctx.words_outside_conditions())
+        # must disband, warning that if it refuses it will be crushed"); else force threatens
+        # the truce ("if they do not release the captives, we will strike with full force")
+        issue = (
+            issue or primary_issue(ctx.words(consequence)) or primary_issue(ctx.words_outside_conditions())
+        )
         # force, or a strong warning of what may come ("our patience is running out and we may move in")
         warning = self.words.threat_strong.search(consequence.text) and any(
             t.tag_ == "MD" for t in consequence
@@ -911,13 +942,13 @@ class Negotiation:
         )
 
     def _ultimatum(self, ctx: _Sentence) -> list[Found]:
-        """An ultimatum told without a modal: "X gave Y until Sunday to accept the proposal", "the
-        deadline set by X for Y to respond", "X launched a 30-day process to reimpose sanctions":
+        """An ultimatum told without a modal: "X gave Y until Friday to accept the proposal", "the
+        deadline set by X for Y to respond", "X started a 14-day countdown to restore the tariffs":
         a threat of X against Y, with a deadline."""
         for token in ctx.sent:
             lemma = token.lemma_.lower()
             if lemma in self.words.countdown_nouns and token.pos_ == "NOUN" and token.dep_ == "dobj":
-                # "X launched a 30-day process to reimpose sanctions": the measure, on a clock
+                # "X started a 14-day countdown to restore the tariffs": the measure, on a clock
                 measure = next(
                     (c for c in token.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"), None
                 )
@@ -931,7 +962,7 @@ class Negotiation:
                     continue
                 actors = ctx.parties_of_subject(token.head)
                 bloc = ctx.discourse.bloc_of(actors) if len(actors) > 1 else None
-                actors = [bloc] if bloc else actors  # "Britain, France and Germany launched": the E3
+                actors = [bloc] if bloc else actors  # "Norway, Sweden and Finland launched": the Nordics
                 issue = primary_issue(ctx.words(measured))
                 if not actors or not issue:
                     continue
@@ -1066,7 +1097,7 @@ class Negotiation:
                 )
                 for charge in charges:
                     if _intent_only(charge, words.intent_verbs):
-                        continue  # "accused X of seeking control of the port": an aim, not a breach
+                        continue  # "accused X of seeking to annex the valley": an aim, not a breach
                     for issue in _charge_issues(charge):
                         out += [
                             ctx.record("violations", charge, accused=a, issue=issue, accuser=accuser)
@@ -1077,8 +1108,8 @@ class Negotiation:
                 if _HYPOTHETICAL.search(ctx.text) or (
                     token.dep_ in ("nsubj", "nsubjpass") and _modal(token.head)
                 ):
-                    # "any movement would be regarded as a breach", "violations will be met with
-                    # force": a warning, not an accusation
+                    # "any crossing would be treated as a breach", "violations will draw a
+                    # response": a warning, not an accusation
                     continue
                 charge = _charge_of(token, words.charge_nouns)
                 if charge is not None and _possessor(charge, ctx):
@@ -1086,7 +1117,7 @@ class Negotiation:
                     continue
                 # the speaker accuses; in narration, who calls it so ("X slammed it, calling it a breach")
                 accusers = accusers or self._callers(token, ctx)
-                owner = _possessor(token, ctx)  # "Israel's violations", "its continued violations"
+                owner = _possessor(token, ctx)  # "Baku's violations", "its continued violations"
                 if not accusers:
                     continue
                 if owner and set(owner) <= set(accusers):
@@ -1103,7 +1134,7 @@ class Negotiation:
                             ctx.record("violations", ctx.sent, accused=a, issue=issue, accuser=accuser)
                         )
             elif lemma in words.compliance_verbs and token.pos_ == "VERB" and ctx.statements:
-                # "Israel had not honoured the agreement", "X failed to comply with the truce"
+                # "Baku had not honoured the agreement", "X failed to comply with the truce"
                 failed = token.dep_ == "xcomp" and token.head.lemma_.lower() in words.failure_verbs
                 if (
                     not (lemma == "renege" or _negated(token) or failed)
@@ -1132,10 +1163,10 @@ class Negotiation:
                 and not _stopped(token)
                 and _reported_act(token)
             ):
-                # "the army said the rebels had attacked first": the speaker accuses the attacker
+                # "the navy said the insurgents had fired first": the speaker accuses the attacker
                 attackers = ctx.parties_of_subject(token)
                 subject = _subject_of(token)
-                if not attackers and subject is not None:  # "militants fired on troops": the other side
+                if not attackers and subject is not None:  # "gunmen shot at a patrol": the other side
                     others = ctx.discourse.counterparts(accusers[0])
                     if subject.lemma_.lower() in words.irregular_fighters:  # a group, not a mediator state
                         others = [p for p in others if ctx.discourse.kind(p) == "group"] or others
@@ -1205,7 +1236,7 @@ class Negotiation:
     def _meetings(self, ctx: _Sentence, doc: Doc) -> list[Found]:
         """One meeting per meeting verb or noun that has a place (a city) or a date of its own.
 
-        "X met Y on Sunday and held talks with Z on Monday at a Riyadh hotel" is two meetings:
+        "X met Y on Friday and held talks with Z on Saturday at a Lisbon hotel" is two meetings:
         each verb takes the date in its own clause, the place of the sentence and its participants.
         A meeting still to come ("will meet in Geneva on May 2") and a signing ("the accord was
         signed in Lima on May 2") count when their own clause names both a city and a day; "the
@@ -1235,7 +1266,7 @@ class Negotiation:
                 continue  # a wish, a plan or a signing without a city and a day tells no meeting apart
             when = own_when
             # a time of the cue's own ("talks that lasted until June") leaves the day unknown; one
-            # of a clause inside it ("talks on the conflict that began in 2014") does not
+            # of a clause inside it ("talks on the dispute that began in 1999") does not
             own_times = [e for e in ctx.times(clause) if _governs(_governing_verb(e.root), cue)]
             if when is None and not any(ctx.is_time(doc, e) for e in own_times):
                 when = ctx.meeting_date(doc, ctx.sent, governing=cue)
@@ -1246,8 +1277,8 @@ class Negotiation:
                 ctx.is_time(doc, e) for e in ctx.times(ctx.sent) if _governs(_governing_verb(e.root), cue)
             )
             if own_place is None and is_noun and own_when and _definite(cue) and ctx.last_place:
-                own_place = ctx.last_place  # "the talks, which began Sunday": the talks told before
-            place = None if own_place else ctx.place(governing=cue)  # "speaking in Tirana at a summit"
+                own_place = ctx.last_place  # "the talks, which opened Friday": the talks told before
+            place = None if own_place else ctx.place(governing=cue)  # "speaking in Vilnius at a forum"
             borrowed = place is not None and own_when is None
             own_place = own_place or place
             participants = ctx.parties_in(clause)
@@ -1255,7 +1286,7 @@ class Negotiation:
                 participants += ctx.parties_in(ctx.sent)
             subject = ctx.parties_of_subject(cue) if not is_noun else []
             subj_token = _subject_of(cue) if not is_noun else None
-            if subj_token is not None:  # "Delegations from Russia and the United States met"
+            if subj_token is not None:  # "Delegations from Ghana and Togo met"
                 subject += ctx.parties_in(ctx.sent.doc[subj_token.left_edge.i : subj_token.right_edge.i + 1])
             participants = list(dict.fromkeys(subject + participants))
             if len(participants) < (2 if is_noun else 1) or (own_place is None and (when is None or is_noun)):
@@ -1268,7 +1299,7 @@ class Negotiation:
             merging = {_COUNTRY: None, _PARTIAL: False, _DAY_UNSAID: when is None and not timed}
             found = ctx.record("meetings", clause, **fields, **merging)
             out.append((borrowed, found))
-        # "held rounds of talks since June, but the talks in Geneva on Tuesday ...": the city named
+        # "held rounds of talks since March, but the talks in Vienna on Friday ...": the city named
         # with one meeting is not lent to another of the same sentence
         own_places = {f.fields["place"] for borrowed, f in out if not borrowed}
         return [f for borrowed, f in out if not (borrowed and f.fields["place"] in own_places)]
@@ -1376,14 +1407,14 @@ def _received(cue: Token) -> bool:
 
 
 def _said_about(cue: Token) -> bool:
-    """ "We talked about the statute", "he has been talking to Putin": speaking of a subject or on
+    """ "We talked about the statute", "he has been talking to the premier": speaking of a subject or on
     the phone; talks are held "with" someone."""
     preps = {c.lower_ for c in cue.children if c.dep_ == "prep"}
     return cue.lemma_.lower() == "talk" and cue.pos_ == "VERB" and "with" not in preps
 
 
 def _visits_party_or_place(cue: Token, ctx: _Sentence) -> bool:
-    """A visit is talks when what is visited is a party, a person or a place ("visited Riyadh")."""
+    """A visit is talks when what is visited is a party, a person or a place ("visited Lisbon")."""
     visited = next((c for c in cue.children if c.dep_ == "dobj"), None)
     if visited is None:
         return True
@@ -1394,7 +1425,7 @@ def _visits_party_or_place(cue: Token, ctx: _Sentence) -> bool:
 
 
 _TIME_LABELS = frozenset({"DATE", "TIME"})
-# Through these a date or place hangs on its verb ("met on Tuesday at a Riyadh hotel").
+# Through these a date or place hangs on its verb ("met on Thursday at a Lisbon hotel").
 _ADJUNCT_DEPS = frozenset({"npadvmod", "pobj", "prep", "compound", "nmod"})  # "Earlier in the day" is a TIME
 _DAY_NUMBER = re.compile(r"\d")
 
@@ -1403,10 +1434,10 @@ _DAY_NUMBER = re.compile(r"\d")
 # time at all ("talks in Oslo", not "talks in Oslo last spring").
 _COUNTRY, _PARTIAL, _DAY_UNSAID = "country", "partial", "day_unsaid"
 
-#: The longest run of days ("talks held from September 14-18") told as one meeting, dated by its first day.
+#: The longest run of days ("talks held from March 3-7") told as one meeting, dated by its first day.
 MEETING_SPAN_DAYS = 14
 
-#: Nouns after a city that make it the venue of talks ("a Riyadh hotel").
+#: Nouns after a city that make it the venue of talks ("a Lisbon hotel").
 _VENUES = frozenset(
     {"hotel", "palace", "talks", "meeting", "summit", "venue", "residence", "conference", "session", "round"}
 )
@@ -1472,7 +1503,7 @@ def _denial(sent: Span, words: Any) -> bool:
     denying = ("reject", "deny", "dismiss", "dispute")
     return any(
         (t.dep_ == "dobj" and t.lower_ in _CHARGES and t.head.lemma_.lower() in denying)
-        # "..., an accusation Asmara rejected": the charge the denying clause is about
+        # "..., an accusation Minsk rejected": the charge the denying clause is about
         or (t.dep_ == "relcl" and t.head.lower_ in _CHARGES and t.lemma_.lower() in denying)
         for t in sent
     )
@@ -1483,7 +1514,7 @@ def _definite(noun: Token) -> bool:
 
 
 def _introduces_terms(noun: Token) -> bool:
-    """ "Under the plan, ...", "According to a copy of the proposal, ...": the sentence lays out terms."""
+    """ "Under the plan, ...", "According to the text of the plan, ...": the sentence lays out terms."""
     for ancestor in noun.ancestors:
         if (
             ancestor.lower_ in ("under", "according")
@@ -1500,7 +1531,7 @@ def _introduces_terms(noun: Token) -> bool:
 
 
 def _describes_terms(sent: Span) -> bool:
-    """A sentence whose main verb is a plan's conditional ("Israel would free", "Hamas is to")."""
+    """A sentence whose main verb is a plan's conditional ("Lima would free", "the militia is to")."""
     root = sent.root
     verbs = [root, *[c for c in root.children if c.dep_ in ("conj", "ccomp")]]
     for verb in verbs:
@@ -1557,7 +1588,7 @@ class _Sentence:
 
     def words(self, span: Span) -> str:
         """The text of ``span`` with place names standing for governments blanked out, so that
-        "Port Sudan" says nothing about ports and "Black Sea" only where it is not a name."""
+        "Port Moresby" says nothing about ports and "North Sea" only where it is not a name."""
         return self._masked[span.start_char : span.end_char]
 
     def words_outside_conditions(self) -> str:
@@ -1640,7 +1671,7 @@ class _Sentence:
             return []
         outer = _subject_of(node.head) if node.dep_ == "ccomp" else None
         if subject.lower_ in ("it", "they") and outer is not None and outer.pos_ in ("PROPN", "NOUN"):
-            return self.parties_named_by(outer)  # "Ukraine made clear it would not accept ...": Ukraine
+            return self.parties_named_by(outer)  # "Moldova made clear it would not accept ...": Ukraine
         parties = self.parties_named_by(subject)
         # a subject borrowed from the speaker of the words the verb is in
         reported = node.i != verb.i and any(_names_speaker(s, subject) for _, s in self.statements)
@@ -1651,9 +1682,9 @@ class _Sentence:
 
     def _parties_beside(self, subject: Token) -> list[str]:
         """The parties of a coordinated subject that the parser hung on its head rather than
-        coordinating them: "The US and Yemen's Houthis" (the US a modifier of Houthis), "Pakistani
-        and Indian officials". Only through modifier and coordination arcs with no preposition:
-        "the rebels in Sudan" names no second party."""
+        coordinating them: "The EU and Mali's junta" (the EU a modifier of junta), "Peruvian
+        and Chilean officials". Only through modifier and coordination arcs with no preposition:
+        "the rebels in Chad" names no second party."""
         found = []
         for token in subject.subtree:
             node = token
@@ -1671,7 +1702,7 @@ class _Sentence:
             if mention.label_ == "demonym" and not (
                 token.dep_ == "conj" or any(c.dep_ == "conj" for c in token.children)
             ):
-                continue  # "the Palestinian group Hamas": where the group is from, not a second party
+                continue  # "the Colombian group ELN": where the group is from, not a second party
             party = self.discourse.party(mention.kb_id_)
             if party and self.discourse.kind(party) in ("state", "group", "body", "bloc"):
                 found.append(party)
@@ -1679,7 +1710,7 @@ class _Sentence:
 
     def parties_named_by(self, subject: Token) -> list[str]:
         """Parties a subject or possessor stands for: a name, "both sides", a speaker's pronoun,
-        the examples of a class ("countries like Italy and Poland", "states such as A and B")."""
+        the examples of a class ("countries like Spain and Greece", "states such as A and B")."""
         named = [p for p in map(self.discourse.party, self.discourse.examples(subject)) if p]
         if named:
             return list(dict.fromkeys(named))
@@ -1687,7 +1718,7 @@ class _Sentence:
             subject.lower_ in PAIR_NOUNS and any(c.lower_ in ("two", "both", "the") for c in subject.children)
         ):
             # "both countries agreed": the two sides, not the mediator reporting it (a speaker the
-            # article names as one of a pair is a side: "Asif said the two nations would"; so are the
+            # article names as one of a pair is a side: "Okafor said the two nations would"; so are the
             # speakers the phrase itself names: "both sides confirmed the truce")
             paired = self.discourse.paired()
             reporting = (s for _, s in self.statements if not _names_speaker(s, subject))
@@ -1699,7 +1730,7 @@ class _Sentence:
         if stands_for_speaker and self.statements:
             # in reported speech a pronoun subject is the speaker: "X and Y said they were ready to"
             told = [s for _, s in self.statements if s.content and s.content[0] <= subject.i < s.content[1]]
-            # "it" is no person: "the envoy welcomed the deal and said it would help" is the deal,
+            # "it" is no person: "the envoy praised the accord and said it would ease" is the deal,
             # or what the article's reference rules make of it
             person = subject.lower_ == "it" and any(_a_person(s, subject.doc) for s in told)
             speakers = [self.discourse.party(s.speaker) for s in told]
@@ -1721,14 +1752,14 @@ class _Sentence:
                 and m.start > 0
                 and m.doc[m.start - 1].lower_ in ("in", "at", "from", "to")
             ):
-                continue  # "met in Riyadh": the place, not the Saudi government
+                continue  # "met in Lisbon": the place, not the Portuguese government
             p = self.discourse.party(m.kb_id_)
             if p and self.discourse.kind(p) in ("state", "group", "body", "bloc"):
                 parties.append(p)
         return list(dict.fromkeys(parties))
 
     def proposer(self, noun: Token) -> str | None:
-        """Who a plan belongs to: "the U.S. proposal", "Trump's plan", "a U.S.-backed proposal",
+        """Who a plan belongs to: "the U.S. proposal", "Lula's plan", "an EU-backed proposal",
         "a proposal by A, B and C" (a bloc when they are its members), "X presented a proposal"."""
         for token in noun.subtree:
             if token.i >= noun.i:
@@ -1740,7 +1771,7 @@ class _Sentence:
                 for actor_id in self.discourse.registry.lookup(token.text.split("-")[0]):
                     return self.discourse.party(actor_id) or actor_id
         agent = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
-        if agent is None:  # "a plan drawn up by Washington", "a plan drafted between A and B"
+        if agent is None:  # "a plan drawn up by Brussels", "a plan drafted between A and B"
             agent = next((a for a in _participle_agents(noun, negotiation_words().proposal_verbs)), None)
         if agent is not None:
             parties = self.parties_in(self.sent.doc[agent.i : agent.right_edge.i + 1])
@@ -1755,9 +1786,9 @@ class _Sentence:
         return None
 
     def place(self, within: Span | None = None, governing: Token | None = None) -> str | None:
-        """A city named with "in"/"at" (or "a Riyadh hotel", "at Kyiv's Mariinsky Palace", "at the
+        """A city named with "in"/"at" (or "a Lisbon hotel", "at Vienna's Hofburg Palace", "at the
         White House" for its city): not a country, not an actor. With ``governing``, only a place
-        of a clause ``governing`` is in (not "..., telling reporters in Damascus")."""
+        of a clause ``governing`` is in (not "..., telling reporters in Nairobi")."""
         span = within if within is not None else self.sent
         venues = negotiation_words().venue_cities
         for ent in self.ents:
@@ -1781,7 +1812,7 @@ class _Sentence:
             )
             if not capital and not self._is_city(ent.text):
                 continue  # "in Brussels" is where they met, though "Brussels" elsewhere stands for the EU
-            return ent.text.removeprefix("the ").split("'s ")[0]  # "Istanbul's Dolmabahce Palace"
+            return ent.text.removeprefix("the ").split("'s ")[0]  # "Oslo's Akershus Fortress"
         return None
 
     def country(self, within: Span, governing: Token) -> str | None:
@@ -1809,7 +1840,7 @@ class _Sentence:
     ) -> str | None:
         """The day named in ``within``, resolved against the publication date (a bare weekday of
         a ``future`` meeting ahead of it) and, for "the same day", the last day named before; of a
-        span of days ("September 14-18"), the first. With ``governing``, only a date of a clause
+        span of days ("March 3-7"), the first. With ``governing``, only a date of a clause
         that ``governing`` is in ("said on Tuesday that the talks ...", not "..., but told
         reporters Monday")."""
         for ent in self.times(within):
@@ -1825,7 +1856,7 @@ class _Sentence:
 
     def times(self, within: Span) -> list[Span]:
         """The time expressions in ``within``: the model's DATE and TIME entities, and the ones
-        it missed that parley.dates reads ("Earlier in the day Vance met ...")."""
+        it missed that parley.dates reads ("Earlier in the day the envoy met ...")."""
         return [t for t in self._sentence_times() if t.start >= within.start and t.end <= within.end]
 
     def _sentence_times(self) -> list[Span]:
@@ -1855,7 +1886,7 @@ class _Sentence:
 def _governs(verb: Token, cue: Token) -> bool:
     """Whether a date or place hanging on ``verb`` is told of ``cue``: the verb is the cue, one of
     its heads, or a meeting verb coordinated with one ("met X on Sunday and held talks ... at a
-    Riyadh hotel"; not "hosted talks, but told reporters on Monday")."""
+    Lisbon hotel"; not "hosted talks, but told reporters on Monday")."""
     meeting = negotiation_words().meeting_verbs
     heads = [cue, *cue.ancestors]
     return any(verb.i == h.i or (verb in h.conjuncts and verb.lemma_.lower() in meeting) for h in heads)
@@ -1911,7 +1942,7 @@ _TOLD = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "appos", "ROOT"})
 
 def _governed_items(word: Token) -> list[Span]:
     """What a stance word governs, one span per coordinated item, when it governs more than one:
-    "rejected the land swap and the troop cap", "did not agree to a ceasefire and a meeting"."""
+    "rejected the land swap and the troop cap", "did not agree to a truce and a summit"."""
     # "urged Kyiv and Moscow to halt strikes": what is urged is the clause, not the parties urged
     objects = [c for c in word.children if c.dep_ in ("xcomp", "ccomp")]
     objects += [
@@ -2041,7 +2072,7 @@ def _proviso(sent: Span, clause: Span) -> Token | None:
             token.lower_ in ("provided", "providing")
             and token.dep_ in ("prep", "mark", "advmod", "advcl", "cc")
             and token.nbor().lower_ not in ("by", "to", "for", "with", "in")
-            and token.nbor(-1).text == ","  # ", provided Moscow did the same"
+            and token.nbor(-1).text == ","  # ", provided Baku did the same"
         ):
             return token
     return None
@@ -2068,7 +2099,7 @@ def _refused(word: Token) -> bool:
 
 
 def _questioned(verb: Token) -> bool:
-    """A verb in an indirect question ("did not say whether it would agree"): not asserted."""
+    """A verb in an indirect question ("did not disclose whether it would sign"): not asserted."""
     node = verb
     while node.head.i != node.i:
         if any(c.dep_ == "mark" and c.lower_ == "whether" for c in node.children):
@@ -2094,7 +2125,7 @@ def _wished(verb: Token) -> bool:
     if aux & {"would", "could", "might", "should", "must"}:
         return True
     if verb.tag_ == "VB" and verb.dep_ == "ccomp" and not aux and _subject_of(verb) is not None:
-        return True  # "demanded that Caracas accept the deportees": a subjunctive, what is asked
+        return True  # "demanded that Minsk accept the monitors": a subjunctive, what is asked
     return "to" in aux and verb.head.lemma_.lower() not in ("be", "ready", "prepared", "willing")
 
 
@@ -2180,7 +2211,7 @@ def _coordinated(span: Span) -> list[Span]:
 def _shares_modal(verb: Token) -> bool:
     """Whether a coordinated verb takes the modal of the verb before it ("should exercise restraint
     and uphold the deal"): a bare verb with no subject or modal of its own, beside a verb that has
-    a modal and is not in a subordinate clause ("only after Russia ended the war and withdrew")."""
+    a modal and is not in a subordinate clause ("only after Serbia ended the raids and withdrew")."""
     head = verb.head
     return (
         verb.dep_ == "conj"
@@ -2210,7 +2241,7 @@ def _object_clauses(verb: Token) -> list[Span]:
         out.append(_clause(head))
         pobj = next((c for c in head.children if c.dep_ == "pobj"), None) if head.dep_ == "prep" else None
         for conj in pobj.conjuncts if pobj is not None else ():
-            out.append(_clause(conj))  # "agreed to a cessation of hostilities and the disarmament of ..."
+            out.append(_clause(conj))  # "agreed to a truce and the demobilisation of ..."
         for conj in head.conjuncts:
             if conj.i > head.i and conj.pos_ in ("VERB", "NOUN"):
                 out.append(_clause(conj))
@@ -2219,7 +2250,7 @@ def _object_clauses(verb: Token) -> list[Span]:
 
 def _stray_infinitives(verb: Token) -> list[Token]:
     """Infinitives the parser hangs on ``verb`` as its conjuncts, though they go on the list of what
-    it takes: "commit to cease all fighting, resume trade and respect borders", "welcomed their
+    it takes: "commit to stop all shelling, reopen the markets and return the displaced", "welcomed their
     commitment to observe the truce, free detainees and hold elections" (bare verbs, no subject)."""
     return [
         v
@@ -2300,9 +2331,9 @@ def _has_complement(verb: Token) -> bool:
 
 
 def _danger_only(warning: Token, words: Any) -> bool:
-    """ "The UN warned of a renewed civil war", "warned that the country was on the brink": a
+    """ "The WHO warned of a cholera outbreak", "warned that the region was close to famine": a
     danger foreseen, not a threat; unless what is warned of is a response or a consequence
-    ("warned of a harsh response"), or what is warned will or would happen ("warned that it would")."""
+    ("warned of a swift response"), or what is warned will or would happen ("warned that it would")."""
     complement = next((c for c in warning.children if c.dep_ == "ccomp"), None)
     if complement is not None and warning.lemma_.lower() == "warn":
         told = warning.doc[complement.left_edge.i : complement.right_edge.i + 1]
@@ -2324,7 +2355,7 @@ def _exchanged(
     ctx: _Sentence, region: Span, parties: list[str], others: list[str], issue: str
 ) -> dict[str, str]:
     """The issue of each party to an undertaking made with ``others`` (the other side named with
-    "with"): "a deal with the rebels to end the airstrikes in return for an end to shipping attacks"
+    "with"): "a deal with the militia to halt the raids in return for a halt to attacks on convoys"
     binds the subject to what comes before "in return for" and the other side to what follows it."""
     issues = dict.fromkeys(parties, issue)
     exchange = next(
@@ -2346,7 +2377,7 @@ def _exchanged(
 
 
 def _self_described(verb: Token) -> bool:
-    """ "which calls itself an army", "considers itself a political group": what one is, not a stance."""
+    """ "which calls itself an army", "considers itself a civic movement": what one is, not a stance."""
     return any(c.dep_ == "dobj" and c.lower_ in _REFLEXIVES for c in verb.children)
 
 
@@ -2438,7 +2469,7 @@ def _charge_of(breach: Token, charge_nouns: frozenset[str]) -> Token | None:
 
 
 def _possessor(noun: Token, ctx: _Sentence) -> list[str]:
-    """The party a noun belongs to: "Israel's violations", "its violations" (resolved)."""
+    """The party a noun belongs to: "Baku's violations", "its violations" (resolved)."""
     owner = next((c for c in noun.children if c.dep_ == "poss"), None)
     if owner is None:
         return []
