@@ -1521,3 +1521,15 @@ def test_a_third_partys_appeal_to_both_sides_is_a_term_put_to_them() -> None:
     one = read("Norway urged Peru to cease all hostilities at once.")
     assert keys(one.positions, "party", "issue") == {("NOR", "ceasefire")}
     assert one.proposals == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Washington is ready to recognise Western Sahara as Moroccan under the deal, Rabat said.",
+        "Beijing wants Taiwan recognised as Chinese territory in any accord, Chinese officials said.",
+    ],
+)
+def test_a_land_recognised_as_another_states_is_a_matter_of_territory(text: str) -> None:
+    records = read(text)
+    assert {r.issue for r in [*records.commitments, *records.positions]} == {"territory"}
