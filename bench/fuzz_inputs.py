@@ -28,8 +28,8 @@ SENTENCES = (
     "According to two officials, the United States proposed a prisoner exchange.",
     "Hamas warned that it would end the truce if the strikes did not stop within 48 hours.",
     "Ukraine accused Russia of violating the moratorium hours after it began.",
-    "The delegations met in Riyadh on March 24 and agreed to continue the talks.",
-    "India said it would not accept any mediation on Kashmir, its foreign ministry said.",
+    "The delegations met in Muscat on May 12 and agreed to meet again.",
+    "Pakistan said it would reject any outside role in the water dispute, its foreign office said.",
 )
 #: Bidirectional controls and invisible marks: embeddings, overrides, isolates, marks.
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u200d\ufeff"

@@ -77,7 +77,7 @@ NEGOTIATIONS: tuple[Negotiation, ...] = (
             "halt strikes on energy infrastructure",
             "exchange {n} prisoners of war",
             "observe a {d}-day ceasefire",
-            "ensure safe navigation in the Black Sea",
+            "keep the shipping lanes of the Black Sea open",
             "return {n} children taken from occupied areas",
             "pull heavy weapons back from the front",
         ),
@@ -139,7 +139,7 @@ NEGOTIATIONS: tuple[Negotiation, ...] = (
         ),
         demands=(
             "disarmament of Hamas",
-            "a permanent end to the war",
+            "a lasting halt to the fighting",
             "a full withdrawal from Gaza",
             "foreign forces in Gaza",
             "a role for the Palestinian Authority",
