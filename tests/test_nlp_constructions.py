@@ -325,8 +325,8 @@ def test_terms_told_after_a_phrase_that_introduces_the_pact_bind_each_subject(
         # a weapon to be built is a matter of disarmament, not of military aid
         ("Iranian officials warned they could build a nuclear weapon.", {("IRN", "disarmament")}),
         # a punishment promised is a threat: about sanctions where it names them, else about what it punishes
-        ("The US envoy said Washington would hold those who block aid convoys accountable, including through "
-         "sanctions.", {("USA", "sanctions")}),
+        ("The EU's foreign policy chief said Brussels would hold the warring generals accountable, including "
+         "through targeted sanctions.", {("eu", "sanctions")}),
         ("Washington will hold the Houthis accountable for any attack on shipping, a State Department "
          "spokesman said.", {("USA", "maritime")}),
         ("Israel's defence minister said Israel would make Hezbollah pay for the rocket fire.", {("ISR", "ceasefire")}),
@@ -337,7 +337,7 @@ def test_threat_constructions(text: str, expected: set[tuple]) -> None:
 
 
 def test_a_punishment_promised_is_no_undertaking() -> None:
-    text = "The US envoy said Washington would hold those who block aid convoys accountable, including through sanctions."
+    text = "The EU's foreign policy chief said Brussels would hold the warring generals accountable with sanctions."
     assert read(text).commitments == []
 
 

@@ -876,8 +876,8 @@ class Negotiation:
         )
 
     def _punishments(self, ctx: _Sentence) -> list[Found]:
-        """A party's promise to punish ("Washington will hold the militia accountable, including
-        through sanctions", "we would make them pay"): a threat about sanctions where it names them,
+        """A party's promise to punish ("Brussels will hold the generals accountable with targeted
+        sanctions", "we would make them pay"): a threat about sanctions where it names them,
         else about what it punishes, else (a reprisal) about the truce."""
         out = []
         for verb in ctx.sent:
