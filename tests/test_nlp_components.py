@@ -334,9 +334,9 @@ def test_may_in_the_claim_is_hedged() -> None:
 
 
 def test_joint_statement_gives_one_statement_per_speaker() -> None:
-    text = "Armenia and Azerbaijan said in a joint statement on Friday that they had agreed the text of a peace treaty."
+    text = "Colombia and the ELN said in a joint statement on Friday that they had settled the wording of a ceasefire protocol."
     records = read(text)
-    assert sorted(s.speaker for s in records.statements) == ["ARM", "AZE"]
+    assert sorted(s.speaker for s in records.statements) == ["COL", "eln"]
     assert len({s.span for s in records.statements}) == 1
 
 
@@ -439,10 +439,10 @@ def test_demand() -> None:
 
 def test_threat_in_a_few_days() -> None:
     text = (
-        "Trump warned that the United States would walk away from the peace talks in a few days "
+        "Norway warned that it would withdraw from the Colombian peace talks in a few days "
         "if there was no progress."
     )
-    (t,) = [t for t in read(text).threats if t.actor == "USA"]
+    (t,) = [t for t in read(text).threats if t.actor == "NOR"]
     assert t.issue == "mediation"
     assert t.has_deadline and t.deadline == "in a few days"
 
@@ -480,10 +480,12 @@ def test_accused_of_violating() -> None:
 
 
 def test_violating_in_reported_speech() -> None:
-    text = "Russia is violating the moratorium on strikes against energy facilities, Zelensky said on Sunday."
+    text = (
+        "Sudan's army is violating the moratorium on attacks against power stations, the RSF said on Sunday."
+    )
     (v,) = read(text).violations
     # A moratorium on energy strikes is the spec's own example of an ambiguous issue.
-    assert (v.accused, v.accuser) == ("RUS", "UKR")
+    assert (v.accused, v.accuser) == ("SDN", "rsf")
     assert v.issue in ("energy_infrastructure", "ceasefire")
 
 
@@ -491,19 +493,17 @@ def test_violating_in_reported_speech() -> None:
 
 
 def test_meeting_with_weekday_resolved_against_publication() -> None:
-    text = (
-        "Delegations from Russia and the United States met in Riyadh on Monday to discuss a maritime truce."
-    )
+    text = "Delegations from Serbia and Kosovo met in Brussels on Monday to discuss border crossings."
     (m,) = read(text, published="2025-03-26").meetings  # a Wednesday: Monday is the 24th
-    assert (m.place, m.date) == ("Riyadh", "2025-03-24")
-    assert set(m.participants) == {"RUS", "USA"}
+    assert (m.place, m.date) == ("Brussels", "2025-03-24")
+    assert set(m.participants) == {"SRB", "XKX"}
 
 
 def test_meeting_with_date_and_unknown_year() -> None:
-    text = "Negotiators from Ukraine and Russia will hold their next round of talks in Istanbul on June 2."
+    text = "Envoys from Armenia and Azerbaijan will hold their next round of talks in Almaty on July 9."
     (m,) = read(text).meetings
-    assert (m.place, m.date) == ("Istanbul", "--06-02")
-    assert set(m.participants) == {"UKR", "RUS"}
+    assert (m.place, m.date) == ("Almaty", "--07-09")
+    assert set(m.participants) == {"ARM", "AZE"}
 
 
 @xfail("'Witkoff will meet Putin in St Petersburg on Friday' yields no meeting")
@@ -737,15 +737,15 @@ def test_outlet_noun_with_the_outlet_named_inside_is_the_outlet() -> None:
 
 def test_hard_wrapped_lines_do_not_cut_sentences() -> None:
     text = (
-        "On Monday, Felix Tshisekedi accused Rwanda of violating the\n"
-        "peace deal, and said that Rwandan forces had attacked\n"
-        "several towns in South Kivu.\n"
-        "Kigali rejected the claim."
+        "On Tuesday, Abiy Ahmed accused Eritrea of breaching the\n"
+        "peace accord, and said that Eritrean troops had shelled\n"
+        "several villages in Tigray.\n"
+        "Asmara rejected the claim."
     )
     records = read(text, published="2025-06-02")
-    (statement,) = said_by(records, "person:felix-tshisekedi")
-    assert covers(text, statement, "several towns in South Kivu")
-    assert said_by(records, "RWA")
+    (statement,) = said_by(records, "person:abiy-ahmed")
+    assert covers(text, statement, "several villages in Tigray")
+    assert said_by(records, "ERI")
 
 
 TITLED = [
@@ -755,8 +755,8 @@ TITLED = [
         id="title with its complement",
     ),
     pytest.param(
-        "The head of the Russian delegation insisted Moscow had proposed a brief truce along sections of the front.",
-        "person:vladimir-medinsky",
+        "The head of the Ukrainian delegation said Kyiv had offered to swap all wounded prisoners.",
+        "person:rustem-umerov",
         id="head of a delegation",
     ),
     pytest.param(
@@ -766,8 +766,8 @@ TITLED = [
         id="the group's title",
     ),
     pytest.param(
-        "The head of the UN peacekeeping mission in South Sudan, Nicholas Haysom, urged the parties to show restraint.",
-        "person:nicholas-haysom",
+        "The head of the African Union Commission, Mahmoud Ali Youssouf, told the two sides to keep talking.",
+        "person:mahmoud-ali-youssouf",
         id="name in apposition to a long role",
     ),
     pytest.param(
@@ -858,7 +858,7 @@ def test_vague_reports_give_way_to_the_speakers_they_report() -> None:
             "The truce is holding, according to a statement by Kenya's foreign ministry.", "KEN", id="by"
         ),
         pytest.param(
-            "The monitors will deploy next week, according to a letter sent by the E3 to the council.",
+            "The monitors will deploy next week, according to a letter sent on Monday by the E3 to the council.",
             "europe",
             id="sent by",
         ),
@@ -875,7 +875,7 @@ def test_speaker_hung_on_a_participle_before_the_cue() -> None:
 
 
 def test_a_report_in_a_clause_about_a_thing_is_background() -> None:
-    text = "The rebels studied the plan, a key demand of Kenya that the group has previously rejected."
+    text = "The ELN weighed the offer, a central demand of Bogota that the guerrillas have long refused."
     assert read(text, published="2025-06-02").statements == []
 
 
@@ -902,8 +902,8 @@ def test_the_office_of_a_title_is_the_state_of_its_holder() -> None:
 
 def test_the_government_without_an_earlier_subject_is_the_country_of_the_article() -> None:
     text = (
-        "Fighting in Colombia's north eased after talks in Doha with the Clan del Golfo, which were hosted "
-        "by Qatar. The truce holds across Colombia.\n\n"
+        "Fighting in Colombia's north eased after talks in Caracas with the ELN, which were hosted "
+        "by Venezuela. The truce holds across Colombia.\n\n"
         "In a statement on Friday, the government said the talks would resume in October."
     )
     speakers = [s.speaker for s in read(text, published="2025-06-02").statements]
@@ -954,9 +954,10 @@ def test_an_outlet_named_by_the_last_word_of_its_name() -> None:
 
 def test_speaker_after_its_verb_with_what_was_said_before() -> None:
     text = (
-        "Kenya and Somalia have agreed to an immediate truce, announced Qatar's foreign ministry on Sunday."
+        "Armenia and Azerbaijan have agreed to an immediate ceasefire, announced Kazakhstan's foreign ministry "
+        "on Saturday."
     )
-    assert [s.speaker for s in read(text).statements] == ["QAT"]
+    assert [s.speaker for s in read(text).statements] == ["KAZ"]
 
 
 def test_a_backer_named_in_passing_is_not_one_of_both_sides() -> None:

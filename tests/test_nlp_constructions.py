@@ -115,9 +115,9 @@ def test_what_a_party_offers_or_proposes_is_its_proposal(text: str, issue: str) 
 @pytest.mark.parametrize(
     ("text", "party", "issue"),
     [
-        ("The M23 rebels reiterated their commitment to release prisoners.", "m23", "prisoners"),
-        ("The RSF affirmed its agreement to enter into the truce.", "rsf", "ceasefire"),
-        ("Hamas announced its acceptance of a proposal for a ceasefire.", "hamas", "ceasefire"),
+        ("The ELN guerrillas restated their commitment to release captives.", "eln", "prisoners"),
+        ("The TPLF confirmed its agreement to join the ceasefire.", "tplf", "ceasefire"),
+        ("The Houthis signalled their acceptance of a plan for a ceasefire.", "houthis", "ceasefire"),
         ("India and Pakistan agreed to scale back troops along the border.", "PAK", "troop_withdrawal"),
     ],
 )
@@ -139,8 +139,8 @@ def test_a_commitment_without_an_issue_word_does_not_take_a_generic_word_of_its_
 @pytest.mark.parametrize(
     ("text", "party", "issue"),
     [
-        ("Moscow did not agree to a ceasefire.", "RUS", "ceasefire"),
-        ("Italy and Poland have ruled out sending troops to Ukraine.", "POL", "security_guarantees"),
+        ("Baku did not agree to a truce.", "AZE", "ceasefire"),
+        ("Norway and Finland have ruled out deploying soldiers to Georgia.", "NOR", "security_guarantees"),
         ("Kigali's demand for a buffer zone was dropped.", "RWA", "security_guarantees"),
         (
             "The rebels would not say whether they would accept a clause that they disarm, a key demand by Colombia.",
@@ -178,12 +178,8 @@ def test_a_pact_told_as_made_binds_both_its_parties(text: str, parties: set[str]
 @pytest.mark.parametrize(
     ("text", "proposer", "issue"),
     [
-        (
-            "Kyiv examined a draft plan drawn up between Washington and Ankara to halt the fighting.",
-            "USA",
-            "ceasefire",
-        ),
-        ("The army accepted the truce proposed by the Quad countries.", "quad", "ceasefire"),
+        ("Khartoum weighed a truce plan drafted between Riyadh and Washington.", "SAU", "ceasefire"),
+        ("The rebels accepted the ceasefire proposed by the African Union.", "au", "ceasefire"),
         ("Moscow's proposal for short local ceasefires was rejected.", "RUS", "ceasefire"),
     ],
 )
@@ -193,16 +189,16 @@ def test_a_plan_or_term_qualified_by_its_proposer_is_a_proposal(text: str, propo
 
 def test_each_coordinated_object_of_a_refusal_is_its_own_stance() -> None:
     found = keys(
-        read("Belgrade did not agree to an immediate ceasefire and a meeting of leaders.").positions,
+        read("Khartoum did not agree to a truce and a summit of presidents.").positions,
         "party",
         "issue",
     )
-    assert {("SRB", "ceasefire"), ("SRB", "mediation")} <= found
+    assert {("SDN", "ceasefire"), ("SDN", "mediation")} <= found
 
 
 def test_a_stance_in_the_passive_belongs_to_its_agent() -> None:
-    text = "The pause in energy strikes was welcomed by Ukraine."
-    assert ("UKR", "energy_infrastructure") in keys(read(text).positions, "party", "issue")
+    text = "The suspension of strikes on the power grid was welcomed by Armenia."
+    assert ("ARM", "energy_infrastructure") in keys(read(text).positions, "party", "issue")
 
 
 def test_a_refusal_given_as_a_reason_is_not_a_stance_told() -> None:
@@ -211,7 +207,7 @@ def test_a_refusal_given_as_a_reason_is_not_a_stance_told() -> None:
 
 
 def test_an_aim_reporting_ascribes_is_not_a_stance() -> None:
-    text = "The third round of talks between Yerevan and Baku opened on Monday, seeking to reduce border tensions."
+    text = "A new round of negotiations between Bogota and the ELN began in Caracas on Friday, seeking to calm violence along the border."
     assert not read(text).positions
 
 
@@ -295,8 +291,8 @@ def threats(text: str) -> set[tuple]:
     ("text", "expected"),
     [
         (
-            "As part of the agreement, the ELN will withdraw its fighters from two towns.",
-            {("eln", "troop_withdrawal")},
+            "As part of the deal, the TPLF will withdraw its forces from three districts.",
+            {("tplf", "troop_withdrawal")},
         ),
         (
             "Under the terms of the truce, Hamas would free ten hostages and Israel would release prisoners.",
@@ -344,7 +340,7 @@ def test_a_punishment_promised_is_no_undertaking() -> None:
 def test_ultimatum_without_a_modal_has_a_deadline_and_a_target() -> None:
     for text, actor, target in [
         ("Washington gave Hamas until Sunday to accept the proposal.", "USA", "hamas"),
-        ("That is the deadline set by Turkey for Sweden to respond to its demands.", "TUR", "SWE"),
+        ("Friday is the deadline set by Qatar for the RSF to respond to its offer.", "QAT", "rsf"),
     ]:
         [threat] = read(text, "2024-07-03").threats
         assert (threat.actor, threat.issue, threat.has_deadline) == (actor, "mediation", True)
@@ -369,10 +365,10 @@ def test_a_measure_started_on_a_clock_is_a_threat_with_a_deadline() -> None:
     "text",
     [
         "The UN warned that the region was sliding towards famine.",  # a danger foreseen
-        "The UN warned of a renewed war in Sudan if the generals do not compromise.",
+        "Norway warned of renewed fighting in Kosovo if the two governments do not negotiate.",
         # force named outside what the condition conditions
-        "Dozens died after the air strikes began, and the UN warned of a wider war in Sudan if the generals do "
-        "not compromise.",
+        "Several villagers were killed when the shelling resumed, and the African Union warned of a broader "
+        "conflict in Ethiopia if the two sides do not negotiate.",
         "Pashinyan pledged to keep talking with Baku but warned that he would never cede any territory.",  # refusal
         "Pakistan keeps troops near the border for rapid deployment if needed.",  # a precaution
         "The EU said those responsible for war crimes must be held accountable.",  # a demand, not a punishment
@@ -433,8 +429,8 @@ def test_sentences_that_accuse_no_breach(text: str) -> None:
 
 
 def test_a_bare_deal_takes_the_issue_the_rest_of_the_clause_names() -> None:
-    text = "Somalia rejected Ethiopia's deal with Somaliland as a violation of its sovereignty."
-    assert ("SOM", "territory") in keys(read(text).positions, "party", "issue")
+    text = "Serbia rejected Kosovo's deal with Albania as an affront to its territorial integrity."
+    assert ("SRB", "territory") in keys(read(text).positions, "party", "issue")
 
 
 def test_when_an_undertaking_applies_is_not_what_it_undertakes() -> None:
@@ -455,8 +451,8 @@ def test_an_undertaking_in_an_indirect_question_is_not_given() -> None:
 @pytest.mark.parametrize(
     ("text", "party", "issue"),
     [
-        ("Zelensky called the NATO-type provision encouraging.", "UKR", "security_guarantees"),
-        ("Pakistan asked India to resume the water treaty.", "PAK", "other"),
+        ("Pashinyan called the NATO-style guarantee reassuring.", "ARM", "security_guarantees"),
+        ("Egypt asked Ethiopia to resume the Nile treaty.", "EGY", "other"),
         ("Putin claims four Ukrainian regions as well as Crimea.", "RUS", "territory"),
     ],
 )
@@ -476,8 +472,8 @@ def test_the_examples_of_a_class_are_the_parties() -> None:
 
 
 def test_what_a_plan_is_a_plan_of_names_its_term() -> None:
-    text = "Beirut unveiled a disarmament plan under which only the state will hold weapons."
-    assert keys(read(text).proposals, "proposer", "issue") == {("LBN", "disarmament")}
+    text = "Bogota unveiled a disarmament plan under which the guerrillas would surrender their rifles to UN monitors."
+    assert keys(read(text).proposals, "proposer", "issue") == {("COL", "disarmament")}
 
 
 def test_a_pronoun_in_a_clause_complement_is_the_outer_subject() -> None:
@@ -542,8 +538,8 @@ def test_what_a_party_suggests_is_so_is_no_proposal(text: str) -> None:
             "security_guarantees",
         ),
         (
-            "Israel said it would never allow Hezbollah to rebuild its positions along the frontier.",
-            "ISR",
+            "Azerbaijan said it would never tolerate Armenian units rearming along the border.",
+            "AZE",
             "disarmament",
         ),
     ],
@@ -555,12 +551,12 @@ def test_the_issue_of_what_is_refused_is_read_from_its_head(text: str, party: st
 @pytest.mark.parametrize(
     "text",
     [
-        "Serbian negotiators have dropped a demand that Kosovo troops quickly leave the northern towns.",
-        "Belgrade dropped its demand for a withdrawal of Kosovo troops.",
+        "Armenian negotiators have given up a demand that Azerbaijani soldiers promptly leave the border villages.",
+        "Yerevan dropped its demand for a withdrawal of Azerbaijani troops.",
     ],
 )
 def test_troops_leaving_or_withdrawn_is_troop_withdrawal(text: str) -> None:
-    assert keys(read(text).positions, "party", "issue") == {("SRB", "troop_withdrawal")}
+    assert keys(read(text).positions, "party", "issue") == {("ARM", "troop_withdrawal")}
 
 
 def test_what_parties_decide_to_do_binds_them() -> None:
@@ -595,12 +591,12 @@ def test_a_with_phrase_before_the_verb_names_no_party_to_the_agreement() -> None
 @pytest.mark.parametrize(
     "text",
     [
-        "The M23 on Monday rejected the report, urging renewed international efforts to implement the peace agreement.",
-        "The M23 rejected the report, calling it biased and urging renewed international efforts to implement the peace agreement.",
+        "The ELN on Friday dismissed the accusations, urging fresh international efforts to carry out the peace accord.",
+        "The ELN dismissed the accusations, calling them false and urging fresh international efforts to carry out the peace accord.",
     ],
 )
 def test_a_participle_urging_after_a_denial_is_a_stance(text: str) -> None:
-    assert ("m23", "mediation") in keys(read(text).positions, "party", "issue")
+    assert ("eln", "mediation") in keys(read(text).positions, "party", "issue")
 
 
 def test_terms_of_a_pact_in_what_a_report_verb_says_bind_the_parties() -> None:
@@ -614,12 +610,12 @@ def test_terms_of_a_pact_in_what_a_report_verb_says_bind_the_parties() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        'Hours earlier, Erdogan had posted on X: "The truce is in effect. Please do not break it."',
-        'Erdogan said: "Stop the attacks on Kobani now."',
+        'Minutes before, Ruto wrote on X: "The ceasefire has begun. Respect it."',
+        'Ruto said: "Stop the attacks on Baidoa now."',
     ],
 )
 def test_a_command_in_a_speakers_words_is_a_stance(text: str) -> None:
-    assert keys(read(text).positions, "party", "issue") == {("TUR", "ceasefire")}
+    assert keys(read(text).positions, "party", "issue") == {("KEN", "ceasefire")}
 
 
 def test_a_base_form_after_to_or_a_modal_is_no_command() -> None:
@@ -684,8 +680,10 @@ def test_human_rights_are_a_humanitarian_issue() -> None:
 
 
 def test_restoring_ties_is_an_issue_of_its_own() -> None:
-    text = "Serbia and Kosovo agreed to restore diplomatic ties in a deal brokered by the EU."
-    assert keys(read(text).commitments, "party", "issue") == {("SRB", "other"), ("XKX", "other")}
+    text = (
+        "Colombia and Venezuela agreed to restore diplomatic relations under an accord facilitated by Brazil."
+    )
+    assert keys(read(text).commitments, "party", "issue") == {("COL", "other"), ("VEN", "other")}
 
 
 def test_integrating_a_group_into_a_possessed_state_is_a_settlement() -> None:
@@ -736,11 +734,11 @@ def test_verbs_sharing_a_modal_are_each_a_stance() -> None:
 
 def test_a_verb_in_a_condition_does_not_share_the_modal() -> None:
     text = (
-        "The European Union said it would weigh easing sanctions only after Russia halted its war and "
-        "withdrew its troops from Ukrainian territory."
+        "Norway said it would consider easing sanctions only once Baku ended its offensive and pulled its "
+        "forces out of Armenian territory."
     )
     positions = keys(read(text).positions, "party", "issue")
-    assert ("eu", "sanctions") in positions and ("eu", "territory") not in positions
+    assert ("NOR", "sanctions") in positions and ("NOR", "territory") not in positions
 
 
 def test_each_infinitive_under_a_commitment_verb_is_an_undertaking() -> None:
@@ -753,9 +751,11 @@ def test_each_infinitive_under_a_commitment_verb_is_an_undertaking() -> None:
 
 
 def test_a_party_the_parser_hangs_on_the_subject_is_a_party() -> None:
-    text = "The US and Yemen's Houthis agreed to stop attacking each other's ships, Oman's foreign minister said."
-    parties = {c.party for c in read(text).commitments}  # spaCy makes "US" a modifier of "Houthis"
-    assert {"USA", "houthis"} <= parties
+    text = (
+        "The UK and Sudan's RSF agreed to stop targeting each other's convoys, Kenya's foreign minister said."
+    )
+    parties = {c.party for c in read(text).commitments}  # spaCy makes "UK" a modifier of "RSF"
+    assert {"GBR", "rsf"} <= parties
 
 
 def test_pairs_of_demonyms_name_both_parties() -> None:
@@ -776,10 +776,8 @@ def test_a_registry_person_named_later_by_surname_keeps_the_id() -> None:
 def test_demining_and_handing_over_governance_are_issues() -> None:
     demining = read("Sudan and South Sudan agreed to start demining the border zone.")
     assert {("SDN", "disarmament"), ("SSD", "disarmament")} <= keys(demining.commitments, "party", "issue")
-    handing_over = read(
-        "Hamas committed to hand over the administration of Gaza to a technocratic committee."
-    )
-    assert ("hamas", "political_settlement") in keys(handing_over.commitments, "party", "issue")
+    handing_over = read("The RSF committed to hand over the governance of Nyala to a civilian council.")
+    assert ("rsf", "political_settlement") in keys(handing_over.commitments, "party", "issue")
 
 
 @pytest.mark.parametrize(
@@ -822,7 +820,7 @@ def test_it_is_important_to_binds_no_one() -> None:
 def test_a_name_given_its_members_in_parentheses_is_that_bloc() -> None:
     text = (
         "The Quartet (the United States, Egypt, the United Arab Emirates and Saudi Arabia) gathered in Washington "
-        "on Tuesday.\n\nIn a joint statement, the Quartet urged a humanitarian truce of three months in Sudan. "
+        "on Tuesday.\n\nIn a joint statement, the Quartet urged the Sudanese sides to open aid corridors. "
         "The Quartet statement also said there could be no military solution."
     )
     assert [s.speaker for s in read(text).statements] == ["quad", "quad"]
@@ -830,8 +828,8 @@ def test_a_name_given_its_members_in_parentheses_is_that_bloc() -> None:
 
 def test_the_statement_is_by_the_author_of_the_statement_told_before() -> None:
     text = (
-        "Sudan's army rejected a joint statement issued on Friday by the Sudan Quad.\n\n"
-        "The statement called for a three-month humanitarian truce."
+        "The RSF dismissed a joint statement issued on Monday by the Sudan Quad.\n\n"
+        "The statement urged a six-week pause in the fighting."
     )
     assert [s.speaker for s in read(text).statements][-1] == "quad"
 
@@ -857,8 +855,7 @@ def test_reports_indicating_name_no_speaker() -> None:
 @pytest.mark.parametrize(
     ("text", "speaker"),
     [
-        ('"We will integrate all civil and military institutions," read a statement by the Syrian presidency.',
-         "SYR"),
+        ('"We will merge the two armies within a year," read a statement by the Serbian presidency.', "SRB"),
         ('"The talks were constructive," said a statement from the Qatari foreign ministry.', "QAT"),
     ],
 )  # fmt: skip
@@ -1057,17 +1054,17 @@ def test_names_in_apposition_with_go_betweens_are_not_the_sides(guarantors: str)
 
 def test_what_a_speaker_would_only_do_is_a_stance_not_an_undertaking() -> None:
     records = read(
-        "Serbia's president stressed that Serbia would only recognise a written agreement on the border."
+        "Kenya's president insisted that Kenya would only accept a signed agreement fixing the land border."
     )
     assert records.commitments == []
-    assert ("SRB", "territory") in keys(records.positions, "party", "issue")
+    assert ("KEN", "territory") in keys(records.positions, "party", "issue")
 
 
 @pytest.mark.parametrize(
     "text",
     [
         '"The truce will be respected," the Kosovo government said.',
-        '"The truce has not been violated by us, and it will continue to be observed," the Kosovo government said.',
+        '"The ceasefire has not been broken by our forces, and it will keep being honoured," the Kosovo government said.',
     ],
 )
 def test_a_pact_a_speaker_says_will_be_kept_is_its_undertaking(text: str) -> None:
@@ -1473,8 +1470,8 @@ def test_the_parties_are_those_a_go_between_hosted() -> None:
 
 
 def test_a_group_named_with_its_backer_is_the_group_not_the_backer() -> None:
-    text = "Congo and the Uganda-backed M23 rebel group signed a truce on Sunday, committing to stop all attacks."
-    assert {c.party for c in read(text).commitments} == {"COD", "m23"}
+    text = "Colombia and the Venezuela-backed ELN guerrilla group signed a truce on Friday, pledging to end all hostilities."
+    assert {c.party for c in read(text).commitments} == {"COL", "eln"}
 
 
 def test_a_peace_treaty_is_a_political_settlement() -> None:
