@@ -19,13 +19,13 @@ TYPOGRAPHIC = (
     "\u201cThe talks will continue next week,\u201d the Kremlin said in a statement.\n"
 )
 ARTICLE = (
-    "Russia and Ukraine agreed on Tuesday to halt strikes on energy facilities for 30 days, the White "
-    "House said after talks in Riyadh.\n"
-    "\u201cWe are ready to sign,\u201d Zelensky said. \u201cBut we won\u2019t accept an ultimatum.\u201d\n"
-    "Kremlin spokesman Dmitry Peskov told reporters that Moscow would reopen the Black Sea corridor only "
-    "after sanctions on its agricultural bank were lifted.\n"
-    "Trump warned that Washington would walk away from the talks within two weeks if there was no progress.\n"
-    "Ukraine accused Russia of violating the moratorium hours after it began.\n"
+    "Serbia and Kosovo agreed on Tuesday to reopen two border crossings for 30 days, the European Union "
+    "said after talks in Brussels.\n"
+    "\u201cWe are ready to sign,\u201d Kurti said. \u201cBut we won\u2019t accept an ultimatum.\u201d\n"
+    "Serbian Foreign Minister Marko Djuric told reporters that Belgrade would lift its trade blockade only "
+    "after Pristina withdrew its special police from the north.\n"
+    "Norway warned that it would end its mediation within two weeks if there was no progress.\n"
+    "Kosovo accused Serbia of violating the accord hours after it took effect.\n"
 )
 _ID = re.compile(
     r"[A-Z]{3}|person:[a-z0-9]+(-[a-z0-9]+)*|outlet:[a-z0-9]+(-[a-z0-9]+)*|anon(:\S+)?|[a-z0-9]+(-[a-z0-9]+)*"

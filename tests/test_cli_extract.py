@@ -28,9 +28,7 @@ PESKOV = (
     "Kremlin spokesman Dmitry Peskov told reporters on Tuesday that Russia would not withdraw its "
     "troops from the four regions it claims.\n"
 )
-RIYADH = (
-    "Delegations from Russia and the United States met in Riyadh on Monday to discuss a maritime truce.\n"
-)
+BRUSSELS = "Delegations from Serbia and Kosovo met in Brussels on Monday to discuss border crossings.\n"
 ITALIAN = (
     "I negoziatori delle due parti si sono incontrati martedì a Ginevra per discutere di una tregua di "
     "trenta giorni. Il ministro degli esteri ha detto che le condizioni non sono ancora state accettate "
@@ -114,22 +112,22 @@ def test_directory_is_read_recursively(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_sidecar_metadata(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(tmp_path, "riyadh.txt", RIYADH)
+    path = write(tmp_path, "brussels.txt", BRUSSELS)
     meta = {
         "published": "2025-03-18",
         "outlet": "Reuters",
-        "url": "https://example.org/riyadh",
+        "url": "https://example.org/brussels",
         "title": "Talks",
     }
-    write(tmp_path, "riyadh.meta.json", json.dumps(meta))
+    write(tmp_path, "brussels.meta.json", json.dumps(meta))
     out = tmp_path / "out"
     assert run(capsys, "extract", str(path), "--out", str(out))[0] == 0
-    records = load(out / "riyadh.json")
+    records = load(out / "brussels.json")
     doc = records.document
     assert (doc.published, doc.outlet, doc.url, doc.title) == (
         "2025-03-18",
         "outlet:reuters",
-        "https://example.org/riyadh",
+        "https://example.org/brussels",
         "Talks",
     )
     # The publication date reaches the extractor: "on Monday" is the Monday before Tuesday the 18th.
@@ -137,8 +135,8 @@ def test_sidecar_metadata(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_explicit_metadata_wins_over_sidecars(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with_sidecar = write(tmp_path, "riyadh.txt", RIYADH)
-    write(tmp_path, "riyadh.meta.json", json.dumps({"published": "2025-03-18", "outlet": "Reuters"}))
+    with_sidecar = write(tmp_path, "brussels.txt", BRUSSELS)
+    write(tmp_path, "brussels.meta.json", json.dumps({"published": "2025-03-18", "outlet": "Reuters"}))
     without = write(tmp_path, "peskov.txt", PESKOV)
     out = tmp_path / "out"
     code, _, _ = run(
@@ -146,10 +144,10 @@ def test_explicit_metadata_wins_over_sidecars(tmp_path: Path, capsys: pytest.Cap
         "--published", "2025-03-26", "--outlet", "outlet:axios",
     )  # fmt: skip
     assert code == 0
-    for name in ("riyadh.json", "peskov.json"):
+    for name in ("brussels.json", "peskov.json"):
         doc = load(out / name).document
         assert (doc.published, doc.outlet) == ("2025-03-26", "outlet:axios")
-    assert [m.date for m in load(out / "riyadh.json").meetings] == ["2025-03-24"]
+    assert [m.date for m in load(out / "brussels.json").meetings] == ["2025-03-24"]
 
 
 @pytest.mark.slow
@@ -376,7 +374,7 @@ def test_bad_inputs_each_get_one_line_and_the_batch_goes_on(tmp_path: Path) -> N
 @pytest.mark.slow
 def test_progress_bar_only_in_a_terminal(tmp_path: Path) -> None:
     folder = tmp_path / "in"
-    for name, text in (("a.txt", ZELENSKY), ("b.txt", PESKOV), ("c.txt", RIYADH)):
+    for name, text in (("a.txt", ZELENSKY), ("b.txt", PESKOV), ("c.txt", BRUSSELS)):
         write(folder, name, text)
     argv = [sys.executable, "-m", "parley", "extract", str(folder), "--out", str(tmp_path / "out")]
     piped = subprocess.run(argv, capture_output=True, text=True, timeout=120)

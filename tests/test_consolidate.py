@@ -11,28 +11,36 @@ from parley.store import Store
 
 pytest_plugins = ["store_support"]
 
-PESKOV = "Kremlin spokesman Dmitry Peskov said Russia would respect the Black Sea deal once sanctions on its banks end."
-OFFICIAL = "A US official said Moscow had promised safe navigation in the Black Sea if banking sanctions were lifted."
+HAJIYEV = (
+    "Presidential adviser Hikmet Hajiyev said Azerbaijan would open its Caspian ports to Armenian freight "
+    "once sanctions on its state bank end."
+)
+OFFICIAL = (
+    "A US official said Baku had pledged passage through its Caspian ports for Armenian cargo in return "
+    "for lifting the bank sanctions."
+)
 
 
 def _maritime(text: str, speaker: str, party: str | None = None) -> dict[str, list[dict[str, object]]]:
     statement: dict[str, object] = {"span": [0, len(text)], "speaker": speaker}
     if party:
         statement["party"] = party
-    commitment = {"party": "RUS", "issue": "maritime", "text": text[:60], "conditional": True,
+    commitment = {"party": "AZE", "issue": "maritime", "text": text[:60], "conditional": True,
                   "condition_issue": "sanctions", "statement": 0}  # fmt: skip
     return {"statements": [statement], "commitments": [commitment]}
 
 
 def test_one_fact_from_two_outlets_with_each_partys_account(store: Store) -> None:
-    first = report(store, PESKOV, "2025-03-25", "outlet:reuters", **_maritime(PESKOV, "person:dmitry-peskov"))
+    first = report(
+        store, HAJIYEV, "2025-03-25", "outlet:reuters", **_maritime(HAJIYEV, "person:hikmet-hajiyev")
+    )
     report(store, OFFICIAL, "2025-03-26", "outlet:ap", **_maritime(OFFICIAL, "anon:USA"))
     report(store, OFFICIAL + " Again.", "2025-03-27", "outlet:ap", **_maritime(OFFICIAL, "anon:USA"))
     [fact] = store.facts()
     assert (fact["kind"], fact["key"], fact["party"], fact["issue"]) == (
         "commitments",
-        "RUS|maritime",
-        "RUS",
+        "AZE|maritime",
+        "AZE",
         "maritime",
     )
     assert (fact["reports"], fact["articles"], fact["outlets"]) == (3, 3, 2)
@@ -41,12 +49,12 @@ def test_one_fact_from_two_outlets_with_each_partys_account(store: Store) -> Non
     assert fact["conditional"] == 1 and fact["condition_issue"] == "sanctions"
     accounts = fact["payload"]["accounts"]
     assert (
-        accounts["RUS"]["text"] == PESKOV[:60] and accounts["RUS"]["article_id"] == first
-    )  # Peskov acts for RUS
+        accounts["AZE"]["text"] == HAJIYEV[:60] and accounts["AZE"]["article_id"] == first
+    )  # Hajiyev acts for AZE
     assert accounts["USA"]["text"] == OFFICIAL[:60]
     sources = store.fact_sources(fact["id"])
     assert [s["outlet"] for s in sources] == ["outlet:reuters", "outlet:ap", "outlet:ap"]
-    assert sources[0]["speaker"] == "person:dmitry-peskov" and sources[0]["statement_text"] == PESKOV
+    assert sources[0]["speaker"] == "person:hikmet-hajiyev" and sources[0]["statement_text"] == HAJIYEV
     assert [s["source_type"] for s in sources] == ["named", "anonymous", "anonymous"]
 
 
@@ -72,25 +80,25 @@ def test_fact_keys_and_polarity() -> None:
     assert consolidate.fact_key("threats", {"actor": "USA", "issue": "mediation"}) == "USA|mediation"
     assert consolidate.fact_key("meetings", {"place": "Paris", "date": "--04-17"}) == "paris|04-17"
     assert consolidate.fact_key("meetings", {"place": "Paris", "date": None}, "2025-04-17") == "paris|04-17"
-    assert consolidate.polarity("Ukraine will not recognize any occupied territories") == -1
-    assert consolidate.polarity("Kyiv won't cede land") == -1
-    assert consolidate.polarity("ready to recognize Crimea as Russian") == 1
-    assert consolidate.polarity("easing of sanctions against Russia") == 1
+    assert consolidate.polarity("Georgia will not recognise any breakaway region as independent") == -1
+    assert consolidate.polarity("Yerevan won't cede land") == -1
+    assert consolidate.polarity("ready to recognise Abkhazia as independent") == 1
+    assert consolidate.polarity("easing of sanctions against Belarus") == 1
 
 
 def _position(text: str, red_line: bool) -> dict[str, list[dict[str, object]]]:
-    return {"positions": [{"party": "UKR", "issue": "territory", "text": text, "red_line": red_line}]}
+    return {"positions": [{"party": "GEO", "issue": "territory", "text": text, "red_line": red_line}]}
 
 
-REFUSE = "Zelensky said Ukraine will never recognise occupied land as Russian: a red line."
-ACCEPT = "Zelensky said Ukraine is ready to accept a freeze along the current front line."
+REFUSE = "Georgia's prime minister said Tbilisi will never give up its claim to Abkhazia: a red line."
+ACCEPT = "Georgia's prime minister said Tbilisi is ready to accept a freeze along the boundary line."
 
 
 def test_a_party_stating_the_opposite_supersedes_its_position(store: Store) -> None:
     report(store, ACCEPT, "2025-06-01", **_position(ACCEPT, False))  # arrives first, happened later
     report(store, REFUSE, "2025-04-17", **_position(REFUSE, True))
     report(store, REFUSE + " Again.", "2025-04-20", **_position(REFUSE, True))
-    plain = "Kyiv will not cede the occupied land, an adviser said."  # the same stance, not called a red line
+    plain = "Tbilisi will not cede Abkhazia, an adviser said."  # the same stance, not called a red line
     report(store, plain, "2025-04-19", **_position(plain, False))
     [fact] = store.facts()
     versions = fact["payload"]["versions"]
@@ -172,12 +180,12 @@ def test_the_founding_article_names_its_process_by_the_parties_to_the_war(store:
 
 
 def test_reported_withdrawal_is_a_dated_event(store: Store) -> None:
-    agreed = "Russia agreed to a moratorium on strikes against energy facilities."
-    report(store, agreed, "2025-03-18", commitments=[{"party": "RUS", "issue": "energy_infrastructure",
-           "text": "moratorium on strikes against energy facilities"}])  # fmt: skip
-    ended = "The Kremlin said Russia no longer abide by the energy moratorium and withdrew from it."
-    report(store, ended, "2025-04-17", commitments=[{"party": "RUS", "issue": "energy_infrastructure",
-           "text": "withdrew from the energy moratorium", "when": "on Thursday"}])  # fmt: skip
+    agreed = "The RSF agreed to a pause in attacks on power stations."
+    report(store, agreed, "2025-03-18", commitments=[{"party": "rsf", "issue": "energy_infrastructure",
+           "text": "pause in attacks on power stations"}])  # fmt: skip
+    ended = "An RSF spokesman said the group no longer observed the power-station pause and withdrew from it."
+    report(store, ended, "2025-04-17", commitments=[{"party": "rsf", "issue": "energy_infrastructure",
+           "text": "withdrew from the power-station pause", "when": "on Thursday"}])  # fmt: skip
     [event] = store.fact_events()
     assert (event["event"], event["day"]) == ("withdrawn", "2025-04-17")
     assert analysis.facts(store, as_of="2025-04-01")[0]["status"] == "in force"
@@ -185,12 +193,12 @@ def test_reported_withdrawal_is_a_dated_event(store: Store) -> None:
 
 
 def test_rebuild_of_one_process_recomputes_only_it(store: Store) -> None:
-    report(store, PESKOV, "2025-03-25", "outlet:reuters", **_maritime(PESKOV, "person:dmitry-peskov"))
+    report(store, HAJIYEV, "2025-03-25", "outlet:reuters", **_maritime(HAJIYEV, "person:hikmet-hajiyev"))
     gaza = "Hamas and Israel agreed to release hostages; Qatar mediated the exchange."
     report(store, gaza, "2025-02-11", commitments=[{"party": "hamas", "issue": "prisoners", "text": "release"},
            {"party": "ISR", "issue": "prisoners", "text": "release"}])  # fmt: skip
     before = sorted((f["process"], f["key"], f["reports"]) for f in store.facts())
-    assert consolidate.rebuild(store, "RUS") == 1  # named after its only party
+    assert consolidate.rebuild(store, "AZE") == 1  # named after its only party
     assert sorted((f["process"], f["key"], f["reports"]) for f in store.facts()) == before
     assert consolidate.rebuild(store, "no-such-process") == 0
     assert store.integrity_problems() == []

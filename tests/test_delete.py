@@ -19,13 +19,19 @@ from parley.store import Store, open_store
 
 pytest_plugins = ["store_support", "test_web_support"]
 
-PESKOV = "Kremlin spokesman Dmitry Peskov said Russia would respect the Black Sea deal once sanctions on its banks end."
-OFFICIAL = "A US official said Moscow had promised safe navigation in the Black Sea if banking sanctions were lifted."
+HAJIYEV = (
+    "Presidential adviser Hikmet Hajiyev said Azerbaijan would open its Caspian ports to Armenian freight "
+    "once sanctions on its state bank end."
+)
+OFFICIAL = (
+    "A US official said Baku had pledged passage through its Caspian ports for Armenian cargo in return "
+    "for lifting the bank sanctions."
+)
 GAZA = "Hamas and Israel agreed to release hostages; Qatar mediated the exchange."
 
 
 def _maritime(text: str, speaker: str) -> dict[str, list[dict[str, object]]]:
-    commitment = {"party": "RUS", "issue": "maritime", "text": text[:60], "conditional": True,
+    commitment = {"party": "AZE", "issue": "maritime", "text": text[:60], "conditional": True,
                   "condition_issue": "sanctions", "statement": 0}  # fmt: skip
     return {"statements": [{"span": [0, len(text)], "speaker": speaker}], "commitments": [commitment]}
 
@@ -63,13 +69,15 @@ def _as_rebuilt(store: Store) -> None:
 
 
 def test_deleting_one_of_two_sources_leaves_the_fact_with_the_other(store: Store) -> None:
-    first = report(store, PESKOV, "2025-03-25", "outlet:reuters", **_maritime(PESKOV, "person:dmitry-peskov"))
+    first = report(
+        store, HAJIYEV, "2025-03-25", "outlet:reuters", **_maritime(HAJIYEV, "person:hikmet-hajiyev")
+    )
     second = report(store, OFFICIAL, "2025-03-26", "outlet:ap", **_maritime(OFFICIAL, "anon:USA"))
     [before] = store.facts()
     assert (before["reports"], before["outlets"], before["named_sources"]) == (2, 2, 1)
 
     deleted = flow.delete_article(store, first)
-    assert deleted == flow.Deleted(first, "RUS", facts_updated=[before["id"]], facts_removed=[])
+    assert deleted == flow.Deleted(first, "AZE", facts_updated=[before["id"]], facts_removed=[])
     [fact] = store.facts()
     assert fact["id"] == before["id"]  # the fact keeps its id
     assert (fact["reports"], fact["articles"], fact["stories"], fact["outlets"]) == (1, 1, 1, 1)
@@ -79,14 +87,14 @@ def test_deleting_one_of_two_sources_leaves_the_fact_with_the_other(store: Store
         "2025-03-26",
         OFFICIAL[:60],
     )
-    assert set(fact["payload"]["accounts"]) == {"USA"}  # Peskov's account went with his article
+    assert set(fact["payload"]["accounts"]) == {"USA"}  # Hajiyev's account went with his article
     assert [(s["article_id"], s["outlet"]) for s in store.fact_sources(fact["id"])] == [(second, "outlet:ap")]
     [view] = analysis.facts(store, as_of="2025-04-01")
     assert view["corroboration"]["reports"] == 1 and view["corroboration"]["named_sources"] == 0
     assert analysis.facts(store, as_of="2025-03-25") == []  # no longer seen before the AP report
     assert [a["id"] for a in store.articles()] == [second]
     [process] = store.processes()  # its tallies forgot the deleted article's parties and issues
-    assert (process["parties"], process["issues"], process["articles"]) == ({"RUS": 2}, {"maritime": 1}, 1)
+    assert (process["parties"], process["issues"], process["articles"]) == ({"AZE": 2}, {"maritime": 1}, 1)
     assert store.statements(first) == [] and store.records(article_id=first) == []
     with pytest.raises(NotFoundError, match=f"no article with id {first}"):
         store.article(first)
@@ -94,7 +102,9 @@ def test_deleting_one_of_two_sources_leaves_the_fact_with_the_other(store: Store
 
 
 def test_deleting_the_only_source_removes_the_fact_and_search_forgets_it(store: Store) -> None:
-    kept = report(store, PESKOV, "2025-03-25", "outlet:reuters", **_maritime(PESKOV, "person:dmitry-peskov"))
+    kept = report(
+        store, HAJIYEV, "2025-03-25", "outlet:reuters", **_maritime(HAJIYEV, "person:hikmet-hajiyev")
+    )
     processes_before = store.processes()
     gaza = _gaza(store)
     gaza_facts = sorted(f["id"] for f in store.facts() if f["process"] == "ISR-hamas")
@@ -103,9 +113,9 @@ def test_deleting_the_only_source_removes_the_fact_and_search_forgets_it(store: 
 
     deleted = flow.delete_article(store, gaza)
     assert (deleted.process, deleted.facts_updated, deleted.facts_removed) == ("ISR-hamas", [], gaza_facts)
-    assert [f["key"] for f in store.facts()] == ["RUS|maritime"]
+    assert [f["key"] for f in store.facts()] == ["AZE|maritime"]
     assert store.search("hostages") == [] and store.search("Qatar mediated") == []
-    assert [h["article_id"] for h in store.search("Black Sea")] == [kept, kept]  # the other is still found
+    assert [h["article_id"] for h in store.search("Caspian")] == [kept, kept]  # the other is still found
     stats = store.stats()
     assert (stats["articles"], stats["statements"], stats["records"]) == (1, 1, {"commitments": 1})
     assert store.processes() == processes_before  # its process, left empty, went with it
@@ -116,17 +126,17 @@ def test_deleting_the_only_source_removes_the_fact_and_search_forgets_it(store: 
 
 
 def test_a_withdrawal_reported_only_by_the_deleted_article_is_forgotten(store: Store) -> None:
-    agreed = "Russia agreed to a moratorium on strikes against energy facilities."
-    report(store, agreed, "2025-03-18", commitments=[{"party": "RUS", "issue": "energy_infrastructure",
-           "text": "moratorium on strikes against energy facilities"}])  # fmt: skip
-    ended = "The Kremlin said Russia no longer abide by the energy moratorium and withdrew from it."
-    withdrawal = report(store, ended, "2025-04-17", commitments=[{"party": "RUS", "issue": "energy_infrastructure",
-                        "text": "withdrew from the energy moratorium", "when": "on Thursday"}])  # fmt: skip
+    agreed = "The RSF agreed to a pause in attacks on power stations."
+    report(store, agreed, "2025-03-18", commitments=[{"party": "rsf", "issue": "energy_infrastructure",
+           "text": "pause in attacks on power stations"}])  # fmt: skip
+    ended = "An RSF spokesman said the group no longer observed the power-station pause and withdrew from it."
+    withdrawal = report(store, ended, "2025-04-17", commitments=[{"party": "rsf", "issue": "energy_infrastructure",
+                        "text": "withdrew from the power-station pause", "when": "on Thursday"}])  # fmt: skip
     assert analysis.facts(store, as_of="2025-04-20")[0]["status"] == "withdrawn"
     flow.delete_article(store, withdrawal)
     assert store.fact_events() == []
     [fact] = analysis.facts(store, as_of="2025-04-20")
-    assert fact["status"] == "in force" and fact["text"] == "moratorium on strikes against energy facilities"
+    assert fact["status"] == "in force" and fact["text"] == "pause in attacks on power stations"
     _as_rebuilt(store)
 
 
@@ -187,7 +197,9 @@ def test_deleting_from_a_corpus_equals_a_rebuild_without_it(store: Store) -> Non
 def test_an_unknown_id_and_a_failure_midway_change_nothing(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = report(store, PESKOV, "2025-03-25", "outlet:reuters", **_maritime(PESKOV, "person:dmitry-peskov"))
+    first = report(
+        store, HAJIYEV, "2025-03-25", "outlet:reuters", **_maritime(HAJIYEV, "person:hikmet-hajiyev")
+    )
     report(store, OFFICIAL, "2025-03-26", "outlet:ap", **_maritime(OFFICIAL, "anon:USA"))
     before = (_facts_by_key(store), store.stats(), store.processes())
     with pytest.raises(NotFoundError, match="no article with id 999"):
@@ -200,7 +212,7 @@ def test_an_unknown_id_and_a_failure_midway_change_nothing(
     with pytest.raises(RuntimeError):
         flow.delete_article(store, first)
     assert (_facts_by_key(store), store.stats(), store.processes()) == before
-    assert first in {h["article_id"] for h in store.search("Peskov")}
+    assert first in {h["article_id"] for h in store.search("Hajiyev")}
 
 
 # -- command line -------------------------------------------------------------------------------
@@ -209,13 +221,13 @@ def test_an_unknown_id_and_a_failure_midway_change_nothing(
 def test_parley_delete(store_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     with open_store(store_url) as store:
         first = report(
-            store, PESKOV, "2025-03-25", "outlet:reuters", **_maritime(PESKOV, "person:dmitry-peskov")
+            store, HAJIYEV, "2025-03-25", "outlet:reuters", **_maritime(HAJIYEV, "person:hikmet-hajiyev")
         )
         report(store, OFFICIAL, "2025-03-26", "outlet:ap", **_maritime(OFFICIAL, "anon:USA"))
         gaza = _gaza(store)
     assert main(["delete", str(first), "--db", store_url]) == 0
     assert (
-        capsys.readouterr().out == f"deleted article {first} (process RUS): 1 facts recomputed, 0 removed\n"
+        capsys.readouterr().out == f"deleted article {first} (process AZE): 1 facts recomputed, 0 removed\n"
     )
     assert main(["delete", str(gaza), "--db", store_url]) == 0
     assert "(process ISR-hamas): 0 facts recomputed, 2 removed" in capsys.readouterr().out
