@@ -954,7 +954,7 @@ def test_an_outlet_named_by_the_last_word_of_its_name() -> None:
 
 def test_speaker_after_its_verb_with_what_was_said_before() -> None:
     text = (
-        "Armenia and Azerbaijan have agreed to an immediate ceasefire, announced Kazakhstan's foreign ministry "
+        "Armenia and Azerbaijan have agreed to halt all fighting, announced Kazakhstan's foreign ministry "
         "on Saturday."
     )
     assert [s.speaker for s in read(text).statements] == ["KAZ"]

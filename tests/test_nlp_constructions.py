@@ -734,7 +734,7 @@ def test_verbs_sharing_a_modal_are_each_a_stance() -> None:
 
 def test_a_verb_in_a_condition_does_not_share_the_modal() -> None:
     text = (
-        "Norway said it would consider easing sanctions only once Baku ended its offensive and pulled its "
+        "Norway said it would only consider easing sanctions once Baku ended its offensive and pulled its "
         "forces out of Armenian territory."
     )
     positions = keys(read(text).positions, "party", "issue")
