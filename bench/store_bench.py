@@ -502,6 +502,7 @@ def ingest_texts(urls: list[str], directory: str, rounds: int) -> None:
     extractor = Extractor(settings)
     extractor.extract(articles[0])  # the pipeline's first-call allocations, before the clock
     sizes, totals, commits = {}, {url: [] for url in urls}, {url: [] for url in urls}
+    trips: dict[str, list[float]] = {url: [] for url in urls}
     for url in urls:
         with open_store(url) as store:
             sizes[url] = store.stats()["articles"]
@@ -509,10 +510,12 @@ def ingest_texts(urls: list[str], directory: str, rounds: int) -> None:
         for url in urls:  # in turn, so that the machine's moods fall on every store alike
             with open_store(url) as store:
                 committing, stored, started = 0.0, [], time.perf_counter()
+                waited = store.round_trips
                 for article, made in extractor.extract_many(articles):
                     lap = time.perf_counter()
                     stored.append(flow.commit(store, article, made, settings=settings).article_id)
                     committing += time.perf_counter() - lap
+                trips[url].append((store.round_trips - waited) / len(articles))
                 totals[url].append((time.perf_counter() - started) * 1000 / len(articles))
                 commits[url].append(committing * 1000 / len(articles))
                 for article_id in stored:
@@ -522,7 +525,8 @@ def ingest_texts(urls: list[str], directory: str, rounds: int) -> None:
         print(f"{url}: {sizes[url]:>9,} articles stored; {len(articles)} real articles ingested end to end,"
               f" median of {rounds} rounds: {total:6.1f} ms/article ({1000 / total:4.2f} articles/s), of"
               f" which commit {commit:5.1f} ms ({100 * commit / total:4.1f}%), extraction and reading"
-              f" {total - commit:6.1f} ms  (rounds: {', '.join(f'{t:.0f}' for t in totals[url])} ms;"
+              f" {total - commit:6.1f} ms, {statistics.median(trips[url]):.1f} round trips an article"
+              f" (rounds: {', '.join(f'{t:.0f}' for t in totals[url])} ms;"
               f" load average {os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
 
 

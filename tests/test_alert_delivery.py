@@ -215,7 +215,10 @@ def test_alerts_page_json_twin_and_api(alerts_client: TestClient) -> None:
     auth = {"Authorization": "Bearer tok"}
     made = alerts_client.post("/api/alerts/rules", json={"name": "rus-ukr", "processes": ["RUS-UKR"],
                               "kinds": ["deadline passed"], "days_before": 2}, headers=auth)  # fmt: skip
-    assert made.status_code == 201 and made.json()["origin"] == "api"
+    assert made.status_code == 201 and made.json()["origin"] == "api" and made.json()["replaced"] is None
+    again = alerts_client.post("/api/alerts/rules", json={"name": "rus-ukr", "processes": ["RUS-UKR"],
+                               "kinds": ["deadline passed"], "days_before": 3}, headers=auth)  # fmt: skip
+    assert again.status_code == 200 and again.json()["replaced"] == "api" and again.json()["days_before"] == 3
     bad = alerts_client.post("/api/alerts/rules", json={"name": "y", "min_outlets": -2}, headers=auth)
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "P700"
     assert [r["name"] for r in alerts_client.get("/api/alerts/rules").json()["items"]] == ["rus-ukr"]

@@ -316,6 +316,13 @@ def test_alerts_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
                  "deadline approaching", "--process", "RUS-UKR", "--days-before", "2"]) == 0  # fmt: skip
     assert main(["alerts", "add", "bad", "--db", db, "--webhook", "gopher://x"]) == 1
     assert "the webhook must be an http(s) URL" in capsys.readouterr().err
+    # a rule added again under its name replaces the stored one, and says so
+    assert main(["alerts", "add", "watch", "--db", db, "--kind", "violation"]) == 0
+    assert "rule watch stored" in capsys.readouterr().out
+    assert main(["alerts", "add", "watch", "--db", db, "--kind", "new proposal"]) == 0
+    assert "rule watch replaced (it came from cli)" in capsys.readouterr().out
+    assert main(["alerts", "remove", "watch", "--db", db]) == 0
+    capsys.readouterr()
     with open_store(db) as store:
         flow.commit(store, *seed_article())
         ultimatum = fact_ids(store)["threats:USA|mediation"]

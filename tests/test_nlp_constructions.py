@@ -1530,3 +1530,22 @@ def test_a_third_partys_appeal_to_both_sides_is_a_term_put_to_them() -> None:
 def test_a_land_recognised_as_another_states_is_a_matter_of_territory(text: str) -> None:
     records = read(text)
     assert {r.issue for r in [*records.commitments, *records.positions]} == {"territory"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Khartoum demanded the full withdrawal of the RSF from the cities as well as the surrender of its weapons.",
+         {("SDN", "troop_withdrawal"), ("SDN", "disarmament")}),
+        ("Baku insists on the withdrawal of Armenian troops as well as the handover of heavy weapons.",
+         {("AZE", "troop_withdrawal"), ("AZE", "disarmament")}),
+    ],
+)  # fmt: skip
+def test_weapons_given_up_in_any_wording_are_disarmament(text: str, expected: set) -> None:
+    assert keys(read(text).positions, "party", "issue") == expected
+
+
+def test_a_handover_of_captives_stays_a_matter_of_prisoners() -> None:
+    assert keys(
+        read("Hamas agreed to the handover of four hostages on Saturday.").commitments, "party", "issue"
+    ) == {("hamas", "prisoners")}

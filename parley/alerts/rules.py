@@ -187,10 +187,11 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def add_rule(store: Store, rule: Rule, origin: str) -> None:
-    """Store a rule (replacing one of the same name)."""
+def add_rule(store: Store, rule: Rule, origin: str) -> str | None:
+    """Store a rule, replacing one of the same name; where the rule it replaced came from ("cli",
+    "api", "file:PATH"), or None when there was none."""
     with store.transaction():
-        store.put_alert_rule(rule.name, rule.spec(), origin, _now())
+        return store.put_alert_rule(rule.name, rule.spec(), origin, _now())
 
 
 def remove_rule(store: Store, name: str) -> bool:

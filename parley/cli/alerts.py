@@ -104,8 +104,9 @@ def _add(args: argparse.Namespace) -> int:
                "days_before": args.days_before, "webhook": args.webhook, "email": args.email,
                "description": args.description}  # fmt: skip
         rule = rule_from({k: v for k, v in raw.items() if v is not None}, "parley alerts add")
-        add_rule(store, rule, "cli")
-    print(f"rule {rule.name} stored: {json.dumps(rule.spec(), ensure_ascii=False)}")
+        replaced = add_rule(store, rule, "cli")
+    done = f"replaced (it came from {replaced})" if replaced else "stored"
+    print(f"rule {rule.name} {done}: {json.dumps(rule.spec(), ensure_ascii=False)}")
     return 0
 
 

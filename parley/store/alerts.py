@@ -60,13 +60,15 @@ class AlertTables:
         """Every stored rule: ``name``, ``spec`` (a dict), ``origin`` ("cli", "api", a rules file), in name order."""
         return _with_specs(self._all(_ALERT_RULES))
 
-    def put_alert_rule(self, name: str, spec: dict[str, Any], origin: str, created_at: str) -> None:
-        """Store a rule, replacing the one of that name."""
+    def put_alert_rule(self, name: str, spec: dict[str, Any], origin: str, created_at: str) -> str | None:
+        """Store a rule, replacing the one of that name; the origin of the rule replaced, if any."""
+        replaced = self._scalar("SELECT origin FROM alert_rules WHERE name = ?", (name,))
         self._execute(
             "INSERT INTO alert_rules (name, spec, origin, created_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, origin = excluded.origin",
             (name, json.dumps(spec, sort_keys=True), origin, created_at),
         )
+        return replaced
 
     def delete_alert_rule(self, name: str) -> bool:
         """Delete a rule; whether there was one."""

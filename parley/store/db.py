@@ -412,6 +412,10 @@ class Store(AlertTables):
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], conflict: str = ""
     ) -> None:
         """A multi-row INSERT (``conflict``: its ON CONFLICT clause), ``_ROWS_PER_INSERT`` rows a statement."""
+        if self.dialect.name == "postgresql" and rows:
+            marks = ", ".join("?" for _ in columns)
+            self._executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}){conflict}", rows)
+            return
         self._execute_values(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {{values}}{conflict}", rows)
 
     def _execute_values(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:

@@ -185,14 +185,16 @@ def api_rules(state: State) -> Response:
     "/api/alerts/rules",
     tags=API,
     status_code=201,
-    responses=errors(401, 403, 422),
+    responses={200: {"description": "A rule of that name was replaced"}, **errors(401, 403, 422)},
     summary="Add a rule (or replace the one of its name)",
 )
 def api_add_rule(body: RuleIn, state: Writer) -> Any:
-    """Store a rule; it applies to the alerts raised from now on."""
+    """Store a rule; it applies to the alerts raised from now on. 201 when it is new; 200 when it
+    replaced one of its name, whose origin ``replaced`` tells."""
     rule = rule_from(body.model_dump(exclude_none=True), "POST /api/alerts/rules")
-    state.write(lambda store: add_rule(store, rule, "api"))
-    return JSONResponse({**rule.spec(), "origin": "api"}, status_code=201)
+    replaced = state.write(lambda store: add_rule(store, rule, "api"))
+    body_out = {**rule.spec(), "origin": "api", "replaced": replaced}
+    return JSONResponse(body_out, status_code=200 if replaced else 201)
 
 
 @router.delete("/api/alerts/rules/{name}", tags=API, responses=errors(401, 403, 404), summary="Remove a rule")
