@@ -411,7 +411,10 @@ class Store(AlertTables):
     def _insert_rows(
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], conflict: str = ""
     ) -> None:
-        """A multi-row INSERT (``conflict``: its ON CONFLICT clause), ``_ROWS_PER_INSERT`` rows a statement."""
+        """Insert rows (``conflict``: the ON CONFLICT clause). SQLite: multi-row INSERTs of
+        ``_ROWS_PER_INSERT`` rows. PostgreSQL: one ``executemany`` of a one-row INSERT, whose text
+        never changes, so that psycopg converts it once and the server plans it once (prepared);
+        in a write transaction's pipeline it waits for nothing."""
         if self.dialect.name == "postgresql" and rows:
             marks = ", ".join("?" for _ in columns)
             self._executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}){conflict}", rows)
