@@ -1549,3 +1549,16 @@ def test_a_handover_of_captives_stays_a_matter_of_prisoners() -> None:
     assert keys(
         read("Hamas agreed to the handover of four hostages on Saturday.").commitments, "party", "issue"
     ) == {("hamas", "prisoners")}
+
+
+def test_what_a_participle_of_report_adds_is_a_stance_of_its_own() -> None:
+    text = (
+        "Aliyev said Baku would never accept foreign peacekeepers on its soil, adding that Armenia's "
+        "renunciation of its territorial claims was non-negotiable."
+    )
+    assert keys(read(text).positions, "party", "issue") == {
+        ("AZE", "security_guarantees"),
+        ("AZE", "territory"),
+    }
+    # an account added, with no stance in it, is none
+    assert not read("Petro said the talks had gone well, adding that the ELN had kept its word.").positions

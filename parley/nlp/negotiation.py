@@ -647,6 +647,17 @@ class Negotiation:
             for verb in (head, *head.conjuncts)
             if head.conjuncts and verb.pos_ == "VERB"
         ]
+        # "would never accept foreign troops, adding that the border was non-negotiable": what a
+        # participle of report adds is a stance of its own
+        clauses += [
+            _clause(said)
+            for adding in content
+            if adding.dep_ == "advcl"
+            and adding.tag_ == "VBG"
+            and adding.lemma_.lower() in cues().report_verbs
+            for said in adding.children
+            if said.dep_ == "ccomp" and self._stance_phrase(_clause(said))
+        ]
         phased = bool(self.words.phase_phrases.search(text))  # "should be followed by elections": a plan
         for clause in clauses:
             main = ctx.issue(clause) or ctx.issue(content)
