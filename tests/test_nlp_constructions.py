@@ -1562,3 +1562,14 @@ def test_what_a_participle_of_report_adds_is_a_stance_of_its_own() -> None:
     }
     # an account added, with no stance in it, is none
     assert not read("Petro said the talks had gone well, adding that the ELN had kept its word.").positions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Belgrade insisted on the creation of a community of Serb-majority municipalities in the north.",
+        "Skopje said it would never accept decentralisation imposed from outside.",
+    ],
+)
+def test_self_government_arrangements_are_a_political_settlement(text: str) -> None:
+    assert {p.issue for p in read(text).positions} == {"political_settlement"}
