@@ -1573,3 +1573,9 @@ def test_what_a_participle_of_report_adds_is_a_stance_of_its_own() -> None:
 )
 def test_self_government_arrangements_are_a_political_settlement(text: str) -> None:
     assert {p.issue for p in read(text).positions} == {"political_settlement"}
+
+
+def test_a_party_named_only_in_a_meetings_purpose_is_not_a_participant() -> None:
+    text = "Erdogan said he and Aliyev would hold a summit in Ankara to try to end the fighting in Armenia."
+    (meeting,) = read(text).meetings
+    assert (meeting.place, set(meeting.participants)) == ("Ankara", {"TUR", "AZE"})

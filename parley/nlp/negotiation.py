@@ -1292,9 +1292,9 @@ class Negotiation:
             place = None if own_place else ctx.place(governing=cue)  # "speaking in Vilnius at a forum"
             borrowed = place is not None and own_when is None
             own_place = own_place or place
-            participants = ctx.parties_in(clause)
+            participants = _not_in_purposes(ctx, clause)
             if not is_verb and len(participants) < 2:  # "Tehran's talks" with the sentence's other side
-                participants += ctx.parties_in(ctx.sent)
+                participants += _not_in_purposes(ctx, ctx.sent)
             subject = ctx.parties_of_subject(cue) if not is_noun else []
             subj_token = _subject_of(cue) if not is_noun else None
             if subj_token is not None:  # "Delegations from Ghana and Togo met"
@@ -1458,6 +1458,27 @@ def _planned(cue: Token) -> bool:
     """A meeting still to come or only wished for ("are due to meet", "will meet", "hoped to speak")."""
     aux = {c.lower_ for c in cue.children if c.dep_ in ("aux", "auxpass")}
     return bool(aux & {"will", "would", "to", "shall", "'ll"}) or cue.dep_ == "xcomp"
+
+
+def _not_in_purposes(ctx: _Sentence, span: Span) -> list[str]:
+    """The parties named in ``span`` outside its purposes ("a summit in Budapest to try to end the
+    war in Georgia": what the meeting is for, not who meets)."""
+    inside = {
+        i
+        for t in span
+        if t.dep_ == "advcl" and t.pos_ == "VERB" and _infinitive(t)
+        for i in range(t.left_edge.i, t.right_edge.i + 1)
+    }
+    if not inside:
+        return ctx.parties_in(span)
+    doc, outside, run = span.doc, [], []
+    for i in [*range(span.start, span.end), None]:  # the runs of the span outside the purposes
+        if i is not None and i not in inside:
+            run.append(i)
+        elif run:
+            outside += ctx.parties_in(doc[run[0] : run[-1] + 1])
+            run = []
+    return [p for p in ctx.parties_in(span) if p in outside]
 
 
 def _own_clause(cue: Token) -> Span:
