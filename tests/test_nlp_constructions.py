@@ -1579,3 +1579,27 @@ def test_a_party_named_only_in_a_meetings_purpose_is_not_a_participant() -> None
     text = "Erdogan said he and Aliyev would hold a summit in Ankara to try to end the fighting in Armenia."
     (meeting,) = read(text).meetings
     assert (meeting.place, set(meeting.participants)) == ("Ankara", {"TUR", "AZE"})
+
+
+@pytest.mark.parametrize(
+    ("text", "holder"),
+    [
+        ("The 40 Armenian soldiers held in Azerbaijan will be returned to Armenia next week.", "AZE"),
+        ("Under the deal, the 25 ELN fighters held by Colombia will be freed after the truce has held for ten days.",
+         "COL"),
+    ],
+)  # fmt: skip
+def test_captives_to_be_let_go_bind_whoever_holds_them(text: str, holder: str) -> None:
+    assert (holder, "prisoners") in keys(read(text).commitments, "party", "issue")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The journalists held in Iran would be released under the plan.",  # a plan's term
+        "The ships held in Ukrainian ports will be released next week.",  # not captives
+        "The soldiers held by the rebels will not be freed.",
+    ],
+)
+def test_no_undertaking_to_let_captives_go(text: str) -> None:
+    assert not read(text).commitments

@@ -71,6 +71,9 @@ class NegotiationWords:
     proposal_nouns: re.Pattern[str]
     proposal_verbs: frozenset[str]
     offer_verbs: frozenset[str]
+    release_verbs: frozenset[str]
+    holding_verbs: frozenset[str]
+    captive_nouns: frozenset[str]
     suggestion_verbs: frozenset[str]
     tabling_verbs: frozenset[str]
     position_verbs: frozenset[str]
@@ -159,6 +162,9 @@ def negotiation_words() -> NegotiationWords:
         proposal_nouns=_phrase_regex(raw["proposal_nouns"]),
         proposal_verbs=frozenset(raw["proposal_verbs"]),
         offer_verbs=frozenset(raw["offer_verbs"]),
+        release_verbs=frozenset(raw["release_verbs"]),
+        holding_verbs=frozenset(raw["holding_verbs"]),
+        captive_nouns=frozenset(raw["captive_nouns"]),
         punishment_phrases=frozenset(tuple(p.lower().split()) for p in raw["punishment_phrases"]),
         suggestion_verbs=frozenset(raw["suggestion_verbs"]),
         tabling_verbs=frozenset(raw["tabling_verbs"]),

@@ -250,6 +250,7 @@ class Negotiation:
                         for p, i in issues.items()
                     ]
         out += self._pledges(ctx)
+        out += self._captives_released(ctx)
         out += self._kept_pacts(ctx)
         out += self._pacts(ctx)
         out += self._pact_terms(ctx)
@@ -384,6 +385,57 @@ class Negotiation:
             if issue and parties:
                 terms = self._terms(clause, ctx)
                 out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties]
+        return out
+
+    def _captives_released(self, ctx: _Sentence) -> list[Found]:
+        """Captives told to be let go by whoever holds them: "the 30 fishermen held in Eritrea will
+        be returned next week", "the detainees held by the militia will be freed once the truce has
+        held" (the holder's undertaking, on its condition). Only "will": "would" tells a plan's term."""
+        out = []
+        for verb in ctx.sent:
+            aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+            if (
+                verb.lemma_.lower() not in self.words.release_verbs
+                or verb.pos_ != "VERB"
+                or not any(c.dep_ == "auxpass" for c in verb.children)
+                or not aux & {"will", "shall", "'ll"}
+                or _negated(verb)
+                or _in_condition(verb)
+            ):
+                continue
+            captives = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            if captives is None or not (
+                captives.lemma_.lower() in self.words.captive_nouns
+                or ctx.issue(ctx.sent.doc[captives.i : captives.i + 1]) == "prisoners"
+            ):
+                continue  # "the ships held in port": not captives
+            holding = next(
+                (
+                    c
+                    for c in captives.children
+                    if c.dep_ == "acl" and c.lemma_.lower() in self.words.holding_verbs
+                ),
+                None,
+            )
+            by = (
+                next(
+                    (c for c in holding.children if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "in")),
+                    None,
+                )
+                if holding is not None
+                else None
+            )
+            if by is None:
+                continue
+            # "held in Eritrea": here the place stands for its government
+            mentions = ctx.discourse.mentions_in(by.i + 1, by.right_edge.i + 1)
+            holders = [p for p in (ctx.discourse.party(m.kb_id_) for m in mentions) if p]
+            clause = _clause(verb)
+            terms = self._terms(clause, ctx)
+            out += [
+                ctx.record("commitments", clause, party=p, issue="prisoners", **terms)
+                for p in dict.fromkeys(holders)
+            ]
         return out
 
     def _kept_pacts(self, ctx: _Sentence) -> list[Found]:
