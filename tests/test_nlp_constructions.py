@@ -1603,3 +1603,24 @@ def test_captives_to_be_let_go_bind_whoever_holds_them(text: str, holder: str) -
 )
 def test_no_undertaking_to_let_captives_go(text: str) -> None:
     assert not read(text).commitments
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Kenyan government defended the port agreement with Jubaland.", {("KEN", "maritime")}),
+        ("Baku defended its decision to close the corridor.", {("AZE", "territory")}),
+        ("Israel defended the air strikes on Rafah.", set()),  # an act of force defended: no stance on terms
+    ],
+)
+def test_what_a_party_defends_is_its_stance(text: str, expected: set) -> None:
+    assert keys(read(text).positions, "party", "issue") == expected
+
+
+def test_a_government_named_by_its_state_is_that_states_in_anothers_sentence() -> None:
+    text = (
+        "Somalia rejected Kenya's port deal with Jubaland, calling it a breach of its sovereignty, while the "
+        "Kenyan government defended the agreement, saying it would not harm any neighbour."
+    )
+    # "the agreement" is the port deal named before it in the sentence
+    assert ("KEN", "maritime") in keys(read(text).positions, "party", "issue")

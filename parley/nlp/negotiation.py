@@ -729,9 +729,10 @@ class Negotiation:
         return out
 
     def _backs_force(self, verb: Token) -> bool:
-        """A verb of backing (cues.yaml: backer_verbs) whose object is an armed act: "supported
-        attacks by the rebels", "backed the offensive"."""
-        return verb.lemma_.lower() in cues().backer_verbs and any(
+        """A verb of backing (cues.yaml: backer_verbs) or of a stance frame whose object is an armed
+        act: "supported attacks by the rebels", "backed the offensive", "defended the strikes"."""
+        lemma = verb.lemma_.lower()
+        return (lemma in cues().backer_verbs or lemma in self.words.stance_frames) and any(
             c.dep_ == "dobj"
             and (c.lemma_.lower() in self.words.force_words or self.words.force_phrases.search(c.text))
             for c in verb.children
@@ -1708,16 +1709,27 @@ class _Sentence:
         for start, end, tier, issue in issue_mentions(self.words(span)):
             if (specific and tier) or (tier == _BARE_TIER and not bare):
                 continue
-            if tier == _BARE_TIER and self.last_pact_issue:
-                issue = self.last_pact_issue  # "welcomed the agreement": the one named before
             first, last = span.start_char + start, span.start_char + end
             tokens = [t for t in span if t.idx < last and t.idx + len(t) > first]
+            if tier == _BARE_TIER:
+                # "welcomed the agreement": the one named before, in this sentence or an earlier one
+                issue = self._pact_issue_before(tokens[0]) or self.last_pact_issue or issue
             if undertaking and all(_in_time_phrase(t, head) for t in tokens):
                 continue  # "following a ceasefire, X will ...": when, not what
             depth = min(_tree_distance(t, head) for t in tokens)
             if best is None or (tier, depth, start) < best[0]:
                 best = ((tier, depth, start), issue)
         return best[1] if best else None
+
+    def _pact_issue_before(self, word: Token) -> str | None:
+        """What the last pact named earlier in this sentence with an issue of its own is about
+        ("rejected X's port deal ..., while Y defended the agreement")."""
+        found, pacts = None, negotiation_words().pact_nouns
+        for token in self.sent.doc[self.sent.start : word.i]:
+            if token.pos_ == "NOUN" and token.lemma_.lower() in pacts and token.right_edge.i < word.i:
+                phrase = token.doc[token.left_edge.i : token.right_edge.i + 1]
+                found = self.issue(phrase, token, bare=False) or found
+        return found
 
     def token_at(self, offset: int) -> Token | None:
         char = self.sent.start_char + offset
@@ -1809,7 +1821,14 @@ class _Sentence:
             speakers = {self.discourse.party(s.speaker) for s in reporting} - paired
             return self.discourse.sides(subject.i, exclude=speakers)
         stands_for_speaker = subject.lower_ in ("they", "we", "it", "he", "she", "i") or (
-            subject.lower_ in cues().anaphors["state"] and any(c.lower_ == "the" for c in subject.children)
+            subject.lower_ in cues().anaphors["state"]
+            and any(c.lower_ == "the" for c in subject.children)
+            # not "the Kenyan government" in a Somali speaker's sentence: the state it names
+            and not any(
+                self.discourse.mention_at(c) is not None
+                for c in subject.lefts
+                if c.dep_ in ("amod", "compound")
+            )
         )
         if stands_for_speaker and self.statements:
             # in reported speech a pronoun subject is the speaker: "X and Y said they were ready to"
