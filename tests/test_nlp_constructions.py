@@ -1624,3 +1624,13 @@ def test_a_government_named_by_its_state_is_that_states_in_anothers_sentence() -
     )
     # "the agreement" is the port deal named before it in the sentence
     assert ("KEN", "maritime") in keys(read(text).positions, "party", "issue")
+
+
+def test_captives_held_by_the_other_side_given_in_exchange_bind_their_holder() -> None:
+    text = "Under the deal, the ELN is to free 12 soldiers in exchange for 40 rebels held by Colombia."
+    commitments = {(c.party, c.issue, c.conditional) for c in read(text).commitments}
+    assert ("COL", "prisoners", False) in commitments
+    assert {party for party, _, _ in commitments} == {"eln", "COL"}
+    # what is given in return without a holder binds no one else
+    other = read("Under the deal, the ELN is to free 12 soldiers in return for a halt to the bombing.")
+    assert {c.party for c in other.commitments} == {"eln"}

@@ -249,6 +249,7 @@ class Negotiation:
                         ctx.record("commitments", clause, party=p, issue=i, **terms)
                         for p, i in issues.items()
                     ]
+                    out += self._given_in_return(ctx, rest, parties)
         out += self._pledges(ctx)
         out += self._captives_released(ctx)
         out += self._kept_pacts(ctx)
@@ -409,32 +410,62 @@ class Negotiation:
                 or ctx.issue(ctx.sent.doc[captives.i : captives.i + 1]) == "prisoners"
             ):
                 continue  # "the ships held in port": not captives
-            holding = next(
-                (
-                    c
-                    for c in captives.children
-                    if c.dep_ == "acl" and c.lemma_.lower() in self.words.holding_verbs
-                ),
-                None,
-            )
-            by = (
-                next(
-                    (c for c in holding.children if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "in")),
-                    None,
-                )
-                if holding is not None
-                else None
-            )
-            if by is None:
-                continue
-            # "held in Eritrea": here the place stands for its government
-            mentions = ctx.discourse.mentions_in(by.i + 1, by.right_edge.i + 1)
-            holders = [p for p in (ctx.discourse.party(m.kb_id_) for m in mentions) if p]
+            holders = self._captors(ctx, captives)
             clause = _clause(verb)
             terms = self._terms(clause, ctx)
+            out += [ctx.record("commitments", clause, party=p, issue="prisoners", **terms) for p in holders]
+        return out
+
+    def _captors(self, ctx: _Sentence, captives: Token) -> list[str]:
+        """Who holds captives told as "held by X" or "held in X" (there the place stands for its
+        government); none when they are not told so."""
+        holding = next(
+            (
+                c
+                for c in captives.children
+                if c.dep_ == "acl" and c.lemma_.lower() in self.words.holding_verbs
+            ),
+            None,
+        )
+        by = (
+            next(
+                (c for c in holding.children if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "in")),
+                None,
+            )
+            if holding is not None
+            else None
+        )
+        if by is None:
+            return []
+        mentions = ctx.discourse.mentions_in(by.i + 1, by.right_edge.i + 1)
+        return list(dict.fromkeys(p for p in (ctx.discourse.party(m.kb_id_) for m in mentions) if p))
+
+    def _given_in_return(self, ctx: _Sentence, region: Span, parties: list[str]) -> list[Found]:
+        """Captives held by another party that an undertaking is made in exchange for ("to free 12
+        soldiers in exchange for 40 rebels held by Bogota"): the holder's undertaking to let them go,
+        a term of the same exchange (not a condition of it)."""
+        out = []
+        for word in region:
+            if word.lower_ not in ("exchange", "return") or word.head.lower_ != "in":
+                continue
+            given = next((c for c in word.children if c.lower_ == "for"), None)
+            captives = (
+                next((c for c in given.children if c.dep_ == "pobj"), None) if given is not None else None
+            )
+            if captives is None:
+                continue
+            phrase = ctx.sent.doc[word.head.i : word.right_edge.i + 1]
+            duration = dates.parse_duration(ctx.text)
+            terms = {
+                "conditional": False,
+                "condition_issue": None,
+                "duration_days": duration,
+                "negated": False,
+            }
             out += [
-                ctx.record("commitments", clause, party=p, issue="prisoners", **terms)
-                for p in dict.fromkeys(holders)
+                ctx.record("commitments", phrase, party=holder, issue="prisoners", **terms)
+                for holder in self._captors(ctx, captives)
+                if holder not in parties
             ]
         return out
 
