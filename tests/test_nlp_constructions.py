@@ -1631,6 +1631,6 @@ def test_captives_held_by_the_other_side_given_in_exchange_bind_their_holder() -
     commitments = {(c.party, c.issue, c.conditional) for c in read(text).commitments}
     assert ("COL", "prisoners", False) in commitments
     assert {party for party, _, _ in commitments} == {"eln", "COL"}
-    # what is given in return without a holder binds no one else
-    other = read("Under the deal, the ELN is to free 12 soldiers in return for a halt to the bombing.")
+    # captives given in return with no holder named bind no one else
+    other = read("Under the deal, the ELN is to free 12 soldiers in exchange for 40 jailed rebels.")
     assert {c.party for c in other.commitments} == {"eln"}
