@@ -1634,3 +1634,16 @@ def test_captives_held_by_the_other_side_given_in_exchange_bind_their_holder() -
     # captives given in return with no holder named bind no one else
     other = read("Under the deal, the ELN is to free 12 soldiers in exchange for 40 jailed rebels.")
     assert {c.party for c in other.commitments} == {"eln"}
+
+
+def test_a_term_told_beside_a_duty_with_while_binds_its_own_subject() -> None:
+    text = (
+        "Under the deal, the ELN is to free 12 soldiers in exchange for 40 rebels held by Colombia, while "
+        "Colombian troops pull back from two villages."
+    )
+    assert {("eln", "prisoners"), ("COL", "troop_withdrawal"), ("COL", "prisoners")} == keys(
+        read(text).commitments, "party", "issue"
+    )
+    # what happened meanwhile is no term
+    past = read("Under the truce, the RSF is to leave the city, while the army pulled back last week.")
+    assert keys(past.commitments, "party", "issue") == {("rsf", "troop_withdrawal")}

@@ -198,7 +198,10 @@ class Negotiation:
             if token.pos_ not in ("VERB", "ADJ", "AUX") or _refused(token) or token.dep_ == "relcl":
                 continue  # "the accord that Peru and Chile signed": a reference, not the undertaking
             if lemma == "be" and (duty := _duty(token)) is not None:
-                clauses = [_clause(duty)]  # "the militia is to free 12 captives": a term it is bound by
+                # "the militia is to free 12 captives": a term it is bound by; what another side
+                # does meanwhile ("..., while the army pulls back") is that side's term
+                clauses = [_before_contrast(duty)]
+                out += self._contrasted_terms(ctx, duty)
             elif lemma in self.words.commitment_verbs or lemma in self.words.readiness:
                 if _wished(token):
                     continue  # "called on Russia to agree", "would agree only after": not (yet) an undertaking
@@ -386,6 +389,23 @@ class Negotiation:
             if issue and parties:
                 terms = self._terms(clause, ctx)
                 out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties]
+        return out
+
+    def _contrasted_terms(self, ctx: _Sentence, duty: Token) -> list[Found]:
+        """The term of another side told beside a duty with "while" ("Hamas is to free the hostages,
+        while Israeli forces pull back"): an undertaking of that side, in the present or future."""
+        out = []
+        for verb in _contrasts(duty):
+            if verb.tag_ not in ("VBP", "VBZ") and not _modal(verb):
+                continue  # "while the army pulled back": what happened, not a term
+            clause = _clause(verb)
+            issue = ctx.issue(clause, undertaking=True)
+            if issue and not _act_of_force(verb, self.words):
+                terms = self._terms(clause, ctx)
+                out += [
+                    ctx.record("commitments", clause, party=p, issue=issue, **terms)
+                    for p in ctx.parties_of_subject(verb)
+                ]
         return out
 
     def _captives_released(self, ctx: _Sentence) -> list[Found]:
@@ -2240,6 +2260,27 @@ def _questioned(verb: Token) -> bool:
             return True
         node = node.head
     return False
+
+
+def _contrasts(verb: Token) -> list[Token]:
+    """The clauses told beside ``verb`` with "while"/"whereas" and a subject of their own."""
+    return [
+        c
+        for c in verb.children
+        if c.dep_ == "advcl"
+        and any(m.dep_ == "mark" and m.lower_ in ("while", "whereas") for m in c.children)
+        and _subject_of(c) is not None
+    ]
+
+
+def _before_contrast(verb: Token) -> Span:
+    """The clause of ``verb`` up to a "while" clause of another subject (see ``_contrasts``)."""
+    clause = _clause(verb)
+    starts = [c.left_edge.i for c in _contrasts(verb)]
+    end = min([clause.end, *starts])
+    while end - 1 > verb.i and clause.doc[end - 1].is_punct:
+        end -= 1
+    return clause.doc[clause.start : end]
 
 
 def _duty(be: Token) -> Token | None:
