@@ -1647,3 +1647,14 @@ def test_a_term_told_beside_a_duty_with_while_binds_its_own_subject() -> None:
     # what happened meanwhile is no term
     past = read("Under the truce, the RSF is to leave the city, while the army pulled back last week.")
     assert keys(past.commitments, "party", "issue") == {("rsf", "troop_withdrawal")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Qatar's minister said Doha would continue to accompany the parties until a final agreement was reached.",
+        "Oman's foreign ministry said Muscat would keep working with both delegations on the next steps.",
+    ],
+)
+def test_a_go_betweens_work_going_on_is_an_undertaking_to_mediate(text: str) -> None:
+    assert {c.issue for c in read(text).commitments} == {"mediation"}
