@@ -407,6 +407,12 @@ def violations(text: str) -> set[tuple]:
         ("Somalia said the port deal was a violation of its sovereignty by Ethiopia.", {("ETH", "territory", "SOM")}),
         ("Egypt said Ethiopia's filling of the dam was a serious breach of the Nile Basin Treaty.",
          {("ETH", "other", "EGY")}),
+        # the army and "allied" forces both accused (the parser may read "allied" as a second verb)
+        ("The ELN accused the Colombian army and allied Clan del Golfo fighters of shelling its camps.",
+         {("COL", "ceasefire", "eln"), ("clan-del-golfo", "ceasefire", "eln")}),
+        # two accusations in one sentence: each teller accuses the other
+        ("The TPLF accused the Ethiopian army of shelling its positions, while the army said the rebels had "
+         "attacked first.", {("ETH", "ceasefire", "tplf"), ("tplf", "ceasefire", "ETH")}),
         # an act alleged by a party, even when denied
         ("Armenia rejected claims by Azerbaijan that Armenian soldiers had shelled border villages.",
          {("ARM", "ceasefire", "AZE")}),

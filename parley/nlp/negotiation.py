@@ -1203,12 +1203,31 @@ class Negotiation:
                 obj = next((c for c in token.children if c.dep_ == "dobj"), None)
                 if obj is None:
                     continue
-                ref = ctx.discourse.resolve(obj)
-                accused = [ctx.discourse.party(i) or i for i in (ref.ids if ref else [])]
+                # "accused the army and allied militias of ...": the parser may read "allied" as a
+                # second verb of the accusation, with the militias its object and the charge theirs
+                allied = [
+                    c
+                    for v in token.conjuncts
+                    if v.lemma_.lower() == "ally" and _subject_of(v) is None
+                    for c in v.children
+                    if c.dep_ == "dobj"
+                ]
+                accused = []
+                for named in (obj, *allied):
+                    ref = ctx.discourse.resolve(named)
+                    accused += [
+                        ctx.discourse.party(i) or i for i in (ref.ids if ref else []) if i not in accused
+                    ]
                 accuser = (ctx.parties_of_subject(token) or accusers or [None])[0]
                 charges = [c for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "for")]
                 charges = (
-                    charges or [c for c in obj.subtree if c.dep_ == "prep" and c.lower_ in ("of", "for")][:1]
+                    charges
+                    or [
+                        c
+                        for o in (obj, *allied)
+                        for c in o.subtree
+                        if c.dep_ == "prep" and c.lower_ in ("of", "for")
+                    ][:1]
                 )
                 for charge in charges:
                     if _intent_only(charge, words.intent_verbs):
@@ -1279,22 +1298,26 @@ class Negotiation:
                 and _reported_act(token)
             ):
                 # "the navy said the insurgents had fired first": the speaker accuses the attacker
+                # (the one whose words tell it, where a sentence holds two: "X accused Y of ...,
+                # while Y said X had attacked first")
+                tellers = [p for p in (ctx.discourse.party(s.speaker) for s in ctx.speakers_of(token)) if p]
+                tellers = tellers or accusers
                 attackers = ctx.parties_of_subject(token)
                 subject = _subject_of(token)
                 if not attackers and subject is not None:  # "gunmen shot at a patrol": the other side
-                    others = ctx.discourse.counterparts(accusers[0])
+                    others = ctx.discourse.counterparts(tellers[0])
                     if subject.lemma_.lower() in words.irregular_fighters:  # a group, not a mediator state
                         others = [p for p in others if ctx.discourse.kind(p) == "group"] or others
                     attackers = others[:1]
                 for a in attackers:
-                    if a not in accusers:
+                    if a not in tellers:
                         out.append(
                             ctx.record(
                                 "violations",
                                 _clause(token),
                                 accused=a,
                                 issue=violation_issue(ctx.words(_clause(token))),
-                                accuser=accusers[0],
+                                accuser=tellers[0],
                             )
                         )
         return out
@@ -1736,10 +1759,15 @@ class _Sentence:
 
     def in_statement(self, token: Token) -> bool:
         """Whether ``token`` is inside what one of this sentence's speakers said."""
-        return any(
-            s.content and s.content[0] <= token.i < s.content[1] and token.i not in range(*_cue_tokens(s))
+        return bool(self.speakers_of(token))
+
+    def speakers_of(self, token: Token) -> list[Attribution]:
+        """The statements of this sentence whose words hold ``token``."""
+        return [
+            s
             for _, s in self.statements
-        )
+            if s.content and s.content[0] <= token.i < s.content[1] and token.i not in range(*_cue_tokens(s))
+        ]
 
     def issue(
         self,
