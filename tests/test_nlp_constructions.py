@@ -410,6 +410,10 @@ def violations(text: str) -> set[tuple]:
         # the army and "allied" forces both accused (the parser may read "allied" as a second verb)
         ("The ELN accused the Colombian army and allied Clan del Golfo fighters of shelling its camps.",
          {("COL", "ceasefire", "eln"), ("clan-del-golfo", "ceasefire", "eln")}),
+        # each act a charge lists is an accusation of its own
+        ("The ELN accused Colombia of failing to meet its obligations by delaying the release of prisoners, "
+         "firing on its camps and blocking food deliveries.",
+         {("COL", "humanitarian", "eln"), ("COL", "prisoners", "eln"), ("COL", "ceasefire", "eln")}),
         # two accusations in one sentence: each teller accuses the other
         ("The TPLF accused the Ethiopian army of shelling its positions, while the army said the rebels had "
          "attacked first.", {("ETH", "ceasefire", "tplf"), ("tplf", "ceasefire", "ETH")}),

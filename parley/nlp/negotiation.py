@@ -2723,12 +2723,23 @@ def _breached_issue(head: Token, words: str) -> str:
 
 
 def _charge_issues(charge: Token) -> list[str]:
-    """Issues of each coordinated charge in "accusing X of A, B and C"."""
+    """Issues of each coordinated charge in "accusing X of A, B and C", and of each act a charge
+    lists ("of failing its obligations by delaying A, firing on B and blocking C")."""
     pieces = []
     pobj = next((c for c in charge.children if c.dep_ in ("pobj", "pcomp")), None)
     if pobj is None:
         return [violation_issue(charge.doc[charge.i : charge.right_edge.i + 1].text)]
-    for head in [pobj, *pobj.conjuncts]:
+    acts = [
+        t
+        for t in charge.subtree
+        if t.tag_ == "VBG"
+        and t.i != pobj.i
+        and (
+            (t.dep_ == "pcomp" and t.head.lower_ == "by")
+            or (t.dep_ in ("advcl", "conj") and t.head.tag_ == "VBG")
+        )
+    ]
+    for head in [pobj, *pobj.conjuncts, *acts]:
         pieces.append(violation_issue(_clause(head).text))
     return list(dict.fromkeys(pieces))
 
