@@ -118,6 +118,7 @@ class AlertsSettings:
     smtp_password_file: str = ""
     smtp_from: str = _setting("parley@localhost", 1)
     smtp_timeout: float = _setting(20.0, high=3_600.0, above=0.0)
+    smtp_ca_file: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 - ``WebhookReceiver``: an HTTP server that checks each POST's HMAC-SHA256 signature, counts
   deliveries by their idempotency key (as a real receiver would) and can fail or stall on purpose;
-- ``MailReceiver``: an SMTP server (aiosmtpd) keeping the messages it is sent;
+- ``MailReceiver``: an SMTP server (aiosmtpd) keeping the messages it is sent, in the clear, with
+  STARTTLS or over TLS, with a certificate of a test certificate authority (``Certificates``,
+  made with the ``openssl`` command);
 - ``FeedServer``: an RSS feed whose items are added between rounds, with article pages, ETag and
   Last-Modified (answering 304), and switches for a 500, a slow answer and malformed XML.
 """
@@ -13,6 +15,8 @@ import hashlib
 import hmac
 import json
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -20,6 +24,7 @@ from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -116,10 +121,41 @@ def webhook(monkeypatch: pytest.MonkeyPatch) -> Iterator[WebhookReceiver]:
         receiver.close()
 
 
-class MailReceiver:
-    """An SMTP server (aiosmtpd) on 127.0.0.1 keeping every message: ``messages`` by Message-ID."""
+class Certificates:
+    """A certificate authority and a certificate it signs for 127.0.0.1 (and localhost), as PEM
+    files in ``directory``: ``ca``, ``certificate``, ``key``."""
 
-    def __init__(self) -> None:
+    def __init__(self, directory: Path) -> None:
+        self.ca, ca_key = directory / "ca.pem", directory / "ca.key"
+        self.certificate, self.key = directory / "server.pem", directory / "server.key"
+        request, extensions = directory / "server.csr", directory / "server.ext"
+        extensions.write_text(
+            "subjectAltName = IP:127.0.0.1, DNS:localhost\nbasicConstraints = CA:FALSE\n"
+            "keyUsage = digitalSignature, keyEncipherment\nextendedKeyUsage = serverAuth\n"
+            "subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid, issuer\n"
+        )
+        for command in (
+            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", self.ca, "-days", "2",
+             "-subj", "/CN=parley test CA", "-addext", "basicConstraints = critical, CA:TRUE",
+             "-addext", "keyUsage = critical, keyCertSign, cRLSign"],
+            ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", self.key, "-out", request, "-subj", "/CN=127.0.0.1"],
+            ["x509", "-req", "-in", request, "-CA", self.ca, "-CAkey", ca_key, "-CAcreateserial", "-out",
+             self.certificate, "-days", "2", "-extfile", extensions],
+        ):  # fmt: skip
+            subprocess.run(["openssl", *map(str, command)], check=True, capture_output=True)
+
+    def server_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(self.certificate, self.key)
+        return context
+
+
+class MailReceiver:
+    """An SMTP server (aiosmtpd) on 127.0.0.1 keeping every message: ``messages`` by Message-ID.
+    ``security``: "none", "starttls" (required before mail) or "ssl" (TLS from the start), with
+    the certificate of ``certificates``."""
+
+    def __init__(self, security: str = "none", certificates: Certificates | None = None) -> None:
         from aiosmtpd.controller import Controller
 
         receiver = self
@@ -136,7 +172,12 @@ class MailReceiver:
         with socket.socket() as probe:  # aiosmtpd checks its own port once started: it needs a real one
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        tls: dict[str, Any] = {}
+        if security == "starttls" and certificates is not None:
+            tls = {"tls_context": certificates.server_context(), "require_starttls": True}
+        elif security == "ssl" and certificates is not None:
+            tls = {"ssl_context": certificates.server_context()}
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **tls)
         self.controller.start()
 
     def close(self) -> None:

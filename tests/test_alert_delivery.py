@@ -12,12 +12,13 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from alert_support import SECRET, MailReceiver, WebhookReceiver
+from alert_support import SECRET, Certificates, MailReceiver, WebhookReceiver
 from store_support import seed_article
 
 from parley import flow
 from parley.alerts.deliver import deliver_due, message_id
 from parley.alerts.rules import Rule, add_rule
+from parley.errors import SettingsError
 from parley.settings import Settings, load_settings
 from parley.store import Store, open_store
 from parley.web import create_app
@@ -148,6 +149,44 @@ def test_email_through_smtp(tmp_path: Path, mail: MailReceiver) -> None:
         body = text.get_content()
         assert "https://parley.example.org/facts/" in body and "Sources:" in body
         assert json.loads(attachment.get_payload(decode=True))["key"] == violation["key"]
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_email_over_tls_to_a_server_of_an_internal_certificate_authority(
+    tmp_path: Path, security: str
+) -> None:
+    certificates = Certificates(tmp_path)
+    mail = MailReceiver(security, certificates)
+    common = {"smtp_host": "127.0.0.1", "smtp_port": mail.port, "smtp_security": security}
+    try:
+        for trusted, db in ((False, "untrusted.db"), (True, "trusted.db")):
+            with open_store(str(tmp_path / db)) as store:
+                add_rule(store, Rule("desk", kinds=("violation",), email=("desk@example.org",)), "test")
+                flow.commit(store, *seed_article())
+                if trusted:  # the authority of the server's certificate named in the settings
+                    assert (
+                        deliver_due(store, settings(**common, smtp_ca_file=str(certificates.ca))).delivered
+                        == 1
+                    )
+                    assert len(mail.messages) == 1
+                else:  # the system's authorities do not know it: refused, and retried later
+                    assert deliver_due(store, settings(**common, retry_seconds=3600.0)).retrying == 1
+                    assert "CERTIFICATE_VERIFY_FAILED" in store.alerts()[0]["deliveries"][0]["last_error"]
+                    assert not mail.messages
+    finally:
+        mail.close()
+
+
+def test_an_unreadable_certificate_authority_file_is_a_settings_error(
+    tmp_path: Path, mail: MailReceiver
+) -> None:
+    config = settings(smtp_host="127.0.0.1", smtp_port=mail.port, smtp_ca_file=str(tmp_path / "missing.pem"))
+    with open_store(str(tmp_path / "parley.db")) as store:
+        add_rule(store, Rule("desk", kinds=("violation",), email=("desk@example.org",)), "test")
+        flow.commit(store, *seed_article())
+        with pytest.raises(SettingsError, match="alerts.smtp_ca_file") as raised:
+            deliver_due(store, config)
+        assert "cannot read certificate authorities" in str(raised.value) and not mail.messages
 
 
 def test_email_to_a_server_that_is_down_is_retried(tmp_path: Path) -> None:

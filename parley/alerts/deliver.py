@@ -144,16 +144,16 @@ class Deliverer:
         message.add_attachment(json.dumps(alert, ensure_ascii=False, indent=2).encode("utf-8"),
                                maintype="application", subtype="json", filename="alert.json")  # fmt: skip
         password = _secret("PARLEY_SMTP_PASSWORD", config.smtp_password_file, "alerts.smtp_password_file")
+        context = _tls_context(config.smtp_ca_file) if config.smtp_security != "none" else None
         try:
             if config.smtp_security == "ssl":
                 server: smtplib.SMTP = smtplib.SMTP_SSL(config.smtp_host, config.smtp_port,
-                                                        timeout=config.smtp_timeout,
-                                                        context=ssl.create_default_context())  # fmt: skip
+                                                        timeout=config.smtp_timeout, context=context)  # fmt: skip
             else:
                 server = smtplib.SMTP(config.smtp_host, config.smtp_port, timeout=config.smtp_timeout)
             with server:
                 if config.smtp_security == "starttls":
-                    server.starttls(context=ssl.create_default_context())
+                    server.starttls(context=context)
                 if config.smtp_user:
                     server.login(config.smtp_user, password or "")
                 server.send_message(message)
@@ -162,6 +162,19 @@ class Deliverer:
             raise DeliveryError(
                 f"SMTP {config.smtp_host}:{config.smtp_port}: {reason}", source=address
             ) from None
+
+
+def _tls_context(ca_file: str) -> ssl.SSLContext:
+    """What an SMTP server's certificate is checked against: the certificate authorities of the
+    file of ``alerts.smtp_ca_file``, else the system's."""
+    if not ca_file:
+        return ssl.create_default_context()
+    try:
+        return ssl.create_default_context(cafile=str(Path(ca_file).expanduser()))
+    except (OSError, ssl.SSLError) as err:
+        reason = " ".join(str(err).split()) or type(err).__name__
+        raise SettingsError(f"cannot read certificate authorities from it: {reason}",
+                            source=f"alerts.smtp_ca_file = {ca_file}") from None  # fmt: skip
 
 
 def email_text(alert: dict[str, Any]) -> str:
