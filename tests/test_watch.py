@@ -1,6 +1,7 @@
 """``parley watch`` against a real feed server on 127.0.0.1 that gains items between rounds (and
 answers 304, 500, slowly, or with malformed XML), with the real extractor, alerts delivered to a
-real webhook receiver; ``kill -9`` in the middle of ingest and of delivery loses and doubles nothing.
+real webhook receiver; ``kill -9`` in the middle of ingest and of delivery loses and doubles nothing,
+on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 from alert_support import SECRET, FeedServer, WebhookReceiver, report_text
 
@@ -27,7 +29,7 @@ from parley.settings import Settings, load_settings
 from parley.store import Store, open_store
 from parley.watch import Watcher, WatchSource, parse_interval, read_sources_file
 
-pytest_plugins = ["alert_support"]
+pytest_plugins = ["alert_support", "store_support"]
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +205,7 @@ def _env(tmp_path: Path, webhook: WebhookReceiver) -> dict[str, str]:
             "PYTHONPATH": str(Path(__file__).resolve().parents[1])}  # fmt: skip
 
 
-def _start(db: Path, feed: str, env: dict[str, str]) -> subprocess.Popen[str]:
+def _start(db: Path | str, feed: str, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "parley", "watch", feed, "--every", "1s", "--allow-private", "--db", str(db)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
@@ -227,7 +229,14 @@ def _wait(
         time.sleep(0.05)
 
 
-def _count(db: Path, sql: str) -> int:
+def _count(db: Path | str, sql: str) -> int:
+    """A count read from the store beside the running watch (0 while its tables do not exist yet)."""
+    if str(db).startswith("postgresql"):
+        try:
+            with psycopg.connect(str(db), autocommit=True) as conn:
+                return int(conn.execute(sql).fetchone()[0])  # type: ignore[index]
+        except psycopg.errors.UndefinedTable:
+            return 0
     try:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
             return int(conn.execute(sql).fetchone()[0])
@@ -265,7 +274,7 @@ def test_sigterm_stops_the_watch_cleanly(
 
 @pytest.mark.slow
 def test_kill_9_during_ingest_and_delivery_loses_and_doubles_nothing(
-    tmp_path: Path, extractor: Extractor, feed_server: FeedServer, webhook: WebhookReceiver
+    tmp_path: Path, store_url: str, extractor: Extractor, feed_server: FeedServer, webhook: WebhookReceiver
 ) -> None:
     """The alerts a clean run raises reach the receiver exactly once (by idempotency key) after the
     watch is killed with SIGKILL in the middle of taking in articles, then of delivering alerts."""
@@ -282,7 +291,7 @@ def test_kill_9_during_ingest_and_delivery_loses_and_doubles_nothing(
 
     feed_server.add(*items)
     feed_server.page_delay = 0.3  # articles arrive slowly: the first kill lands in the middle of them
-    db, env = tmp_path / "parley.db", _env(tmp_path, webhook)
+    db, env = store_url, _env(tmp_path, webhook)
     articles = "SELECT COUNT(*) FROM articles"
 
     first = _start(db, feed_server.feed, env)
@@ -311,7 +320,7 @@ def test_kill_9_during_ingest_and_delivery_loses_and_doubles_nothing(
             third.wait()
         third.stderr.close()  # type: ignore[union-attr]
 
-    with open_store(str(db)) as store:
+    with open_store(db) as store:
         raised = {a["key"] for a in store.alerts(limit=None)}
         assert store.integrity_problems() == []
     received = {key.removeprefix("everything|") for key in webhook.alerts}
