@@ -23,6 +23,16 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PG_SERVER = os.environ.get("PARLEY_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
+#: One undertaking told twice, by a named speaker and by an unnamed official: the same fact, two sources.
+HAJIYEV = (
+    "Presidential adviser Hikmet Hajiyev said Azerbaijan would open its Caspian ports to Armenian freight "
+    "once sanctions on its state bank end."
+)
+OFFICIAL = (
+    "A US official said Baku had pledged passage through its Caspian ports for Armenian cargo in return "
+    "for lifting the bank sanctions."
+)
+
 
 def seed_article(published: str | None = "2025-04-18", outlet: str | None = None) -> tuple[Article, Records]:
     """The founding article and its gold records (what the extractor should find in it)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from store_support import gold, report
+from store_support import HAJIYEV, OFFICIAL, gold, report
 
 from parley import analysis, consolidate
 from parley.flow import commit
@@ -10,15 +10,6 @@ from parley.records import Article
 from parley.store import Store
 
 pytest_plugins = ["store_support"]
-
-HAJIYEV = (
-    "Presidential adviser Hikmet Hajiyev said Azerbaijan would open its Caspian ports to Armenian freight "
-    "once sanctions on its state bank end."
-)
-OFFICIAL = (
-    "A US official said Baku had pledged passage through its Caspian ports for Armenian cargo in return "
-    "for lifting the bank sanctions."
-)
 
 
 def _maritime(text: str, speaker: str, party: str | None = None) -> dict[str, list[dict[str, object]]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from store_support import GoldExtractor, corpus_article, corpus_names, report, seed_article
+from store_support import HAJIYEV, OFFICIAL, GoldExtractor, corpus_article, corpus_names, report, seed_article
 from test_web_api import ARTICLE_TEXT, AUTH, error_of
 from test_web_support import TOKEN, TestClient, client_for
 
@@ -19,14 +19,6 @@ from parley.store import Store, open_store
 
 pytest_plugins = ["store_support", "test_web_support"]
 
-HAJIYEV = (
-    "Presidential adviser Hikmet Hajiyev said Azerbaijan would open its Caspian ports to Armenian freight "
-    "once sanctions on its state bank end."
-)
-OFFICIAL = (
-    "A US official said Baku had pledged passage through its Caspian ports for Armenian cargo in return "
-    "for lifting the bank sanctions."
-)
 GAZA = "Hamas and Israel agreed to release hostages; Qatar mediated the exchange."
 
 
