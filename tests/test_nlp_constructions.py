@@ -1668,3 +1668,23 @@ def test_a_term_told_beside_a_duty_with_while_binds_its_own_subject() -> None:
 )
 def test_a_go_betweens_work_going_on_is_an_undertaking_to_mediate(text: str) -> None:
     assert {c.issue for c in read(text).commitments} == {"mediation"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a treaty with no issue of its own is the settlement talked of
+        (
+            "Pashinyan proposed that the two leaders sign the treaty without delay.",
+            ("ARM", "political_settlement"),
+        ),
+        # a treaty named by a place is a standing treaty of its own
+        ("Egypt asked Ethiopia to resume the Nile treaty.", ("EGY", "other")),
+    ],
+)
+def test_a_treaty_is_the_settlement_unless_named(text: str, expected: tuple) -> None:
+    records = read(text)
+    found = {(r.proposer, r.issue) for r in records.proposals} | {
+        (r.party, r.issue) for r in records.positions
+    }
+    assert expected in found

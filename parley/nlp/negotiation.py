@@ -56,6 +56,7 @@ from parley.nlp.lexicon import (
     ISSUE_TIERS,
     cues,
     issue_mentions,
+    issues_in,
     negotiation_words,
     primary_issue,
     specific_issues,
@@ -1790,7 +1791,11 @@ class _Sentence:
                 continue
             first, last = span.start_char + start, span.start_char + end
             tokens = [t for t in span if t.idx < last and t.idx + len(t) > first]
-            if tier == _BARE_TIER:
+            if tier == _BARE_TIER and issue == "political_settlement" and _named(tokens[-1]):
+                issue = (
+                    "other"  # "the Nile treaty": a standing treaty of its own, not the settlement talked of
+                )
+            elif tier == _BARE_TIER:
                 # "welcomed the agreement": the one named before, in this sentence or an earlier one
                 issue = self._pact_issue_before(tokens[0]) or self.last_pact_issue or issue
             if undertaking and all(_in_time_phrase(t, head) for t in tokens):
@@ -2711,13 +2716,18 @@ def _breach_issues(noun: Token, ctx: _Sentence, pact_nouns: frozenset[str]) -> l
     return list(dict.fromkeys(issues))
 
 
+def _named(pact: Token) -> bool:
+    """A pact named by a proper noun before it: "the Nile Basin Treaty", "the Indus treaty"."""
+    return any(t.pos_ == "PROPN" for t in pact.lefts if t.dep_ in ("compound", "amod", "nmod"))
+
+
 def _breached_issue(head: Token, words: str) -> str:
     if head.lemma_.lower() in ("sovereignty", "integrity", "airspace", "border", "borders"):
         return "territory"
     # "the Nile Basin Treaty": a capitalised name with proper nouns in it
-    named = head.text[:1].isupper() and any(t.pos_ == "PROPN" for t in head.lefts)
+    named = head.text[:1].isupper() and _named(head)
     issue = violation_issue(words)
-    if named and issue == "ceasefire" and primary_issue(words) in (None, "other"):
+    if named and issue == "ceasefire" and {i for _, i in issues_in(words)} <= {"other"}:
         return "other"  # "a breach of the X Waters Treaty": not a truce
     return issue
 
