@@ -1579,6 +1579,7 @@ def test_what_a_participle_of_report_adds_is_a_stance_of_its_own() -> None:
     [
         "Belgrade insisted on the creation of a community of Serb-majority municipalities in the north.",
         "Skopje said it would never accept decentralisation imposed from outside.",
+        "Israel rejects any political role for Hamas in Gaza after the war.",
     ],
 )
 def test_self_government_arrangements_are_a_political_settlement(text: str) -> None:
