@@ -411,12 +411,12 @@ def violations(text: str) -> set[tuple]:
         ("The ELN accused the Colombian army and allied Clan del Golfo fighters of shelling its camps.",
          {("COL", "ceasefire", "eln"), ("clan-del-golfo", "ceasefire", "eln")}),
         # each act a charge lists is an accusation of its own
-        ("The ELN accused Colombia of failing to meet its obligations by delaying the release of prisoners, "
-         "firing on its camps and blocking food deliveries.",
+        ("The ELN accused Colombia of breaking its word by delaying the release of prisoners, shooting at its "
+         "camps and blocking food deliveries.",
          {("COL", "humanitarian", "eln"), ("COL", "prisoners", "eln"), ("COL", "ceasefire", "eln")}),
         # two accusations in one sentence: each teller accuses the other
-        ("The TPLF accused the Ethiopian army of shelling its positions, while the army said the rebels had "
-         "attacked first.", {("ETH", "ceasefire", "tplf"), ("tplf", "ceasefire", "ETH")}),
+        ("The TPLF accused the Ethiopian army of shelling its positions, but the military said TPLF units had "
+         "struck first.", {("ETH", "ceasefire", "tplf"), ("tplf", "ceasefire", "ETH")}),
         # an act alleged by a party, even when denied
         ("Armenia rejected claims by Azerbaijan that Armenian soldiers had shelled border villages.",
          {("ARM", "ceasefire", "AZE")}),
@@ -1630,8 +1630,8 @@ def test_what_a_party_defends_is_its_stance(text: str, expected: set) -> None:
 
 def test_a_government_named_by_its_state_is_that_states_in_anothers_sentence() -> None:
     text = (
-        "Somalia rejected Kenya's port deal with Jubaland, calling it a breach of its sovereignty, while the "
-        "Kenyan government defended the agreement, saying it would not harm any neighbour."
+        "Somalia denounced Kenya's port deal with Jubaland as an assault on its sovereignty, while the Kenyan "
+        "government defended the agreement as harmless to its neighbours."
     )
     # "the agreement" is the port deal named before it in the sentence
     assert ("KEN", "maritime") in keys(read(text).positions, "party", "issue")
@@ -1663,7 +1663,7 @@ def test_a_term_told_beside_a_duty_with_while_binds_its_own_subject() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Qatar's minister said Doha would continue to accompany the parties until a final agreement was reached.",
+        "Norway's envoy said Oslo would go on accompanying the parties until a final settlement.",
         "Oman's foreign ministry said Muscat would keep working with both delegations on the next steps.",
     ],
 )
@@ -1676,8 +1676,8 @@ def test_a_go_betweens_work_going_on_is_an_undertaking_to_mediate(text: str) -> 
     [
         # a treaty with no issue of its own is the settlement talked of
         (
-            "Pashinyan proposed that the two leaders sign the treaty without delay.",
-            ("ARM", "political_settlement"),
+            "Aliyev proposed that both governments initial the treaty this month.",
+            ("AZE", "political_settlement"),
         ),
         # a treaty named by a place is a standing treaty of its own
         ("Egypt asked Ethiopia to resume the Nile treaty.", ("EGY", "other")),

@@ -393,8 +393,8 @@ class Negotiation:
         return out
 
     def _contrasted_terms(self, ctx: _Sentence, duty: Token) -> list[Found]:
-        """The term of another side told beside a duty with "while" ("Hamas is to free the hostages,
-        while Israeli forces pull back"): an undertaking of that side, in the present or future."""
+        """The term of another side told beside a duty with "while" ("the militia is to free the
+        captives, while the army pulls back"): an undertaking of that side, in the present or future."""
         out = []
         for verb in _contrasts(duty):
             if verb.tag_ not in ("VBP", "VBZ") and not _modal(verb):
@@ -1589,8 +1589,8 @@ def _planned(cue: Token) -> bool:
 
 
 def _not_in_purposes(ctx: _Sentence, span: Span) -> list[str]:
-    """The parties named in ``span`` outside its purposes ("a summit in Budapest to try to end the
-    war in Georgia": what the meeting is for, not who meets)."""
+    """The parties named in ``span`` outside its purposes ("talks in Oslo to settle the dispute over
+    Kosovo": what the meeting is for, not who meets)."""
     inside = {
         i
         for t in span
