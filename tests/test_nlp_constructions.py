@@ -519,7 +519,10 @@ def test_what_a_party_puts_on_the_table_is_its_proposal() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Erdogan suggested the deal could include a prisoner exchange.", ("TUR", "prisoners")),
+        (
+            "Speaking in Ankara, Erdogan suggested a settlement could also cover a prisoner exchange.",
+            ("TUR", "prisoners"),
+        ),
         ("Norway floated a monitoring mission along the line of contact.", ("NOR", "security_guarantees")),
         ("The Kenyan president suggested holding the next round of talks in Nairobi.", ("KEN", "mediation")),
     ],
@@ -1545,8 +1548,8 @@ def test_a_land_recognised_as_another_states_is_a_matter_of_territory(text: str)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Khartoum demanded the full withdrawal of the RSF from the cities as well as the surrender of its weapons.",
-         {("SDN", "troop_withdrawal"), ("SDN", "disarmament")}),
+        ("Bogota demanded the full withdrawal of the ELN from the mining towns as well as the surrender of its weapons.",
+         {("COL", "troop_withdrawal"), ("COL", "disarmament")}),
         ("Baku insists on the withdrawal of Armenian troops as well as the handover of heavy weapons.",
          {("AZE", "troop_withdrawal"), ("AZE", "disarmament")}),
     ],
@@ -1563,13 +1566,10 @@ def test_a_handover_of_captives_stays_a_matter_of_prisoners() -> None:
 
 def test_what_a_participle_of_report_adds_is_a_stance_of_its_own() -> None:
     text = (
-        "Aliyev said Baku would never accept foreign peacekeepers on its soil, adding that Armenia's "
-        "renunciation of its territorial claims was non-negotiable."
+        "Colombia's president said Bogota would never accept a truce on the ELN's terms, adding that the "
+        "group's disarmament was non-negotiable."
     )
-    assert keys(read(text).positions, "party", "issue") == {
-        ("AZE", "security_guarantees"),
-        ("AZE", "territory"),
-    }
+    assert keys(read(text).positions, "party", "issue") == {("COL", "ceasefire"), ("COL", "disarmament")}
     # an account added, with no stance in it, is none
     assert not read("Petro said the talks had gone well, adding that the ELN had kept its word.").positions
 
@@ -1577,7 +1577,7 @@ def test_what_a_participle_of_report_adds_is_a_stance_of_its_own() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Belgrade insisted on the creation of a community of Serb-majority municipalities in the north.",
+        "Skopje's negotiators pressed for a union of Albanian-majority municipalities in the west.",
         "Skopje said it would never accept decentralisation imposed from outside.",
         "Israel rejects any political role for Hamas in Gaza after the war.",
     ],
@@ -1587,7 +1587,9 @@ def test_self_government_arrangements_are_a_political_settlement(text: str) -> N
 
 
 def test_a_party_named_only_in_a_meetings_purpose_is_not_a_participant() -> None:
-    text = "Erdogan said he and Aliyev would hold a summit in Ankara to try to end the fighting in Armenia."
+    text = (
+        "Erdogan said he would host Aliyev for talks in Ankara next month to settle the dispute with Armenia."
+    )
     (meeting,) = read(text).meetings
     assert (meeting.place, set(meeting.participants)) == ("Ankara", {"TUR", "AZE"})
 
@@ -1595,9 +1597,8 @@ def test_a_party_named_only_in_a_meetings_purpose_is_not_a_participant() -> None
 @pytest.mark.parametrize(
     ("text", "holder"),
     [
-        ("The 40 Armenian soldiers held in Azerbaijan will be returned to Armenia next week.", "AZE"),
-        ("Under the deal, the 25 ELN fighters held by Colombia will be freed after the truce has held for ten days.",
-         "COL"),
+        ("Forty Armenian soldiers detained in Azerbaijan will be repatriated before the end of the month.", "AZE"),
+        ("Under the accord, the 25 ELN fighters held by Colombia will be freed on Monday.", "COL"),
     ],
 )  # fmt: skip
 def test_captives_to_be_let_go_bind_whoever_holds_them(text: str, holder: str) -> None:
@@ -1619,7 +1620,7 @@ def test_no_undertaking_to_let_captives_go(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("The Kenyan government defended the port agreement with Jubaland.", {("KEN", "maritime")}),
+        ("The Russian government defended the port agreement with Abkhazia.", {("RUS", "maritime")}),
         ("Baku defended its decision to close the corridor.", {("AZE", "territory")}),
         ("Israel defended the air strikes on Rafah.", set()),  # an act of force defended: no stance on terms
     ],
@@ -1630,29 +1631,28 @@ def test_what_a_party_defends_is_its_stance(text: str, expected: set) -> None:
 
 def test_a_government_named_by_its_state_is_that_states_in_anothers_sentence() -> None:
     text = (
-        "Somalia denounced Kenya's port deal with Jubaland as an assault on its sovereignty, while the Kenyan "
+        "Georgia denounced Russia's port deal with Abkhazia as an assault on its sovereignty, while the Russian "
         "government defended the agreement as harmless to its neighbours."
     )
     # "the agreement" is the port deal named before it in the sentence
-    assert ("KEN", "maritime") in keys(read(text).positions, "party", "issue")
+    assert ("RUS", "maritime") in keys(read(text).positions, "party", "issue")
 
 
 def test_captives_held_by_the_other_side_given_in_exchange_bind_their_holder() -> None:
-    text = "Under the deal, the ELN is to free 12 soldiers in exchange for 40 rebels held by Colombia."
+    text = (
+        "Under the accord, the ELN is to release 12 soldiers in exchange for 40 guerrillas held by Colombia."
+    )
     commitments = {(c.party, c.issue, c.conditional) for c in read(text).commitments}
     assert ("COL", "prisoners", False) in commitments
     assert {party for party, _, _ in commitments} == {"eln", "COL"}
     # captives given in return with no holder named bind no one else
-    other = read("Under the deal, the ELN is to free 12 soldiers in exchange for 40 jailed rebels.")
+    other = read("Under the accord, the ELN is to release 12 soldiers in exchange for 40 guerrillas.")
     assert {c.party for c in other.commitments} == {"eln"}
 
 
 def test_a_term_told_beside_a_duty_with_while_binds_its_own_subject() -> None:
-    text = (
-        "Under the deal, the ELN is to free 12 soldiers in exchange for 40 rebels held by Colombia, while "
-        "Colombian troops pull back from two villages."
-    )
-    assert {("eln", "prisoners"), ("COL", "troop_withdrawal"), ("COL", "prisoners")} == keys(
+    text = "Under the accord, the ELN is to release 12 soldiers, while Colombian troops pull back from two villages."
+    assert {("eln", "prisoners"), ("COL", "troop_withdrawal")} == keys(
         read(text).commitments, "party", "issue"
     )
     # what happened meanwhile is no term

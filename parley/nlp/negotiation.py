@@ -202,7 +202,7 @@ class Negotiation:
                 # "the militia is to free 12 captives": a term it is bound by; what another side
                 # does meanwhile ("..., while the army pulls back") is that side's term
                 clauses = [_before_contrast(duty)]
-                out += self._contrasted_terms(ctx, duty)
+                out += self._contrasted_terms(ctx, token, duty)
             elif lemma in self.words.commitment_verbs or lemma in self.words.readiness:
                 if _wished(token):
                     continue  # "called on Russia to agree", "would agree only after": not (yet) an undertaking
@@ -392,11 +392,12 @@ class Negotiation:
                 out += [ctx.record("commitments", clause, party=p, issue=issue, **terms) for p in parties]
         return out
 
-    def _contrasted_terms(self, ctx: _Sentence, duty: Token) -> list[Found]:
+    def _contrasted_terms(self, ctx: _Sentence, be: Token, duty: Token) -> list[Found]:
         """The term of another side told beside a duty with "while" ("the militia is to free the
-        captives, while the army pulls back"): an undertaking of that side, in the present or future."""
+        captives, while the army pulls back"): an undertaking of that side, in the present or future
+        (the parser hangs the "while" clause on "is" or on the duty's verb)."""
         out = []
-        for verb in _contrasts(duty):
+        for verb in [*_contrasts(be), *_contrasts(duty)]:
             if verb.tag_ not in ("VBP", "VBZ") and not _modal(verb):
                 continue  # "while the army pulled back": what happened, not a term
             clause = _clause(verb)
