@@ -177,19 +177,9 @@ class Negotiation:
                 ),
                 last_place,
             )
-            last_pact_issue = self._pact_issue(ctx) or last_pact_issue
+            last_pact_issue = next((i for _, i in reversed(ctx.named_pacts())), last_pact_issue)
         doc._.negotiation = _merge_meetings(found, discourse.registry)
         return doc
-
-    def _pact_issue(self, ctx: _Sentence) -> str | None:
-        """What the last pact a sentence names is about, when its own words say ("the agreement on
-        prisoner exchanges", "the Danube deal"): a bare "the agreement" later on is about that."""
-        found = None
-        for token in ctx.sent:
-            if token.pos_ == "NOUN" and token.lemma_.lower() in self.words.pact_nouns:
-                phrase = ctx.sent.doc[token.left_edge.i : token.right_edge.i + 1]
-                found = ctx.issue(phrase, token, bare=False) or found
-        return found
 
     # -- commitments ---------------------------------------------------------------------------
     def _commitments(self, ctx: _Sentence, plan: _Plan) -> list[Found]:
@@ -289,7 +279,7 @@ class Negotiation:
                     or any(c.dep_ == "advmod" and c.lower_ == "only" for c in token.children)
                 ):
                     continue  # "it would seek talks", "would only accept a written accord": a stance
-                if self.punishes(token):
+                if self._punishes(token):
                     continue  # "will hold them accountable": a threat, not an undertaking
                 clause = _clause(token)
                 if self.words.threat_phrases.search(clause.text) and _CONDITION_PHRASES.search(ctx.text):
@@ -477,13 +467,7 @@ class Negotiation:
             if captives is None:
                 continue
             phrase = ctx.sent.doc[word.head.i : word.right_edge.i + 1]
-            duration = dates.parse_duration(ctx.text)
-            terms = {
-                "conditional": False,
-                "condition_issue": None,
-                "duration_days": duration,
-                "negated": False,
-            }
+            terms = {**self._terms(phrase, ctx), "conditional": False, "condition_issue": None}
             out += [
                 ctx.record("commitments", phrase, party=holder, issue="prisoners", **terms)
                 for holder in self._captors(ctx, captives)
@@ -948,9 +932,9 @@ class Negotiation:
             or (consequence is not None and (self._forceful(consequence) or _penalty(consequence)))
         )
         strong = ctx.statements and self.words.threat_strong.search(text)
-        ultimatum = self._ultimatum(ctx) or self._punishments(ctx)
-        if ultimatum:
-            return ultimatum
+        told_alone = self._ultimatum(ctx) or self._punishments(ctx)  # a threat without a condition
+        if told_alone:
+            return told_alone
         if not warned and not conditional and not strong:
             return []
         out: list[Found] = []
@@ -998,14 +982,14 @@ class Negotiation:
         else about what it punishes, else (a reprisal) about the truce."""
         out = []
         for verb in ctx.sent:
-            if not self.punishes(verb) or _in_condition(verb):
+            if not self._punishes(verb) or _in_condition(verb):
                 continue
             clause = _clause(verb)
             issue = "sanctions" if _penalty(clause) else primary_issue(ctx.words(clause)) or "ceasefire"
             out += self._threat_records(ctx, ctx.parties_of_subject(verb), clause, issue)
         return out
 
-    def punishes(self, verb: Token) -> bool:
+    def _punishes(self, verb: Token) -> bool:
         """Whether ``verb`` is a punishment promised with "will"/"would": "will hold X accountable"
         (the parser may hang "accountable" on the object); not "make the process pay off"."""
         if verb.pos_ != "VERB" or not _modal(verb) or _negated(verb):
@@ -1740,6 +1724,7 @@ class _Sentence:
         self.last_place: str | None = None
         self.last_pact_issue: str | None = None
         self._times: list[Span] | None = None
+        self._named_pacts: list[tuple[Token, str]] | None = None
         self.paragraph = paragraph
         self.ents: list[Span] = []  # the sentence's entities (Span.ents would scan the whole doc)
 
@@ -1798,7 +1783,8 @@ class _Sentence:
                 )
             elif tier == _BARE_TIER:
                 # "welcomed the agreement": the one named before, in this sentence or an earlier one
-                issue = self._pact_issue_before(tokens[0]) or self.last_pact_issue or issue
+                before = [i for pact, i in self.named_pacts() if pact.right_edge.i < tokens[0].i]
+                issue = (before[-1] if before else None) or self.last_pact_issue or issue
             if undertaking and all(_in_time_phrase(t, head) for t in tokens):
                 continue  # "following a ceasefire, X will ...": when, not what
             depth = min(_tree_distance(t, head) for t in tokens)
@@ -1806,15 +1792,20 @@ class _Sentence:
                 best = ((tier, depth, start), issue)
         return best[1] if best else None
 
-    def _pact_issue_before(self, word: Token) -> str | None:
-        """What the last pact named earlier in this sentence with an issue of its own is about
-        ("rejected X's port deal ..., while Y defended the agreement")."""
-        found, pacts = None, negotiation_words().pact_nouns
-        for token in self.sent.doc[self.sent.start : word.i]:
-            if token.pos_ == "NOUN" and token.lemma_.lower() in pacts and token.right_edge.i < word.i:
-                phrase = token.doc[token.left_edge.i : token.right_edge.i + 1]
-                found = self.issue(phrase, token, bare=False) or found
-        return found
+    def named_pacts(self) -> list[tuple[Token, str]]:
+        """The pacts this sentence names whose own words say what they are about ("the agreement on
+        prisoner exchanges", "the Danube deal"), in order, with that issue: a bare "the agreement"
+        after one, in this sentence or a later one, is about it (read once a sentence)."""
+        if self._named_pacts is None:
+            pacts = negotiation_words().pact_nouns
+            self._named_pacts = []
+            for token in self.sent:
+                if token.pos_ == "NOUN" and token.lemma_.lower() in pacts:
+                    phrase = token.doc[token.left_edge.i : token.right_edge.i + 1]
+                    issue = self.issue(phrase, token, bare=False)
+                    if issue:
+                        self._named_pacts.append((token, issue))
+        return self._named_pacts
 
     def token_at(self, offset: int) -> Token | None:
         char = self.sent.start_char + offset
@@ -1852,7 +1843,7 @@ class _Sentence:
             return []
         outer = _subject_of(node.head) if node.dep_ == "ccomp" else None
         if subject.lower_ in ("it", "they") and outer is not None and outer.pos_ in ("PROPN", "NOUN"):
-            return self.parties_named_by(outer)  # "Moldova made clear it would not accept ...": Ukraine
+            return self.parties_named_by(outer)  # "Moldova made clear it would not accept ...": Moldova
         parties = self.parties_named_by(subject)
         # a subject borrowed from the speaker of the words the verb is in
         reported = node.i != verb.i and any(_names_speaker(s, subject) for _, s in self.statements)
@@ -2646,10 +2637,8 @@ def _floated_term(root: Token) -> bool:
     holding talks") or what a deal could hold ("suggested the accord might include a swap")."""
     if root.dep_ == "dobj" or (root.dep_ == "xcomp" and root.tag_ == "VBG"):
         return True
-    return any(c.dep_ == "aux" and c.lower_ in _MODALS | _POSSIBILITY for c in root.children)
-
-
-_POSSIBILITY = frozenset({"could", "might", "may", "can", "should"})
+    # "could" and "should" too, which ``_modal`` leaves out: a possibility is what is floated
+    return _modal(root) or any(c.dep_ == "aux" and c.lower_ in ("could", "should") for c in root.children)
 
 
 def _reported_act(verb: Token) -> bool:
@@ -2735,7 +2724,7 @@ def _breached_issue(head: Token, words: str) -> str:
 
 def _charge_issues(charge: Token) -> list[str]:
     """Issues of each coordinated charge in "accusing X of A, B and C", and of each act a charge
-    lists ("of failing its obligations by delaying A, firing on B and blocking C")."""
+    lists ("of breaking its word by delaying A, shooting at B and blocking C")."""
     pieces = []
     pobj = next((c for c in charge.children if c.dep_ in ("pobj", "pcomp")), None)
     if pobj is None:
